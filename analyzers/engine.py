@@ -1,0 +1,246 @@
+"""The analysis engine: Go sources (and optionally a change) in, a Result out. No I/O here."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import posixpath
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from analyzers.diff import FileChange, touched_lines
+from analyzers.findings import apply_suppressions, assign_fingerprints, sort_findings, to_finding
+from analyzers.hotpath import Heat, classify
+from analyzers.model import FileFact, Finding, FunctionFact, Result, Severity, Skipped
+from analyzers.package import Package, build_package, nearest_go_mod
+from analyzers.rules import Rule, all_rules
+from analyzers.source import Func, GoFile, is_generated
+from analyzers.walk import build_file
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_FILE_BYTES = 1_000_000
+DEFAULT_PACKAGE_BUDGET_S = 30.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run. Selection lives here, not in rules: rules never read configuration."""
+
+    disabled_rules: frozenset[str] = frozenset()
+    enabled_rules: frozenset[str] | None = None  # None: every rule
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    hot_globs: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    full: bool = False  # change mode: every function of the changed files, not only touched ones
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    package_budget_s: float = DEFAULT_PACKAGE_BUDGET_S
+    # Directory names whose Go files are not analysed (callers that walk trees prune them earlier).
+    skip_dirs: tuple[str, ...] = ("vendor", "testdata")
+
+    def rules(self) -> list[Rule]:
+        chosen = []
+        for r in all_rules():
+            if r.id in self.disabled_rules:
+                continue
+            if self.enabled_rules is not None and r.id not in self.enabled_rules:
+                continue
+            chosen.append(r)
+        return chosen
+
+
+@dataclass
+class _Analysed:
+    pkg: Package
+    heat: dict[Func, Heat]
+    findings: list[Finding]
+
+
+def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
+    """Why a Go file is not analysed, or None. _test.go files are read for facts, not analysed."""
+    parts = path.split("/")[:-1]
+    if "vendor" in options.skip_dirs and "vendor" in parts:
+        return "vendored code"
+    if "testdata" in options.skip_dirs and "testdata" in parts:
+        return "testdata"
+    if options.include and not any(fnmatch.fnmatch(path, g) for g in options.include):
+        return "not matched by include globs"
+    if any(fnmatch.fnmatch(path, g) for g in options.exclude):
+        return "matched by exclude globs"
+    if src is None:
+        return "could not be read"
+    if len(src) > options.max_file_bytes:
+        return f"larger than the {options.max_file_bytes} byte limit"
+    if b"\x00" in src[:8192]:
+        return "binary content"
+    try:
+        src.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    if is_generated(src):
+        return "generated code (DO NOT EDIT)"
+    return None
+
+
+def analyze_files(files: Mapping[str, bytes | None], options: Options | None = None) -> Result:
+    """Every function of every Go file given. Keys are '/'-separated paths; go.mod files may be
+    included to give each package its Go version."""
+    options = options or Options()
+    result = Result()
+    for analysed in _analyse(files, options, result):
+        result.findings.extend(analysed.findings)
+        result.functions.extend(_facts(analysed, None))
+    result.findings = sort_findings(result.findings)
+    return result
+
+
+def analyze_change(
+    changes: Sequence[FileChange],
+    head: Mapping[str, bytes | None],
+    base: Mapping[str, bytes | None],
+    options: Options | None = None,
+) -> Result:
+    """Only the functions a change touches. head/base map paths to contents at each revision: the
+    changed files at least, plus any other files of their packages and go.mod files for context."""
+    options = options or Options()
+    result = Result()
+    go_changes = [c for c in changes if c.path.endswith(".go") or c.base_path.endswith(".go")]
+    touched_files: dict[str, FileChange] = {}
+    for c in go_changes:
+        if c.status == "removed":
+            result.skipped.append(Skipped(c.path, "deleted in this change"))
+        elif c.path.endswith("_test.go"):
+            result.skipped.append(Skipped(c.path, "test file (read for benchmark references only)"))
+        else:
+            touched_files[c.path] = c
+    head_pkgs = {posixpath.dirname(p) for p in touched_files}
+    head_view = {p: s for p, s in head.items() if posixpath.dirname(p) in head_pkgs or p.endswith("go.mod")}
+    base_dirs = {posixpath.dirname(c.base_path) for c in touched_files.values()}
+    base_view = {p: s for p, s in base.items() if posixpath.dirname(p) in base_dirs or p.endswith("go.mod")}
+    base_result = Result()
+    base_by_func = _base_fingerprints(_analyse(base_view, options, base_result))
+    for analysed in _analyse(head_view, options, result, only=set(touched_files)):
+        _select_touched(analysed, touched_files, base_by_func, options, result)
+    result.skipped = [s for s in result.skipped if s.file in touched_files or s.reason.startswith(("deleted", "test"))]
+    result.findings = sort_findings(result.findings)
+    return result
+
+
+def _base_fingerprints(analysed: list[_Analysed]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for a in analysed:
+        for f in a.findings:
+            out.setdefault((f.file, f.function), set()).add(f.fingerprint)
+        for func in a.pkg.funcs:
+            if not func.is_literal:
+                out.setdefault((func.file.path, func.qualified_name), set())
+    return out
+
+
+def _select_touched(
+    analysed: _Analysed,
+    touched_files: Mapping[str, FileChange],
+    base: Mapping[tuple[str, str], set[str]],
+    options: Options,
+    result: Result,
+) -> None:
+    for gf in analysed.pkg.files:
+        change = touched_files.get(gf.path)
+        if change is None:
+            continue
+        lines = touched_lines(change)
+        for fact in _facts(analysed, gf):
+            is_touched = lines.touches(fact.start_line, fact.end_line)
+            if not (is_touched or options.full):
+                continue
+            base_fps = base.get((change.base_path, fact.qualified_name))
+            if is_touched:
+                fact.change = "added" if base_fps is None else "modified"
+            result.functions.append(fact)
+            for f in analysed.findings:
+                if f.file == gf.path and f.function == fact.qualified_name and fact.start_line <= f.line <= fact.end_line:
+                    f.status = "pre-existing" if base_fps and f.fingerprint in base_fps else "new"
+                    result.findings.append(f)
+        # Findings outside any top-level function (e.g. ignore comments) belong to the file.
+        spans = [(fn.start_line, fn.end_line) for fn in gf.funcs if not fn.is_literal]
+        for f in analysed.findings:
+            if f.file == gf.path and not any(a <= f.line <= b for a, b in spans):
+                f.status = "new"
+                result.findings.append(f)
+
+
+def _analyse(
+    files: Mapping[str, bytes | None], options: Options, result: Result, only: set[str] | None = None
+) -> list[_Analysed]:
+    go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
+    by_dir: dict[str, tuple[list[GoFile], list[GoFile]]] = {}
+    for path in sorted(files):
+        if not path.endswith(".go"):
+            continue
+        src = files[path]
+        is_test = path.endswith("_test.go")
+        reason = skip_reason(path, src, options)
+        if reason is not None or src is None:
+            if not is_test and (only is None or path in only):
+                result.skipped.append(Skipped(path, reason or "could not be read"))
+            continue
+        gf = build_file(path, src)
+        sources, tests = by_dir.setdefault(posixpath.dirname(path), ([], []))
+        (tests if is_test else sources).append(gf)
+        if not is_test and (only is None or path in only):
+            result.files.append(FileFact(path, sum(1 for f in gf.funcs if not f.is_literal), gf.parse_errors))
+    out: list[_Analysed] = []
+    for directory, (sources, tests) in sorted(by_dir.items()):
+        if not sources:
+            continue
+        go_mod = nearest_go_mod(sources[0].path, go_mods)
+        pkg = build_package(directory, sources, tests, go_mod)
+        if pkg.go_version:
+            result.go_versions[directory or "."] = pkg.go_version
+        out.append(_run_rules(pkg, options, result))
+    return out
+
+
+def _run_rules(pkg: Package, options: Options, result: Result) -> _Analysed:
+    heat = classify(pkg, options.hot_globs)
+    findings: list[Finding] = []
+    started = time.monotonic()
+    for r in options.rules():
+        if time.monotonic() - started > options.package_budget_s:
+            result.skipped.append(Skipped(pkg.dir or ".", f"analysis budget exceeded before rule {r.id}"))
+            break
+        try:
+            for hit in r.check(pkg):
+                findings.append(to_finding(hit, r, heat, options.severity_overrides))
+        except Exception:  # a rule that crashes on one package is logged and skipped
+            log.exception("rule crashed", extra={"rule": r.id, "package": pkg.dir})
+    findings = apply_suppressions(findings, pkg.files)
+    assign_fingerprints(findings)
+    return _Analysed(pkg, heat, findings)
+
+
+def _facts(analysed: _Analysed, only_file: GoFile | None) -> list[FunctionFact]:
+    facts: list[FunctionFact] = []
+    for func in analysed.pkg.funcs:
+        if func.is_literal or (only_file is not None and func.file is not only_file):
+            continue
+        h = analysed.heat.get(func, Heat("cold", []))
+        facts.append(
+            FunctionFact(
+                file=func.file.path,
+                name=func.name,
+                receiver=func.receiver,
+                start_line=func.start_line,
+                end_line=func.end_line,
+                hot_path=h.tier,
+                hot_reasons=list(h.reasons),
+                package=analysed.pkg.dir,
+                package_name=func.file.package,
+                params=list(func.params),
+                results=list(func.results),
+                takes_lock=bool(func.calls_named("Lock", "RLock")),
+            )
+        )
+    return facts

@@ -1,0 +1,114 @@
+"""Hits -> findings: position, severity by hot-path tier, fingerprints, suppression comments."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+
+from tree_sitter import Node
+
+from analyzers.hotpath import Heat, top_function
+from analyzers.model import SEVERITY_ORDER, Finding, Severity
+from analyzers.rules import Hit, Rule
+from analyzers.source import Func, GoFile, text
+
+IGNORE_RE = re.compile(r"//\s*perf-review:ignore\s+([a-z0-9-]+)(?:\s+(.*\S))?")
+MISSING_REASON_RULE = "ignore-without-reason"
+_WS = re.compile(r"\s+")
+_ERR_COND = re.compile(r"\berr\s*!=\s*nil\b|^!ok$|\bok\s*==\s*false\b")
+
+
+def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mapping[str, Severity]) -> Finding:
+    func = hit.func
+    h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
+    severity: Severity = rule.severity
+    if not rule.correctness and (h.tier == "cold" or in_error_branch(hit.node, func)):
+        severity = "info"
+    if rule.id in overrides:
+        severity = overrides[rule.id]
+    node = hit.node
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        severity=severity,
+        file=func.file.path,
+        line=node.start_point[0] + 1,
+        column=node.start_point[1] + 1,
+        end_line=node.end_point[0] + 1,
+        function=top_function(func).qualified_name,
+        hot_path=h.tier,
+        message=hit.message,
+        suggestion=hit.suggestion,
+        fingerprint=_WS.sub(" ", hit.key if hit.key is not None else text(node)).strip(),
+    )
+
+
+def in_error_branch(node: Node, func: Func) -> bool:
+    """True inside `if err != nil { ... }` (or `if !ok`): code that runs on the failure path."""
+    current: Node | None = node
+    steps = 0
+    while current is not None and current.id != func.node.id and steps < 400:
+        parent = current.parent
+        if parent is not None and parent.type == "if_statement":
+            consequence = parent.child_by_field_name("consequence")
+            cond = text(parent.child_by_field_name("condition"))
+            if consequence is not None and consequence.id == current.id and _ERR_COND.search(cond.strip()):
+                return True
+        current = parent
+        steps += 1
+    return False
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Replace each provisional key with a hash stable under line shifts (occurrence-numbered)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for f in sorted(findings, key=lambda f: (f.file, f.line, f.column)):
+        key = (f.rule, f.function, f.fingerprint)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        raw = "\x1f".join((*key, str(n)))
+        f.fingerprint = hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def apply_suppressions(findings: list[Finding], files: Iterable[GoFile]) -> list[Finding]:
+    """Drop findings silenced by `//perf-review:ignore <rule> <reason>` on their line or the one above;
+    an ignore comment without a reason still silences, and is itself reported."""
+    by_path = {f.path: f for f in files}
+    kept: list[Finding] = []
+    reported: set[tuple[str, int]] = set()
+    extra: list[Finding] = []
+    for f in findings:
+        gf = by_path.get(f.file)
+        match = _ignore_for(gf, f.line, f.rule) if gf is not None else None
+        if match is None:
+            kept.append(f)
+            continue
+        line, reason = match
+        if not reason and (f.file, line) not in reported:
+            reported.add((f.file, line))
+            extra.append(
+                Finding(
+                    rule=MISSING_REASON_RULE, category="meta", severity="warning", file=f.file, line=line,
+                    column=1, end_line=line, function=f.function, hot_path=f.hot_path,
+                    message=f"perf-review:ignore {f.rule} needs a reason after the rule id",
+                    fingerprint=f"{MISSING_REASON_RULE}:{f.rule}:{f.function}",
+                )
+            )
+    return kept + extra
+
+
+def _ignore_for(gf: GoFile, line: int, rule_id: str) -> tuple[int, str] | None:
+    for candidate in (line, line - 1):
+        for comment in gf.comment_on(candidate):
+            m = IGNORE_RE.search(comment)
+            if m and m.group(1) == rule_id:
+                return candidate, (m.group(2) or "").strip()
+    return None
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    tier = {"hot": 0, "warm": 1, "cold": 2}
+    return sorted(
+        findings, key=lambda f: (-SEVERITY_ORDER[f.severity], tier[f.hot_path], f.file, f.line, f.column, f.rule)
+    )

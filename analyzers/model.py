@@ -1,0 +1,140 @@
+"""The engine's result: findings, function facts, files and skips (JSON format version 1).
+
+These names are the contract with the CLI, the review report and the bot: keep them stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["info", "warning", "error"]
+Tier = Literal["hot", "warm", "cold"]
+Status = Literal["new", "pre-existing"]
+Change = Literal["added", "modified"]
+
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+TIER_ORDER: dict[str, int] = {"cold": 0, "warm": 1, "hot": 2}
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter or result: its name (empty when unnamed) and the type as written."""
+
+    name: str
+    type: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    category: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    end_line: int
+    function: str
+    hot_path: Tier
+    message: str
+    suggestion: str | None = None
+    status: Status | None = None
+    # Stable identity across line shifts: rule, function and the normalised offending text.
+    fingerprint: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return data
+
+
+@dataclass
+class FunctionFact:
+    file: str
+    name: str
+    receiver: str | None
+    start_line: int
+    end_line: int
+    hot_path: Tier
+    hot_reasons: list[str]
+    change: Change | None = None
+    package: str = ""  # package directory
+    package_name: str = ""  # the name in the package clause
+    params: list[Param] = field(default_factory=list)
+    results: list[Param] = field(default_factory=list)
+    takes_lock: bool = False
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.receiver}.{self.name}" if self.receiver else self.name
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["params"] = [asdict(p) for p in self.params]
+        data["results"] = [asdict(p) for p in self.results]
+        return data
+
+
+@dataclass
+class FileFact:
+    file: str
+    functions: int
+    parse_errors: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Skipped:
+    file: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    functions: list[FunctionFact] = field(default_factory=list)
+    files: list[FileFact] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    # Go version per package directory, from the nearest go.mod ("1.22"); "" when unknown.
+    go_versions: dict[str, str] = field(default_factory=dict)
+    # Set in change mode: which revisions were compared.
+    base: str | None = None
+    head: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": FORMAT_VERSION,
+            "findings": [f.to_json() for f in self.findings],
+            "functions": [f.to_json() for f in self.functions],
+            "files": [f.to_json() for f in self.files],
+            "skipped": [s.to_json() for s in self.skipped],
+            "go_versions": dict(self.go_versions),
+            "base": self.base,
+            "head": self.head,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        if data.get("version") != FORMAT_VERSION:
+            raise ValueError(f"unsupported result version {data.get('version')!r}")
+        functions = []
+        for raw in data.get("functions", []):
+            raw = dict(raw)
+            raw["params"] = [Param(**p) for p in raw.get("params", [])]
+            raw["results"] = [Param(**p) for p in raw.get("results", [])]
+            functions.append(FunctionFact(**raw))
+        return cls(
+            findings=[Finding(**f) for f in data.get("findings", [])],
+            functions=functions,
+            files=[FileFact(**f) for f in data.get("files", [])],
+            skipped=[Skipped(**s) for s in data.get("skipped", [])],
+            go_versions=dict(data.get("go_versions", {})),
+            base=data.get("base"),
+            head=data.get("head"),
+        )

@@ -1,0 +1,217 @@
+"""Package-level facts across a package's files: structs and their sizes, locks, variables, go.mod."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from analyzers.source import Func, GoFile, text
+
+LOCK_TYPES = {
+    "sync.Mutex": "Mutex",
+    "sync.RWMutex": "RWMutex",
+    "sync.WaitGroup": "WaitGroup",
+    "sync.Once": "Once",
+    "sync.Cond": "Cond",
+}
+ATOMIC_PREFIX = "atomic."
+
+# Sizes on 64-bit platforms, in bytes, with alignment. Unknown types are None.
+BASIC_SIZES: dict[str, int] = {
+    "bool": 1, "int8": 1, "uint8": 1, "byte": 1,
+    "int16": 2, "uint16": 2,
+    "int32": 4, "uint32": 4, "rune": 4, "float32": 4,
+    "int": 8, "uint": 8, "int64": 8, "uint64": 8, "uintptr": 8, "float64": 8, "complex64": 8,
+    "complex128": 16, "string": 16, "error": 16, "any": 16,
+    "time.Time": 24, "time.Duration": 8, "sync.Mutex": 8, "sync.RWMutex": 24, "sync.WaitGroup": 16,
+    "sync.Once": 12, "atomic.Int64": 8, "atomic.Uint64": 8, "atomic.Int32": 4, "atomic.Bool": 4,
+    "atomic.Value": 16, "atomic.Uint32": 4, "atomic.Pointer": 8,
+}
+
+
+@dataclass
+class StructType:
+    name: str
+    fields: list[tuple[str, str]]  # (name, type text); embedded fields have name ""
+    line: int
+    file: str
+    size: int | None = None
+    locks: set[str] = field(default_factory=set)  # field names holding a sync lock
+    lock_kinds: dict[str, str] = field(default_factory=dict)  # field name -> Mutex/RWMutex/...
+
+
+@dataclass
+class Package:
+    """One package directory: its non-test files, its test files (read for facts only) and go.mod."""
+
+    dir: str
+    files: list[GoFile]
+    test_files: list[GoFile] = field(default_factory=list)
+    go_version: str = ""
+    structs: dict[str, StructType] = field(default_factory=dict)
+    type_defs: dict[str, str] = field(default_factory=dict)  # named non-struct types: name -> underlying
+    vars: dict[str, str] = field(default_factory=dict)  # package-level variable -> type text
+    var_nodes: dict[str, Node] = field(default_factory=dict)
+
+    @property
+    def funcs(self) -> Iterable[Func]:
+        for f in self.files:
+            yield from f.funcs
+
+    def struct_of(self, type_text: str) -> StructType | None:
+        return self.structs.get(type_text.lstrip("*").split("[", 1)[0])
+
+    def go_at_least(self, minor: int) -> bool:
+        """True when go.mod says 1.<minor> or later; unknown versions count as recent."""
+        if not self.go_version:
+            return True
+        m = re.match(r"1\.(\d+)", self.go_version)
+        return m is None or int(m.group(1)) >= minor
+
+    def has_lock(self, type_text: str) -> bool:
+        s = self.struct_of(type_text)
+        return bool(s and s.locks)
+
+    def size_of(self, type_text: str) -> int | None:
+        return _size(type_text, self, set())
+
+
+def go_version_of(go_mod: bytes) -> str:
+    m = re.search(rb"^go\s+(\d+\.\d+(?:\.\d+)?)", go_mod, re.MULTILINE)
+    return m.group(1).decode() if m else ""
+
+
+def build_package(
+    directory: str, files: list[GoFile], test_files: list[GoFile] | None = None, go_mod: bytes | None = None
+) -> Package:
+    pkg = Package(dir=directory, files=files, test_files=test_files or [])
+    if go_mod is not None:
+        pkg.go_version = go_version_of(go_mod)
+    for gf in files:
+        _collect(gf, pkg)
+    for s in pkg.structs.values():
+        s.size = _size(s.name, pkg, set())
+        _find_locks(s, pkg)
+    return pkg
+
+
+def _collect(gf: GoFile, pkg: Package) -> None:
+    for node in gf.tree.root_node.named_children:
+        if node.type == "type_declaration":
+            for spec in node.named_children:
+                if spec.type == "type_spec":
+                    _type_spec(spec, gf, pkg)
+        elif node.type == "var_declaration":
+            for spec in _var_specs(node):
+                typ = text(spec.child_by_field_name("type"))
+                if not typ:
+                    from analyzers.typeinfer import infer_type
+
+                    vals = spec.child_by_field_name("value")
+                    typ = infer_type(vals.named_children[0]) if vals is not None and vals.named_child_count else ""
+                for ident in spec.children_by_field_name("name"):
+                    pkg.vars[text(ident)] = typ
+                    pkg.var_nodes[text(ident)] = spec
+
+
+def _var_specs(node: Node) -> list[Node]:
+    out: list[Node] = []
+    for child in node.named_children:
+        if child.type == "var_spec":
+            out.append(child)
+        elif child.type == "var_spec_list":
+            out.extend(c for c in child.named_children if c.type == "var_spec")
+    return out
+
+
+def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
+    name = text(spec.child_by_field_name("name"))
+    typ = spec.child_by_field_name("type")
+    if typ is None:
+        return
+    if typ.type != "struct_type":
+        pkg.type_defs[name] = text(typ)
+        return
+    fields: list[tuple[str, str]] = []
+    decls = next((c for c in typ.named_children if c.type == "field_declaration_list"), None)
+    for decl in decls.named_children if decls is not None else []:
+        if decl.type != "field_declaration":
+            continue
+        ftype = text(decl.child_by_field_name("type"))
+        names = [text(n) for n in decl.children_by_field_name("name")]
+        if not names:
+            fields.append(("", ftype))
+        else:
+            fields.extend((n, ftype) for n in names)
+    pkg.structs[name] = StructType(name=name, fields=fields, line=spec.start_point[0] + 1, file=gf.path)
+
+
+def _find_locks(s: StructType, pkg: Package) -> None:
+    for fname, ftype in s.fields:
+        kind = LOCK_TYPES.get(ftype)
+        if kind is None and ftype.startswith(ATOMIC_PREFIX):
+            kind = "atomic"
+        if kind is None:
+            inner = pkg.structs.get(ftype)
+            if inner is not None and inner is not s and inner.locks:
+                kind = "struct-with-lock"
+        if kind is not None:
+            key = fname or ftype.split(".")[-1]
+            s.locks.add(key)
+            s.lock_kinds[key] = kind
+
+
+def _align(t: str, pkg: Package, seen: set[str]) -> int:
+    size = _size(t, pkg, seen)
+    if size is None:
+        return 8
+    if t.startswith("[") and not t.startswith("[]"):
+        return _align(t[t.index("]") + 1 :], pkg, seen)
+    if t in pkg.structs:
+        return max((_align(ft, pkg, seen | {t}) for _, ft in pkg.structs[t].fields), default=1)
+    return min(size, 8) if size else 1
+
+
+def _size(t: str, pkg: Package, seen: set[str]) -> int | None:
+    t = t.strip()
+    if t in BASIC_SIZES:
+        return BASIC_SIZES[t]
+    if t.startswith(("*", "map[", "chan ", "<-chan ", "chan<- ", "func(", "unsafe.Pointer")):
+        return 8
+    if t.startswith("[]"):
+        return 24
+    if t.startswith("interface") or t == "interface{}":
+        return 16
+    if t.startswith("[") and "]" in t:
+        count = t[1 : t.index("]")]
+        elem = _size(t[t.index("]") + 1 :], pkg, seen)
+        return int(count) * elem if count.isdigit() and elem is not None else None
+    if t in pkg.type_defs and t not in seen:
+        return _size(pkg.type_defs[t], pkg, seen | {t})
+    s = pkg.structs.get(t)
+    if s is None or t in seen:
+        return None
+    offset, max_align = 0, 1
+    for _, ft in s.fields:
+        fs = _size(ft, pkg, seen | {t})
+        if fs is None:
+            return None
+        a = _align(ft, pkg, seen | {t})
+        max_align = max(max_align, a)
+        offset = (offset + a - 1) // a * a + fs
+    return (offset + max_align - 1) // max_align * max_align
+
+
+def nearest_go_mod(path: str, go_mods: Mapping[str, bytes]) -> bytes | None:
+    """The go.mod closest above path among go_mods (keys are go.mod paths, '/'-separated)."""
+    parts = path.split("/")[:-1]
+    while True:
+        key = "/".join([*parts, "go.mod"]) if parts else "go.mod"
+        if key in go_mods:
+            return go_mods[key]
+        if not parts:
+            return None
+        parts.pop()

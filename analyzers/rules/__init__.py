@@ -1,0 +1,91 @@
+"""The rule catalogue: one module per rule, named after its id, each exporting RULE.
+
+A rule is a pure function of the parsed package: `check(pkg)` yields Hits. The engine turns hits
+into findings (position, hot-path tier, severity, fingerprint, suppression); rules never read the
+diff, the configuration or the network.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tree_sitter import Node
+
+from analyzers.model import Severity
+from analyzers.package import Package
+from analyzers.source import Func
+
+CATEGORIES = ("alloc", "concurrency", "complexity", "simd", "io")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One flagged node. `node` gives the finding's line and column; `func` its function."""
+
+    func: Func
+    node: Node
+    message: str
+    suggestion: str | None = None
+    # Text that identifies the offence independently of its line (defaults to the node's text).
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    check: Callable[[Package], Iterable[Hit]]
+    # Correctness-adjacent rules keep their severity in cold code; micro-costs drop to info there.
+    correctness: bool = False
+    doc: str = ""
+
+    @property
+    def summary(self) -> str:
+        """First line of the **What it does** section, for rule lists."""
+        lines = self.doc.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip().lower().startswith("**what it does**"):
+                for nxt in lines[i + 1 :]:
+                    if nxt.strip():
+                        return nxt.strip()
+        return lines[0].strip() if lines else ""
+
+
+def rule(
+    id: str, category: str, severity: Severity = "warning", *, correctness: bool = False
+) -> Callable[[Callable[[Package], Iterable[Hit]]], Rule]:
+    """Decorator for a rule's check function; the module docstring becomes the rule's doc."""
+
+    def wrap(fn: Callable[[Package], Iterable[Hit]]) -> Rule:
+        import sys
+
+        module = sys.modules.get(fn.__module__)
+        doc = (module.__doc__ or "") if module is not None else ""
+        return Rule(id=id, category=category, severity=severity, check=fn, correctness=correctness, doc=doc)
+
+    return wrap
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule module under analyzers.rules, sorted by category then id."""
+    found: list[Rule] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        r = getattr(module, "RULE", None)
+        if isinstance(r, Rule):
+            if r.id.replace("-", "_") != info.name:
+                raise RuntimeError(f"rule module {info.name} declares id {r.id}")
+            found.append(r)
+    return tuple(sorted(found, key=lambda r: (CATEGORIES.index(r.category), r.id)))
+
+
+def rules_by_id() -> dict[str, Rule]:
+    return {r.id: r for r in all_rules()}

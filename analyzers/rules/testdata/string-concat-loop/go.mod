@@ -1,0 +1,3 @@
+module example.com/stringconcatloop
+
+go 1.22

@@ -1,0 +1,372 @@
+"""The Go model: tree-sitter-go parsing, functions, loops, local declarations and call sites.
+
+One iterative walk per file builds everything the rules read, so that a rule is a cheap scan of
+prepared lists rather than another walk of the tree (depth is unbounded in hostile input, so
+nothing here recurses over the syntax tree).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tree_sitter_go
+from tree_sitter import Language, Node, Parser, Tree
+
+from analyzers.model import Param
+
+# Node types the walk files under each function; rules look them up with Func.sites(kind).
+INDEXED = frozenset(
+    {
+        "call_expression",
+        "for_statement",
+        "go_statement",
+        "defer_statement",
+        "short_var_declaration",
+        "var_declaration",
+        "assignment_statement",
+        "composite_literal",
+        "send_statement",
+        "select_statement",
+        "unary_expression",
+        "binary_expression",
+        "type_conversion_expression",
+        "return_statement",
+        "if_statement",
+        "inc_statement",
+        "dec_statement",
+        "index_expression",
+        "expression_switch_statement",
+        "func_literal",
+        "receive_statement",
+        "labeled_statement",
+        "break_statement",
+        "selector_expression",
+    }
+)
+FUNC_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def go_language() -> Language:
+    return Language(tree_sitter_go.language())
+
+
+def parse(src: bytes) -> Tree:
+    return Parser(go_language()).parse(src)
+
+
+def text(node: Node | None) -> str:
+    """The source text of a node ("" for None)."""
+    if node is None:
+        return ""
+    raw = node.text
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def line_of(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+def is_generated(src: bytes) -> bool:
+    head = src[: src.find(b"\npackage ") + 1] if b"\npackage " in src else src[:4096]
+    return _GENERATED.search(head) is not None
+
+
+def descendants(node: Node) -> Iterator[Node]:
+    """Every named descendant of node in document order, iteratively (depth is unbounded)."""
+    cursor = node.walk()
+    depth = 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+        else:
+            while not cursor.goto_next_sibling():
+                if depth == 0 or not cursor.goto_parent():
+                    return
+                depth -= 1
+                if depth == 0:
+                    return
+        current = cursor.node
+        if current is not None and current.is_named:
+            yield current
+
+
+def statements(block: Node | None) -> list[Node]:
+    """The statements of a block (tree-sitter-go wraps them in a statement_list)."""
+    if block is None:
+        return []
+    out: list[Node] = []
+    for child in block.named_children:
+        if child.type == "statement_list":
+            out.extend(c for c in child.named_children if c.type != "comment")
+        elif child.type != "comment":
+            out.append(child)
+    return out
+
+
+def strip_parens(node: Node | None) -> Node | None:
+    while node is not None and node.type == "parenthesized_expression" and node.named_child_count:
+        node = node.named_children[0]
+    return node
+
+
+@dataclass(eq=False)
+class Loop:
+    """A for statement. kind: for (3-clause), cond (while-style), infinite, range, range-int."""
+
+    node: Node
+    kind: str
+    depth: int
+    parent: Loop | None
+    line: int
+    range_expr: str = ""
+    range_node: Node | None = None
+    key: str = ""
+    value: str = ""
+    cond: str = ""
+    # A loop over a collection whose length is known before the loop starts.
+    sized: bool = False
+
+    @property
+    def body(self) -> Node | None:
+        return self.node.child_by_field_name("body")
+
+    def contains(self, node: Node) -> bool:
+        return self.node.start_byte <= node.start_byte and node.end_byte <= self.node.end_byte
+
+
+@dataclass(eq=False)
+class Site:
+    """An indexed node inside a function, with the loops around it.
+
+    loops: loops of the same function body, outermost first. outer_loops: loops of enclosing
+    functions around a function literal (a closure run per iteration still runs per iteration).
+    """
+
+    node: Node
+    loops: tuple[Loop, ...]
+    outer_loops: tuple[Loop, ...] = ()
+
+    @property
+    def line(self) -> int:
+        return self.node.start_point[0] + 1
+
+    @property
+    def in_loop(self) -> bool:
+        return bool(self.loops)
+
+    @property
+    def all_loops(self) -> tuple[Loop, ...]:
+        return self.outer_loops + self.loops
+
+
+@dataclass(eq=False)
+class Call(Site):
+    callee: str = ""  # "fmt.Sprintf", "append", "w.Write", "s.mu.Lock"
+    name: str = ""  # last identifier: "Sprintf"
+    recv: str = ""  # text before the last dot: "fmt", "w", "s.mu"
+    args: tuple[Node, ...] = ()
+
+
+@dataclass(eq=False)
+class Decl:
+    """A local or parameter declaration with the type its syntax shows ("" when not shown)."""
+
+    name: str
+    type: str
+    node: Node
+    line: int
+    loops: tuple[Loop, ...]
+    kind: str  # param, var, short, range
+    init: Node | None = None
+    # For make(...): the arguments after the type (len, cap) as written.
+    make_args: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Func:
+    name: str
+    node: Node
+    file: GoFile
+    receiver: str | None = None
+    receiver_name: str = ""
+    pointer_receiver: bool = False
+    params: list[Param] = field(default_factory=list)
+    results: list[Param] = field(default_factory=list)
+    parent: Func | None = None
+    outer_loops: tuple[Loop, ...] = ()
+    loops: list[Loop] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    decls: dict[str, list[Decl]] = field(default_factory=dict)
+    closures: list[Func] = field(default_factory=list)
+    _sites: dict[str, list[Site]] = field(default_factory=dict)
+    _calls_by_name: dict[str, list[Call]] | None = None
+
+    @property
+    def body(self) -> Node | None:
+        return self.node.child_by_field_name("body")
+
+    @property
+    def start_line(self) -> int:
+        return self.node.start_point[0] + 1
+
+    @property
+    def end_line(self) -> int:
+        return self.node.end_point[0] + 1
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.receiver}.{self.name}" if self.receiver else self.name
+
+    @property
+    def is_literal(self) -> bool:
+        return self.node.type == "func_literal"
+
+    def sites(self, kind: str) -> list[Site]:
+        return self._sites.get(kind, [])
+
+    def calls_named(self, *names: str) -> list[Call]:
+        """Calls whose last identifier is one of names (a dict lookup, not a scan)."""
+        if self._calls_by_name is None:
+            index: dict[str, list[Call]] = {}
+            for call in self.calls:
+                index.setdefault(call.name, []).append(call)
+            self._calls_by_name = index
+        out: list[Call] = []
+        for name in names:
+            out.extend(self._calls_by_name.get(name, ()))
+        return out
+
+    def decl(self, name: str, before: Node | None = None) -> Decl | None:
+        """The declaration of name visible at `before` (the latest one above it), else the last."""
+        found = self.decls.get(name)
+        if not found:
+            return None
+        if before is None:
+            return found[-1]
+        best = None
+        for d in found:
+            if d.node.start_byte <= before.start_byte:
+                best = d
+        return best
+
+    def type_of(self, name: str, before: Node | None = None) -> str:
+        d = self.decl(name, before)
+        if d is not None:
+            return d.type
+        f = self.parent
+        while f is not None:
+            d = f.decl(name, before)
+            if d is not None:
+                return d.type
+            f = f.parent
+        return ""
+
+
+@dataclass(eq=False)
+class GoFile:
+    path: str
+    src: bytes
+    tree: Tree
+    package: str = ""
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> import path
+    funcs: list[Func] = field(default_factory=list)
+    comments: dict[int, list[str]] = field(default_factory=dict)  # line -> comment texts
+    parse_errors: int = 0
+    is_test: bool = False
+
+    def import_name(self, path: str) -> str | None:
+        for name, p in self.imports.items():
+            if p == path:
+                return name
+        return None
+
+    def comment_on(self, line: int) -> list[str]:
+        return self.comments.get(line, [])
+
+
+def _params(node: Node | None) -> list[Param]:
+    out: list[Param] = []
+    if node is None:
+        return out
+    if node.type != "parameter_list":  # a single unnamed result type
+        return [Param("", text(node))]
+    for decl in node.named_children:
+        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        typ = text(decl.child_by_field_name("type"))
+        if decl.type == "variadic_parameter_declaration":
+            typ = "..." + typ
+        names = [text(c) for c in decl.children_by_field_name("name")]
+        if names:
+            out.extend(Param(n, typ) for n in names)
+        else:
+            out.append(Param("", typ))
+    return out
+
+
+def _receiver(node: Node) -> tuple[str | None, str, bool]:
+    recv = node.child_by_field_name("receiver")
+    if recv is None:
+        return None, "", False
+    for decl in recv.named_children:
+        if decl.type != "parameter_declaration":
+            continue
+        typ = decl.child_by_field_name("type")
+        name = text(decl.child_by_field_name("name"))
+        pointer = typ is not None and typ.type == "pointer_type"
+        raw = text(typ).lstrip("*").strip()
+        raw = raw.split("[", 1)[0]  # generic receivers: List[T] -> List
+        return raw, name, pointer
+    return None, "", False
+
+
+def _loop(node: Node, parent: Loop | None) -> Loop:
+    depth = parent.depth + 1 if parent else 1
+    loop = Loop(node=node, kind="infinite", depth=depth, parent=parent, line=line_of(node))
+    for child in node.named_children:
+        if child.type == "range_clause":
+            right = child.child_by_field_name("right")
+            loop.range_node = right
+            loop.range_expr = text(right)
+            left = child.child_by_field_name("left")
+            names = [text(c) for c in left.named_children] if left is not None else []
+            loop.key = names[0] if names else ""
+            loop.value = names[1] if len(names) > 1 else ""
+            loop.kind = "range-int" if right is not None and _looks_int(right) else "range"
+            # Ranging over a channel or an iterator function has no length known up front.
+            loop.sized = True
+            return loop
+        if child.type == "for_clause":
+            loop.kind = "for"
+            loop.cond = text(child.child_by_field_name("condition"))
+            loop.sized = "len(" in loop.cond or bool(re.search(r"<=?\s*\w", loop.cond))
+            return loop
+        if child.type not in ("block", "comment"):
+            loop.kind = "cond"
+            loop.cond = text(child)
+            return loop
+    return loop
+
+
+def _looks_int(node: Node) -> bool:
+    return node.type == "int_literal" or (node.type == "call_expression" and text(
+        node.child_by_field_name("function")) == "len")
+
+
+def _call(node: Node, loops: tuple[Loop, ...], outer: tuple[Loop, ...]) -> Call:
+    fn = node.child_by_field_name("function")
+    callee = text(fn) if fn is not None and fn.type in ("identifier", "selector_expression") else ""
+    if fn is not None and fn.type == "selector_expression":
+        recv = text(fn.child_by_field_name("operand"))
+        name = text(fn.child_by_field_name("field"))
+    else:
+        recv, name = "", callee
+    args_node = node.child_by_field_name("arguments")
+    args = tuple(a for a in args_node.named_children if a.type != "comment") if args_node else ()
+    return Call(node=node, loops=loops, outer_loops=outer, callee=callee, name=name, recv=recv, args=args)

@@ -1,0 +1,232 @@
+"""One iterative walk per Go file: functions, loops, call sites, declarations, comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from analyzers.source import (
+    FUNC_TYPES,
+    INDEXED,
+    Call,
+    Decl,
+    Func,
+    GoFile,
+    Loop,
+    Site,
+    _call,
+    _loop,
+    _params,
+    _receiver,
+    parse,
+    text,
+)
+from analyzers.typeinfer import infer_type, range_types
+
+
+@dataclass(eq=False)
+class _Frame:
+    end: int
+    func: Func | None
+    loops: tuple[Loop, ...]
+
+
+def build_file(path: str, src: bytes) -> GoFile:
+    """Parse src and index it. Never raises on malformed Go: tree-sitter recovers."""
+    tree = parse(src)
+    gf = GoFile(path=path, src=src, tree=tree, is_test=path.endswith("_test.go"))
+    root = tree.root_node
+    if root.has_error:
+        gf.parse_errors = _count_errors(root)
+    _Walker(gf).run(root)
+    return gf
+
+
+def _count_errors(root: Node) -> int:
+    count = 0
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node is not None and (node.type == "ERROR" or node.is_missing):
+            count += 1
+        if node is not None and node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return count
+
+
+class _Walker:
+    def __init__(self, gf: GoFile) -> None:
+        self.gf = gf
+        self.stack: list[_Frame] = [_Frame(end=1 << 62, func=None, loops=())]
+        self.pending_bodies: dict[tuple[int, int], Loop] = {}
+        self.literal_counts: dict[int, int] = {}
+
+    def run(self, root: Node) -> None:
+        cursor = root.walk()
+        while True:
+            node = cursor.node
+            if node is not None and node.is_named:
+                self.visit(node)
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+
+    def visit(self, node: Node) -> None:
+        start = node.start_byte
+        stack = self.stack
+        while start >= stack[-1].end:
+            stack.pop()
+        frame = stack[-1]
+        kind = node.type
+        if kind == "block":
+            loop = self.pending_bodies.pop((start, node.end_byte), None)
+            if loop is not None:
+                stack.append(_Frame(node.end_byte, frame.func, (*frame.loops, loop)))
+            return
+        if kind == "comment":
+            self.gf.comments.setdefault(node.start_point[0] + 1, []).append(text(node))
+            return
+        if kind in FUNC_TYPES:
+            self.enter_func(node, frame)
+            return
+        func = frame.func
+        if func is None:
+            self.top_level(node)
+            return
+        if kind not in INDEXED:
+            return
+        outer = func.outer_loops
+        if kind == "call_expression":
+            call = _call(node, frame.loops, outer)
+            func.calls.append(call)
+            func._sites.setdefault(kind, []).append(call)
+            return
+        func._sites.setdefault(kind, []).append(Site(node, frame.loops, outer))
+        if kind == "for_statement":
+            loop = _loop(node, frame.loops[-1] if frame.loops else None)
+            func.loops.append(loop)
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self.pending_bodies[(body.start_byte, body.end_byte)] = loop
+            self.range_decls(func, loop, frame.loops)
+        elif kind == "short_var_declaration":
+            self.short_decl(func, node, frame.loops)
+        elif kind == "var_declaration":
+            self.var_decl(func, node, frame.loops)
+
+    def enter_func(self, node: Node, frame: _Frame) -> None:
+        parent = frame.func
+        if node.type == "func_literal":
+            assert_parent = parent
+            if assert_parent is None:
+                return  # package-level func literal: analysed as part of no function
+            n = self.literal_counts.get(id(assert_parent), 0) + 1
+            self.literal_counts[id(assert_parent)] = n
+            func = Func(
+                name=f"{assert_parent.name}.func{n}",
+                node=node,
+                file=self.gf,
+                receiver=assert_parent.receiver,
+                parent=assert_parent,
+                outer_loops=assert_parent.outer_loops + frame.loops,
+            )
+            assert_parent.closures.append(func)
+            assert_parent._sites.setdefault("func_literal", []).append(
+                Site(node, frame.loops, assert_parent.outer_loops)
+            )
+        else:
+            receiver, recv_name, pointer = _receiver(node)
+            func = Func(
+                name=text(node.child_by_field_name("name")),
+                node=node,
+                file=self.gf,
+                receiver=receiver,
+                receiver_name=recv_name,
+                pointer_receiver=pointer,
+            )
+            if recv_name and receiver:
+                func.decls[recv_name] = [
+                    Decl(recv_name, ("*" if pointer else "") + receiver, node, func.start_line, (), "param")
+                ]
+        func.params = _params(node.child_by_field_name("parameters"))
+        func.results = _params(node.child_by_field_name("result"))
+        for p in func.params:
+            if p.name and p.name != "_":
+                func.decls.setdefault(p.name, []).append(
+                    Decl(p.name, p.type.replace("...", "[]", 1), node, func.start_line, (), "param")
+                )
+        for r in func.results:
+            if r.name and r.name != "_":
+                func.decls.setdefault(r.name, []).append(Decl(r.name, r.type, node, func.start_line, (), "param"))
+        self.gf.funcs.append(func)
+        self.stack.append(_Frame(node.end_byte, func, ()))
+
+    def top_level(self, node: Node) -> None:
+        kind = node.type
+        if kind == "package_identifier" and not self.gf.package:
+            parent = node.parent
+            if parent is not None and parent.type == "package_clause":
+                self.gf.package = text(node)
+        elif kind == "import_spec":
+            path = text(node.child_by_field_name("path")).strip('"`')
+            alias = text(node.child_by_field_name("name"))
+            self.gf.imports[alias or path.rsplit("/", 1)[-1]] = path
+
+    def short_decl(self, func: Func, node: Node, loops: tuple[Loop, ...]) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        names = [c for c in left.named_children] if left is not None else []
+        values = [c for c in right.named_children] if right is not None else []
+        for i, ident in enumerate(names):
+            if ident.type != "identifier" or text(ident) == "_":
+                continue
+            value = values[i] if len(values) == len(names) else None
+            typ = infer_type(value, func) if value is not None else ""
+            self.add_decl(func, Decl(text(ident), typ, node, ident.start_point[0] + 1, loops, "short", value))
+
+    def var_decl(self, func: Func, node: Node, loops: tuple[Loop, ...]) -> None:
+        for spec in node.named_children:
+            specs = spec.named_children if spec.type == "var_spec_list" else [spec]
+            for s in specs:
+                if s.type != "var_spec":
+                    continue
+                typ_node = s.child_by_field_name("type")
+                value_list = s.child_by_field_name("value")
+                values = value_list.named_children if value_list is not None else []
+                names = s.children_by_field_name("name")
+                for i, ident in enumerate(names):
+                    value = values[i] if len(values) == len(names) else None
+                    typ = text(typ_node) if typ_node is not None else (infer_type(value, func) if value else "")
+                    self.add_decl(func, Decl(text(ident), typ, s, ident.start_point[0] + 1, loops, "var", value))
+
+    def range_decls(self, func: Func, loop: Loop, loops: tuple[Loop, ...]) -> None:
+        if loop.kind not in ("range", "range-int") or loop.range_node is None:
+            return
+        clause = loop.range_node.parent
+        if clause is None or ":=" not in text(clause).split("range", 1)[0]:
+            return
+        key_type, value_type = range_types(loop.range_node, func)
+        inner = (*loops, loop)
+        for name, typ in ((loop.key, key_type), (loop.value, value_type)):
+            if name and name != "_":
+                self.add_decl(func, Decl(name, typ, loop.node, loop.line, inner, "range"))
+
+    @staticmethod
+    def add_decl(func: Func, decl: Decl) -> None:
+        if decl.init is not None and decl.init.type == "call_expression" and _is_make(decl.init):
+            args = decl.init.child_by_field_name("arguments")
+            if args is not None:
+                decl.make_args = tuple(text(a) for a in args.named_children[1:])
+        func.decls.setdefault(decl.name, []).append(decl)
+
+
+def _is_make(call: Node) -> bool:
+    return text(call.child_by_field_name("function")) == "make"
+
+
+__all__ = ["Call", "Site", "build_file"]

@@ -1,0 +1,1 @@
+"""perf-review's GitHub App and command line: everything that talks to GitHub, HTTP, jobs or a shell."""

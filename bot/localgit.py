@@ -1,0 +1,86 @@
+"""A local git repository as the engine's input: the change between two revisions, and the
+contents of the Go packages it touches at both. Read-only; runs git, never the repository's code."""
+
+from __future__ import annotations
+
+import posixpath
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers.diff import FileChange, split_diff
+from bot.errors import GitError
+
+MAX_BLOB = 8_000_000
+
+
+@dataclass
+class LocalChange:
+    changes: list[FileChange]
+    head: dict[str, bytes | None]
+    base: dict[str, bytes | None]
+    base_sha: str
+    head_sha: str
+
+
+def _git(repo: Path, *args: str, binary: bool = False) -> bytes:
+    try:
+        proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitError(f"git {args[0]} failed: {exc}") from exc
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {msg[-1] if msg else 'failed'}")
+    return proc.stdout
+
+
+def resolve(repo: Path, rev: str) -> str:
+    if not (repo / ".git").exists() and not _is_repo(repo):
+        raise GitError(f"{repo} is not a git repository")
+    return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip() or _bad(rev)
+
+
+def _bad(rev: str) -> str:
+    raise GitError(f"unknown revision {rev!r}")
+
+
+def _is_repo(repo: Path) -> bool:
+    try:
+        return subprocess.run(["git", "-C", str(repo), "rev-parse", "--git-dir"], capture_output=True,
+                              check=False).returncode == 0
+    except OSError:
+        return False
+
+
+def files_at(repo: Path, sha: str, directories: set[str]) -> dict[str, bytes | None]:
+    """Go files of the given package directories and every go.mod, at revision sha."""
+    listing = _git(repo, "ls-tree", "-r", "-z", "--long", sha).split(b"\0")
+    out: dict[str, bytes | None] = {}
+    for entry in listing:
+        if not entry:
+            continue
+        meta, _, name_b = entry.partition(b"\t")
+        name = name_b.decode("utf-8", "replace")
+        parts = meta.split()
+        if len(parts) < 4 or parts[1] != b"blob":
+            continue
+        if not (name.endswith("go.mod") or (name.endswith(".go") and posixpath.dirname(name) in directories)):
+            continue
+        size = int(parts[3]) if parts[3].isdigit() else 0
+        out[name] = _git(repo, "cat-file", "blob", parts[2].decode()) if size <= MAX_BLOB else None
+    return out
+
+
+def local_change(repo: Path, base: str, head: str = "HEAD") -> LocalChange:
+    base_sha, head_sha = resolve(repo, base), resolve(repo, head)
+    diff = _git(repo, "diff", "-M", "--no-color", "--no-ext-diff", "-U3", base_sha, head_sha, "--", "*.go")
+    changes = split_diff(diff.decode("utf-8", "replace"))
+    head_dirs = {posixpath.dirname(c.path) for c in changes if c.status != "removed"}
+    base_dirs = {posixpath.dirname(c.base_path) for c in changes if c.status != "added"}
+    return LocalChange(
+        changes=changes,
+        head=files_at(repo, head_sha, head_dirs),
+        base=files_at(repo, base_sha, base_dirs),
+        base_sha=base_sha,
+        head_sha=head_sha,
+    )
