@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 docs: $(STAMP)
-	$(BIN)/python -m analyzers.docs --write
+	$(BIN)/python -m bot.ruledocs --write
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info

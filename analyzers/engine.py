@@ -6,7 +6,7 @@ import fnmatch
 import logging
 import posixpath
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzers.diff import FileChange, touched_lines
@@ -20,7 +20,7 @@ from analyzers.walk import build_file
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_FILE_BYTES = 1_000_000
+DEFAULT_MAX_FILE_BYTES = 5_000_000
 DEFAULT_PACKAGE_BUDGET_S = 30.0
 
 
@@ -128,7 +128,7 @@ def analyze_change(
     return result
 
 
-def _base_fingerprints(analysed: list[_Analysed]) -> dict[tuple[str, str], set[str]]:
+def _base_fingerprints(analysed: Iterable[_Analysed]) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = {}
     for a in analysed:
         for f in a.findings:
@@ -173,34 +173,43 @@ def _select_touched(
 
 def _analyse(
     files: Mapping[str, bytes | None], options: Options, result: Result, only: set[str] | None = None
-) -> list[_Analysed]:
+) -> Iterator[_Analysed]:
+    """Packages one at a time: each package's trees are freed once its caller moves on."""
     go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
-    by_dir: dict[str, tuple[list[GoFile], list[GoFile]]] = {}
+    by_dir: dict[str, list[str]] = {}
     for path in sorted(files):
-        if not path.endswith(".go"):
-            continue
-        src = files[path]
-        is_test = path.endswith("_test.go")
-        reason = skip_reason(path, src, options)
-        if reason is not None or src is None:
-            if not is_test and (only is None or path in only):
-                result.skipped.append(Skipped(path, reason or "could not be read"))
-            continue
-        gf = build_file(path, src)
-        sources, tests = by_dir.setdefault(posixpath.dirname(path), ([], []))
-        (tests if is_test else sources).append(gf)
-        if not is_test and (only is None or path in only):
-            result.files.append(FileFact(path, sum(1 for f in gf.funcs if not f.is_literal), gf.parse_errors))
-    out: list[_Analysed] = []
-    for directory, (sources, tests) in sorted(by_dir.items()):
+        if path.endswith(".go"):
+            by_dir.setdefault(posixpath.dirname(path), []).append(path)
+    for directory, paths in sorted(by_dir.items()):
+        sources: list[GoFile] = []
+        tests: list[GoFile] = []
+        for path in paths:
+            gf = _load(path, files[path], options, result, only)
+            if gf is not None:
+                (tests if gf.is_test else sources).append(gf)
         if not sources:
             continue
         go_mod = nearest_go_mod(sources[0].path, go_mods)
         pkg = build_package(directory, sources, tests, go_mod)
         if pkg.go_version:
             result.go_versions[directory or "."] = pkg.go_version
-        out.append(_run_rules(pkg, options, result))
-    return out
+        yield _run_rules(pkg, options, result)
+
+
+def _load(
+    path: str, src: bytes | None, options: Options, result: Result, only: set[str] | None
+) -> GoFile | None:
+    is_test = path.endswith("_test.go")
+    reported = not is_test and (only is None or path in only)
+    reason = skip_reason(path, src, options)
+    if reason is not None or src is None:
+        if reported:
+            result.skipped.append(Skipped(path, reason or "could not be read"))
+        return None
+    gf = build_file(path, src)
+    if reported:
+        result.files.append(FileFact(path, sum(1 for f in gf.funcs if not f.is_literal), gf.parse_errors))
+    return gf
 
 
 def _run_rules(pkg: Package, options: Options, result: Result) -> _Analysed:

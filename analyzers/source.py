@@ -43,7 +43,6 @@ INDEXED = frozenset(
         "receive_statement",
         "labeled_statement",
         "break_statement",
-        "selector_expression",
     }
 )
 FUNC_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})

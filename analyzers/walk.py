@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.source import (
     FUNC_TYPES,
@@ -19,10 +20,28 @@ from analyzers.source import (
     _loop,
     _params,
     _receiver,
+    go_language,
     parse,
     text,
 )
 from analyzers.typeinfer import infer_type, range_types
+
+
+def _order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
+@lru_cache(maxsize=1)
+def _nodes_query() -> Query:
+    kinds = sorted(INDEXED | FUNC_TYPES | {"import_spec"})
+    pattern = "\n".join(f"({k}) @n" for k in kinds)
+    pattern += "\n(for_statement body: (block) @n)\n(package_clause (package_identifier) @n)"
+    return Query(go_language(), pattern)
+
+
+@lru_cache(maxsize=1)
+def _comments_query() -> Query:
+    return Query(go_language(), "(comment) @c")
 
 
 @dataclass(eq=False)
@@ -65,21 +84,21 @@ class _Walker:
         self.literal_counts: dict[int, int] = {}
 
     def run(self, root: Node) -> None:
-        cursor = root.walk()
-        while True:
-            node = cursor.node
-            if node is not None and node.is_named:
-                self.visit(node)
-            if cursor.goto_first_child():
-                continue
-            while not cursor.goto_next_sibling():
-                if not cursor.goto_parent():
-                    return
+        # A compiled query finds the nodes of interest in C; Python touches only those, parents
+        # before children (sorted by start, longest first), instead of walking every node.
+        nodes = QueryCursor(_nodes_query()).captures(root).get("n", [])
+        nodes.sort(key=_order)
+        for node in nodes:
+            self.visit(node)
+        if b"perf-review:" in self.gf.src:
+            for node in QueryCursor(_comments_query()).captures(root).get("c", []):
+                self.gf.comments.setdefault(node.start_point[0] + 1, []).append(text(node))
 
     def visit(self, node: Node) -> None:
         start = node.start_byte
+        end = node.end_byte
         stack = self.stack
-        while start >= stack[-1].end:
+        while start >= stack[-1].end or end > stack[-1].end:
             stack.pop()
         frame = stack[-1]
         kind = node.type
@@ -87,9 +106,6 @@ class _Walker:
             loop = self.pending_bodies.pop((start, node.end_byte), None)
             if loop is not None:
                 stack.append(_Frame(node.end_byte, frame.func, (*frame.loops, loop)))
-            return
-        if kind == "comment":
-            self.gf.comments.setdefault(node.start_point[0] + 1, []).append(text(node))
             return
         if kind in FUNC_TYPES:
             self.enter_func(node, frame)

@@ -1,0 +1,91 @@
+"""`perf-review analyze`: formats, exit status, bad usage, run as the installed console script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.gitrepo import Repo
+
+EXE = str(Path(sys.executable).parent / "perf-review")
+SRC = 'package p\n\nfunc Join(xs []string) string {\n\ts := ""\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n'
+CLEAN = "package p\n\nfunc Len(xs []string) int { return len(xs) }\n"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_text_format_and_exit_status(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module x\n\ngo 1.22\n")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.go").write_text(SRC)
+    proc = run("analyze", "p", "--rules", "string-concat-loop", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith("p/a.go:6:3: warning string-concat-loop: s += in a loop")
+    assert run("analyze", "p", "--rules", "string-concat-loop", "--fail-on", "error", cwd=tmp_path).returncode == 0
+
+
+def test_clean_code_exits_zero(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_text(CLEAN)
+    proc = run("analyze", str(tmp_path / "a.go"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_json_format_has_the_versioned_names(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_text(SRC)
+    proc = run("analyze", str(tmp_path), "--format", "json", "--rules", "string-concat-loop")
+    data = json.loads(proc.stdout)
+    assert data["version"] == 1
+    (finding,) = data["findings"]
+    assert set(finding) >= {"rule", "category", "severity", "file", "line", "column", "end_line", "function",
+                            "hot_path", "message", "suggestion", "status"}
+    (fn,) = data["functions"]
+    assert set(fn) >= {"file", "name", "receiver", "start_line", "end_line", "hot_path", "hot_reasons", "change"}
+    assert set(data["files"][0]) >= {"file", "functions", "parse_errors"}
+    assert data["skipped"] == []
+
+
+def test_sarif_format(tmp_path: Path) -> None:
+    (tmp_path / "a.go").write_text(SRC)
+    proc = run("analyze", str(tmp_path), "--format", "sarif", "--rules", "string-concat-loop")
+    sarif = json.loads(proc.stdout)
+    assert sarif["version"] == "2.1.0"
+    run0 = sarif["runs"][0]
+    assert run0["tool"]["driver"]["rules"][0]["id"] == "string-concat-loop"
+    res = run0["results"][0]
+    assert res["ruleId"] == "string-concat-loop" and res["level"] == "warning"
+    region = res["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 6 and region["startColumn"] == 3
+    assert res["partialFingerprints"]["perfReview/v1"]
+
+
+def test_change_mode_from_a_repository(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.commit({"go.mod": "module x\n\ngo 1.22\n", "p/a.go": CLEAN}, tag="base")
+    repo.commit({"p/a.go": CLEAN + "\n" + SRC.split("\n", 2)[2]})
+    proc = run("analyze", "--repo", str(repo.path), "--base", "base", "--rules", "string-concat-loop")
+    assert proc.returncode == 1
+    assert "[new]" in proc.stdout.splitlines()[0]
+
+
+def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.commit({"a.txt": "x"})
+    cases = [
+        ("analyze",),
+        ("analyze", "--repo", str(repo.path)),
+        ("analyze", "--repo", str(repo.path), "--base", "no-such-rev"),
+        ("analyze", "--repo", str(tmp_path / "nope"), "--base", "HEAD"),
+        ("analyze", str(tmp_path / "missing.go")),
+        ("analyze", str(tmp_path), "--rules", "not-a-rule"),
+        ("analyze", str(tmp_path), "--format", "xml"),
+    ]
+    for args in cases:
+        proc = run(*args)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) <= 3 and "perf-review" in proc.stderr

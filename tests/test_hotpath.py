@@ -1,0 +1,71 @@
+"""Hot-path tiers and their reasons."""
+
+from __future__ import annotations
+
+from analyzers.hotpath import classify
+from analyzers.package import build_package
+from analyzers.walk import build_file
+
+SRC = b"""package p
+
+import (
+	"net/http"
+	"sort"
+	"sync"
+)
+
+type S struct{ once sync.Once }
+type byName []string
+
+func (s *S) ServeHTTP(w http.ResponseWriter, r *http.Request) {}
+func handle(w http.ResponseWriter, r *http.Request)            {}
+func (b byName) Less(i, j int) bool                            { return b[i] < b[j] }
+func NewS() *S                                                 { return &S{} }
+func init()                                                    {}
+func helper(x int) int                                         { return x * 2 }
+func caller(xs []int) int {
+	t := 0
+	for _, x := range xs {
+		t += helper(x)
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
+	return t
+}
+
+//perf-review:hot
+func marked() {}
+func plain() {}
+func benched(s string) int { return len(s) }
+func (s *S) setup() { s.once.Do(func() { plain() }) }
+"""
+TEST_SRC = b"""package p
+
+import "testing"
+
+func BenchmarkBenched(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		benched("x")
+	}
+}
+"""
+
+
+def tiers() -> dict[str, tuple[str, list[str]]]:
+    pkg = build_package("p", [build_file("p/a.go", SRC)], [build_file("p/a_test.go", TEST_SRC)])
+    return {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+
+
+def test_tiers() -> None:
+    t = tiers()
+    assert t["S.ServeHTTP"][0] == "hot" and "HTTP handler" in t["S.ServeHTTP"][1]
+    assert t["handle"][0] == "hot"
+    assert t["byName.Less"] == ("hot", ["per-element method Less"])
+    assert t["NewS"] == ("cold", ["constructor"])
+    assert t["init"][0] == "cold"
+    assert t["helper"][0] == "hot" and t["helper"][1][0] == "called inside a loop in caller"
+    assert t["caller.func1"][0] == "hot" and "sort.Slice" in t["caller.func1"][1][0]
+    assert t["marked"][0] == "hot" and "//perf-review:hot" in t["marked"][1][0]
+    assert t["plain"] == ("cold", ["no hot-path evidence"])
+    assert t["benched"][0] == "hot" and "BenchmarkBenched" in t["benched"][1][0]
+    assert t["S.setup.func1"] == ("cold", ["sync.Once body"])
+    assert t["caller"] == ("warm", ["contains a loop"])
