@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from unidiff import PatchSet
+from unidiff.patch import PatchSet
 from unidiff.errors import UnidiffParseError
 
 FileStatus = Literal["added", "modified", "removed", "renamed"]
@@ -62,7 +62,7 @@ def touched_lines(change: FileChange) -> TouchedLines:
         for hunk in pf:
             next_target = hunk.target_start
             for line in hunk:
-                if line.is_added:
+                if line.is_added and line.target_line_no is not None:
                     out.added.add(line.target_line_no)
                     next_target = line.target_line_no + 1
                 elif line.is_removed:

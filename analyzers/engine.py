@@ -160,7 +160,8 @@ def _select_touched(
                 fact.change = "added" if base_fps is None else "modified"
             result.functions.append(fact)
             for f in analysed.findings:
-                if f.file == gf.path and f.function == fact.qualified_name and fact.start_line <= f.line <= fact.end_line:
+                in_span = fact.start_line <= f.line <= fact.end_line
+                if f.file == gf.path and f.function == fact.qualified_name and in_span:
                     f.status = "pre-existing" if base_fps and f.fingerprint in base_fps else "new"
                     result.findings.append(f)
         # Findings outside any top-level function (e.g. ignore comments) belong to the file.

@@ -115,7 +115,7 @@ def _cold_reasons(func: Func) -> list[str]:
     name = func.name
     if func.receiver is None and name in ("init", "main"):
         return [f"{name} runs once"]
-    if func.file.is_test or name.startswith(("Test", "Example", "Fuzz")) and not func.receiver:
+    if func.file.is_test or (name.startswith(("Test", "Example", "Fuzz")) and not func.receiver):
         return ["test code"]
     if not func.receiver and _CTOR.match(name):
         return ["constructor" if name.lower().startswith("new") else "Must* helper, runs at start-up"]

@@ -95,18 +95,18 @@ def infer_type(value: Node | None, func: Func | None = None) -> str:
         return text(value.child_by_field_name("type"))
     if kind == "unary_expression":
         operand = strip_parens(value.child_by_field_name("operand"))
-        op = value.child_by_field_name("operator")
-        if op is not None and text(op) == "&" and operand is not None and operand.type == "composite_literal":
+        op_node = value.child_by_field_name("operator")
+        if op_node is not None and text(op_node) == "&" and operand is not None and operand.type == "composite_literal":
             return "*" + text(operand.child_by_field_name("type"))
         return ""
     if kind == "call_expression":
         return _call_type(value)
     if kind == "binary_expression":
-        left = infer_type(value.child_by_field_name("left"), func)
+        left_type = infer_type(value.child_by_field_name("left"), func)
         op = text(value.child_by_field_name("operator"))
         if op in ("==", "!=", "<", "<=", ">", ">=", "&&", "||"):
             return "bool"
-        return left or infer_type(value.child_by_field_name("right"), func)
+        return left_type or infer_type(value.child_by_field_name("right"), func)
     if kind == "identifier" and func is not None:
         return func.type_of(text(value), value)
     if kind == "slice_expression":

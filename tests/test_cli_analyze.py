@@ -10,7 +10,10 @@ from pathlib import Path
 from tests.gitrepo import Repo
 
 EXE = str(Path(sys.executable).parent / "perf-review")
-SRC = 'package p\n\nfunc Join(xs []string) string {\n\ts := ""\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n'
+SRC = (
+    'package p\n\nfunc Join(xs []string) string {\n\ts := ""\n'
+    "\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n"
+)
 CLEAN = "package p\n\nfunc Len(xs []string) int { return len(xs) }\n"
 
 

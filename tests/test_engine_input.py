@@ -5,7 +5,10 @@ from __future__ import annotations
 from analyzers.engine import Options, analyze_files
 
 ONLY = Options(enabled_rules=frozenset({"string-concat-loop"}))
-LOOP = 'func {name}(xs []string) string {{\n\ts := ""\n\tfor _, x := range xs {{\n\t\t{pre}s += x{post}\n\t}}\n\treturn s\n}}\n'
+LOOP = (
+    'func {name}(xs []string) string {{\n\ts := ""\n'
+    "\tfor _, x := range xs {{\n\t\t{pre}s += x{post}\n\t}}\n\treturn s\n}}\n"
+)
 
 
 def go(*funcs: str) -> bytes:
@@ -41,8 +44,8 @@ def test_cold_code_and_error_branches_lower_micro_findings_to_info() -> None:
 
 
 def test_severity_override() -> None:
-    result = analyze_files({"p/a.go": go(LOOP.format(name="A", pre="", post=""))},
-                           Options(enabled_rules=ONLY.enabled_rules, severity_overrides={"string-concat-loop": "error"}))
+    options = Options(enabled_rules=ONLY.enabled_rules, severity_overrides={"string-concat-loop": "error"})
+    result = analyze_files({"p/a.go": go(LOOP.format(name="A", pre="", post=""))}, options)
     assert result.findings[0].severity == "error"
 
 

@@ -1,0 +1,3 @@
+module example.com/byteloopsearch
+
+go 1.22

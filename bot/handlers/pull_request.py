@@ -1,0 +1,46 @@
+"""`pull_request` opened / synchronize / reopened / ready_for_review: review the PR's head.
+
+Drafts: whether a draft is reviewed depends on the repository's `.github/perf-review.yml` (drafts
+on/off), which is read in the job from the default branch; the webhook never calls GitHub. So draft
+PRs are enqueued like any other and the job, which fetches the PR and the config anyway, skips a PR
+that is still a draft unless the config enables drafts. `ready_for_review` always reviews.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.config import Config
+from bot.handlers import Route, number, obj, repo_name, sender_bot_reason, text
+from bot.jobspec import ReviewRequest
+
+if TYPE_CHECKING:
+    from bot.events import Delivery
+
+ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
+
+
+def handle(delivery: Delivery, config: Config) -> Route:
+    if delivery.action not in ACTIONS:
+        return Route.ignore(f"pull_request action {delivery.action or '(none)'} is not handled")
+    payload = delivery.payload
+    reason = sender_bot_reason(payload, config)
+    if reason:
+        return Route.ignore(reason)
+    if delivery.installation_id is None:
+        return Route.ignore("no installation in the payload")
+    pr = obj(payload, "pull_request")
+    state = pr.get("state", "open")
+    if state != "open":
+        return Route.ignore(f"pull request is {state}")
+    request = ReviewRequest(
+        installation_id=delivery.installation_id,
+        repo=repo_name(payload),
+        pr=number(pr, "number"),
+        head_sha=text(obj(pr, "head"), "sha"),
+        trigger="auto",
+        delivery_id=delivery.delivery_id,
+    )
+    if pr.get("draft") is True:
+        return Route.enqueue("draft pull request: the job reviews it only if the repository config allows", request)
+    return Route.enqueue(f"pull request {delivery.action}", request)
