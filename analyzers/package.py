@@ -143,6 +143,9 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
         ftype = text(decl.child_by_field_name("type"))
         names = [text(n) for n in decl.children_by_field_name("name")]
         if not names:
+            # An embedded `*T` carries its star as a separate token, outside the type field.
+            if any(c.type == "*" for c in decl.children) and not ftype.startswith("*"):
+                ftype = "*" + ftype
             fields.append(("", ftype))
         else:
             fields.extend((n, ftype) for n in names)

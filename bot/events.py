@@ -48,7 +48,7 @@ class Delivery:
 
     @property
     def repo(self) -> str:
-        """"owner/name", or "" for events about no repository (installation)."""
+        """The repository as "owner/name", or "" for events about none (installation)."""
         repository = self.payload.get("repository")
         return str(repository.get("full_name") or "") if isinstance(repository, Mapping) else ""
 
@@ -102,7 +102,10 @@ def _decode(body: bytes, content_type: str) -> Mapping[str, Any]:
     try:
         text = body.decode("utf-8")
         if content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
-            text = parse_qs(text).get("payload", [""])[0]
+            form = parse_qs(text).get("payload")
+            if not form:
+                raise PayloadError("form-encoded body has no payload field")
+            text = form[0]
         payload = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc

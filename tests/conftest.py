@@ -11,3 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def go_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One Go build cache for the whole run, so each `go vet` reuses the standard library build."""
     return tmp_path_factory.mktemp("go")
+
+
+# The GitHub stand-in (tests/github_fake): app_key, github_repo, github_fake, github_pr.
+from tests.github_fake.fixtures import app_key, github_fake, github_pr, github_repo  # noqa: E402,F401

@@ -28,6 +28,8 @@ rules of thumb (Go runtime benchmarks, "latency numbers every programmer should 
 | DRAM             | 60-100 ns           | a cache miss; bandwidth 5-20 GB/s per core                        |
 """
 
+# ruff: noqa: RUF001, RUF002  (typographic dashes and signs in review text are deliberate)
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from analyzers.package import Package
-from analyzers.source import Func, GoFile, Loop, statements, strip_parens, text
+from analyzers.source import Call, Func, GoFile, Loop, statements, strip_parens, text
 from analyzers.typeinfer import element_type, infer_type
 
 BYTE_ELEMS = frozenset({"byte", "uint8"})
@@ -236,13 +236,19 @@ def mentions_secret(pkg: Package, func: Func) -> bool:
     return False
 
 
-def quote_byte(node: Node) -> str:
-    """A Go string literal for a byte literal node (for strings.Count-style advice)."""
+def quote_byte(node: Node, runes: bool) -> str | None:
+    """A Go string literal matching what `elem == node` matches (runes: elem is a decoded rune),
+    None when not certain."""
     raw = text(node)
-    if node.type == "rune_literal":
-        inner = raw[1:-1]
-        return '"' + ('\\"' if inner == '"' else "'" if inner == "\\'" else inner) + '"'
-    return "string(rune(" + raw + "))"
+    if runes and node.type == "rune_literal" and len(raw) == 3 and ord(raw[1]) >= 0x80:
+        return '"' + raw[1] + '"'
+    value = byte_literal(node)
+    if value is None or value >= 0x80:
+        return None
+    if 0x20 <= value < 0x7F:
+        ch = chr(value)
+        return '"' + ("\\" + ch if ch in '"\\' else ch) + '"'
+    return {10: '"\\n"', 9: '"\\t"', 13: '"\\r"'}.get(value, f'"\\x{value:02x}"')
 
 
 def exits_loop(block: Node | None) -> bool:
@@ -253,5 +259,27 @@ def exits_loop(block: Node | None) -> bool:
     return all(s.type in ("assignment_statement", "short_var_declaration", "inc_statement") for s in stmts[:-1])
 
 
-def range_loop_key_only(shape: Shape) -> bool:
-    return bool(shape.index) and not shape.value
+# ---------------------------------------------------------------- io helpers
+
+
+def receiver_node(call: Call) -> Node | None:
+    """The operand of a method call's selector (`f` in `f.Write(b)`)."""
+    fn = call.node.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression":
+        return None
+    return fn.child_by_field_name("operand")
+
+
+def is_pkg_call(call: Call, gf: GoFile, path: str, *names: str) -> bool:
+    """`pkg.Name(...)` where pkg is the file's import name for path."""
+    return call.name in names and bool(call.recv) and call.recv in import_names(gf, path)
+
+
+def is_sized_loop(pkg: Package, func: Func, loop: Loop) -> bool:
+    """A loop over a collection known up front: not `for {}`, not a condition loop, not a channel."""
+    if loop.kind == "range":
+        t = underlying(pkg, expr_type(pkg, func, loop.range_node))
+        return not t.startswith(("chan ", "<-chan ", "chan<-"))
+    if loop.kind == "range-int":
+        return True
+    return loop.kind == "for" and loop.sized

@@ -134,10 +134,20 @@ def _conjunction(pkg: Package, func: Func, shape: Shape, cond: Node | None) -> t
     if pair is None:
         return None
     bound, test = pair
-    if shape.index not in text(bound) or strip_parens(bound) is None:
+    if not _is_bound(bound, shape.index):
         return None
     found = _sides(pkg, func, shape, test, "!=")
     return (found[0], found[1], shape.forward) if found else None
+
+
+def _is_bound(node: Node | None, index: str) -> bool:
+    """`i < len(s)`, `i >= 0`: a single comparison of the index (not a chain of other tests)."""
+    node = strip_parens(node)
+    if node is None or node.type != "binary_expression":
+        return False
+    if text(node.child_by_field_name("operator")) not in ("<", "<=", ">", ">=", "!="):
+        return False
+    return index in (text(node.child_by_field_name("left")), text(node.child_by_field_name("right")))
 
 
 def _cond_search(pkg: Package, func: Func, loop: Loop) -> tuple[str, Node, bool] | None:

@@ -31,7 +31,10 @@ def handle(delivery: Delivery, config: Config) -> Route:
     return Route.log(what)
 
 
-def _names(repos: Any) -> str:
+def _names(repos: Any, limit: int = 10) -> str:
+    """The first few repository names (an installation can add thousands at once)."""
     if not isinstance(repos, list):
         return ""
-    return ", ".join(str(r.get("full_name") or r.get("name")) for r in repos if isinstance(r, Mapping))
+    names = [str(r.get("full_name") or r.get("name")) for r in repos if isinstance(r, Mapping)]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more

@@ -3,7 +3,10 @@
 Drafts: whether a draft is reviewed depends on the repository's `.github/perf-review.yml` (drafts
 on/off), which is read in the job from the default branch; the webhook never calls GitHub. So draft
 PRs are enqueued like any other and the job, which fetches the PR and the config anyway, skips a PR
-that is still a draft unless the config enables drafts. `ready_for_review` always reviews.
+that is still a draft unless the config enables drafts.
+
+`ready_for_review` is enqueued with trigger "rerun": automatic reviews of one head run once, and the
+head that leaves draft is usually one the job already saw (and skipped) while it was a draft.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def handle(delivery: Delivery, config: Config) -> Route:
         repo=repo_name(payload),
         pr=number(pr, "number"),
         head_sha=text(obj(pr, "head"), "sha"),
-        trigger="auto",
+        trigger="rerun" if delivery.action == "ready_for_review" else "auto",
         delivery_id=delivery.delivery_id,
     )
     if pr.get("draft") is True:

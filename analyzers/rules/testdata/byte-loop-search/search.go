@@ -7,7 +7,7 @@ import (
 )
 
 func indexNewline(b []byte) int {
-	for i := 0; i < len(b); i++ { // want "byte-at-a-time search for '\\\\n': bytes.IndexByte"
+	for i := 0; i < len(b); i++ { // want "byte-at-a-time search for .\\n.: bytes.IndexByte"
 		if b[i] == '\n' {
 			return i
 		}

@@ -1,0 +1,134 @@
+"""The review: a pure function from the engine's Result (plus the previous review's findings and the
+benchmark plan) to the Markdown the App posts, the check run's summary and text, and inline notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzers.model import Finding, Result
+from analyzers.report.context import ReviewContext, build_context, fn
+from analyzers.report.inline import InlineNote, inline_notes
+from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
+from analyzers.report.md import bullets, code, details, fenced, plural
+from analyzers.report.sections_design import design_sections
+from analyzers.report.sections_findings import add_findings, counts, hot_path, summary, verdict
+from analyzers.report.sections_plan import plan_sections
+
+SECTIONS = (
+    "Summary", "Hot Path Analysis", "Memory Strategy", "Algorithmic Choices", "SIMD Opportunities",
+    "Concurrency Design", "Performance Targets", "Benchmark Plan", "Risks", "Recommendations", "Next Steps",
+)
+HEADING = "## perf-review: performance review"
+
+
+@dataclass
+class Review:
+    markdown: str
+    title: str
+    check_summary: str
+    check_text: str
+    inline: list[InlineNote] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "markdown": self.markdown,
+            "check_summary": self.check_summary,
+            "check_text": self.check_text,
+            "inline": [n.to_json() for n in self.inline],
+            "fixed": [f.to_json() for f in self.fixed],
+        }
+
+
+def render_review(
+    result: Result,
+    *,
+    previous: Sequence[Finding] | None = None,
+    benchmarks: str | None = None,
+    sources: Mapping[str, bytes | None] | None = None,
+) -> Review:
+    """The whole review. `previous`: findings of the last review (for "fixed"); `benchmarks`: the plan
+    from benchmarks.plan_for_change; `sources`: head file contents, which let inline notes carry exact
+    ```suggestion``` lines."""
+    ctx = build_context(result, previous, benchmarks)
+    short = not ctx.current
+    blocks = short_review(ctx) if short else full_review(ctx)
+    markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT)
+    return Review(
+        markdown=markdown,
+        title=title(ctx),
+        check_summary=fit([Block("", [p for b in blocks[:1] for p in b.parts])] if short else [summary(ctx)],
+                          CHECK_LIMIT, CHECK_LIMIT),
+        check_text=fit(check_blocks(ctx), CHECK_LIMIT, CHECK_LIMIT),
+        inline=inline_notes(ctx.new, sources),
+        fixed=list(ctx.fixed),
+    )
+
+
+def title(ctx: ReviewContext) -> str:
+    if not ctx.funcs and not ctx.current:
+        return "perf-review: no Go functions changed"
+    where = plural(len(ctx.funcs), "touched function")
+    if ctx.new:
+        return f"perf-review: {plural(len(ctx.new), 'new finding')} ({counts(ctx.new)}) in {where}"
+    if ctx.pre:
+        return f"perf-review: no new findings ({len(ctx.pre):,} pre-existing) in {where}"
+    return f"perf-review: no performance findings in {where}"
+
+
+def full_review(ctx: ReviewContext) -> list[Block]:
+    head = Block("")
+    head.add(HEADING)
+    blocks = [head, summary(ctx), hot_path(ctx), *design_sections(ctx), *plan_sections(ctx)]
+    assert [b.title for b in blocks[1:]] == list(SECTIONS)
+    return blocks
+
+
+def short_review(ctx: ReviewContext) -> list[Block]:
+    """A change with no Go, or with nothing found: what was checked, in a few lines."""
+    block = Block("")
+    block.add(HEADING)
+    block.add(_checked(ctx))
+    if ctx.fixed:
+        block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):**")
+        block.add(bullets([f"{code(f.rule)} in {fn(f.function)} ({f.file}:{f.line})" for f in ctx.fixed[:50]]))
+        if len(ctx.fixed) > 50:
+            block.add(f"…and {len(ctx.fixed) - 50:,} more.")
+    if ctx.result.skipped:
+        rows = [f"{code(s.file)}: {s.reason}" for s in ctx.result.skipped]
+        block.add(details(f"Not analysed ({len(rows)})", bullets(rows)), optional=True,
+                  label="the list of skipped files")
+    for path, code_text in ctx.bench_files:
+        if ctx.benches:
+            block.add(details(f"Benchmark plan: {path}", fenced(code_text, "go")), optional=True,
+                      label=f"the benchmark code of {path}")
+    return [block]
+
+
+def _checked(ctx: ReviewContext) -> str:
+    if not ctx.funcs:
+        skipped = f" ({plural(len(ctx.result.skipped), 'file')} skipped, listed below)" if ctx.result.skipped else ""
+        return f"**Nothing to review:** this change touches no Go functions{skipped}."
+    tiers = ctx.tier_counts()
+    hot = [fn(s.name) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
+    hot_text = f" Hot: {', '.join(hot)}." if hot else ""
+    return (
+        f"**No performance findings.** Checked {plural(len(ctx.funcs), 'touched Go function')} in "
+        f"{plural(ctx.go_files, 'file')} ({tiers['hot']} hot, {tiers['warm']} warm, {tiers['cold']} cold) for "
+        f"allocation, concurrency, complexity, SIMD and I/O patterns; nothing found.{hot_text}"
+    )
+
+
+def check_blocks(ctx: ReviewContext) -> list[Block]:
+    """The check run's text: every finding, grouped, with the verdict first."""
+    head = Block("")
+    head.add(f"Verdict: **{verdict(ctx)}**." if ctx.current else _checked(ctx))
+    block = Block("Findings")
+    if ctx.current or ctx.fixed:
+        add_findings(block, ctx)
+    else:
+        block.add("None.")
+    return [head, block]

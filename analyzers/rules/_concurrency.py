@@ -1,0 +1,529 @@
+"""Shared lock-region analysis and blocking-operation shapes for the concurrency rules.
+
+Private to lock-in-loop, lock-held-across-io, atomic-candidate, rwmutex-candidate, mutex-copy,
+goroutine-per-item, goroutine-leak-sender, time-after-in-loop and sleep-polling.
+
+A lock region is the run of statements between `x.Lock()` and the matching `x.Unlock()` in the same
+statement list, or from `x.Lock(); defer x.Unlock()` to the end of that list. Statements of nested
+lists that follow an inner `x.Unlock()` (an early-exit unlock, or an unlock/relock around slow work)
+are gaps: the lock is not held there.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from analyzers.package import LOCK_TYPES, Package
+from analyzers.rules._util import is_small_constant_loop
+from analyzers.source import Call, Func, GoFile, Loop, strip_parens, text
+from analyzers.typeinfer import element_type, infer_type
+
+UNLOCK_OF = {"Lock": "Unlock", "RLock": "RUnlock"}
+INT_TYPES = frozenset({"int", "int64", "int32", "uint", "uint64", "uint32", "uintptr"})
+
+# Package-level functions that block on the network, the disk or the clock, by import path.
+_BLOCKING_FUNCS: dict[str, frozenset[str]] = {
+    "net/http": frozenset({"Get", "Post", "Head", "PostForm"}),
+    "net": frozenset({"Dial", "DialTimeout", "DialTCP", "DialUDP", "DialUnix", "Listen", "LookupHost",
+                      "LookupIP", "LookupAddr", "LookupCNAME", "LookupMX", "LookupTXT", "LookupSRV"}),
+    "crypto/tls": frozenset({"Dial", "DialWithDialer"}),
+    "os": frozenset({"ReadFile", "WriteFile", "Open", "Create", "OpenFile", "ReadDir", "Remove", "RemoveAll",
+                     "Rename", "Mkdir", "MkdirAll", "Truncate"}),
+    "io/ioutil": frozenset({"ReadFile", "WriteFile", "ReadDir"}),
+    "time": frozenset({"Sleep"}),
+}
+# Methods that block, by the receiver's type as written (pointer or not).
+_BLOCKING_METHODS: dict[str, frozenset[str]] = {
+    "http.Client": frozenset({"Do", "Get", "Post", "Head", "PostForm"}),
+    "os.File": frozenset({"Read", "Write", "WriteString", "ReadAt", "WriteAt", "Sync", "ReadFrom", "ReadDir",
+                          "Readdir", "Readdirnames", "Truncate"}),
+    "net.Conn": frozenset({"Read", "Write"}),
+    "net.TCPConn": frozenset({"Read", "Write", "ReadFrom"}),
+    "net.UDPConn": frozenset({"Read", "Write", "ReadFrom", "WriteTo", "ReadFromUDP", "WriteToUDP"}),
+    "net.UnixConn": frozenset({"Read", "Write"}),
+    "tls.Conn": frozenset({"Read", "Write", "Handshake"}),
+    "sql.DB": frozenset({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext", "Ping",
+                         "PingContext", "Begin", "BeginTx", "Prepare", "PrepareContext"}),
+    "sql.Tx": frozenset({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext",
+                         "Commit", "Rollback", "Prepare", "PrepareContext"}),
+    "sql.Conn": frozenset({"QueryContext", "QueryRowContext", "ExecContext", "PingContext", "BeginTx"}),
+    "sql.Stmt": frozenset({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext"}),
+    "sync.WaitGroup": frozenset({"Wait"}),
+    "exec.Cmd": frozenset({"Run", "Output", "CombinedOutput", "Wait"}),
+}
+# When the receiver's type is unknown: database methods whose names say what they do, and receivers
+# whose names say what they are.
+_DB_CONTEXT_METHODS = frozenset({"QueryContext", "ExecContext", "QueryRowContext"})
+_NAMED_RECEIVERS: dict[str, frozenset[str]] = {
+    "db": _BLOCKING_METHODS["sql.DB"],
+    "tx": _BLOCKING_METHODS["sql.Tx"],
+    "conn": frozenset({"Read", "Write"}),
+    "client": frozenset({"Do"}),
+    "httpclient": frozenset({"Do"}),
+    "wg": frozenset({"Wait"}),
+}
+
+
+# ---------------------------------------------------------------- types of expressions
+
+
+def import_names(gf: GoFile, path: str) -> set[str]:
+    """Local names under which gf imports path (the default name when the file shows no import)."""
+    names = {n for n, p in gf.imports.items() if p == path}
+    return names or {path.rsplit("/", 1)[-1]}
+
+
+def is_pkg_call(func: Func, call: Call, path: str, *names: str) -> bool:
+    """`time.Sleep(...)`: a call of a package function through the file's import name."""
+    if call.name not in names or not call.recv or "." in call.recv:
+        return False
+    return call.recv in import_names(func.file, path) and not local_type(func, call.recv, call.node)
+
+
+def local_type(func: Func, name: str, at: Node) -> str:
+    """The type of a local name, also for `f, err := os.Open(p)` (first result of a known call)."""
+    f: Func | None = func
+    while f is not None:
+        d = f.decl(name, at)
+        if d is not None:
+            if d.type:
+                return d.type
+            node = d.node
+            if d.init is None and node.type == "short_var_declaration":
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                if (left is not None and right is not None and right.named_child_count == 1
+                        and left.named_child_count >= 2 and text(left.named_children[0]) == name):
+                    return infer_type(right.named_children[0], f)
+            return ""
+        f = f.parent
+    return ""
+
+
+def field_type(pkg: Package, struct_type: str, name: str) -> str:
+    s = pkg.struct_of(struct_type)
+    if s is None:
+        return ""
+    for fname, ftype in s.fields:
+        if fname == name or (not fname and ftype.lstrip("*").rsplit(".", 1)[-1] == name):
+            return ftype
+    return ""
+
+
+def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
+    """The type of an identifier, field selector, deref, index or call as far as syntax shows."""
+    node = strip_parens(node)
+    if node is None:
+        return ""
+    kind = node.type
+    if kind == "identifier":
+        name = text(node)
+        return local_type(func, name, node) or pkg.vars.get(name, "")
+    if kind == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        fname = text(node.child_by_field_name("field"))
+        if operand is not None and operand.type == "identifier" and text(operand) in import_names(
+                func.file, "net/http") and fname == "DefaultClient":
+            return "*http.Client"
+        return field_type(pkg, expr_type(pkg, func, operand), fname)
+    if kind == "unary_expression":
+        op = text(node.child_by_field_name("operator"))
+        inner = expr_type(pkg, func, node.child_by_field_name("operand"))
+        if op == "*" and inner.startswith("*"):
+            return inner[1:]
+        if op == "&" and inner:
+            return "*" + inner
+        return infer_type(node, func)
+    if kind == "index_expression":
+        return element_type(expr_type(pkg, func, node.child_by_field_name("operand")).lstrip("*"))
+    return infer_type(node, func)
+
+
+def holds_lock_value(pkg: Package, typ: str) -> bool:
+    """A non-pointer type that is, or directly contains, a sync lock or an atomic value."""
+    typ = typ.strip()
+    if not typ or typ.startswith(("*", "[]", "map[", "chan ", "func", "...")):
+        return False
+    if typ in LOCK_TYPES or typ.startswith("atomic."):
+        return True
+    return pkg.has_lock(typ) and not typ.startswith("*")
+
+
+# ---------------------------------------------------------------- blocking operations
+
+
+def _method_blocks(pkg: Package, func: Func, call: Call) -> bool:
+    fn = call.node.child_by_field_name("function")
+    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
+    if operand is None:
+        return False
+    typ = expr_type(pkg, func, operand).lstrip("*")
+    if typ:
+        return call.name in _BLOCKING_METHODS.get(typ, frozenset())
+    if call.name in _DB_CONTEXT_METHODS:
+        return True
+    last = call.recv.rsplit(".", 1)[-1].lower()
+    return call.name in _NAMED_RECEIVERS.get(last, frozenset())
+
+
+def call_blocks(pkg: Package, func: Func, call: Call) -> bool:
+    """A call that waits on the network, the disk, a database, a process, a WaitGroup or the clock."""
+    if not call.recv:
+        return False
+    if "." not in call.recv:
+        for path, names in _BLOCKING_FUNCS.items():
+            if call.name in names and is_pkg_call(func, call, path, call.name):
+                return True
+    return _method_blocks(pkg, func, call)
+
+
+def in_select_case(node: Node) -> bool:
+    """A send or receive that is the communication of a select case (the select decides blocking)."""
+    parent = node.parent
+    if parent is not None and parent.type == "receive_statement":
+        parent = parent.parent
+    return parent is not None and parent.type == "communication_case"
+
+
+def has_default(select: Node) -> bool:
+    body = select.child_by_field_name("body") or select
+    return any(c.type == "default_case" for c in body.named_children)
+
+
+def locally_buffered(func: Func, chan: Node) -> bool:
+    """`ch := make(chan T, n)` in this function with a capacity written out."""
+    if chan.type != "identifier":
+        return False
+    d = func.decl(text(chan), chan)
+    return d is not None and bool(d.make_args) and d.make_args[0] not in ("0", "")
+
+
+def buffered_fields(pkg: Package) -> set[str]:
+    """Field names the package ever sets to a channel made with a capacity (`x.ch = make(chan T, 1)`,
+    `T{ch: make(chan T, 1)}`)."""
+    out: set[str] = set()
+    for func in pkg.funcs:
+        for call in func.calls_named("make"):
+            if len(call.args) < 2 or not text(call.args[0]).startswith("chan") or text(call.args[1]) == "0":
+                continue
+            parent = call.node.parent
+            if parent is not None and parent.type == "literal_element":
+                parent = parent.parent
+            if parent is not None and parent.type == "keyed_element" and parent.named_child_count == 2:
+                out.add(text(parent.named_children[0]))
+            elif parent is not None and parent.type == "expression_list" and parent.parent is not None:
+                stmt = parent.parent
+                left = stmt.child_by_field_name("left")
+                if stmt.type == "assignment_statement" and left is not None and left.named_child_count == 1:
+                    target = left.named_children[0]
+                    if target.type == "selector_expression":
+                        out.add(text(target.child_by_field_name("field")))
+    return out
+
+
+class Buffered:
+    """Whether a channel expression is known to be buffered (package facts computed on first use)."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._fields: set[str] | None = None
+
+    def __call__(self, func: Func, chan: Node) -> bool:
+        if chan.type == "identifier":
+            return locally_buffered(func, chan)
+        if chan.type != "selector_expression":
+            return False
+        if self._fields is None:
+            self._fields = buffered_fields(self.pkg)
+        return text(chan.child_by_field_name("field")) in self._fields
+
+
+def is_receive(node: Node) -> bool:
+    return node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "<-"
+
+
+def blocking_ops(
+    pkg: Package, func: Func, start: int, end: int, buffered: Buffered | None = None
+) -> list[tuple[Node, str]]:
+    """Blocking operations of func (closures excluded) between byte offsets start and end. Sends to
+    channels known to be buffered are left out when `buffered` is given."""
+    out: list[tuple[Node, str]] = []
+
+    def inside(n: Node) -> bool:
+        return start <= n.start_byte and n.end_byte <= end
+
+    for call in func.calls:
+        if inside(call.node) and call_blocks(pkg, func, call):
+            out.append((call.node, call.callee or call.name))
+    for site in func.sites("send_statement"):
+        node = site.node
+        if inside(node) and not in_select_case(node):
+            chan = node.child_by_field_name("channel")
+            if chan is None or not (locally_buffered(func, chan) if buffered is None else buffered(func, chan)):
+                out.append((node, "channel send"))
+    for site in func.sites("unary_expression"):
+        if inside(site.node) and is_receive(site.node) and not in_select_case(site.node):
+            out.append((site.node, "channel receive"))
+    for site in func.sites("select_statement"):
+        if inside(site.node) and not has_default(site.node):
+            out.append((site.node, "select without default"))
+    return out
+
+
+# ---------------------------------------------------------------- lock regions
+
+
+@dataclass(eq=False)
+class Region:
+    lock: Call
+    mutex: str  # receiver text of the Lock call: "s.mu", "c" (embedded mutex)
+    read: bool  # RLock
+    stmts: list[Node]  # statements run with the lock held, in order (the unlock excluded)
+    deferred: bool
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+
+    def holds(self, node: Node) -> bool:
+        if not self.stmts:
+            return False
+        if not (self.stmts[0].start_byte <= node.start_byte and node.end_byte <= self.stmts[-1].end_byte):
+            return False
+        return not any(a <= node.start_byte < b for a, b in self.gaps)
+
+
+_REGIONS: weakref.WeakKeyDictionary[Func, list[Region]] = weakref.WeakKeyDictionary()
+
+
+def stmt_call(stmt: Node) -> Node | None:
+    """The call of an expression or defer statement `x.Unlock()` (None for other statements)."""
+    if stmt.type in ("expression_statement", "defer_statement") and stmt.named_child_count:
+        call = stmt.named_children[0]
+        if call.type == "call_expression":
+            return call
+    return None
+
+
+def _is_call_on(stmt: Node, mutex: str, name: str, kind: str = "expression_statement") -> bool:
+    call = stmt_call(stmt) if stmt.type == kind else None
+    if call is None:
+        return False
+    args = call.child_by_field_name("arguments")
+    return (args is None or args.named_child_count == 0) and text(call.child_by_field_name("function")) == (
+        f"{mutex}.{name}")
+
+
+def _is_deferred_unlock(stmt: Node, mutex: str, unlock: str) -> bool:
+    if _is_call_on(stmt, mutex, unlock, "defer_statement"):
+        return True
+    return stmt.type == "defer_statement" and "func()" in text(stmt) and f"{mutex}.{unlock}()" in text(stmt)
+
+
+def siblings(stmt: Node) -> list[Node]:
+    parent = stmt.parent
+    if parent is None:
+        return [stmt]
+    return [c for c in parent.named_children if c.type != "comment"]
+
+
+def lock_regions(func: Func) -> list[Region]:
+    """Every lock region of func's own body (closures have their own)."""
+    cached = _REGIONS.get(func)
+    if cached is not None:
+        return cached
+    regions: list[Region] = []
+    for call in func.calls_named("Lock", "RLock"):
+        stmt = call.node.parent
+        if call.args or not call.recv or stmt is None or stmt.type != "expression_statement":
+            continue
+        region = _region_from(call, stmt)
+        if region is not None:
+            regions.append(region)
+    if regions:
+        unlocks = func.calls_named("Unlock", "RUnlock")
+        for region in regions:
+            _add_gaps(region, unlocks)
+    _REGIONS[func] = regions
+    return regions
+
+
+def _region_from(call: Call, stmt: Node) -> Region | None:
+    unlock = UNLOCK_OF[call.name]
+    sibs = siblings(stmt)
+    i = next(k for k, s in enumerate(sibs) if s.id == stmt.id)
+    held: list[Node] = []
+    for s in sibs[i + 1 :]:
+        if _is_call_on(s, call.recv, unlock):
+            return Region(call, call.recv, call.name == "RLock", held, deferred=False)
+        if _is_deferred_unlock(s, call.recv, unlock):
+            rest = [t for t in sibs[sibs.index(s) + 1 :]]
+            return Region(call, call.recv, call.name == "RLock", held + rest, deferred=True)
+        held.append(s)
+    return None
+
+
+def _add_gaps(region: Region, unlocks: list[Call]) -> None:
+    unlock = UNLOCK_OF[region.lock.name]
+    for u in unlocks:
+        if u.recv != region.mutex or u.name != unlock or not region.holds(u.node):
+            continue
+        stmt = u.node.parent
+        if stmt is None or stmt.type != "expression_statement":
+            continue
+        sibs = siblings(stmt)
+        i = next(k for k, s in enumerate(sibs) if s.id == stmt.id)
+        end = sibs[-1].end_byte
+        for s in sibs[i + 1 :]:
+            if _is_call_on(s, region.mutex, region.lock.name):
+                end = s.start_byte
+                break
+        region.gaps.append((stmt.start_byte, end))
+
+
+# ---------------------------------------------------------------- loops
+
+
+def _chan_like(typ: str) -> bool:
+    return typ.startswith(("chan ", "<-chan ", "chan<- ", "func(", "func ", "iter."))
+
+
+def data_loop(pkg: Package, func: Func, loop: Loop, *, counted: bool) -> bool:
+    """A loop over the items of a collection whose size is known up front (not a channel, an
+    iterator, a small literal list or an infinite loop). counted: `for i := 0; i < n; i++` and
+    `range n` count too (else only `len(...)` bounds do)."""
+    if is_small_constant_loop(loop):
+        return False
+    if loop.kind == "range":
+        typ = expr_type(pkg, func, loop.range_node)
+        if typ:
+            return not _chan_like(typ)
+        node = strip_parens(loop.range_node)
+        name = text(node).rsplit(".", 1)[-1]
+        return not (node is not None and node.type == "call_expression") and not _CHAN_NAME.search(name)
+    if loop.kind in ("range-int", "for"):
+        bound = loop.range_expr if loop.kind == "range-int" else loop.cond
+        return "len(" in bound or (counted and loop.sized)
+    return False
+
+
+_CHAN_NAME = re.compile(r"(?:^|[a-z])(?:ch|Ch|chan|Chan|C)$|^(?:jobs|tasks|work|queue|in|input|events)$")
+
+
+def loop_locals(func: Func, loop: Loop, names: list[str], at: Node) -> bool:
+    """Whether any of names is declared by the loop itself or inside its body."""
+    for name in names:
+        d = func.decl(name, at)
+        if d is not None and (d.node.id == loop.node.id or any(lp is loop for lp in d.loops)):
+            return True
+    return False
+
+
+IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+# ---------------------------------------------------------------- critical sections per struct mutex
+
+
+@dataclass(eq=False)
+class Guarded:
+    """Every critical section of one mutex field of one struct type, across the package."""
+
+    struct: str
+    field: str  # mutex field name ("Mutex" for an embedded sync.Mutex)
+    kind: str  # Mutex or RWMutex
+    sections: list[tuple[Func, Region, str]] = field(default_factory=list)  # (func, region, base text)
+    opaque: bool = False  # a Lock on it that does not form a clean region
+
+
+def guarded_mutexes(pkg: Package) -> list[Guarded]:
+    groups: dict[tuple[str, str], Guarded] = {}
+    for func in pkg.funcs:
+        calls = func.calls_named("Lock", "RLock")
+        if not calls:
+            continue
+        regions = {r.lock.node.id: r for r in lock_regions(func)}
+        for call in calls:
+            found = _mutex_of(pkg, func, call)
+            if found is None:
+                continue
+            struct, fname, kind, base = found
+            g = groups.setdefault((struct, fname), Guarded(struct, fname, kind))
+            region = regions.get(call.node.id)
+            if region is None or region.gaps:
+                g.opaque = True
+            else:
+                g.sections.append((func, region, base))
+    return [g for g in groups.values() if not g.opaque and g.sections]
+
+
+def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str] | None:
+    fn = call.node.child_by_field_name("function")
+    operand = fn.child_by_field_name("operand") if fn is not None else None
+    if operand is None or call.args:
+        return None
+    if operand.type == "selector_expression":
+        base_node = operand.child_by_field_name("operand")
+        fname = text(operand.child_by_field_name("field"))
+    else:
+        base_node, fname = operand, ""
+    typ = expr_type(pkg, func, base_node).lstrip("*")
+    s = pkg.struct_of(typ)
+    if s is None:
+        return None
+    if not fname:
+        fname = next((k for k in ("Mutex", "RWMutex") if s.lock_kinds.get(k) == k), "")
+    kind = s.lock_kinds.get(fname, "")
+    if kind not in ("Mutex", "RWMutex"):
+        return None
+    return s.name, fname, kind, text(base_node)
+
+
+def counter_use(stmt: Node, base: str) -> tuple[str, str] | None:
+    """(use, field) when stmt only touches one field of base: inc, add, set or read."""
+    prefix = base + "."
+    kind = stmt.type
+    if kind in ("inc_statement", "dec_statement"):
+        target = text(stmt.named_children[0]) if stmt.named_child_count else ""
+        return ("inc", target[len(prefix):]) if _plain_field(target, prefix) else None
+    left = stmt.child_by_field_name("left")
+    right = stmt.child_by_field_name("right")
+    if kind == "return_statement":
+        exprs = stmt.named_children[0] if stmt.named_child_count == 1 else None
+        value = text(exprs.named_children[0]) if exprs is not None and exprs.named_child_count == 1 else ""
+        return ("read", value[len(prefix):]) if _plain_field(value, prefix) else None
+    if kind not in ("assignment_statement", "short_var_declaration") or left is None or right is None:
+        return None
+    if left.named_child_count != 1 or right.named_child_count != 1:
+        return None
+    target, value = text(left.named_children[0]), text(right.named_children[0])
+    op = text(stmt.child_by_field_name("operator")) if kind == "assignment_statement" else ":="
+    if _plain_field(target, prefix) and prefix not in value:
+        use = {"+=": "add", "-=": "add", "=": "set"}.get(op)
+        return (use, target[len(prefix):]) if use else None
+    if left.named_children[0].type == "identifier" and op in ("=", ":=") and _plain_field(value, prefix):
+        return "read", value[len(prefix):]
+    return None
+
+
+def _plain_field(expr: str, prefix: str) -> bool:
+    return expr.startswith(prefix) and IDENT.fullmatch(expr[len(prefix):]) is not None
+
+
+def counter_field(pkg: Package, g: Guarded) -> str:
+    """The one integer field every section of g only increments, adds to, sets or reads ("" if not)."""
+    fields: set[str] = set()
+    bumps = 0
+    for _, region, base in g.sections:
+        if len(region.stmts) != 1:
+            return ""
+        use = counter_use(region.stmts[0], base)
+        if use is None:
+            return ""
+        fields.add(use[1])
+        bumps += use[0] in ("inc", "add")
+    if len(fields) != 1 or not bumps:
+        return ""
+    name = next(iter(fields))
+    return name if field_type(pkg, g.struct, name) in INT_TYPES else ""

@@ -1,0 +1,133 @@
+"""goroutine-per-item
+
+**What it does**
+Flags `go f(x)` / `go func() { ... }()` started once per item of a collection (a range over a
+slice or map, or a `len(...)`-bounded loop) with nothing bounding how many run at once: no
+semaphore acquired before the spawn or at the top of the goroutine, no errgroup `SetLimit`, no
+wait inside the loop.
+
+**Why is this bad?**
+Each goroutine costs ~0.3-1 µs to start and at least a 2-8 KB stack (estimate), and all of them
+compete for the CPUs, the network and any downstream service at once: 100,000 items mean
+100,000 live goroutines, ~200-800 MB of stacks, and a burst of connections or open files that
+can exhaust limits. Throughput stops improving beyond a few times GOMAXPROCS for CPU work.
+
+**Example**
+```go
+for _, u := range urls {
+    wg.Add(1)
+    go func(u string) {
+        defer wg.Done()
+        fetch(u)
+    }(u)
+}
+```
+
+**Use instead**
+```go
+sem := make(chan struct{}, 16)
+for _, u := range urls {
+    sem <- struct{}{}
+    wg.Add(1)
+    go func(u string) {
+        defer func() { <-sem; wg.Done() }()
+        fetch(u)
+    }(u)
+}
+// or: errgroup.Group with g.SetLimit(16), or a fixed pool of workers reading a channel
+```
+
+**Known limits**
+Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools
+and are not flagged; nor are loops over channels, iterators or small literal lists, over
+collections of functions, or over registered sets named like workers, listeners, servers, shards,
+hooks or handlers (sized by configuration, not by data). A `break` before the spawn is taken as a
+limit check (`if running >= max { break }`). A semaphore
+is recognised as a channel send or an `Acquire`/`Wait` call before the spawn in the loop, or a
+send/`Acquire` as the goroutine's first statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._concurrency import data_loop, expr_type, is_receive
+from analyzers.source import Func, Loop, Site, statements, text
+from analyzers.typeinfer import element_type
+
+_POOL_NAMES = re.compile(
+    r"(?i)(worker|listener|server|shard|pool|hook|callback|handler|watcher|task|goroutine|fn|func)s?$"
+)
+_ACQUIRE = frozenset({"Acquire", "TryAcquire", "Wait", "WaitN", "Take", "Reserve"})
+
+
+@rule("goroutine-per-item", "concurrency")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    for func in pkg.funcs:
+        spawns = func.sites("go_statement")
+        if not spawns or func.calls_named("SetLimit"):
+            continue
+        for site in spawns:
+            if not site.loops:
+                continue
+            loop = site.loops[-1]
+            if not data_loop(pkg, func, loop, counted=False):
+                continue
+            if _bounded(func, loop, site) or _acquires_first(site.node) or _pool_like(pkg, func, loop):
+                continue
+            yield Hit(
+                func,
+                site.node,
+                f"one goroutine per item of {loop.range_expr or loop.cond} with no bound (~1 µs and 2-8 KB "
+                "stack each, all at once); use a worker pool, a semaphore channel or errgroup SetLimit",
+            )
+
+
+def _pool_like(pkg: Package, func: Func, loop: Loop) -> bool:
+    """Long-lived goroutines for a registered set (workers, listeners, hooks): sized by configuration."""
+    name = loop.range_expr.rsplit(".", 1)[-1]
+    if _POOL_NAMES.search(name):
+        return True
+    elem = element_type(expr_type(pkg, func, loop.range_node).lstrip("*")) if loop.range_node else ""
+    return elem.startswith("func")
+
+
+def _bounded(func: Func, loop: Loop, site: Site) -> bool:
+    """A semaphore acquired before the spawn, a limit check that breaks out, or a wait after the
+    spawn, in the same loop iteration."""
+    go = site.node
+    for b in func.sites("break_statement"):
+        if loop.contains(b.node) and b.node.start_byte < go.start_byte and b.loops and b.loops[-1] is loop:
+            return True
+    for s in func.sites("send_statement"):
+        if loop.contains(s.node) and s.node.start_byte < go.start_byte and s.loops and s.loops[-1] is loop:
+            return True
+    for call in func.calls_named(*_ACQUIRE):
+        if loop.contains(call.node) and call.loops and call.loops[-1] is loop:
+            return True
+    for u in func.sites("unary_expression"):
+        if loop.contains(u.node) and u.node.start_byte > go.end_byte and is_receive(u.node):
+            return True
+    return False
+
+
+def _acquires_first(go: Node) -> bool:
+    """`go func() { sem <- struct{}{}; defer func() { <-sem }() ... }()`: the goroutine waits its turn."""
+    call = go.named_children[0] if go.named_child_count else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "func_literal":
+        return False
+    body = statements(fn.child_by_field_name("body"))
+    for stmt in body[:3]:
+        if stmt.type == "send_statement":
+            return True
+        if stmt.type == "expression_statement" and any(
+            f".{name}(" in text(stmt) for name in ("Acquire", "Wait")
+        ) and "Done" not in text(stmt):
+            return True
+    return False

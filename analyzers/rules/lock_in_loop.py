@@ -1,0 +1,97 @@
+"""lock-in-loop
+
+**What it does**
+Flags `mu.Lock()`/`mu.RLock()` taken and released on every iteration of a loop over a collection
+(the same mutex each time, with no blocking work outside the critical section).
+
+**Why is this bad?**
+An uncontended Lock/Unlock pair costs ~15-30 ns (estimate), and far more under contention, where
+each iteration may park the goroutine and hand the lock to another (a convoy). For n items that
+is n pairs where one would do; the work inside is often a map write of ~20-50 ns, so the locking
+can double the loop's cost.
+
+**Example**
+```go
+for _, it := range items {
+    c.mu.Lock()
+    c.m[it.ID] = it
+    c.mu.Unlock()
+}
+```
+
+**Use instead**
+```go
+c.mu.Lock()
+for _, it := range items {
+    c.m[it.ID] = it
+}
+c.mu.Unlock()
+```
+
+**Known limits**
+Not flagged: loops over channels, iterators or small literal lists; infinite and condition loops
+(worker loops); per-item mutexes (`for _, s := range shards { s.mu.Lock() ... }`); loops that
+block outside the critical section (I/O, channel operations, `time.Sleep`) or start goroutines,
+where releasing the lock between items is deliberate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._concurrency import IDENT, Region, blocking_ops, data_loop, lock_regions, loop_locals
+from analyzers.source import Func, Loop, text
+
+
+@rule("lock-in-loop", "concurrency")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    for func in pkg.funcs:
+        for region in lock_regions(func):
+            found = _loop_of(func, region)
+            if found is None:
+                continue
+            owner, loop = found
+            if not data_loop(pkg, owner, loop, counted=True):
+                continue
+            if loop_locals(owner, loop, IDENT.findall(region.mutex), region.lock.node):
+                continue
+            if _blocks_outside(pkg, owner, loop, region) or owner.sites("go_statement") and any(
+                loop.contains(s.node) for s in owner.sites("go_statement")
+            ):
+                continue
+            over = loop.range_expr or loop.cond
+            yield Hit(
+                func,
+                region.lock.node,
+                f"{region.mutex}.{region.lock.name} per iteration of the loop over {over} costs ~15-30 ns "
+                "uncontended, far more contended; take the lock once around the loop",
+            )
+
+
+def _loop_of(func: Func, region: Region) -> tuple[Func, Loop] | None:
+    """The loop whose every iteration takes and releases the lock, with the function owning it."""
+    lock = region.lock
+    if lock.loops:
+        return (func, lock.loops[-1]) if not region.deferred else None
+    # `for ... { func() { mu.Lock(); defer mu.Unlock(); ... }() }`: a closure run per iteration.
+    parent = func.node.parent
+    if func.parent is None or not func.outer_loops or parent is None or parent.type != "call_expression":
+        return None
+    if text(parent.child_by_field_name("function")) != text(func.node):
+        return None
+    loop = func.outer_loops[-1]
+    if not any(lp is loop for lp in func.parent.loops):
+        return None
+    return func.parent, loop
+
+
+def _blocks_outside(pkg: Package, func: Func, loop: Loop, region: Region) -> bool:
+    def outside(node: Node) -> bool:
+        return not region.holds(node)
+
+    ops = blocking_ops(pkg, func, loop.node.start_byte, loop.node.end_byte)
+    return any(outside(node) for node, _ in ops)

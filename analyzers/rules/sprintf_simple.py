@@ -1,0 +1,143 @@
+"""sprintf-simple
+
+**What it does**
+Flags `fmt.Sprintf` and `fmt.Sprint` calls that only stringify one string or integer, or only join
+strings: `fmt.Sprintf("%d", n)`, `fmt.Sprintf("%s", s)`, `fmt.Sprint(n)`, `fmt.Sprintf("%s:%s", a, b)`,
+`fmt.Sprintf("user-%d", id)`.
+
+**Why is this bad?**
+`fmt` parses the format at run time, boxes every operand in an interface (an allocation for most
+values) and formats through reflection-like type switches: ~80-200 ns and 1-3 allocations per call
+(estimate). `strconv.Itoa` is ~10-25 ns with at most one allocation, and `a + ":" + b` is one
+allocation of the exact size (~20-40 ns).
+
+**Example**
+```go
+key := fmt.Sprintf("%s:%s", tenant, name)
+id := fmt.Sprintf("%d", n)
+```
+
+**Use instead**
+```go
+key := tenant + ":" + name
+id := strconv.Itoa(n)
+```
+
+**Known limits**
+Operands must be known to be exactly `string` or `int`/`int64`/`uint64` from their declaration
+(named types may have a `String` method, and mixing named and plain strings in `+` does not
+compile). Formats with other verbs, flags, widths, `%q`, `%x`, `%T`, `%%`, or an `error` operand are
+not flagged. At most one `%d` may be mixed with `%s` verbs. The engine lowers the finding to info in
+cold code, where `fmt` reads better and costs nothing that matters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_a import Types, callee_in, import_name
+from analyzers.source import Call, Func, strip_parens, text
+
+_VERB = re.compile(r"%[^a-zA-Z%]*[a-zA-Z%]")
+# Integer types and their strconv formatting, with "{}" for the operand.
+_MAX_OPERANDS = 3
+_MAX_LITERAL = 16
+# Calls whose own formatting or rarity makes the inner Sprintf not worth changing.
+_REPORTERS = frozenset({"panic", "New", "Errorf", "Print", "Printf", "Println", "Fatal", "Fatalf", "Panic",
+                        "Panicf", "Error", "Warn", "Warnf", "Warning", "Info", "Infof", "Debug", "Debugf",
+                        "Log", "Logf", "Skip", "Skipf"})
+_INT_FORMAT = {"int": "{s}.Itoa({x})", "int64": "{s}.FormatInt({x}, 10)", "uint64": "{s}.FormatUint({x}, 10)"}
+
+
+@rule("sprintf-simple", "alloc")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    types: Types | None = None
+    for func in pkg.funcs:
+        for call in func.calls_named("Sprintf", "Sprint"):
+            if not call.args or not callee_in(func, call.recv, "fmt") or _reporting(call.node):
+                continue
+            if any(a.type == "variadic_argument" for a in call.args):
+                continue
+            types = types or Types.of(pkg)
+            replacement = _sprint(call, func, types) if call.name == "Sprint" else _sprintf(call, func, types)
+            if replacement is None:
+                continue
+            fix, needs_strconv = replacement
+            strconv_name = import_name(func, "strconv")
+            if needs_strconv and strconv_name is None:
+                yield Hit(func, call.node, f"fmt.{call.name} boxes and formats at run time (~100 ns, allocations); "
+                          f"use {fix.format(s='strconv')} (import strconv)")
+                continue
+            fix = fix.format(s=strconv_name or "strconv")
+            yield Hit(func, call.node, f"fmt.{call.name} boxes and formats at run time (~100 ns, allocations); "
+                      f"use {fix}", suggestion=fix)
+
+
+def _sprint(call: Call, func: Func, types: Types) -> tuple[str, bool] | None:
+    if len(call.args) != 1:
+        return None
+    return _single(call.args[0], "%v", func, types)
+
+
+def _single(arg: Node, verb: str, func: Func, types: Types) -> tuple[str, bool] | None:
+    t = types.type(arg, func)
+    x = text(arg)
+    if t == "string" and verb in ("%s", "%v"):
+        return _escape(x), False
+    if t in _INT_FORMAT and verb in ("%d", "%v"):
+        return _INT_FORMAT[t].replace("{x}", _escape(x)), True
+    return None
+
+
+def _sprintf(call: Call, func: Func, types: Types) -> tuple[str, bool] | None:
+    fmt_node = strip_parens(call.args[0])
+    if fmt_node is None or fmt_node.type not in ("interpreted_string_literal", "raw_string_literal"):
+        return None
+    raw = text(fmt_node)
+    quote, body = raw[0], raw[1:-1]
+    verbs = _VERB.findall(body)
+    operands = call.args[1:]
+    if len(verbs) != len(operands) or not verbs:
+        return None
+    if len(verbs) == 1 and body == verbs[0]:
+        return _single(operands[0], verbs[0], func, types)
+    if any(v not in ("%s", "%d") for v in verbs) or verbs.count("%d") > 1 or len(verbs) > _MAX_OPERANDS:
+        return None
+    literals = _VERB.split(body)
+    if sum(len(lit) for lit in literals) > _MAX_LITERAL:
+        return None  # a sentence: a message built for people, where fmt reads better
+    parts: list[str] = []
+    needs_strconv = False
+    for i, operand in enumerate(operands):
+        if literals[i]:
+            parts.append(_escape(quote + literals[i] + quote))
+        single = _single(operand, verbs[i], func, types)
+        if single is None:
+            return None
+        parts.append(single[0])
+        needs_strconv = needs_strconv or single[1]
+    if literals[-1]:
+        parts.append(_escape(quote + literals[-1] + quote))
+    return " + ".join(parts), needs_strconv
+
+
+def _reporting(call: Node) -> bool:
+    """True when the call is an argument of panic, errors.New, a logger or a test report."""
+    args = call.parent
+    outer = args.parent if args is not None and args.type == "argument_list" else None
+    if outer is None or outer.type != "call_expression":
+        return False
+    fn = outer.child_by_field_name("function")
+    if fn is not None and fn.type == "selector_expression":
+        fn = fn.child_by_field_name("field")
+    return text(fn) in _REPORTERS
+
+
+def _escape(s: str) -> str:
+    """Protect braces from str.format (the strconv package name is filled in later)."""
+    return s.replace("{", "{{").replace("}", "}}")

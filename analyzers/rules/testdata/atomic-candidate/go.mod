@@ -1,0 +1,3 @@
+module example.com/atomiccandidate
+
+go 1.22

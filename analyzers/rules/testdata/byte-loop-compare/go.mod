@@ -1,0 +1,3 @@
+module example.com/byteloopcompare
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/byteloopcount
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/bytesstringconversion
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/copyloop
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/dbcallinloop
+
+go 1.22

@@ -1,0 +1,200 @@
+package deferinloop
+
+import (
+	"bufio"
+	"database/sql"
+	"net/http"
+	"os"
+	"sync"
+)
+
+func countLines(paths []string) (int, error) {
+	total := 0
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close() // want "defer f.Close\(\) in a loop"
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			total++
+		}
+	}
+	return total, nil
+}
+
+type store struct {
+	mu    sync.Mutex
+	items map[string]int
+}
+
+func (s *store) addAll(keys []string) {
+	for _, k := range keys {
+		s.mu.Lock()
+		defer s.mu.Unlock() // want "defer s.mu.Unlock\(\) in a loop"
+		s.items[k]++
+	}
+}
+
+func fetchAll(client *http.Client, urls []string) ([]int, error) {
+	codes := make([]int, 0, len(urls))
+	for i := 0; i < len(urls); i++ {
+		resp, err := client.Get(urls[i])
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close() // want "in a loop waits for the function to return"
+		codes = append(codes, resp.StatusCode)
+	}
+	return codes, nil
+}
+
+func drain(db *sql.DB, queries <-chan string) error {
+	for q := range queries {
+		rows, err := db.Query(q)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = rows.Close() }() // want "defer func\(\) .* in a loop"
+		for rows.Next() {
+		}
+	}
+	return nil
+}
+
+func poll(db *sql.DB) {
+	for {
+		rows, err := db.Query("SELECT 1")
+		if err != nil {
+			continue
+		}
+		if rows.Next() {
+			defer rows.Close() // want "defer rows.Close\(\) in a loop"
+			continue
+		}
+		_ = rows.Close()
+	}
+}
+
+// Near-miss: the fix, a function literal per iteration.
+func countLinesFixed(paths []string) (int, error) {
+	total := 0
+	for _, path := range paths {
+		err := func() error {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			sc := bufio.NewScanner(f)
+			for sc.Scan() {
+				total++
+			}
+			return sc.Err()
+		}()
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// Near-miss: explicit close at the end of each iteration.
+func sizes(paths []string) ([]int64, error) {
+	out := make([]int64, 0, len(paths))
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		st, err := f.Stat()
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st.Size())
+	}
+	return out, nil
+}
+
+// Near-miss: retry loop that defers once and returns in the same iteration.
+func firstReachable(addrs []string) (*http.Response, error) {
+	var lastErr error
+	for _, a := range addrs {
+		resp, err := http.Get(a)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		defer resp.Body.Close()
+		return nil, nil
+	}
+	return nil, lastErr
+}
+
+// Near-miss: a loop that breaks right after the defer runs it once.
+func openFirst(paths []string) int {
+	n := 0
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		n++
+		break
+	}
+	return n
+}
+
+// Near-miss: the defer sits in a branch that returns before the loop comes round again.
+func releaseLast(mu *sync.Mutex, cond *sync.Cond, state *int, ready func() bool) {
+	for {
+		if ready() {
+			if *state == 1 {
+				mu.Lock()
+				defer mu.Unlock()
+				cond.Broadcast()
+			}
+			return
+		}
+	}
+}
+
+// Near-miss: a small fixed number of locks.
+func lockAll(mus *[3]sync.Mutex) int {
+	for i := 0; i < 3; i++ {
+		mus[i].Lock()
+		defer mus[i].Unlock()
+	}
+	return len(mus)
+}
+
+// Near-miss: defer outside the loop.
+func process(path string, lines []string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, l := range lines {
+		if _, err := f.WriteString(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Near-miss: goroutine per item defers inside its own function.
+func parallel(paths []string) {
+	var wg sync.WaitGroup
+	for _, p := range paths {
+		wg.Add(1)
+		go func(p string) {
+			defer wg.Done()
+			_, _ = os.Stat(p)
+		}(p)
+	}
+	wg.Wait()
+}

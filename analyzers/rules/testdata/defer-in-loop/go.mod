@@ -1,0 +1,3 @@
+module example.com/deferinloop
+
+go 1.22

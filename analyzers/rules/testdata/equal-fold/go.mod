@@ -1,0 +1,3 @@
+module example.com/equalfold
+
+go 1.22

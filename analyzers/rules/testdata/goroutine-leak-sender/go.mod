@@ -1,0 +1,3 @@
+module example.com/leaksender
+
+go 1.22

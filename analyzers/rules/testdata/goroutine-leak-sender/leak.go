@@ -1,0 +1,141 @@
+package leaksender
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+type result struct {
+	val int
+	err error
+}
+
+func compute(ctx context.Context) (int, error) {
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(time.Millisecond):
+		return 42, nil
+	}
+}
+
+func WithTimeout(ctx context.Context) (int, error) {
+	ch := make(chan result)
+	go func() {
+		v, err := compute(ctx)
+		ch <- result{v, err} // want "send on unbuffered ch blocks forever"
+	}()
+	select {
+	case r := <-ch:
+		return r.val, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+var errTimeout = errors.New("timeout")
+
+func Deadline(d time.Duration) error {
+	done := make(chan error)
+	go func() {
+		_, err := compute(context.Background())
+		done <- err // want "send on unbuffered done blocks forever"
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		return errTimeout
+	}
+}
+
+func TryOnce(ctx context.Context) int {
+	var out = make(chan int)
+	go func() {
+		v, _ := compute(ctx)
+		out <- v // want "send on unbuffered out blocks forever"
+	}()
+	v := -1
+	select {
+	case v = <-out:
+	default:
+	}
+	return v
+}
+
+// Near-miss: a buffer of one lets the sender finish after the receiver leaves.
+func WithTimeoutBuffered(ctx context.Context) (int, error) {
+	ch := make(chan result, 1)
+	go func() {
+		v, err := compute(ctx)
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.val, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// Near-miss: the receiver always receives.
+func Always(ctx context.Context) (int, error) {
+	ch := make(chan result)
+	go func() {
+		v, err := compute(ctx)
+		ch <- result{v, err}
+	}()
+	r := <-ch
+	return r.val, r.err
+}
+
+// Near-miss: the sender gives up too.
+func SenderSelects(ctx context.Context) (int, error) {
+	ch := make(chan result)
+	go func() {
+		v, err := compute(ctx)
+		select {
+		case ch <- result{v, err}:
+		case <-ctx.Done():
+		}
+	}()
+	select {
+	case r := <-ch:
+		return r.val, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// Near-miss: a progress loop keeps waiting until the result arrives.
+func Progress(ctx context.Context, tick <-chan time.Time, report func()) int {
+	ch := make(chan int)
+	go func() {
+		v, _ := compute(ctx)
+		ch <- v
+	}()
+	for {
+		select {
+		case v := <-ch:
+			return v
+		case <-tick:
+			report()
+		}
+	}
+}
+
+// Near-miss: after the timeout the receiver drains the channel.
+func Drains(d time.Duration) int {
+	ch := make(chan int)
+	go func() {
+		v, _ := compute(context.Background())
+		ch <- v
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+	}
+	return <-ch
+}

@@ -1,0 +1,3 @@
+module example.com/goperitem
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/httpbodynotclosed
+
+go 1.22

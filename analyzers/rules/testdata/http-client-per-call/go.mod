@@ -1,0 +1,3 @@
+module example.com/httpclientpercall
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/lockio
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/lockinloop
+
+go 1.22

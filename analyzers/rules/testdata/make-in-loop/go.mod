@@ -1,0 +1,3 @@
+module example.com/makeinloop
+
+go 1.22

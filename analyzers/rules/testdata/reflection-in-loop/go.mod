@@ -1,0 +1,3 @@
+module example.com/reflectioninloop
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/regexpcompileinfunc
+
+go 1.22

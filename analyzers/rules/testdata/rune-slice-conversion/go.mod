@@ -1,0 +1,3 @@
+module example.com/runesliceconversion
+
+go 1.22

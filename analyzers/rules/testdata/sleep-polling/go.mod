@@ -1,0 +1,3 @@
+module example.com/sleeppolling
+
+go 1.22

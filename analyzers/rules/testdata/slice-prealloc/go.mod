@@ -1,0 +1,3 @@
+module example.com/sliceprealloc
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/sprintfsimple
+
+go 1.22

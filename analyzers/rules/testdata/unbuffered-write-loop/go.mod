@@ -1,0 +1,3 @@
+module example.com/unbufferedwriteloop
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/writestringconversion
+
+go 1.22

@@ -1,0 +1,96 @@
+"""time-after-in-loop
+
+**What it does**
+Flags `time.After(d)` used as a case of a `select` inside a loop. Before Go 1.23 (the module's
+`go` line) it is flagged in every such loop; from Go 1.23 only when the select has a `default`
+case, i.e. the loop polls and creates a timer on every spin.
+
+**Why is this bad?**
+Each call allocates a timer and a channel (~200 bytes, ~100-200 ns, estimate). Before Go 1.23
+the runtime keeps every such timer until it fires: a loop that wakes 10,000 times a second with
+a one-minute timeout keeps ~600,000 timers (~100 MB) alive, a leak that looks like growing memory.
+Go 1.23 collects unreferenced timers, so in a blocking select the remaining per-wakeup
+allocation is small next to the wait and is not flagged; in a polling select with `default` the
+loop spins and allocates a timer per spin.
+
+**Example**
+```go
+for {
+    select {
+    case msg := <-in:
+        handle(msg)
+    case <-time.After(time.Minute):
+        return errIdle
+    }
+}
+```
+
+**Use instead**
+```go
+idle := time.NewTimer(time.Minute)
+defer idle.Stop()
+for {
+    select {
+    case msg := <-in:
+        handle(msg)
+        idle.Reset(time.Minute)
+    case <-idle.C:
+        return errIdle
+    }
+}
+```
+
+**Known limits**
+Only `time.After` written directly as a select case is flagged; a timeout channel made once before
+the loop (`timeout := time.After(d)`) is the right shape and is not flagged, nor is a ticker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._concurrency import has_default, is_pkg_call
+from analyzers.source import text
+
+
+@rule("time-after-in-loop", "concurrency")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    modern = pkg.go_at_least(23)
+    for func in pkg.funcs:
+        for call in func.calls_named("After"):
+            if not call.loops or not is_pkg_call(func, call, "time", "After"):
+                continue
+            select = _select_of(call.node)
+            if select is None or not call.loops[-1].contains(select):
+                continue
+            polling = has_default(select)
+            if modern and not polling:
+                continue
+            if modern:
+                message = (f"time.After({_arg(call.args)}) in a polling select loop allocates a timer and channel "
+                           "on every spin (~200 B, ~100-200 ns); create one time.NewTimer before the loop")
+            else:
+                message = (f"time.After({_arg(call.args)}) in a select loop allocates a timer per iteration that "
+                           "is not freed until it fires (before Go 1.23); reuse a time.NewTimer with Reset")
+            yield Hit(func, call.node, message)
+
+
+def _arg(args: tuple[Node, ...]) -> str:
+    return text(args[0]) if args else ""
+
+
+def _select_of(node: Node) -> Node | None:
+    """The select whose case communication is `<-time.After(d)` (None when used elsewhere)."""
+    parent = node.parent
+    if parent is None or parent.type != "unary_expression":
+        return None
+    stmt = parent.parent
+    if stmt is not None and stmt.type == "receive_statement":
+        stmt = stmt.parent
+    if stmt is None or stmt.type != "communication_case":
+        return None
+    return stmt.parent

@@ -1,0 +1,135 @@
+"""write-string-conversion
+
+**What it does**
+Flags `w.Write([]byte(s))` with `s` a string, when `w` is a writer that can take the string
+directly (`io.Writer`, `http.ResponseWriter`, `*bufio.Writer`, `*os.File`; `*bytes.Buffer` and
+`*strings.Builder` before Go 1.22), and `w.Write([]byte(fmt.Sprintf(...)))` on any writer.
+
+**Why is this bad?**
+`[]byte(s)` copies the string into a new byte slice, which escapes to the heap when the writer is an
+interface: one allocation and a copy of every byte (estimate: ~30 ns + ~0.1 ns/byte). `io.WriteString`
+hands the string to writers that implement `io.StringWriter` with no copy. `[]byte(fmt.Sprintf(...))`
+builds a string and then copies it; `fmt.Fprintf` formats straight into the writer (one allocation
+and copy fewer, ~50-100 ns).
+
+**Example**
+```go
+w.Write([]byte("ok\n"))
+w.Write([]byte(fmt.Sprintf("user %d\n", id)))
+```
+
+**Use instead**
+```go
+io.WriteString(w, "ok\n")
+fmt.Fprintf(w, "user %d\n", id)
+```
+
+**Known limits**
+The writer's type must be known from its declaration. Hashes (`hash.Hash`, `sha256.New()`) are not
+flagged: they do not implement `io.StringWriter`, so `io.WriteString` copies anyway, and a concrete
+hash's `Write` does not let the bytes escape. From Go 1.22 the compiler converts `[]byte(s)` without
+copying when the callee neither keeps nor mutates the bytes (as `bytes.Buffer.Write` and
+`strings.Builder.Write` do), so in-memory buffers are flagged only for older modules. Other writers
+(`net.Conn`, custom types) are not flagged: without `WriteString` nothing is saved; nor are
+`WriteString` methods (adapters that callers use only when the writer lacks `WriteString`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_a import Types, callee_in, import_name
+from analyzers.source import Call, Func, strip_parens, text
+
+# Writers with their own WriteString method (the fix calls it directly).
+STRING_WRITERS = frozenset({"*bufio.Writer", "*os.File"})
+# In-memory buffers whose Write neither keeps nor mutates p: zero-copy conversion from Go 1.22.
+BUFFERS = frozenset({"*bytes.Buffer", "bytes.Buffer", "*strings.Builder", "strings.Builder"})
+# Interfaces whose common implementations implement io.StringWriter.
+INTERFACES = frozenset({"io.Writer", "http.ResponseWriter", "io.ReadWriter", "io.WriteCloser", "io.ReadWriteCloser"})
+_FORMATTERS = {"Sprintf": "Fprintf", "Sprint": "Fprint", "Sprintln": "Fprintln"}
+
+
+@rule("write-string-conversion", "alloc")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    types: Types | None = None
+    for func in pkg.funcs:
+        if func.name == "WriteString":
+            continue  # an io.StringWriter adapter: its callers already tried WriteString
+        for call in func.calls_named("Write"):
+            arg = _byte_conversion(call)
+            if arg is None:
+                continue
+            writer = call.node.child_by_field_name("function")
+            writer = writer.child_by_field_name("operand") if writer is not None else None
+            if writer is None:
+                continue
+            types = types or Types.of(pkg)
+            wtype = types.type(writer, func)
+            inner = strip_parens(arg)
+            if inner is not None and inner.type == "call_expression":
+                hit = _formatted(func, call, inner, wtype)
+                if hit is not None:
+                    yield hit
+                    continue
+            if not types.is_string(arg, func):
+                continue
+            hit = _plain(pkg, func, call, arg, wtype)
+            if hit is not None:
+                yield hit
+
+
+def _byte_conversion(call: Call) -> Node | None:
+    """The operand of `[]byte(x)` when it is the call's only argument."""
+    if len(call.args) != 1 or not call.recv:
+        return None
+    conv = strip_parens(call.args[0])
+    if conv is None or conv.type != "type_conversion_expression":
+        return None
+    if text(conv.child_by_field_name("type")) not in ("[]byte", "[]uint8"):
+        return None
+    return conv.child_by_field_name("operand")
+
+
+def _formatted(func: Func, call: Call, inner: Node, wtype: str) -> Hit | None:
+    fn = inner.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression":
+        return None
+    pkg_name = text(fn.child_by_field_name("operand"))
+    name = text(fn.child_by_field_name("field"))
+    if name not in _FORMATTERS or not callee_in(func, pkg_name, "fmt"):
+        return None
+    args = inner.child_by_field_name("arguments")
+    rest = ", ".join(text(a) for a in args.named_children if a.type != "comment") if args is not None else ""
+    fix = f"{pkg_name}.{_FORMATTERS[name]}({call.recv}, {rest})" if rest else None
+    known = wtype in STRING_WRITERS or wtype in BUFFERS or wtype in INTERFACES
+    return Hit(
+        func,
+        call.node,
+        f"[]byte({pkg_name}.{name}(...)) builds a string then copies it (an extra allocation); "
+        f"use {pkg_name}.{_FORMATTERS[name]}({call.recv}, ...)",
+        suggestion=fix if known else None,
+    )
+
+
+def _plain(pkg: Package, func: Func, call: Call, arg: Node, wtype: str) -> Hit | None:
+    w, s = call.recv, text(arg)
+    if wtype in STRING_WRITERS or (wtype in BUFFERS and not pkg.go_at_least(22)):
+        fix: str | None = f"{w}.WriteString({s})"
+    elif wtype in INTERFACES:
+        io_name = import_name(func, "io")
+        fix = f"{io_name}.WriteString({w}, {s})" if io_name else None
+    else:
+        return None
+    shown = s if len(s) <= 32 else "s"
+    advice = f"{w}.WriteString({shown})" if wtype in STRING_WRITERS | BUFFERS else f"io.WriteString({w}, {shown})"
+    return Hit(
+        func,
+        call.node,
+        f"[]byte({shown}) copies the string to the heap (an allocation per call); use {advice}",
+        suggestion=fix,
+    )

@@ -1,0 +1,47 @@
+"""`perf-review review`: the review of a change in a local git repository, exactly as the App posts it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from analyzers.engine import analyze_change
+from analyzers.report import Review, render_review
+from analyzers.report.benchmarks import plan_for_change
+from bot.commands.analyze import options_from
+from bot.errors import UsageError
+from bot.localgit import local_change
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("review", help="print the review of a change in a local git repository")
+    p.add_argument("--repo", type=Path, required=True, help="a local git repository")
+    p.add_argument("--base", required=True, help="base revision (commit, branch or tag)")
+    p.add_argument("--head", default="HEAD", help="head revision (default HEAD)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--rules", help="comma-separated rule ids to run (default: all)")
+    p.add_argument("--disable", help="comma-separated rule ids to skip")
+    p.add_argument("--full", action="store_true", help="every function of the changed files")
+    p.set_defaults(run=run)
+
+
+def build_review(repo: Path, base: str, head: str, args: argparse.Namespace) -> Review:
+    if not repo.is_dir():
+        raise UsageError(f"{repo}: no such directory")
+    change = local_change(repo, base, head)
+    result = analyze_change(change.changes, change.head, change.base, options_from(args))
+    result.base, result.head = change.base_sha, change.head_sha
+    plan = plan_for_change(result, change.head)
+    return render_review(result, benchmarks=plan, sources=change.head)
+
+
+def run(args: argparse.Namespace) -> int:
+    review = build_review(args.repo, args.base, args.head, args)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(review.to_json(), indent=2) + "\n")
+    else:
+        sys.stdout.write(review.markdown)
+    return 0

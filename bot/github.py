@@ -1,0 +1,416 @@
+"""The one boundary to GitHub: a small Protocol of what the bot needs, its PyGithub adapter, and the
+App's credentials (JWT with pyjwt, installation tokens cached until shortly before they expire).
+
+Every call goes through `PyGithubClient._call`, which retries transient failures (5xx, timeouts,
+rate limits, honouring Retry-After and x-ratelimit-reset) with capped exponential backoff and turns
+PyGithub's exceptions into our typed errors. Messages never carry tokens, keys or response headers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import jwt
+import requests
+from github import Auth, Github, GithubException
+from github.Commit import Commit as GithubCommit
+
+from bot.errors import GitHubError, TransientGitHubError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PER_PAGE = 100
+JWT_BACKDATE_S = 60  # GitHub's advice: iat in the past, against clock drift
+JWT_LIFETIME_S = 540  # exp = now + 9 min: under GitHub's 10-minute maximum even with some drift
+TOKEN_REFRESH_MARGIN_S = 300.0  # mint a new installation token this long before the old one expires
+CallHook = Callable[[str, str, "int | None"], None]  # (operation, outcome, rate-limit remaining)
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    head_sha: str
+    base_sha: str
+    base_ref: str
+    draft: bool
+    state: str
+    comments: int  # issue comments on the PR (0: no need to look for our comment)
+    review_comments: int
+
+
+@dataclass(frozen=True)
+class PullFile:
+    filename: str
+    status: str  # added | modified | removed | renamed | copied | changed | unchanged
+    previous_filename: str | None = None
+    patch: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    author: str
+    is_bot: bool
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    id: int
+    body: str
+    path: str
+    line: int | None
+    author: str
+    is_bot: bool
+
+
+@dataclass(frozen=True)
+class InlineComment:
+    path: str
+    line: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    path: str
+    start_line: int
+    end_line: int
+    level: str  # notice | warning | failure
+    message: str
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "start_line": self.start_line, "end_line": self.end_line,
+                               "annotation_level": self.level, "message": self.message}
+        if self.title:
+            out["title"] = self.title
+        return out
+
+
+@dataclass(frozen=True)
+class CheckOutput:
+    title: str
+    summary: str
+    text: str = ""
+    annotations: Sequence[Annotation] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title, "summary": self.summary}
+        if self.text:
+            out["text"] = self.text
+        if self.annotations:
+            out["annotations"] = [a.to_json() for a in self.annotations]
+        return out
+
+
+@dataclass(frozen=True)
+class CheckRunInfo:
+    id: int
+    status: str
+    conclusion: str | None
+
+
+class GitHubClient(Protocol):
+    """What the review needs from GitHub, for one installation. `repo` is "owner/name"."""
+
+    def get_pull(self, repo: str, number: int) -> PullInfo: ...
+    def list_pull_files(self, repo: str, number: int) -> list[PullFile]: ...
+    def get_file(self, repo: str, path: str, ref: str | None = None) -> bytes | None: ...
+    def list_issue_comments(self, repo: str, number: int) -> list[Comment]: ...
+    def create_issue_comment(self, repo: str, number: int, body: str) -> int: ...
+    def edit_issue_comment(self, repo: str, comment_id: int, body: str) -> None: ...
+    def add_reaction(self, repo: str, comment_id: int, content: str) -> None: ...
+    def list_review_comments(self, repo: str, number: int) -> list[ReviewComment]: ...
+    def create_review(self, repo: str, number: int, commit_sha: str, body: str,
+                      comments: Sequence[InlineComment]) -> int: ...
+    def create_check_run(self, repo: str, head_sha: str, name: str, *, status: str,
+                         output: CheckOutput, conclusion: str | None = None) -> int: ...
+    def update_check_run(self, repo: str, check_run_id: int, *, output: CheckOutput,
+                         status: str | None = None, conclusion: str | None = None) -> None: ...
+    def list_check_runs(self, repo: str, ref: str, name: str) -> list[CheckRunInfo]: ...
+    def permission(self, repo: str, login: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    max_wait: float = 900.0  # a longer wait (a rate-limit reset far ahead) is left to the job queue
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    clock: Callable[[], float] = field(default=time.time, compare=False)
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.base_delay * (2**attempt)))
+
+
+def classify(exc: BaseException, clock: Callable[[], float] = time.time) -> GitHubError:
+    """A PyGithub / requests exception as our typed error, without headers, tokens or bodies."""
+    if isinstance(exc, requests.Timeout):
+        return TransientGitHubError("GitHub did not answer in time", None)
+    if isinstance(exc, requests.ConnectionError):
+        return TransientGitHubError("could not connect to GitHub", None)
+    if not isinstance(exc, GithubException):
+        return GitHubError(f"unexpected failure talking to GitHub: {type(exc).__name__}")
+    status = exc.status
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    data = exc.data if isinstance(exc.data, Mapping) else {}
+    message = str(data.get("message") or "")[:200]
+    retry_after = _retry_after(headers, clock)
+    limited = headers.get("x-ratelimit-remaining") == "0" or "rate limit" in message.lower()
+    if status >= 500 or status == 429 or (status == 403 and (limited or retry_after is not None)):
+        return TransientGitHubError(f"GitHub answered {status}: {message}".rstrip(": "), status, retry_after)
+    return GitHubError(f"GitHub answered {status}: {message}".rstrip(": "), status)
+
+
+def _retry_after(headers: Mapping[str, str], clock: Callable[[], float]) -> float | None:
+    raw = headers.get("retry-after")
+    if raw is not None and raw.strip().isdigit():
+        return float(raw.strip())
+    if headers.get("x-ratelimit-remaining") == "0" and (headers.get("x-ratelimit-reset") or "").isdigit():
+        return max(1.0, float(headers["x-ratelimit-reset"]) - clock() + 1.0)
+    return None
+
+
+def call_with_retry(kind: str, fn: Callable[[], T], policy: RetryPolicy,
+                    on_outcome: Callable[[str, str], None] | None = None) -> T:
+    """fn(), retried on transient failures. Raises GitHubError / TransientGitHubError."""
+    attempt = 0
+    while True:
+        try:
+            result = fn()
+        except (GithubException, requests.RequestException) as exc:
+            err = classify(exc, policy.clock)
+            if on_outcome:
+                on_outcome(kind, str(err.status or "error"))
+            if not isinstance(err, TransientGitHubError):
+                raise err from None
+            delay = err.retry_after if err.retry_after is not None else policy.backoff(attempt)
+            attempt += 1
+            if attempt >= policy.attempts or delay > policy.max_wait:
+                raise err from None
+            log.warning("transient GitHub failure, retrying",
+                        extra={"operation": kind, "status": err.status, "delay_s": round(delay, 1),
+                               "attempt": attempt})
+            policy.sleep(delay)
+            continue
+        if on_outcome:
+            on_outcome(kind, "ok")
+        return result
+
+
+class AppAuth:
+    """The App's credentials: a short-lived JWT, and installation tokens cached per installation."""
+
+    def __init__(self, app_id: int, private_key: str, api_url: str, *, retry: RetryPolicy | None = None,
+                 timeout: int = 15, clock: Callable[[], float] = time.time) -> None:
+        self.app_id = app_id
+        self._key = private_key
+        self.api_url = api_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self._clock = clock
+        self._tokens: dict[int, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"AppAuth(app_id={self.app_id}, api_url={self.api_url!r})"
+
+    def jwt(self) -> str:
+        now = int(self._clock())
+        claims = {"iat": now - JWT_BACKDATE_S, "exp": now + JWT_LIFETIME_S, "iss": str(self.app_id)}
+        try:
+            return jwt.encode(claims, self._key, algorithm="RS256")
+        except (ValueError, TypeError, jwt.PyJWTError) as exc:
+            raise GitHubError(f"cannot sign the app JWT: the private key is unusable ({type(exc).__name__})") from None
+
+    def installation_token(self, installation_id: int) -> str:
+        with self._lock:
+            cached = self._tokens.get(installation_id)
+            if cached and cached[1] - TOKEN_REFRESH_MARGIN_S > self._clock():
+                return cached[0]
+            token, expires = call_with_retry("create_installation_token", lambda: self._mint(installation_id),
+                                             self.retry)
+            self._tokens[installation_id] = (token, expires)
+            log.info("installation token minted", extra={"installation_id": installation_id})
+            return token
+
+    def _mint(self, installation_id: int) -> tuple[str, float]:
+        gh = make_github(self.api_url, Auth.AppAuthToken(self.jwt()), self.timeout)
+        try:
+            _, data = gh.requester.requestJsonAndCheck(
+                "POST", f"/app/installations/{installation_id}/access_tokens", input={})
+        finally:
+            gh.close()
+        expires = datetime.strptime(data["expires_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return str(data["token"]), expires.timestamp()
+
+
+class InstallationAuth(Auth.Auth):
+    """PyGithub auth that asks AppAuth for the (cached) token on every request."""
+
+    def __init__(self, app: AppAuth, installation_id: int) -> None:
+        self._app = app
+        self._installation_id = installation_id
+
+    @property
+    def token_type(self) -> str:
+        return "token"
+
+    @property
+    def token(self) -> str:
+        return self._app.installation_token(self._installation_id)
+
+    @property
+    def _masked_token(self) -> str:
+        return "token (removed)"
+
+
+def make_github(api_url: str, auth: Auth.Auth, timeout: int = 15) -> Github:
+    """PyGithub against api_url (github.com or a GitHub Enterprise /api/v3 URL), without its own
+    retries or throttling: PyGithubClient retries, and honours GitHub's own limit headers."""
+    return Github(base_url=api_url.rstrip("/"), auth=auth, timeout=timeout, per_page=PER_PAGE, lazy=True,
+                  retry=None, seconds_between_requests=None, seconds_between_writes=None)
+
+
+class PyGithubClient:
+    """GitHubClient over PyGithub. `on_call(operation, outcome, rate_remaining)` is told about every
+    operation (outcome "ok" or the HTTP status), for metrics; the lead wires it to bot.observability."""
+
+    def __init__(self, gh: Github, *, retry: RetryPolicy | None = None, on_call: CallHook | None = None) -> None:
+        self._gh = gh
+        self._retry = retry or RetryPolicy()
+        self._on_call = on_call
+
+    def _call(self, kind: str, fn: Callable[[], T]) -> T:
+        return call_with_retry(kind, fn, self._retry, self._report)
+
+    def _report(self, kind: str, outcome: str) -> None:
+        if self._on_call is not None:
+            remaining = self._gh.requester.rate_limiting[0]
+            self._on_call(kind, outcome, remaining if remaining >= 0 else None)
+
+    def _repo(self, repo: str) -> Any:
+        return self._gh.get_repo(repo)
+
+    def get_pull(self, repo: str, number: int) -> PullInfo:
+        def fetch() -> PullInfo:
+            pr = self._repo(repo).get_pull(number)
+            return PullInfo(pr.number, pr.head.sha, pr.base.sha, pr.base.ref, bool(pr.draft), pr.state,
+                            int(pr.comments or 0), int(pr.review_comments or 0))
+
+        return self._call("get_pull", fetch)
+
+    def list_pull_files(self, repo: str, number: int) -> list[PullFile]:
+        def fetch() -> list[PullFile]:
+            files = self._repo(repo).get_pull(number).get_files()
+            return [PullFile(f.filename, f.status, f.previous_filename, f.patch) for f in files]
+
+        return self._call("list_pull_files", fetch)
+
+    def get_file(self, repo: str, path: str, ref: str | None = None) -> bytes | None:
+        """A file's bytes at ref (default branch when None); None when absent, a directory or over 1 MB."""
+
+        def fetch() -> bytes | None:
+            try:
+                content = self._repo(repo).get_contents(path, **({"ref": ref} if ref else {}))
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            if isinstance(content, list) or content.encoding != "base64":
+                return None
+            return bytes(content.decoded_content)
+
+        return self._call("get_file", fetch)
+
+    def list_issue_comments(self, repo: str, number: int) -> list[Comment]:
+        def fetch() -> list[Comment]:
+            return [Comment(c.id, c.body or "", c.user.login, c.user.type == "Bot")
+                    for c in self._repo(repo).get_issue(number).get_comments()]
+
+        return self._call("list_issue_comments", fetch)
+
+    def create_issue_comment(self, repo: str, number: int, body: str) -> int:
+        return self._call("create_issue_comment",
+                          lambda: int(self._repo(repo).get_issue(number).create_comment(body).id))
+
+    def edit_issue_comment(self, repo: str, comment_id: int, body: str) -> None:
+        def edit() -> None:
+            self._repo(repo).get_issue(0).get_comment(comment_id).edit(body)
+
+        self._call("edit_issue_comment", edit)
+
+    def add_reaction(self, repo: str, comment_id: int, content: str) -> None:
+        def react() -> None:
+            self._repo(repo).get_issue(0).get_comment(comment_id).create_reaction(content)
+
+        self._call("add_reaction", react)
+
+    def list_review_comments(self, repo: str, number: int) -> list[ReviewComment]:
+        def fetch() -> list[ReviewComment]:
+            return [ReviewComment(c.id, c.body or "", c.path, c.line, c.user.login, c.user.type == "Bot")
+                    for c in self._repo(repo).get_pull(number).get_review_comments()]
+
+        return self._call("list_review_comments", fetch)
+
+    def create_review(self, repo: str, number: int, commit_sha: str, body: str,
+                      comments: Sequence[InlineComment]) -> int:
+        payload: list[Any] = [{"path": c.path, "line": c.line, "side": "RIGHT", "body": c.body} for c in comments]
+
+        def post() -> int:
+            pr = self._repo(repo).get_pull(number)
+            # A Commit built from its SHA: a lazy one would fetch GET /commits/{sha} just for .sha
+            commit = GithubCommit(self._gh.requester, {}, {"sha": commit_sha}, completed=True)
+            return int(pr.create_review(commit=commit, body=body, event="COMMENT", comments=payload).id)
+
+        return self._call("create_review", post)
+
+    def create_check_run(self, repo: str, head_sha: str, name: str, *, status: str,
+                         output: CheckOutput, conclusion: str | None = None) -> int:
+        extra: dict[str, Any] = {"conclusion": conclusion} if conclusion else {}
+
+        def post() -> int:
+            run = self._repo(repo).create_check_run(name=name, head_sha=head_sha, status=status,
+                                                    output=output.to_json(), **extra)
+            return int(run.id)
+
+        return self._call("create_check_run", post)
+
+    def update_check_run(self, repo: str, check_run_id: int, *, output: CheckOutput,
+                         status: str | None = None, conclusion: str | None = None) -> None:
+        extra: dict[str, Any] = {k: v for k, v in (("status", status), ("conclusion", conclusion)) if v}
+
+        def patch() -> None:
+            self._repo(repo).get_check_run(check_run_id).edit(output=output.to_json(), **extra)
+
+        self._call("update_check_run", patch)
+
+    def list_check_runs(self, repo: str, ref: str, name: str) -> list[CheckRunInfo]:
+        def fetch() -> list[CheckRunInfo]:
+            runs = self._repo(repo).get_commit(ref).get_check_runs(check_name=name)
+            return [CheckRunInfo(r.id, r.status, r.conclusion) for r in runs]
+
+        return self._call("list_check_runs", fetch)
+
+    def permission(self, repo: str, login: str) -> str:
+        """The collaborator's permission: admin, write (also for maintain), read or none."""
+
+        def fetch() -> str:
+            return str(self._repo(repo).get_collaborator_permission(login) or "none")
+
+        return self._call("permission", fetch)
+
+
+def installation_client(app: AppAuth, installation_id: int, *, retry: RetryPolicy | None = None,
+                        on_call: CallHook | None = None) -> PyGithubClient:
+    gh = make_github(app.api_url, InstallationAuth(app, installation_id), timeout=app.timeout)
+    return PyGithubClient(gh, retry=retry or app.retry, on_call=on_call)

@@ -1,0 +1,233 @@
+"""The task queue: huey for transport, the ledger of bot/jobstore.py for durability.
+
+`make_queue(config)` picks the store: SQLite in PERF_REVIEW_DATA_DIR (huey's SqliteHuey, one
+machine, durable across restarts) or Redis when PERF_REVIEW_QUEUE is a redis:// URL (RedisHuey,
+any number of `perf-review worker` processes on any machines).
+
+What a job guarantees (issue 5 §2):
+- automatic reviews are deduplicated per ReviewRequest.dedupe_key; explicit requests always run;
+- a newer head of a PR supersedes queued and running reviews of older heads;
+- one job at a time publishes on a PR (a per-PR lock with expiry);
+- transient failures are retried with exponential backoff and jitter, then reported on the PR;
+- a job whose worker dies (SIGKILL, OOM, lost machine) runs again once its lease runs out.
+The details live in bot/jobrun.py (one run) and bot/jobstore.py (the ledger).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from huey import RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+from redis import ConnectionPool, Redis
+
+from bot import observability as obs
+from bot.config import Config
+from bot.jobrun import JobRun, Runner, Tuning
+from bot.jobspec import ReviewRequest
+from bot.jobstore import JobStore, SqliteStore
+from bot.jobstore_redis import RedisStore
+
+__all__ = ["JobQueue", "ReviewRunner", "Runner", "Tuning", "make_queue"]
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "perf-review"
+SQLITE_FILE = "jobs.sqlite3"
+
+
+class ReviewRunner:
+    """The production runner: bot.review with a client for the request's installation."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def _review(self) -> Any:
+        return importlib.import_module("bot.review")
+
+    def _client(self, request: ReviewRequest) -> Any:
+        return self._review().client_for(self.config, request.installation_id, on_call=obs.record_github_call)
+
+    def run(self, request: ReviewRequest, is_current: Callable[[], bool]) -> object:
+        result: object = self._review().run_review(request, self._client(request), is_current=is_current)
+        return result
+
+    def superseded(self, request: ReviewRequest) -> None:
+        self._review().report_superseded(request, self._client(request))
+
+    def failed(self, request: ReviewRequest, message: str) -> None:
+        self._review().report_failure(request, self._client(request), message)
+
+
+def make_queue(config: Config, runner: Runner | None = None, tuning: Tuning | None = None) -> JobQueue:
+    """The queue the configuration asks for. `runner` defaults to ReviewRunner(config)."""
+    runner = runner or ReviewRunner(config)
+    tuning = tuning or Tuning()
+    if config.uses_redis:
+        pool = ConnectionPool.from_url(config.queue, socket_connect_timeout=3, socket_timeout=10)
+        huey: Any = RedisHuey(QUEUE_NAME, results=False, connection_pool=pool, blocking=True, read_timeout=1)
+        store: JobStore = RedisStore(Redis(connection_pool=pool), prefix=QUEUE_NAME)
+    else:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        path = config.data_dir / SQLITE_FILE
+        huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False, timeout=10)
+        store = SqliteStore(path)
+    return JobQueue(huey, store, runner, tuning)
+
+
+@dataclass
+class ConsumerHandle:
+    """Consumer threads running inside another process (the web server); stop() ends them."""
+
+    consumer: Any
+    stop_reaper: threading.Event
+
+    def stop(self) -> None:
+        self.stop_reaper.set()
+        self.consumer.stop(graceful=True)
+
+
+class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
+    """huey's consumer without signal handlers: the host process (gunicorn) owns the signals and
+    may start it from a thread that is not the main one."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class JobQueue:
+    """Enqueue review requests, run consumers, answer health and stats questions."""
+
+    def __init__(self, huey: Any, store: JobStore, runner: Runner, tuning: Tuning) -> None:
+        self.huey = huey
+        self.store = store
+        self.runner = runner
+        self.tuning = tuning
+        self._task = huey.task(name="review_job")(self._execute)
+        self._embedded: ConsumerHandle | None = None
+        self._embedded_pid = 0
+
+    # --- the webhook side -------------------------------------------------------------------
+
+    def enqueue(self, request: ReviewRequest) -> bool:
+        """Queue a request; False when an automatic review of this head is already queued or done."""
+        auto = request.trigger == "auto"
+        if auto and not self.store.claim_dedupe(request.dedupe_key):
+            obs.JOBS.labels(outcome="deduplicated").inc()
+            return False
+        try:
+            if auto and request.kind in ("review", "bench") and request.head_sha:
+                self.store.note_head(request.pr_key, request.head_sha)
+            job_id = uuid.uuid4().hex
+            self.store.add_job(job_id, request, self.tuning.queued_grace)
+        except Exception:
+            if auto:
+                self.store.release_dedupe(request.dedupe_key)
+            raise
+        self._push(job_id, 0.0)  # should this fail, the ledger has the job and the reaper pushes it
+        obs.JOBS.labels(outcome="queued").inc()
+        return True
+
+    def seen_delivery(self, delivery_id: str) -> bool:
+        """Record a webhook delivery id; True when it was seen before (a redelivery)."""
+        if not delivery_id:
+            return False
+        return not self.store.first_delivery(delivery_id)
+
+    def ping(self) -> bool:
+        try:
+            self.store.ping()
+        except Exception:
+            logger.warning("queue store unreachable", exc_info=True)
+            return False
+        return True
+
+    def stats(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        return {
+            "backend": self.store.kind,
+            "queued": counts["queued"],
+            "running": counts["running"],
+            "messages": int(self.huey.pending_count()),
+            "scheduled": int(self.huey.scheduled_count()),
+        }
+
+    # --- the worker side --------------------------------------------------------------------
+
+    def run_consumer(self, workers: int) -> None:
+        """Run `workers` consumer threads until SIGINT/SIGTERM (graceful: running jobs finish)."""
+        stop = threading.Event()
+        self._start_reaper(stop)
+        consumer = self.huey.create_consumer(**self._consumer_options(workers))
+        try:
+            consumer.run()
+        finally:
+            stop.set()
+
+    def start_in_process(self, workers: int | None = None) -> ConsumerHandle:
+        """Start consumer threads in this process (once per process) and return their handle."""
+        if self._embedded is not None and self._embedded_pid == os.getpid():
+            return self._embedded
+        stop = threading.Event()
+        consumer = _EmbeddedConsumer(self.huey, **self._consumer_options(workers or 2))
+        consumer.start()
+        self._start_reaper(stop)
+        self._embedded, self._embedded_pid = ConsumerHandle(consumer, stop), os.getpid()
+        return self._embedded
+
+    def reap(self) -> int:
+        """Push again every job whose lease ran out (its worker died or its message was lost)."""
+        job_ids = self.store.rearm_expired(self.tuning.queued_grace)
+        for job_id in job_ids:
+            self._push(job_id, 0.0)
+        if job_ids:
+            logger.warning("re-queued %d job(s) whose worker stopped", len(job_ids), extra={"jobs": len(job_ids)})
+        return len(job_ids)
+
+    def _consumer_options(self, workers: int) -> dict[str, Any]:
+        return {
+            "workers": workers,
+            "worker_type": "thread",
+            "periodic": False,
+            "initial_delay": 0.05,  # SQLite is polled; Redis blocks on BRPOP and ignores these
+            "backoff": 1.5,
+            "max_delay": 1.0,
+            "graceful_signal": "TERM",  # Kubernetes and Docker stop with SIGTERM: let running jobs end
+            "shutdown_timeout": 25.0,  # then the leases bring unfinished jobs back
+        }
+
+    def _start_reaper(self, stop: threading.Event) -> None:
+        def loop() -> None:
+            while True:
+                try:
+                    self.reap()
+                except Exception:
+                    logger.warning("reaper could not read the queue's store", exc_info=True)
+                if stop.wait(self.tuning.reap_interval):
+                    return
+
+        threading.Thread(target=loop, name="perf-review-reaper", daemon=True).start()
+
+    def _push(self, job_id: str, delay: float) -> None:
+        if delay > 0:
+            self._task.schedule((job_id,), delay=delay)
+        else:
+            self._task(job_id)
+
+    def _execute(self, job_id: str) -> None:
+        """The huey task: claim the job in the ledger, then run it (a duplicate message finds it
+        running or gone and does nothing)."""
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        record = self.store.claim_job(job_id, owner, self.tuning.lease)
+        if record is None:
+            logger.debug("job %s is running elsewhere or done", job_id, extra={"job_id": job_id})
+            return
+        JobRun(self.store, self.runner, self.tuning, self._push, record, owner).run()

@@ -1,0 +1,240 @@
+"""The job ledger beside huey's queue, and its SQLite implementation (the Redis one is in
+bot/jobstore_redis.py).
+
+huey hands a message to one worker and forgets it: a worker killed mid-job loses the job. So the
+queue's messages carry only a job id, and this ledger is the truth: a job is `queued` until a worker
+claims it (`running`, with a lease the worker keeps renewing) and is deleted when it ends. A job
+whose lease ran out (its worker died, or its message was lost) is re-armed and its id pushed again
+by the reaper. A claim is atomic and refuses a job that is running under a live lease or is gone,
+so a duplicate message is harmless: each job runs once unless its worker dies.
+
+The ledger also keeps what the webhook and the jobs share: delivery ids seen, deduplication keys of
+automatic reviews, each PR's latest head (superseding), and per-PR locks with expiry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from bot.jobspec import ReviewRequest
+
+DELIVERY_TTL = 7 * 24 * 3600.0  # GitHub redelivers for up to 3 days (GHES: 7)
+DEDUPE_TTL = 24 * 3600.0  # a head reviewed automatically within a day is not reviewed again
+PR_TTL = 30 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A claimed job: what to run and how many attempts came before this one."""
+
+    job_id: str
+    request: ReviewRequest
+    attempt: int  # 0 on the first run; each retry and each crash of a worker adds one
+
+
+class JobStore(Protocol):
+    """What bot.jobs needs from the ledger. Every method is atomic on its own."""
+
+    kind: str
+
+    def ping(self) -> None:
+        """Raise when the store does not answer."""
+
+    def first_delivery(self, delivery_id: str) -> bool:
+        """Record a delivery id; True when it was not seen before."""
+
+    def claim_dedupe(self, key: str) -> bool:
+        """Take a deduplication key; False when it is already taken."""
+
+    def release_dedupe(self, key: str) -> None: ...
+
+    def note_head(self, pr_key: str, head_sha: str) -> None:
+        """Make `head_sha` the PR's current head (bumping its generation when it changed)."""
+
+    def pr_head(self, pr_key: str) -> tuple[str, int]:
+        """The PR's current head and generation; ("", 0) when unknown."""
+
+    def add_job(self, job_id: str, request: ReviewRequest, grace: float) -> None: ...
+
+    def claim_job(self, job_id: str, owner: str, lease: float) -> JobRecord | None:
+        """Mark a queued (or lease-expired) job running for `owner`; None when gone or running."""
+
+    def renew_job(self, job_id: str, owner: str, lease: float) -> bool: ...
+
+    def requeue_job(self, job_id: str, owner: str, attempt: int, hold: float) -> bool:
+        """Put a running job back to queued with `attempt`; its lease lasts `hold` seconds."""
+
+    def finish_job(self, job_id: str, owner: str) -> bool: ...
+
+    def rearm_expired(self, grace: float) -> list[str]:
+        """Re-arm every job whose lease ran out (a running one counts an attempt); their ids."""
+
+    def acquire_lock(self, name: str, owner: str, ttl: float) -> bool: ...
+
+    def renew_lock(self, name: str, owner: str, ttl: float) -> bool: ...
+
+    def release_lock(self, name: str, owner: str) -> None: ...
+
+    def counts(self) -> dict[str, int]:
+        """Jobs by state: {"queued": n, "running": n}."""
+
+
+def encode_request(request: ReviewRequest) -> str:
+    return json.dumps(request.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+def decode_request(text: str | bytes) -> ReviewRequest:
+    return ReviewRequest.from_json(json.loads(text))
+
+
+_SCHEMA = """
+create table if not exists perf_delivery (id text primary key, expires real not null);
+create table if not exists perf_dedupe (key text primary key, expires real not null);
+create table if not exists perf_pr (pr_key text primary key, head text not null, gen integer not null,
+  expires real not null);
+create table if not exists perf_job (id text primary key, request text not null, state text not null,
+  owner text not null, attempt integer not null, lease_until real not null);
+create index if not exists perf_job_lease on perf_job (lease_until);
+create table if not exists perf_lock (name text primary key, owner text not null, expires real not null);
+"""
+
+
+class SqliteStore:
+    """The ledger in a SQLite file (WAL), shared by the threads and processes of one machine."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path, timeout: float = 10.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._local = threading.local()
+        self._schema_ready = False
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+            conn.execute("pragma journal_mode=wal")
+            conn.execute("pragma synchronous=normal")
+            if not self._schema_ready:
+                conn.executescript(_SCHEMA)
+                self._schema_ready = True
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken up front so read-then-write steps cannot interleave."""
+        conn = self._conn()
+        conn.execute("begin immediate")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        conn.execute("commit")
+
+    def _run(self, sql: str, params: tuple[object, ...]) -> int:
+        with self._write() as conn:
+            return conn.execute(sql, params).rowcount
+
+    def ping(self) -> None:
+        self._conn().execute("select 1").fetchone()
+
+    def first_delivery(self, delivery_id: str) -> bool:
+        return self._take("perf_delivery", "id", delivery_id, DELIVERY_TTL)
+
+    def claim_dedupe(self, key: str) -> bool:
+        return self._take("perf_dedupe", "key", key, DEDUPE_TTL)
+
+    def _take(self, table: str, column: str, value: str, ttl: float) -> bool:
+        now = time.time()
+        sql = (
+            f"insert into {table} ({column}, expires) values (?, ?) on conflict ({column}) "
+            f"do update set expires = excluded.expires where {table}.expires < ?"
+        )
+        return self._run(sql, (value, now + ttl, now)) == 1
+
+    def release_dedupe(self, key: str) -> None:
+        self._run("delete from perf_dedupe where key = ?", (key,))
+
+    def note_head(self, pr_key: str, head_sha: str) -> None:
+        sql = (
+            "insert into perf_pr (pr_key, head, gen, expires) values (?, ?, 1, ?) on conflict (pr_key) do update "
+            "set gen = perf_pr.gen + (perf_pr.head != excluded.head), head = excluded.head, expires = excluded.expires"
+        )
+        self._run(sql, (pr_key, head_sha, time.time() + PR_TTL))
+
+    def pr_head(self, pr_key: str) -> tuple[str, int]:
+        row = self._conn().execute("select head, gen from perf_pr where pr_key = ?", (pr_key,)).fetchone()
+        return (str(row[0]), int(row[1])) if row else ("", 0)
+
+    def add_job(self, job_id: str, request: ReviewRequest, grace: float) -> None:
+        sql = "insert into perf_job (id, request, state, owner, attempt, lease_until) values (?, ?, 'queued', '', 0, ?)"
+        self._run(sql, (job_id, encode_request(request), time.time() + grace))
+
+    def claim_job(self, job_id: str, owner: str, lease: float) -> JobRecord | None:
+        now = time.time()
+        with self._write() as conn:
+            row = conn.execute(
+                "update perf_job set state = 'running', owner = ?, lease_until = ? "
+                "where id = ? and (state = 'queued' or lease_until < ?) returning request, attempt",
+                (owner, now + lease, job_id, now),
+            ).fetchall()
+        return JobRecord(job_id, decode_request(row[0][0]), int(row[0][1])) if row else None
+
+    def renew_job(self, job_id: str, owner: str, lease: float) -> bool:
+        sql = "update perf_job set lease_until = ? where id = ? and owner = ? and state = 'running'"
+        return self._run(sql, (time.time() + lease, job_id, owner)) == 1
+
+    def requeue_job(self, job_id: str, owner: str, attempt: int, hold: float) -> bool:
+        sql = (
+            "update perf_job set state = 'queued', owner = '', attempt = ?, lease_until = ? "
+            "where id = ? and owner = ? and state = 'running'"
+        )
+        return self._run(sql, (attempt, time.time() + hold, job_id, owner)) == 1
+
+    def finish_job(self, job_id: str, owner: str) -> bool:
+        return self._run("delete from perf_job where id = ? and owner = ?", (job_id, owner)) == 1
+
+    def rearm_expired(self, grace: float) -> list[str]:
+        now = time.time()
+        with self._write() as conn:
+            rows = conn.execute(
+                "update perf_job set attempt = attempt + (state = 'running'), state = 'queued', owner = '', "
+                "lease_until = ? where lease_until < ? returning id",
+                (now + grace, now),
+            ).fetchall()
+            for table in ("perf_delivery", "perf_dedupe", "perf_pr", "perf_lock"):
+                conn.execute(f"delete from {table} where expires < ?", (now,))
+        return [str(row[0]) for row in rows]
+
+    def acquire_lock(self, name: str, owner: str, ttl: float) -> bool:
+        now = time.time()
+        sql = (
+            "insert into perf_lock (name, owner, expires) values (?, ?, ?) on conflict (name) do update "
+            "set owner = excluded.owner, expires = excluded.expires "
+            "where perf_lock.expires < ? or perf_lock.owner = excluded.owner"
+        )
+        return self._run(sql, (name, owner, now + ttl, now)) == 1
+
+    def renew_lock(self, name: str, owner: str, ttl: float) -> bool:
+        sql = "update perf_lock set expires = ? where name = ? and owner = ?"
+        return self._run(sql, (time.time() + ttl, name, owner)) == 1
+
+    def release_lock(self, name: str, owner: str) -> None:
+        self._run("delete from perf_lock where name = ? and owner = ?", (name, owner))
+
+    def counts(self) -> dict[str, int]:
+        rows = self._conn().execute("select state, count(*) from perf_job group by state").fetchall()
+        found = {str(state): int(n) for state, n in rows}
+        return {"queued": found.get("queued", 0), "running": found.get("running", 0)}
