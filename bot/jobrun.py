@@ -181,16 +181,18 @@ class JobRun:
             obs.JOBS.labels(outcome="lock_busy").inc()
             logger.debug("PR locked by another job; trying again in %.1fs", delay, extra=self.ctx)
 
+    # Report, then close the job: a worker that dies in between makes the report twice (harmless),
+    # never zero times.
     def _superseded(self) -> None:
-        self._end()
-        obs.JOBS.labels(outcome="superseded").inc()
         logger.info("job superseded by a newer head", extra=self.ctx)
         self._report(lambda: self.runner.superseded(self.request))
+        self._end()
+        obs.JOBS.labels(outcome="superseded").inc()
 
     def _fail(self, message: str) -> None:
+        self._report(lambda: self.runner.failed(self.request, message))
         self._end()
         obs.JOBS.labels(outcome="failed").inc()
-        self._report(lambda: self.runner.failed(self.request, message))
 
     def _finish(self, outcome: str) -> None:
         if not self.store.finish_job(self.record.job_id, self.owner):

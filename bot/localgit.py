@@ -37,11 +37,13 @@ def _git(repo: Path, *args: str, binary: bool = False) -> bytes:
 def resolve(repo: Path, rev: str) -> str:
     if not (repo / ".git").exists() and not _is_repo(repo):
         raise GitError(f"{repo} is not a git repository")
-    return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip() or _bad(rev)
-
-
-def _bad(rev: str) -> str:
-    raise GitError(f"unknown revision {rev!r}")
+    try:
+        sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except GitError:
+        sha = ""
+    if not sha:
+        raise GitError(f"unknown revision {rev!r} in {repo}")
+    return sha
 
 
 def _is_repo(repo: Path) -> bool:

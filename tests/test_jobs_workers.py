@@ -4,11 +4,13 @@ Every wait has a deadline; every assertion is about outcomes, never about how lo
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -215,3 +217,41 @@ def test_per_pr_lock_holds_under_concurrency(redis_url: str, workers_factory: Ca
     events = read_events(workers.events)
     assert not count(events, "overlap"), "two jobs published on one PR at once"
     assert count(events, "published") == {job_key(j): 1 for j in wanted}
+
+
+def test_the_worker_command_serves_metrics_and_stops_gracefully(redis_url: str, tmp_path: Path) -> None:
+    from tests.github_fake.fixtures import make_app_key
+    from tests.redis_server import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "GITHUB_APP_ID": "1",
+        "GITHUB_PRIVATE_KEY": make_app_key().private_pem,
+        "GITHUB_WEBHOOK_SECRET": "s",
+        "PERF_REVIEW_QUEUE": redis_url,
+        "PERF_REVIEW_DATA_DIR": str(tmp_path),
+    }
+    argv = [sys.executable, "-m", "bot.cli", "worker", "--workers", "1", "--metrics-port", str(port)]
+    log = (tmp_path / "worker.log").open("wb")
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        body = ""
+        while time.monotonic() < deadline and "perf_review_jobs" not in body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+                    body = response.read().decode()
+            except OSError:
+                assert proc.poll() is None, (tmp_path / "worker.log").read_text()
+                time.sleep(0.1)
+        assert "perf_review_jobs" in body
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+    lines = [json.loads(line) for line in (tmp_path / "worker.log").read_text().splitlines() if line.startswith("{")]
+    assert any(line["message"].startswith("worker started") for line in lines), "logs are JSON lines"

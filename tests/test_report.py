@@ -54,9 +54,10 @@ def headings(markdown: str) -> list[str]:
 def fact(name: str, tier: str = "hot", *, receiver: str | None = None, change: str = "modified",
          file: str = "pkg/a.go", start: int = 10, lock: bool = False) -> FunctionFact:
     return FunctionFact(file=file, name=name, receiver=receiver, start_line=start, end_line=start + 20,
-                        hot_path=tier, hot_reasons=["HTTP handler"] if tier == "hot" else ["contains a loop"],
-                        change=change, package="pkg", package_name="pkg", params=[Param("xs", "[]string")],
-                        takes_lock=lock)  # type: ignore[arg-type]
+                        hot_path=tier,  # type: ignore[arg-type]
+                        hot_reasons=["HTTP handler"] if tier == "hot" else ["contains a loop"],
+                        change=change,  # type: ignore[arg-type]
+                        package="pkg", package_name="pkg", params=[Param("xs", "[]string")], takes_lock=lock)
 
 
 def finding(rule: str, function: str, line: int, *, status: str = "new", severity: str = "warning",

@@ -219,6 +219,7 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
     if loop.kind == "range-int":
         return expr if node.type != "call_expression" or expr.startswith("len(") else None
     t = types.type(node, func)
+    t = types.pkg.type_defs.get(t, t)  # a named type: its underlying type decides
     if t.startswith(NO_LENGTH_PREFIXES):
         return None
     if t in INT_TYPES:
@@ -228,10 +229,28 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
         return f"len({expr})" if t.startswith("[]") else None
     if sized:
         return f"len({expr})"
-    # Unknown type: two iteration variables rule out channels and single-value iterators.
-    if t == "" and node.type in ("identifier", "selector_expression") and loop.value:
-        return f"len({expr})"
-    return None
+    # Unknown type: two iteration variables rule out channels and single-value iterators, and so
+    # does indexing the collection with the key in the body (`for i := range xs { ... xs[i] ... }`).
+    if t or node.type not in ("identifier", "selector_expression") or _iterator_var(node, func):
+        return None
+    indexed = bool(loop.key) and f"{expr}[{loop.key}]" in text(loop.body)
+    return f"len({expr})" if loop.value or indexed else None
+
+
+_ITERATOR_PACKAGES = ("maps.", "slices.", "iter.")
+_ITERATOR_METHODS = frozenset({"All", "Keys", "Values", "Backward", "Seq", "Seq2", "Lines", "SplitSeq", "FieldsSeq"})
+
+
+def _iterator_var(node: Node, func: Func) -> bool:
+    """A variable initialised from a call that likely returns an iterator (Go 1.23 range-over-func)."""
+    if node.type != "identifier":
+        return False
+    decl = func.decl(text(node), node)
+    init = strip_parens(decl.init) if decl is not None else None
+    if init is None or init.type != "call_expression":
+        return False
+    callee = text(init.child_by_field_name("function"))
+    return callee.startswith(_ITERATOR_PACKAGES) or callee.rsplit(".", 1)[-1] in _ITERATOR_METHODS
 
 
 def _for_count(loop: Loop) -> str | None:

@@ -35,12 +35,19 @@ def hot_loops(loops: tuple[Loop, ...]) -> tuple[Loop, ...]:
     return tuple(lp for lp in loops if not is_small_constant_loop(lp))
 
 
-def declared_type(pkg: Package, func: Func, name: str, at: Node) -> str:
+def declared_type(pkg: Package, func: Func, name: str, at: Node, depth: int = 0) -> str:
     f: Func | None = func
     while f is not None:
         d = f.decl(name, at)
         if d is not None:
-            return d.type
+            if d.type or d.init is None or depth > 4:
+                return d.type
+            init = strip_parens(d.init)
+            if init is not None and init.type == "type_assertion_expression":
+                return text(init.child_by_field_name("type"))
+            if init is not None and init.type == "identifier":
+                return declared_type(pkg, f, text(init), init, depth + 1)
+            return resolve_type(pkg, f, init) if init is not None and init.type == "selector_expression" else ""
         f = f.parent
     return pkg.vars.get(name, "")
 
@@ -54,6 +61,37 @@ def is_local(func: Func, name: str, at: Node) -> bool:
     return False
 
 
+_DUPLICATES: dict[int, tuple[Package, frozenset[str]]] = {}
+
+
+def duplicated_types(pkg: Package) -> frozenset[str]:
+    """Type names declared in more than one file of the package (per-OS files behind build tags):
+    the package facts keep only one of them, so their fields and sizes are not trusted."""
+    cached = _DUPLICATES.get(id(pkg))
+    if cached is not None and cached[0] is pkg:
+        return cached[1]
+    seen: set[str] = set()
+    dups: set[str] = set()
+    for gf in pkg.files:
+        for node in gf.tree.root_node.named_children:
+            if node.type != "type_declaration":
+                continue
+            for spec in node.named_children:
+                if spec.type == "type_spec":
+                    name = text(spec.child_by_field_name("name"))
+                    (dups if name in seen else seen).add(name)
+    if len(_DUPLICATES) > 64:
+        _DUPLICATES.clear()
+    result = frozenset(dups)
+    _DUPLICATES[id(pkg)] = (pkg, result)
+    return result
+
+
+def known_struct(pkg: Package, typ: str) -> bool:
+    """typ is a struct of this package declared once (not per build tag)."""
+    return typ in pkg.structs and typ not in duplicated_types(pkg)
+
+
 def resolve_type(pkg: Package, func: Func, node: Node | None) -> str:
     """The type of an expression as far as syntax and package facts show ("" when unknown)."""
     node = strip_parens(node)
@@ -65,6 +103,8 @@ def resolve_type(pkg: Package, func: Func, node: Node | None) -> str:
     if kind == "selector_expression":
         base = resolve_type(pkg, func, node.child_by_field_name("operand"))
         struct = pkg.struct_of(base)
+        if struct is not None and struct.name in duplicated_types(pkg):
+            return ""
         fname = text(node.child_by_field_name("field"))
         if struct is not None:
             for n, t in struct.fields:
@@ -202,164 +242,115 @@ def _breaks_out(brk: Node, loops: tuple[Loop, ...]) -> bool:
     return current is not None
 
 
-# ---------------------------------------------------------------- does a scratch value escape?
-
-BUFFER_TYPES = frozenset({"bytes.Buffer"})
-# Calls that read or write through a slice without keeping it; "sink" ones hide it from escape
-# analysis (interfaces, I/O), so a constant-size make passed to them is heap-allocated anyway.
-_LOCAL_CALLS = frozenset({"copy", "len", "cap", "string", "clear", "bytes.Equal", "bytes.Compare",
-                          "bytes.HasPrefix", "bytes.HasSuffix", "bytes.Contains", "bytes.Index",
-                          "bytes.IndexByte", "bytes.Count", "utf8.Valid", "utf8.DecodeRune",
-                          "utf8.EncodeRune", "utf8.RuneCount", "hex.Encode", "hex.Decode",
-                          "hex.EncodeToString", "sha256.Sum256", "sha1.Sum", "md5.Sum", "sha512.Sum512",
-                          "crc32.ChecksumIEEE", "crc32.Checksum", "strconv.Itoa", "strings.NewReader"})
-_SINK_FUNCS = frozenset({"io.ReadFull", "io.ReadAtLeast", "io.Copy", "io.CopyN", "io.CopyBuffer",
-                         "io.WriteString", "fmt.Fprintf", "fmt.Fprint", "fmt.Fprintln", "binary.Read",
-                         "binary.Write", "json.Unmarshal", "os.WriteFile"})
-_SINK_METHODS = frozenset({"Read", "Write", "ReadAt", "WriteAt", "ReadFull", "WriteTo", "ReadFrom",
-                           "Encode", "Decode", "Execute", "ExecuteTemplate", "Sum", "ReadFromUDP",
-                           "WriteToUDP", "ReadMsgUDP", "Scan"})
-# Methods of bytes.Buffer returning a view of its memory: their result is the buffer again.
-_ALIAS_METHODS = frozenset({"Bytes", "Next", "AvailableBuffer"})
-# Wrappers whose result holds the argument: the result is the buffer again (and is an interface user).
-_WRAPPERS = frozenset({"json.NewEncoder", "json.NewDecoder", "bufio.NewWriter", "bufio.NewReader",
-                       "bufio.NewScanner", "bufio.NewWriterSize", "bufio.NewReaderSize", "gob.NewEncoder",
-                       "gob.NewDecoder", "csv.NewWriter", "csv.NewReader", "bytes.NewReader"})
-# Results that are the first argument again (appended to, or a view of it).
-_ALIAS_FIRST = frozenset({"append", "strconv.AppendInt", "strconv.AppendUint", "strconv.AppendQuote",
-                          "strconv.AppendFloat", "strconv.AppendBool", "binary.BigEndian.AppendUint16",
-                          "binary.BigEndian.AppendUint32", "binary.BigEndian.AppendUint64",
-                          "binary.LittleEndian.AppendUint16", "binary.LittleEndian.AppendUint32",
-                          "binary.LittleEndian.AppendUint64", "utf8.AppendRune", "hex.AppendEncode"})
+# ---------------------------------------------------------------- loops over collections
 
 
-class Uses:
-    """Every use of a scratch value stays in the iteration; sink: one hides it from escape analysis."""
-
-    def __init__(self) -> None:
-        self.sink = False
-
-
-def classify_uses(func: Func, name: str, decl: Node) -> Uses | None:
-    """How `name`, declared by the statement `decl`, is used in the rest of its block; None when a
-    use may let it outlive the iteration."""
-    parent = decl.parent
-    if parent is None:
+def loop_collection(loop: Loop) -> Node | None:
+    """What the loop walks: `range xs` -> xs, `for i := 0; i < len(xs); i++` -> xs (else None)."""
+    if loop.kind == "range":
+        return loop.range_node
+    if loop.kind != "for":
         return None
-    siblings = parent.named_children
-    uses = Uses()
-    after = False
-    for stmt in siblings:
-        if stmt == decl:
-            after = True
+    clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+    cond = strip_parens(clause.child_by_field_name("condition")) if clause is not None else None
+    if cond is None or cond.type != "binary_expression" or text(cond.child_by_field_name("operator")) != "<":
+        return None
+    right = strip_parens(cond.child_by_field_name("right"))
+    if right is None or right.type != "call_expression" or text(right.child_by_field_name("function")) != "len":
+        return None
+    args = right.child_by_field_name("arguments")
+    return args.named_children[0] if args is not None and args.named_child_count == 1 else None
+
+
+def index_names(pkg: Package, func: Func, loop: Loop) -> set[str]:
+    """Names that hold a position, not an element: the counter of a 3-clause loop, the key of a range
+    over a slice, array or string (a map's key is an element)."""
+    if loop.kind == "for":
+        return loop_vars(loop)
+    if loop.kind == "range-int":
+        return {loop.key} if loop.key else set()
+    if loop.kind == "range" and loop.key and loop.key != "_":
+        typ = underlying(pkg, resolve_type(pkg, func, loop.range_node))
+        return set() if typ.startswith("map[") or not typ else {loop.key}
+    return set()
+
+
+def loop_vars(loop: Loop) -> set[str]:
+    """The loop's own key/value (or counter) names."""
+    if loop.kind in ("range", "range-int"):
+        return {n for n in (loop.key, loop.value) if n and n != "_"}
+    clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+    init = clause.child_by_field_name("initializer") if clause is not None else None
+    if init is None or init.type != "short_var_declaration":
+        return set()
+    left = init.child_by_field_name("left")
+    return {text(c) for c in left.named_children} if left is not None else set()
+
+
+def base_collection(node: Node) -> Node:
+    """`xs[i+1:]` -> xs: a sub-slice walks the same collection."""
+    node = strip_parens(node) or node
+    while node.type == "slice_expression":
+        operand = strip_parens(node.child_by_field_name("operand"))
+        if operand is None:
+            break
+        node = operand
+    return node
+
+
+def equalities(cond: Node | None) -> list[Node]:
+    """The `==` comparisons of a condition joined by `&&` (the ones that must all hold)."""
+    out: list[Node] = []
+    stack = [strip_parens(cond)]
+    while stack:
+        n = stack.pop()
+        if n is None or n.type != "binary_expression":
             continue
-        if not after:
+        op = text(n.child_by_field_name("operator"))
+        if op == "&&":
+            stack.append(strip_parens(n.child_by_field_name("left")))
+            stack.append(strip_parens(n.child_by_field_name("right")))
+        elif op == "==":
+            out.append(n)
+    return out
+
+
+def search_if(loop: Loop) -> Node | None:
+    """A loop whose only job is to find an element: its body is one `if` (no else) that leaves the loop
+    (`return`, `break`, or assignments followed by one of them). Returns that if statement."""
+    body = statements(loop.body)
+    if len(body) != 1 or body[0].type != "if_statement":
+        return None
+    node = body[0]
+    if node.child_by_field_name("alternative") is not None or node.child_by_field_name("initializer") is not None:
+        return None
+    stmts = statements(node.child_by_field_name("consequence"))
+    if not stmts or stmts[-1].type not in ("return_statement", "break_statement"):
+        return None
+    if stmts[-1].type == "break_statement" and stmts[-1].named_child_count:
+        return None  # a labelled break leaves an outer loop: a different shape
+    ok = ("assignment_statement", "short_var_declaration", "inc_statement", "expression_statement")
+    return node if all(s.type in ok for s in stmts[:-1]) else None
+
+
+def element_match(cond: Node | None, inner: set[str], outer: set[str], indices: set[str]) -> Node | None:
+    """An `==` in cond with one side built from `inner` names and the other from `outer` names (or,
+    when outer is empty, from names other than inner); bare `indices` (positions) do not count."""
+    for eq in equalities(cond):
+        left, right = eq.child_by_field_name("left"), eq.child_by_field_name("right")
+        if left is None or right is None:
             continue
-        stack = [stmt]
-        while stack:
-            n = stack.pop()
-            if n.type == "func_literal":
-                if name in identifiers(n):
-                    return None
+        for a, b in ((left, right), (right, left)):
+            ids_a, ids_b = set(identifiers(a)), set(identifiers(b))
+            if not (ids_a & inner) or ids_b & inner or b.type in _LITERALS:
                 continue
-            if n.type == "identifier":
-                if text(n) == name and not _safe_use(n, name, uses):
-                    return None
+            if (a.type == "identifier" and text(a) in indices) or (b.type == "identifier" and text(b) in indices):
+                continue  # comparing positions (`i == j`), not elements
+            if outer and not (ids_b & outer):
                 continue
-            stack.extend(n.named_children)
-    return uses
+            return eq
+    return None
 
 
-def _safe_use(node: Node, name: str, uses: Uses) -> bool:
-    current = node
-    for _ in range(16):
-        p = current.parent
-        if p is None:
-            return False
-        kind = p.type
-        if kind == "parenthesized_expression":
-            current = p
-            continue
-        if kind == "index_expression":
-            return p.child_by_field_name("operand") == current
-        if kind == "slice_expression":
-            if p.child_by_field_name("operand") != current:
-                return True  # used as a bound: an int
-            current = p
-            continue
-        if kind == "unary_expression":
-            op = text(p.child_by_field_name("operator"))
-            if op not in ("&", "*"):
-                return True
-            current = p
-            continue
-        if kind == "selector_expression":
-            call = p.parent
-            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != p:
-                return False  # a field of a scratch slice/buffer: should not happen, be careful
-            method = text(p.child_by_field_name("field"))
-            if method in _ALIAS_METHODS:
-                current = call
-                continue
-            return True
-        if kind in ("argument_list", "variadic_argument"):
-            return _safe_argument(p, current, name, uses)
-        if kind == "range_clause":
-            return p.child_by_field_name("right") == current
-        if kind == "binary_expression":
-            return True
-        if kind == "expression_list":
-            return _safe_assignment(p, current, name)
-        if kind in ("inc_statement", "dec_statement", "expression_statement"):
-            return True
-        return False
-    return False
-
-
-def _safe_argument(p: Node, arg: Node, name: str, uses: Uses) -> bool:
-    variadic = p.type == "variadic_argument"
-    args = p.parent if variadic else p
-    call = args.parent if args is not None else None
-    if call is None or call.type != "call_expression":
-        return False
-    callee = text(call.child_by_field_name("function"))
-    first = args.named_children[0] if args is not None and args.named_child_count else None
-    is_first = first is not None and (first == arg or first == p)
-    if callee == "append":
-        if variadic:
-            return True  # append(out, buf...) copies the elements
-        if not is_first:
-            return False  # append(out, buf) stores the slice itself
-    if variadic:
-        return False
-    if (callee in _ALIAS_FIRST or callee in _WRAPPERS) and is_first:
-        uses.sink = uses.sink or callee in _WRAPPERS
-        return _safe_use(call, name, uses)
-    short = callee.split(".")[-1]
-    if callee in _LOCAL_CALLS or callee.startswith(("binary.BigEndian.", "binary.LittleEndian.")):
-        return True
-    if callee in _SINK_FUNCS or callee.startswith(("base64.", "hex.")) or (
-        "." in callee and short in _SINK_METHODS
-    ):
-        uses.sink = True
-        return True
-    return False
-
-
-def _safe_assignment(p: Node, value: Node, name: str) -> bool:
-    """`name = name[:n]` and `name = append(name, ...)` keep the value in the same variable;
-    `name[i] = v` or `name = other` on the left are fine; anything else copies it elsewhere."""
-    stmt = p.parent
-    if stmt is None or stmt.type not in ("assignment_statement", "short_var_declaration"):
-        return False
-    left = stmt.child_by_field_name("left")
-    right = stmt.child_by_field_name("right")
-    if left == p:
-        return True
-    if right != p or left is None:
-        return False
-    index = [c for c in p.named_children].index(value) if value in p.named_children else -1
-    targets = left.named_children
-    if len(targets) != len(p.named_children) or index < 0:
-        return False
-    return stmt.type == "assignment_statement" and text(targets[index]) == name
+_LITERALS = frozenset({"interpreted_string_literal", "raw_string_literal", "int_literal", "rune_literal", "nil",
+                       "true", "false", "float_literal"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -25,38 +26,54 @@ from analyzers.typeinfer import element_type, infer_type
 UNLOCK_OF = {"Lock": "Unlock", "RLock": "RUnlock"}
 INT_TYPES = frozenset({"int", "int64", "int32", "uint", "uint64", "uint32", "uintptr"})
 
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Package-level functions that block on the network, the disk or the clock, by import path.
 _BLOCKING_FUNCS: dict[str, frozenset[str]] = {
-    "net/http": frozenset({"Get", "Post", "Head", "PostForm"}),
-    "net": frozenset({"Dial", "DialTimeout", "DialTCP", "DialUDP", "DialUnix", "Listen", "LookupHost",
-                      "LookupIP", "LookupAddr", "LookupCNAME", "LookupMX", "LookupTXT", "LookupSRV"}),
-    "crypto/tls": frozenset({"Dial", "DialWithDialer"}),
-    "os": frozenset({"ReadFile", "WriteFile", "Open", "Create", "OpenFile", "ReadDir", "Remove", "RemoveAll",
-                     "Rename", "Mkdir", "MkdirAll", "Truncate"}),
-    "io/ioutil": frozenset({"ReadFile", "WriteFile", "ReadDir"}),
-    "time": frozenset({"Sleep"}),
+    "net/http": _names("Get Post Head PostForm"),
+    "net": _names(
+        "Dial DialTimeout DialTCP DialUDP DialUnix Listen LookupHost LookupIP LookupAddr LookupCNAME LookupMX "
+        "LookupTXT LookupSRV"
+    ),
+    "crypto/tls": _names("Dial DialWithDialer"),
+    "os": _names("ReadFile WriteFile Open Create OpenFile ReadDir Remove RemoveAll Rename Mkdir MkdirAll Truncate"),
+    "io/ioutil": _names("ReadFile WriteFile ReadDir"),
+    "time": _names("Sleep"),
 }
+_SQL_QUERIES = "Query QueryContext QueryRow QueryRowContext Exec ExecContext Prepare PrepareContext "
 # Methods that block, by the receiver's type as written (pointer or not).
 _BLOCKING_METHODS: dict[str, frozenset[str]] = {
-    "http.Client": frozenset({"Do", "Get", "Post", "Head", "PostForm"}),
-    "os.File": frozenset({"Read", "Write", "WriteString", "ReadAt", "WriteAt", "Sync", "ReadFrom", "ReadDir",
-                          "Readdir", "Readdirnames", "Truncate"}),
-    "net.Conn": frozenset({"Read", "Write"}),
-    "net.TCPConn": frozenset({"Read", "Write", "ReadFrom"}),
-    "net.UDPConn": frozenset({"Read", "Write", "ReadFrom", "WriteTo", "ReadFromUDP", "WriteToUDP"}),
-    "net.UnixConn": frozenset({"Read", "Write"}),
-    "tls.Conn": frozenset({"Read", "Write", "Handshake"}),
-    "sql.DB": frozenset({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext", "Ping",
-                         "PingContext", "Begin", "BeginTx", "Prepare", "PrepareContext"}),
-    "sql.Tx": frozenset({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext",
-                         "Commit", "Rollback", "Prepare", "PrepareContext"}),
-    "sql.Conn": frozenset({"QueryContext", "QueryRowContext", "ExecContext", "PingContext", "BeginTx"}),
-    "sql.Stmt": frozenset({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext"}),
-    "sync.WaitGroup": frozenset({"Wait"}),
-    "exec.Cmd": frozenset({"Run", "Output", "CombinedOutput", "Wait"}),
+    "http.Client": _names("Do Get Post Head PostForm"),
+    "os.File": _names("Read Write WriteString ReadAt WriteAt Sync ReadFrom ReadDir Readdir Readdirnames Truncate"),
+    "net.Conn": _names("Read Write"),
+    "net.TCPConn": _names("Read Write ReadFrom"),
+    "net.UDPConn": _names("Read Write ReadFrom WriteTo ReadFromUDP WriteToUDP"),
+    "net.UnixConn": _names("Read Write"),
+    "tls.Conn": _names("Read Write Handshake"),
+    "sql.DB": _names(_SQL_QUERIES + "Ping PingContext Begin BeginTx"),
+    "sql.Tx": _names(_SQL_QUERIES + "Commit Rollback"),
+    "sql.Conn": _names("QueryContext QueryRowContext ExecContext PingContext BeginTx"),
+    "sql.Stmt": _names("Query QueryContext QueryRow QueryRowContext Exec ExecContext"),
+    "sync.WaitGroup": _names("Wait"),
+    "exec.Cmd": _names("Run Output CombinedOutput Wait"),
+    "net.Listener": _names("Accept"),
 }
-# When the receiver's type is unknown: database methods whose names say what they do, and receivers
-# whose names say what they are.
+# Results of constructors the shared type inference does not know, by callee text.
+_EXTRA_RESULTS = {
+    "exec.Command": "*exec.Cmd",
+    "exec.CommandContext": "*exec.Cmd",
+    "net.Listen": "net.Listener",
+    "tls.Listen": "net.Listener",
+    "sql.OpenDB": "*sql.DB",
+    "os.Stdout": "*os.File",
+}
+# Readers that are network or disk streams whatever wraps them: `io.ReadAll(resp.Body)`.
+_STREAM_READS = frozenset({"ReadAll", "Copy", "CopyN", "ReadFull"})
+# When the receiver type is unknown or a local stand-in: database methods whose names say what
+# they do, and receivers whose names say what they are.
 _DB_CONTEXT_METHODS = frozenset({"QueryContext", "ExecContext", "QueryRowContext"})
 _NAMED_RECEIVERS: dict[str, frozenset[str]] = {
     "db": _BLOCKING_METHODS["sql.DB"],
@@ -96,12 +113,25 @@ def local_type(func: Func, name: str, at: Node) -> str:
             if d.init is None and node.type == "short_var_declaration":
                 left = node.child_by_field_name("left")
                 right = node.child_by_field_name("right")
-                if (left is not None and right is not None and right.named_child_count == 1
-                        and left.named_child_count >= 2 and text(left.named_children[0]) == name):
-                    return infer_type(right.named_children[0], f)
-            return ""
+                if (
+                    left is not None
+                    and right is not None
+                    and right.named_child_count == 1
+                    and left.named_child_count >= 2
+                    and text(left.named_children[0]) == name
+                ):
+                    return _call_result(right.named_children[0], f)
+            return _call_result(d.init, f) if d.init is not None else ""
         f = f.parent
     return ""
+
+
+def _call_result(value: Node, func: Func) -> str:
+    if value.type == "call_expression":
+        extra = _EXTRA_RESULTS.get(text(value.child_by_field_name("function")))
+        if extra:
+            return extra
+    return infer_type(value, func)
 
 
 def field_type(pkg: Package, struct_type: str, name: str) -> str:
@@ -126,9 +156,20 @@ def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
     if kind == "selector_expression":
         operand = node.child_by_field_name("operand")
         fname = text(node.child_by_field_name("field"))
-        if operand is not None and operand.type == "identifier" and text(operand) in import_names(
-                func.file, "net/http") and fname == "DefaultClient":
+        if (
+            operand is not None
+            and operand.type == "identifier"
+            and text(operand) in import_names(func.file, "net/http")
+            and fname == "DefaultClient"
+        ):
             return "*http.Client"
+        if (
+            operand is not None
+            and operand.type == "identifier"
+            and text(operand) == "os"
+            and fname in ("Stdout", "Stderr", "Stdin")
+        ):
+            return "*os.File"
         return field_type(pkg, expr_type(pkg, func, operand), fname)
     if kind == "unary_expression":
         op = text(node.child_by_field_name("operator"))
@@ -140,7 +181,7 @@ def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
         return infer_type(node, func)
     if kind == "index_expression":
         return element_type(expr_type(pkg, func, node.child_by_field_name("operand")).lstrip("*"))
-    return infer_type(node, func)
+    return _call_result(node, func)
 
 
 def holds_lock_value(pkg: Package, typ: str) -> bool:
@@ -162,8 +203,10 @@ def _method_blocks(pkg: Package, func: Func, call: Call) -> bool:
     if operand is None:
         return False
     typ = expr_type(pkg, func, operand).lstrip("*")
-    if typ:
-        return call.name in _BLOCKING_METHODS.get(typ, frozenset())
+    if typ in _BLOCKING_METHODS:
+        return call.name in _BLOCKING_METHODS[typ]
+    if typ in LOCK_TYPES or typ.startswith(("bytes.", "strings.", "bufio.", "atomic.")):
+        return False
     if call.name in _DB_CONTEXT_METHODS:
         return True
     last = call.recv.rsplit(".", 1)[-1].lower()
@@ -178,6 +221,8 @@ def call_blocks(pkg: Package, func: Func, call: Call) -> bool:
         for path, names in _BLOCKING_FUNCS.items():
             if call.name in names and is_pkg_call(func, call, path, call.name):
                 return True
+        if call.name in _STREAM_READS and is_pkg_call(func, call, "io", call.name):
+            return any(text(a).endswith(".Body") or "conn" in text(a).lower() for a in call.args)
     return _method_blocks(pkg, func, call)
 
 
@@ -312,7 +357,8 @@ def _is_call_on(stmt: Node, mutex: str, name: str, kind: str = "expression_state
         return False
     args = call.child_by_field_name("arguments")
     return (args is None or args.named_child_count == 0) and text(call.child_by_field_name("function")) == (
-        f"{mutex}.{name}")
+        f"{mutex}.{name}"
+    )
 
 
 def _is_deferred_unlock(stmt: Node, mutex: str, unlock: str) -> bool:
@@ -430,8 +476,8 @@ IDENT = re.compile(r"[A-Za-z_]\w*")
 class Guarded:
     """Every critical section of one mutex field of one struct type, across the package."""
 
-    struct: str
-    field: str  # mutex field name ("Mutex" for an embedded sync.Mutex)
+    struct: str  # "" for a package-level mutex variable
+    name: str  # mutex field or variable name ("Mutex" for an embedded sync.Mutex)
     kind: str  # Mutex or RWMutex
     sections: list[tuple[Func, Region, str]] = field(default_factory=list)  # (func, region, base text)
     opaque: bool = False  # a Lock on it that does not form a clean region
@@ -459,10 +505,15 @@ def guarded_mutexes(pkg: Package) -> list[Guarded]:
 
 
 def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str] | None:
+    """(struct, mutex field, Mutex/RWMutex, base text) of a Lock call; struct and base are "" for a
+    package-level mutex variable."""
     fn = call.node.child_by_field_name("function")
     operand = fn.child_by_field_name("operand") if fn is not None else None
     if operand is None or call.args:
         return None
+    if operand.type == "identifier" and not local_type(func, text(operand), operand):
+        kind = LOCK_TYPES.get(pkg.vars.get(text(operand), ""), "")
+        return ("", text(operand), kind, "") if kind in ("Mutex", "RWMutex") else None
     if operand.type == "selector_expression":
         base_node = operand.child_by_field_name("operand")
         fname = text(operand.child_by_field_name("field"))
@@ -480,50 +531,15 @@ def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str]
     return s.name, fname, kind, text(base_node)
 
 
-def counter_use(stmt: Node, base: str) -> tuple[str, str] | None:
-    """(use, field) when stmt only touches one field of base: inc, add, set or read."""
-    prefix = base + "."
-    kind = stmt.type
-    if kind in ("inc_statement", "dec_statement"):
-        target = text(stmt.named_children[0]) if stmt.named_child_count else ""
-        return ("inc", target[len(prefix):]) if _plain_field(target, prefix) else None
-    left = stmt.child_by_field_name("left")
-    right = stmt.child_by_field_name("right")
-    if kind == "return_statement":
-        exprs = stmt.named_children[0] if stmt.named_child_count == 1 else None
-        value = text(exprs.named_children[0]) if exprs is not None and exprs.named_child_count == 1 else ""
-        return ("read", value[len(prefix):]) if _plain_field(value, prefix) else None
-    if kind not in ("assignment_statement", "short_var_declaration") or left is None or right is None:
-        return None
-    if left.named_child_count != 1 or right.named_child_count != 1:
-        return None
-    target, value = text(left.named_children[0]), text(right.named_children[0])
-    op = text(stmt.child_by_field_name("operator")) if kind == "assignment_statement" else ":="
-    if _plain_field(target, prefix) and prefix not in value:
-        use = {"+=": "add", "-=": "add", "=": "set"}.get(op)
-        return (use, target[len(prefix):]) if use else None
-    if left.named_children[0].type == "identifier" and op in ("=", ":=") and _plain_field(value, prefix):
-        return "read", value[len(prefix):]
-    return None
+def owner(pkg: Package, base: str, mutex: str) -> Callable[[str], str]:
+    """For an expression's text, the guarded state it reaches: "n" for "c.n" when base is "c"; for a
+    package-level mutex (base ""), a package variable other than the mutex ("" when neither)."""
+    if base:
+        prefix = base + "."
+        return lambda expr: expr[len(prefix) :] if expr.startswith(prefix) else ""
 
+    def package_var(expr: str) -> str:
+        root = IDENT.match(expr)
+        return expr if root is not None and root.group(0) in pkg.vars and root.group(0) != mutex else ""
 
-def _plain_field(expr: str, prefix: str) -> bool:
-    return expr.startswith(prefix) and IDENT.fullmatch(expr[len(prefix):]) is not None
-
-
-def counter_field(pkg: Package, g: Guarded) -> str:
-    """The one integer field every section of g only increments, adds to, sets or reads ("" if not)."""
-    fields: set[str] = set()
-    bumps = 0
-    for _, region, base in g.sections:
-        if len(region.stmts) != 1:
-            return ""
-        use = counter_use(region.stmts[0], base)
-        if use is None:
-            return ""
-        fields.add(use[1])
-        bumps += use[0] in ("inc", "add")
-    if len(fields) != 1 or not bumps:
-        return ""
-    name = next(iter(fields))
-    return name if field_type(pkg, g.struct, name) in INT_TYPES else ""
+    return package_var

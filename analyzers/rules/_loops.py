@@ -17,8 +17,32 @@ from analyzers.typeinfer import element_type, infer_type
 BYTE_ELEMS = frozenset({"byte", "uint8"})
 # Words in a function, receiver, package or file name that mark code where timing must not leak.
 _SECRET_WORDS = frozenset(
-    {"constant", "consttime", "constanttime", "subtle", "crypto", "hmac", "mac", "token", "secret",
-     "password", "passwd", "signature", "digest", "cipher"}
+    {
+        "constant",
+        "consttime",
+        "constanttime",
+        "ct",
+        "subtle",
+        "crypto",
+        "hmac",
+        "mac",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "signature",
+        "sig",
+        "digest",
+        "cipher",
+        "secure",
+        "timing",
+        "auth",
+        "nonce",
+        "otp",
+        "csrf",
+        "hash",
+        "apikey",
+    }
 )
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
@@ -32,8 +56,13 @@ def import_names(gf: GoFile, path: str) -> set[str]:
     return names or {path.rsplit("/", 1)[-1]}
 
 
-def _multi_value_type(func: Func, name: str, at: Node) -> str:
-    """`f, err := os.Create(p)`: the first name's type from the call's known first result."""
+# Methods whose result type is near-universal across the standard library and common packages.
+_METHOD_RESULTS = {"String": "string", "Text": "string", "Bytes": "[]byte"}
+
+
+def _decl_type(pkg: Package, func: Func, name: str, at: Node, depth: int) -> str:
+    """A local's type: as declared, from a multi-value call's first result (`f, err := os.Create(p)`),
+    or from its initialiser (`w := os.Stdout`, `line := sc.Text()`)."""
     f: Func | None = func
     while f is not None:
         d = f.decl(name, at)
@@ -41,15 +70,29 @@ def _multi_value_type(func: Func, name: str, at: Node) -> str:
             if d.type:
                 return d.type
             node = d.node
-            if d.init is None and node.type == "short_var_declaration":
+            init = d.init
+            if init is None and node.type == "short_var_declaration":
                 left = node.child_by_field_name("left")
                 right = node.child_by_field_name("right")
                 if (
-                    left is not None and right is not None and right.named_child_count == 1
-                    and left.named_child_count >= 2 and text(left.named_children[0]) == name
+                    left is not None
+                    and right is not None
+                    and right.named_child_count == 1
+                    and left.named_child_count >= 2
+                    and text(left.named_children[0]) == name
                 ):
                     return infer_type(right.named_children[0], f)
-            return ""
+                return ""
+            if init is None or depth > 4:
+                return ""
+            init = strip_parens(init)
+            if init is not None and init.type == "call_expression":
+                fn = init.child_by_field_name("function")
+                if fn is not None and fn.type == "selector_expression":
+                    known = _METHOD_RESULTS.get(text(fn.child_by_field_name("field")))
+                    if known and not (init.child_by_field_name("arguments") or init).named_child_count:
+                        return known
+            return _expr_type(pkg, f, init, depth + 1)
         f = f.parent
     return ""
 
@@ -64,32 +107,36 @@ def underlying(pkg: Package, typ: str) -> str:
 
 def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
     """The type of an identifier, field selector, index or slice expression as far as syntax shows."""
+    return _expr_type(pkg, func, node, 0)
+
+
+def _expr_type(pkg: Package, func: Func, node: Node | None, depth: int) -> str:
     node = strip_parens(node)
-    if node is None:
+    if node is None or depth > 8:
         return ""
     kind = node.type
     if kind == "identifier":
         name = text(node)
-        return _multi_value_type(func, name, node) or pkg.vars.get(name, "")
+        return _decl_type(pkg, func, name, node, depth) or pkg.vars.get(name, "")
     if kind == "selector_expression":
         operand = node.child_by_field_name("operand")
         fname = text(node.child_by_field_name("field"))
         otext = text(operand)
-        if otext in import_names(func.file, "os") and fname in ("Stdout", "Stderr"):
+        if otext in import_names(func.file, "os") and fname in ("Stdout", "Stderr", "Stdin"):
             return "*os.File"
-        struct = pkg.struct_of(underlying(pkg, expr_type(pkg, func, operand)))
+        struct = pkg.struct_of(underlying(pkg, _expr_type(pkg, func, operand, depth + 1)))
         if struct is not None:
             for n, t in struct.fields:
                 if n == fname:
                     return t
         return ""
     if kind == "index_expression":
-        base = underlying(pkg, expr_type(pkg, func, node.child_by_field_name("operand")))
+        base = underlying(pkg, _expr_type(pkg, func, node.child_by_field_name("operand"), depth + 1))
         return element_type(base.lstrip("*"))
     if kind == "slice_expression":
-        base = underlying(pkg, expr_type(pkg, func, node.child_by_field_name("operand")))
-        if base.startswith("[") and not base.startswith("[]"):
-            return "[]" + element_type(base)
+        base = underlying(pkg, _expr_type(pkg, func, node.child_by_field_name("operand"), depth + 1))
+        if base.lstrip("*").startswith("[") and not base.startswith("[]"):
+            return "[]" + element_type(base.lstrip("*"))
         return base
     return infer_type(node, func)
 
@@ -189,8 +236,18 @@ def byte_literal(node: Node | None) -> int | None:
     if node.type != "rune_literal":
         return None
     body = raw[1:-1]
-    escapes = {"\\n": 10, "\\t": 9, "\\r": 13, "\\\\": 92, "\\'": 39, "\\0": 0, "\\a": 7, "\\b": 8,
-               "\\f": 12, "\\v": 11}
+    escapes = {
+        "\\n": 10,
+        "\\t": 9,
+        "\\r": 13,
+        "\\\\": 92,
+        "\\'": 39,
+        "\\0": 0,
+        "\\a": 7,
+        "\\b": 8,
+        "\\f": 12,
+        "\\v": 11,
+    }
     if body in escapes:
         return escapes[body]
     if body.startswith("\\x") and len(body) == 4:

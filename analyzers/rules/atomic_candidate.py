@@ -37,11 +37,15 @@ follow (a lock released on several paths, a lock handed to `sync.NewCond`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+
+from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import counter_field, counter_use, guarded_mutexes
+from analyzers.rules._concurrency import IDENT, INT_TYPES, Guarded, field_type, guarded_mutexes, owner
+from analyzers.source import text
 
 
 @rule("atomic-candidate", "concurrency")
@@ -51,12 +55,65 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         if not name:
             continue
         for func, region, base in g.sections:
-            use = counter_use(region.stmts[0], base)
+            use = counter_use(region.stmts[0], owner(pkg, base, g.name))
             if use is None or use[0] not in ("inc", "add"):
                 continue
+            shown = f"{base}.{name}" if base else name
             yield Hit(
                 func,
                 region.lock.node,
-                f"{region.mutex} guards only the counter {base}.{name}: atomic.Int64 Add/Load costs ~5-10 ns "
+                f"{region.mutex} guards only the counter {shown}: atomic.Int64 Add/Load costs ~5-10 ns "
                 "and never parks, a Lock/Unlock pair ~15-30 ns and convoys under contention",
             )
+
+
+def counter_use(stmt: Node, own: Callable[[str], str]) -> tuple[str, str] | None:
+    """(use, field) when stmt only touches one guarded field: inc, add, set or read."""
+    kind = stmt.type
+    if kind in ("inc_statement", "dec_statement"):
+        target = own(text(stmt.named_children[0])) if stmt.named_child_count else ""
+        return ("inc", target) if _plain(target) else None
+    left = stmt.child_by_field_name("left")
+    right = stmt.child_by_field_name("right")
+    if kind == "return_statement":
+        exprs = stmt.named_children[0] if stmt.named_child_count == 1 else None
+        value = own(text(exprs.named_children[0])) if exprs is not None and exprs.named_child_count == 1 else ""
+        return ("read", value) if _plain(value) else None
+    if kind not in ("assignment_statement", "short_var_declaration") or left is None or right is None:
+        return None
+    if left.named_child_count != 1 or right.named_child_count != 1:
+        return None
+    target, value = own(text(left.named_children[0])), text(right.named_children[0])
+    op = text(stmt.child_by_field_name("operator")) if kind == "assignment_statement" else ":="
+    if _plain(target) and not any(own(w) for w in _REFS.findall(value)):
+        use = {"+=": "add", "-=": "add", "=": "set"}.get(op)
+        return (use, target) if use else None
+    if not target and left.named_children[0].type == "identifier" and op in ("=", ":=") and _plain(own(value)):
+        return "read", own(value)
+    return None
+
+
+_REFS = re.compile(r"[A-Za-z_][\w.]*")
+
+
+def _plain(name: str) -> bool:
+    return bool(name) and IDENT.fullmatch(name) is not None
+
+
+def counter_field(pkg: Package, g: Guarded) -> str:
+    """The one integer field every section of g only increments, adds to, sets or reads ("" if not)."""
+    fields: set[str] = set()
+    bumps = 0
+    for _, region, base in g.sections:
+        if len(region.stmts) != 1:
+            return ""
+        use = counter_use(region.stmts[0], owner(pkg, base, g.name))
+        if use is None:
+            return ""
+        fields.add(use[1])
+        bumps += use[0] in ("inc", "add")
+    if len(fields) != 1 or not bumps:
+        return ""
+    name = next(iter(fields))
+    typ = field_type(pkg, g.struct, name) if g.struct else pkg.vars.get(name, "")
+    return name if typ in INT_TYPES else ""

@@ -103,11 +103,8 @@ def _pair(pkg: Package, func: Func, shape: Shape, cond: Node | None, op: str) ->
     known = [k for k in kinds if k]
     if not known:
         return None
-    if kinds[0] and kinds[1] and (kinds[0] == "string") != (kinds[1] == "string"):
-        kind = "mixed"
-    else:
-        kind = known[0]
-    return a, b, kind
+    mixed = bool(kinds[0] and kinds[1]) and (kinds[0] == "string") != (kinds[1] == "string")
+    return a, b, "mixed" if mixed else known[0]
 
 
 def _fix(found: tuple[str, str, str], ordering: bool) -> str:
@@ -175,8 +172,8 @@ def _ordering_loop(pkg: Package, func: Func, shape: Shape) -> tuple[str, str, st
         if stmt.child_by_field_name("alternative") is not None:
             return None
         value = _returns(stmt.child_by_field_name("consequence"))
-        cond = stmt.child_by_field_name("condition")
-        op = text(strip_parens(cond).child_by_field_name("operator")) if strip_parens(cond) is not None else ""
+        cond = strip_parens(stmt.child_by_field_name("condition"))
+        op = text(cond.child_by_field_name("operator")) if cond is not None else ""
         if op not in ("<", ">") or value is None or text(value) not in ("-1", "1", "+1"):
             return None
         found = _pair(pkg, func, shape, cond, op)
@@ -186,4 +183,3 @@ def _ordering_loop(pkg: Package, func: Func, shape: Shape) -> tuple[str, str, st
     if seen != {"<", ">"} or found is None:
         return None
     return found[0], found[1], _fix(found, True)
-

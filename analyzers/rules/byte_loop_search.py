@@ -69,10 +69,7 @@ from analyzers.source import Func, Loop, statements, strip_parens, text
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for loop in func.loops:
-            if loop.kind == "cond":
-                found = _cond_search(pkg, func, loop)
-            else:
-                found = _body_search(pkg, func, loop)
+            found = _cond_search(pkg, func, loop) if loop.kind == "cond" else _body_search(pkg, func, loop)
             if found is None:
                 continue
             kind, sought, forward = found

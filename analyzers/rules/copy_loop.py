@@ -44,8 +44,27 @@ from analyzers.source import Func, strip_parens, text
 from analyzers.typeinfer import element_type
 
 _BASIC = frozenset(
-    {"bool", "byte", "rune", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
-     "uint32", "uint64", "uintptr", "float32", "float64", "complex64", "complex128"}
+    {
+        "bool",
+        "byte",
+        "rune",
+        "string",
+        "int",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "uintptr",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+    }
 )
 
 
@@ -104,8 +123,9 @@ def _copy(pkg: Package, func: Func, shape: Shape, stmt: Node) -> tuple[str, str]
     dst = left.child_by_field_name("operand")
     if dst_off is None or dst is None:
         return None
+    src_off: str | None = ""
     if right.type == "identifier" and shape.value and text(right) == shape.value:
-        src, src_off = shape.base, ""
+        src = shape.base
     elif right.type == "index_expression":
         src, src_off = right.child_by_field_name("operand"), _offset(right.child_by_field_name("index"), shape)
     else:

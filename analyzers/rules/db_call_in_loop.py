@@ -45,16 +45,27 @@ from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Call, Func, Loop, strip_parens, text
 
 QUERY_METHODS = (
-    "Query", "QueryRow", "Exec", "QueryContext", "QueryRowContext", "ExecContext",
-    "Queryx", "QueryRowx", "QueryxContext", "QueryRowxContext", "NamedExec", "NamedExecContext",
+    "Query",
+    "QueryRow",
+    "Exec",
+    "QueryContext",
+    "QueryRowContext",
+    "ExecContext",
+    "Queryx",
+    "QueryRowx",
+    "QueryxContext",
+    "QueryRowxContext",
+    "NamedExec",
+    "NamedExecContext",
 )
 SQLX_METHODS = ("Get", "Select", "GetContext", "SelectContext")
 DB_TYPES = frozenset({"DB", "Tx", "Conn", "Pool"})
 DB_PACKAGES = frozenset({"sqlx", "pgx", "pgxpool"})
 _DB_NAME = re.compile(r"^(db|tx|dbx|sqldb|database|dbconn|dbpool|conn|pool|\w*(DB|Db|Tx))$")
 _SQL = re.compile(r"^[`\"]\s*(SELECT|INSERT|UPDATE|DELETE|UPSERT|REPLACE|MERGE|WITH)\b", re.IGNORECASE)
-_NOT_N_PLUS_ONE = re.compile(r"retr|attempt|tries|backoff|batch|chunk|page|migrat|statement|stmts|queries|schema|ddl",
-                             re.IGNORECASE)
+_NOT_N_PLUS_ONE = re.compile(
+    r"retr|attempt|tries|backoff|batch|chunk|page|migrat|statement|stmts|queries|schema|ddl", re.IGNORECASE
+)
 
 
 @rule("db-call-in-loop", "io")

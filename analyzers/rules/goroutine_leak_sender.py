@@ -71,8 +71,10 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 def _unbuffered_chans(func: Func) -> list[str]:
     out: list[str] = []
     for call in func.calls_named("make"):
-        if not call.args or not text(call.args[0]).startswith("chan") or (
-            len(call.args) > 1 and text(call.args[1]) != "0"
+        if (
+            not call.args
+            or not text(call.args[0]).startswith("chan")
+            or (len(call.args) > 1 and text(call.args[1]) != "0")
         ):
             continue
         parent = call.node.parent
@@ -141,18 +143,18 @@ def _receives_from(case: Node, name: str) -> bool:
 
 
 def _returns(case: Node) -> bool:
-    return any(s.type == "return_statement" or (s.type == "break_statement" and s.named_child_count)
-               for s in statements(case))
+    return any(
+        s.type == "return_statement" or (s.type == "break_statement" and s.named_child_count) for s in statements(case)
+    )
 
 
 def _no_other_receive(func: Func, name: str, select: Node) -> bool:
     for site in func.sites("unary_expression"):
         node = site.node
-        if is_receive(node) and text(node.child_by_field_name("operand")) == name and not (
-            select.start_byte <= node.start_byte < select.end_byte
+        if (
+            is_receive(node)
+            and text(node.child_by_field_name("operand")) == name
+            and not (select.start_byte <= node.start_byte < select.end_byte)
         ):
             return False
-    for loop in func.loops:
-        if loop.kind == "range" and loop.range_expr == name:
-            return False
-    return True
+    return not any(loop.kind == "range" and loop.range_expr == name for loop in func.loops)

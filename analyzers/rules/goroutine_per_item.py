@@ -37,6 +37,9 @@ for _, u := range urls {
 // or: errgroup.Group with g.SetLimit(16), or a fixed pool of workers reading a channel
 ```
 
+`g.Go(func() error { ... })` on a `golang.org/x/sync/errgroup` group with no `g.SetLimit(n)` in
+the function counts as a spawn too.
+
 **Known limits**
 Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools
 and are not flagged; nor are loops over channels, iterators or small literal lists, over
@@ -69,7 +72,7 @@ _ACQUIRE = frozenset({"Acquire", "TryAcquire", "Wait", "WaitN", "Take", "Reserve
 @rule("goroutine-per-item", "concurrency")
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
-        spawns = func.sites("go_statement")
+        spawns: list[Site] = [*func.sites("go_statement"), *_group_spawns(func)]
         if not spawns or func.calls_named("SetLimit"):
             continue
         for site in spawns:
@@ -86,6 +89,14 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"one goroutine per item of {loop.range_expr or loop.cond} with no bound (~1 µs and 2-8 KB "
                 "stack each, all at once); use a worker pool, a semaphore channel or errgroup SetLimit",
             )
+
+
+def _group_spawns(func: Func) -> list[Site]:
+    """`g.Go(func() error { ... })` on an errgroup.Group: a goroutine per call unless SetLimit is set."""
+    calls = func.calls_named("Go")
+    if not calls or "golang.org/x/sync/errgroup" not in func.file.imports.values():
+        return []
+    return [c for c in calls if len(c.args) == 1 and c.args[0].type == "func_literal" and c.recv]
 
 
 def _pool_like(pkg: Package, func: Func, loop: Loop) -> bool:
@@ -118,16 +129,22 @@ def _bounded(func: Func, loop: Loop, site: Site) -> bool:
 
 def _acquires_first(go: Node) -> bool:
     """`go func() { sem <- struct{}{}; defer func() { <-sem }() ... }()`: the goroutine waits its turn."""
-    call = go.named_children[0] if go.named_child_count else None
-    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if go.type == "go_statement":
+        call = go.named_children[0] if go.named_child_count else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    else:  # g.Go(func() error { ... })
+        args = go.child_by_field_name("arguments")
+        fn = args.named_children[0] if args is not None and args.named_child_count else None
     if fn is None or fn.type != "func_literal":
         return False
     body = statements(fn.child_by_field_name("body"))
     for stmt in body[:3]:
         if stmt.type == "send_statement":
             return True
-        if stmt.type == "expression_statement" and any(
-            f".{name}(" in text(stmt) for name in ("Acquire", "Wait")
-        ) and "Done" not in text(stmt):
+        if (
+            stmt.type == "expression_statement"
+            and any(f".{name}(" in text(stmt) for name in ("Acquire", "Wait"))
+            and "Done" not in text(stmt)
+        ):
             return True
     return False

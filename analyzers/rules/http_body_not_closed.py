@@ -68,13 +68,15 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if name == "_":
                 if evidence != "strong":
                     continue
-            elif evidence == "weak" and not _looks_http(func, name):
-                continue
-            elif _handled(func, name):
+            elif (evidence == "weak" and not _looks_http(func, name)) or _handled(func, name):
                 continue
             shown = call.callee or call.name
             resp = name if name != "_" else "resp"
-            fix = f"close {resp}.Body in each iteration" if call.loops else f"defer {resp}.Body.Close() after the error check"
+            fix = (
+                f"close {resp}.Body in each iteration"
+                if call.loops
+                else f"defer {resp}.Body.Close() after the error check"
+            )
             yield Hit(
                 func,
                 call.node,
@@ -178,7 +180,8 @@ def _hands_off(gf: GoFile, ident: Node) -> bool:
         return _escapes(gf, parent)
     if parent.type == "expression_list" and parent.parent is not None:
         decl = parent.parent
-        if decl.type in ("short_var_declaration", "assignment_statement") and decl.child_by_field_name("left") == parent:
+        binding = decl.type in ("short_var_declaration", "assignment_statement")
+        if binding and decl.child_by_field_name("left") == parent:
             return False  # the binding itself
     if parent.type == "binary_expression":
         return False  # resp != nil

@@ -72,7 +72,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         http = import_names(func.file, "net/http")
         clients = {f"{h}.Client" for h in http}
         transports = {f"{h}.Transport" for h in http}
-        sites = [s for s in func.sites("composite_literal") if text(s.node.child_by_field_name("type")) in clients | transports]
+        wanted = clients | transports
+        sites = [s for s in func.sites("composite_literal") if text(s.node.child_by_field_name("type")) in wanted]
         sites += [c for c in func.calls_named("Clone") if "Transport" in c.recv]
         if not sites:
             continue
@@ -158,7 +159,7 @@ def _bound_name(node: Node) -> str | None:
         values = holder.named_children
     if len(names) != len(values):
         return None
-    for name, value in zip(names, values):
+    for name, value in zip(names, values, strict=True):
         if value.start_byte <= node.start_byte and node.end_byte <= value.end_byte:
             return text(name) if name.type == "identifier" else None
     return None
@@ -225,9 +226,10 @@ def _deliberate(func: Func, lit: Node, name: str) -> bool:
         return True
     body = lit.child_by_field_name("body")
     for elem in body.named_children if body is not None else []:
-        if elem.type == "keyed_element" and elem.named_child_count >= 2 and text(elem.named_children[0]).startswith("Dial"):
-            if "func(" in text(elem.named_children[-1]):
-                return True
+        if elem.type != "keyed_element" or elem.named_child_count < 2:
+            continue
+        if text(elem.named_children[0]).startswith("Dial") and "func(" in text(elem.named_children[-1]):
+            return True
     return False
 
 

@@ -59,9 +59,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             if loop_locals(owner, loop, IDENT.findall(region.mutex), region.lock.node):
                 continue
-            if _blocks_outside(pkg, owner, loop, region) or owner.sites("go_statement") and any(
-                loop.contains(s.node) for s in owner.sites("go_statement")
-            ):
+            spawns = any(loop.contains(s.node) for s in owner.sites("go_statement"))
+            if spawns or _blocks_outside(pkg, owner, loop, region):
                 continue
             over = loop.range_expr or loop.cond
             yield Hit(

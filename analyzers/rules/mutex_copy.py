@@ -72,8 +72,12 @@ def _signature(pkg: Package, func: Func) -> Iterator[Hit]:
     if not func.is_literal and func.receiver and not func.pointer_receiver:
         recv = func.node.child_by_field_name("receiver")
         if holds_lock_value(pkg, func.receiver) and recv is not None:
-            yield Hit(func, recv, f"value receiver copies {func.receiver} and its lock on every call; "
-                      f"use a pointer receiver (*{func.receiver})")
+            yield Hit(
+                func,
+                recv,
+                f"value receiver copies {func.receiver} and its lock on every call; "
+                f"use a pointer receiver (*{func.receiver})",
+            )
     params = func.node.child_by_field_name("parameters")
     for decl in params.named_children if params is not None else ():
         if decl.type != "parameter_declaration":
@@ -96,8 +100,12 @@ def _ranges(pkg: Package, func: Func) -> Iterator[Hit]:
         if not typ:
             typ = element_type(expr_type(pkg, func, loop.range_node).lstrip("*"))
         if holds_lock_value(pkg, typ):
-            yield Hit(func, left.named_children[1], f"range copies each {typ} (with its lock) into {loop.value}; "
-                      f"range by index and use &{loop.range_expr}[i]")
+            yield Hit(
+                func,
+                left.named_children[1],
+                f"range copies each {typ} (with its lock) into {loop.value}; "
+                f"range by index and use &{loop.range_expr}[i]",
+            )
 
 
 def _copied_value(pkg: Package, func: Func, value: Node | None) -> str:
@@ -124,8 +132,9 @@ def _assignments(pkg: Package, func: Func) -> Iterator[Hit]:
             for target, value in zip(left.named_children, right.named_children, strict=True):
                 typ = _copied_value(pkg, func, value) if text(target) != "_" else ""
                 if typ:
-                    yield Hit(func, node, f"assignment copies a {typ} with its lock; "
-                              "keep a pointer to the original instead")
+                    yield Hit(
+                        func, node, f"assignment copies a {typ} with its lock; keep a pointer to the original instead"
+                    )
                     break
     for site in func.sites("var_declaration"):
         for spec in site.node.named_children:
@@ -133,8 +142,11 @@ def _assignments(pkg: Package, func: Func) -> Iterator[Hit]:
             for value in values.named_children if values is not None else ():
                 typ = _copied_value(pkg, func, value)
                 if typ:
-                    yield Hit(func, site.node, f"declaration copies a {typ} with its lock; "
-                              "keep a pointer to the original instead")
+                    yield Hit(
+                        func,
+                        site.node,
+                        f"declaration copies a {typ} with its lock; keep a pointer to the original instead",
+                    )
                     break
 
 
@@ -149,9 +161,14 @@ def _returns(pkg: Package, func: Func) -> Iterator[Hit]:
             continue
         for i in positions:
             value = strip_parens(values[i])
-            if value is not None and value.type in _COPY_SOURCES and (
-                value.type != "unary_expression" or text(value.child_by_field_name("operator")) == "*"
+            if (
+                value is not None
+                and value.type in _COPY_SOURCES
+                and (value.type != "unary_expression" or text(value.child_by_field_name("operator")) == "*")
             ):
-                yield Hit(func, site.node, f"return copies a {func.results[i].type} with its lock; "
-                          f"return *{func.results[i].type}")
+                yield Hit(
+                    func,
+                    site.node,
+                    f"return copies a {func.results[i].type} with its lock; return *{func.results[i].type}",
+                )
                 break

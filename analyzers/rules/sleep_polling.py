@@ -42,11 +42,25 @@ from analyzers.rules import Hit, rule
 from analyzers.rules._concurrency import is_pkg_call
 from analyzers.source import Call, Func, Loop, descendants, statements, strip_parens, text
 
-_STATE_NODES = frozenset({
-    "identifier", "field_identifier", "selector_expression", "unary_expression", "binary_expression",
-    "parenthesized_expression", "int_literal", "nil", "true", "false", "interpreted_string_literal",
-    "call_expression", "argument_list", "index_expression", "package_identifier",
-})
+_STATE_NODES = frozenset(
+    {
+        "identifier",
+        "field_identifier",
+        "selector_expression",
+        "unary_expression",
+        "binary_expression",
+        "parenthesized_expression",
+        "int_literal",
+        "nil",
+        "true",
+        "false",
+        "interpreted_string_literal",
+        "call_expression",
+        "argument_list",
+        "index_expression",
+        "package_identifier",
+    }
+)
 _LOCKING = frozenset({"Lock", "Unlock", "RLock", "RUnlock"})
 _LOAD = re.compile(r"^Load(?:Int32|Int64|Uint32|Uint64|Uintptr|Pointer)?$")
 
@@ -86,7 +100,7 @@ def _conditions(loop: Loop) -> list[Node]:
         if stmt.child_by_field_name("alternative") is not None:
             continue
         cons = statements(stmt.child_by_field_name("consequence"))
-        if cons and all(_exit(s) for s in cons):
+        if cons and all(_exit(s) for s in cons) and cons[-1].type in ("break_statement", "return_statement"):
             cond = stmt.child_by_field_name("condition")
             if cond is not None:
                 out.append(cond)
@@ -95,6 +109,8 @@ def _conditions(loop: Loop) -> list[Node]:
 
 def _exit(stmt: Node) -> bool:
     if stmt.type == "break_statement":
+        return True
+    if stmt.type == "expression_statement" and text(stmt).endswith((".Unlock()", ".RUnlock()")):
         return True
     return stmt.type == "return_statement" and "(" not in text(stmt)
 

@@ -71,11 +71,15 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if modern and not polling:
                 continue
             if modern:
-                message = (f"time.After({_arg(call.args)}) in a polling select loop allocates a timer and channel "
-                           "on every spin (~200 B, ~100-200 ns); create one time.NewTimer before the loop")
+                message = (
+                    f"time.After({_arg(call.args)}) in a polling select loop allocates a timer and channel "
+                    "on every spin (~200 B, ~100-200 ns); create one time.NewTimer before the loop"
+                )
             else:
-                message = (f"time.After({_arg(call.args)}) in a select loop allocates a timer per iteration that "
-                           "is not freed until it fires (before Go 1.23); reuse a time.NewTimer with Reset")
+                message = (
+                    f"time.After({_arg(call.args)}) in a select loop allocates a timer per iteration that "
+                    "is not freed until it fires (before Go 1.23); reuse a time.NewTimer with Reset"
+                )
             yield Hit(func, call.node, message)
 
 

@@ -81,7 +81,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             writer, kind = target
             if not any(is_sized_loop(pkg, func, lp) and not is_small_constant_loop(lp) for lp in call.loops):
                 continue
-            if _debug_only(func, call):
+            if _debug_only(func, call, kind == "stdout"):
                 continue
             what = call.callee or call.name
             yield Hit(
@@ -92,16 +92,16 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             )
 
 
-def _debug_only(func: Func, call: Call) -> bool:
-    """Output guarded by a debug/verbose flag, or in a debug dump function: diagnostics."""
+def _debug_only(func: Func, call: Call, stdout: bool) -> bool:
+    """Output guarded by a debug/verbose flag, or printed by a debug/dump helper: diagnostics."""
     top = func
     while top.parent is not None:
         top = top.parent
-    if _DEBUG_FUNC.search(top.name):
+    if stdout and _DEBUG_FUNC.search(top.name):
         return True
-    loop = call.loops[-1].node
+    stop = func.node.id
     node = call.node.parent
-    while node is not None and node.id != loop.id:
+    while node is not None and node.id != stop:
         if node.type == "if_statement" and _DEBUG.search(text(node.child_by_field_name("condition"))):
             return True
         node = node.parent

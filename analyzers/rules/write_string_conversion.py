@@ -126,7 +126,10 @@ def _plain(pkg: Package, func: Func, call: Call, arg: Node, wtype: str) -> Hit |
     else:
         return None
     shown = s if len(s) <= 32 else "s"
-    advice = f"{w}.WriteString({shown})" if wtype in STRING_WRITERS | BUFFERS else f"io.WriteString({w}, {shown})"
+    if wtype in STRING_WRITERS | BUFFERS:
+        advice = f"{w}.WriteString({shown})"
+    else:
+        advice = f"io.WriteString({w}, {shown}) (no copy when {w} implements io.StringWriter)"
     return Hit(
         func,
         call.node,

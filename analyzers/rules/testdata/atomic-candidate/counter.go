@@ -122,3 +122,34 @@ func (s *Status) Set(t string) {
 	s.text = t
 	s.mu.Unlock()
 }
+
+var (
+	statsMu  sync.Mutex
+	requests int
+)
+
+func countRequest() {
+	statsMu.Lock() // want "statsMu guards only the counter requests"
+	requests++
+	statsMu.Unlock()
+}
+
+func requestCount() int {
+	statsMu.Lock()
+	defer statsMu.Unlock()
+	return requests
+}
+
+// Near-miss: a package-level mutex guarding a counter and a slice.
+var (
+	logMu    sync.Mutex
+	logCount int
+	logLines []string
+)
+
+func logLine(s string) {
+	logMu.Lock()
+	logCount++
+	logLines = append(logLines, s)
+	logMu.Unlock()
+}

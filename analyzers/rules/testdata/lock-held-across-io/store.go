@@ -1,12 +1,14 @@
 package lockio
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"sync"
 	"time"
 )
@@ -30,7 +32,7 @@ func (c *Cache) Refresh(req *http.Request) error {
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body) // want "io.ReadAll while c.mu is held"
 	if err != nil {
 		return err
 	}
@@ -219,4 +221,41 @@ func (c *Cache) Keys() []string {
 		keys = append(keys, k)
 	}
 	return keys
+}
+
+type Runner struct {
+	mu   sync.Mutex
+	last []byte
+}
+
+func (r *Runner) Run(name string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cmd := exec.Command(name)
+	out, err := cmd.Output() // want "cmd.Output while r.mu is held"
+	r.last = out
+	return err
+}
+
+func (c *Cache) Download(url string) error {
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := io.ReadAll(resp.Body) // want "io.ReadAll while c.mu is held"
+	c.data[url] = b
+	return err
+}
+
+// Near-miss: in-memory readers and builders under the lock.
+func (c *Cache) Join(key string) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var buf bytes.Buffer
+	buf.Write(c.data[key])
+	b, _ := io.ReadAll(bytes.NewReader(buf.Bytes()))
+	return b
 }

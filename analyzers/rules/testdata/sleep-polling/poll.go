@@ -126,3 +126,15 @@ func WaitDeadline(deadline time.Time, check func() bool) bool {
 	}
 	return false
 }
+
+func (s *Server) WaitClosedLocked() {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		time.Sleep(100 * time.Millisecond) // want "until s.closed"
+	}
+}

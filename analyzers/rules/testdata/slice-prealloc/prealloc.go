@@ -263,3 +263,54 @@ func both(a, b []User) []string {
 	}
 	return out
 }
+
+type lister interface {
+	List() ([]User, error)
+}
+
+func listNames(l lister) ([]string, error) {
+	users, err := l.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range users {
+		out = append(out, users[i].Name) // want "make\(\[\]string, 0, len\(users\)\)"
+	}
+	return out, nil
+}
+
+type source interface {
+	Events() <-chan string
+}
+
+// Near-miss: a channel of unknown type ranged with one variable.
+func events(s source) []string {
+	ch := s.Events()
+	var got []string
+	for ev := range ch {
+		got = append(got, ev)
+	}
+	return got
+}
+
+type Roster []User
+
+type Jobs chan User
+
+func rosterIDs(r Roster) []int {
+	var ids []int
+	for _, u := range r {
+		ids = append(ids, u.ID) // want "make\(\[\]int, 0, len\(r\)\)"
+	}
+	return ids
+}
+
+// Near-miss: a named channel type.
+func jobIDs(j Jobs) []int {
+	var ids []int
+	for u := range j {
+		ids = append(ids, u.ID)
+	}
+	return ids
+}

@@ -165,3 +165,24 @@ func solve(steps []string) {
 		}
 	}
 }
+
+// Near-miss: a debug dump helper printing to stdout.
+func dumpState(state map[string]int) {
+	for k, v := range state {
+		fmt.Printf("%s=%d\n", k, v)
+	}
+}
+
+type solver struct {
+	verbose bool
+	vals    []int
+}
+
+// Near-miss: the whole listing is behind a verbosity flag.
+func (s *solver) report() {
+	if s.verbose {
+		for i, v := range s.vals {
+			fmt.Printf("v%d = %d\n", i, v)
+		}
+	}
+}

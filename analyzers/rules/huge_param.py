@@ -1,0 +1,138 @@
+"""huge-param
+
+**What it does**
+Flags a function or method that takes a same-package struct larger than 128 bytes by value, as a
+parameter or as the receiver, and only reads it.
+
+**Why is this bad?**
+Every call copies the whole struct onto the callee's stack (estimate: ~5-10 ns per 256 bytes, more
+when the copy misses the cache), and the copy defeats inlining budgets; a pointer costs 8 bytes.
+
+**Example**
+```go
+func (s Server) handle(req Request) { // Server and Request are both ~400 bytes
+    ...
+}
+```
+
+**Use instead**
+```go
+func (s *Server) handle(req *Request) {
+    ...
+}
+```
+
+**Known limits**
+The threshold is 128 bytes: above gocritic's hugeParam default of 80 (which flags structs ordinary
+code passes by value without harm), so that what is flagged is unambiguously large. Sizes are estimated
+from the fields on 64-bit platforms; a struct with a field of unknown size (another package's struct)
+is skipped. Not flagged: parameters the function assigns to or takes the address of (it relies on
+its own copy), function literals (their signature is usually imposed), constructors (`New*`),
+`main`/`init`, and methods whose value receiver is conventional for an interface (`String`,
+`Error`, `Format`, `MarshalJSON`, `Value`, ...). A method may need a value receiver to satisfy an
+interface the rule cannot see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_b import known_struct
+from analyzers.source import Func, text
+
+THRESHOLD = 128
+_SKIP_NAMES = frozenset({"main", "init", "String", "Error", "Format", "GoString", "MarshalJSON", "MarshalText",
+                         "MarshalBinary", "MarshalYAML", "Value", "Clone", "Copy", "With"})
+_CTOR = re.compile(r"^(New|new|Must|must|Make|make|Test|Benchmark|Fuzz|Example)([A-Z_]|$)")
+
+
+@rule("huge-param", "alloc")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.structs:
+        return
+    ptr: dict[str, set[str]] = {}
+    for f in pkg.funcs:
+        if f.receiver and f.pointer_receiver and not f.is_literal:
+            ptr.setdefault(f.receiver, set()).add(f.name)
+    for func in pkg.funcs:
+        if func.is_literal or func.name in _SKIP_NAMES or _CTOR.match(func.name):
+            continue
+        if func.receiver and not func.pointer_receiver and func.receiver_name not in ("", "_"):
+            size = _big(pkg, func.receiver)
+            recv = func.node.child_by_field_name("receiver")
+            writes = ptr.get(func.receiver, set())
+            if size is not None and recv is not None and not _written(func, func.receiver_name, writes):
+                yield Hit(
+                    func,
+                    recv,
+                    f"value receiver {func.receiver_name} {func.receiver} copies {size} bytes per call; "
+                    f"use a pointer receiver (*{func.receiver})",
+                    key=f"receiver {func.receiver}",
+                )
+        params = func.node.child_by_field_name("parameters")
+        for decl in params.named_children if params is not None else []:
+            if decl.type != "parameter_declaration":
+                continue
+            typ = text(decl.child_by_field_name("type"))
+            size = _big(pkg, typ)
+            names = [text(n) for n in decl.children_by_field_name("name") if text(n) != "_"]
+            if size is None or not names or any(_written(func, n, ptr.get(typ, set())) for n in names):
+                continue
+            shown = ", ".join(names)
+            yield Hit(
+                func,
+                decl,
+                f"{shown} {typ} is passed by value, copying {size} bytes per call; pass *{typ}",
+                key=f"param {shown} {typ}",
+            )
+
+
+def _big(pkg: Package, typ: str) -> int | None:
+    typ = typ.strip()
+    if not known_struct(pkg, typ):
+        return None
+    size = pkg.size_of(typ)
+    return size if size is not None and size > THRESHOLD else None
+
+
+def _written(func: Func, name: str, mutating: set[str]) -> bool:
+    """The body assigns to name or its fields, increments it, or takes its address."""
+    body = func.body
+    if body is None:
+        return True
+    stack: list[Node] = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "identifier" and text(n) == name and _writes(n, mutating):
+            return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _writes(ident: Node, mutating: set[str]) -> bool:
+    top = ident
+    while top.parent is not None and top.parent.type in ("selector_expression", "index_expression",
+                                                         "parenthesized_expression") \
+            and top.parent.named_children[0] == top:
+        top = top.parent
+    p = top.parent
+    if p is None:
+        return False
+    if p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "&":
+        return True
+    if p.type in ("inc_statement", "dec_statement"):
+        return True
+    sel = ident.parent
+    if sel is not None and sel.type == "selector_expression" and sel.parent is not None \
+            and sel.parent.type == "call_expression" and sel.parent.child_by_field_name("function") == sel:
+        return text(sel.child_by_field_name("field")) in mutating  # a pointer method writes the copy
+    if p.type == "expression_list" and p.parent is not None and p.parent.type in (
+        "assignment_statement", "short_var_declaration"
+    ):
+        return p.parent.child_by_field_name("left") == p and p.parent.type == "assignment_statement"
+    return False

@@ -1,0 +1,126 @@
+"""nested-loop-quadratic
+
+**What it does**
+Flags a loop nested in another loop where both walk collections that grow with the input and the
+inner loop matches its element against the outer element by equality (`a.ID == b.ID`): a join or
+de-duplication done in O(n·m) comparisons.
+
+**Why is this bad?**
+Every outer element scans the whole inner collection: 10,000 × 10,000 elements is 10⁸ comparisons
+(estimate: ~0.1-1 s at 1-10 ns each), where a map built once makes each lookup O(1) (~20-50 ns) and
+the whole join O(n + m).
+
+**Example**
+```go
+for _, o := range orders {
+    for _, c := range customers {
+        if o.CustomerID == c.ID {
+            o.CustomerName = c.Name
+        }
+    }
+}
+```
+
+**Use instead**
+```go
+byID := make(map[int]*Customer, len(customers))
+for i := range customers {
+    byID[customers[i].ID] = &customers[i]
+}
+for _, o := range orders {
+    if c, ok := byID[o.CustomerID]; ok {
+        o.CustomerName = c.Name
+    }
+}
+```
+
+**Known limits**
+Not flagged: an inner loop over the outer element's own children (`for _, it := range o.Items`,
+linear overall), over a literal or constant of eight elements or fewer, pairwise work that does not
+match by equality (distance matrices, ordering checks, `i == j` position tests), and an inner loop
+whose only job is to find one element (that is linear-search-in-loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_b import (
+    base_collection,
+    element_match,
+    hot_loops,
+    index_names,
+    loop_collection,
+    loop_names,
+    loop_vars,
+    mentions,
+    search_if,
+    small_literal,
+)
+from analyzers.source import Func, Loop, text
+
+
+@rule("nested-loop-quadratic", "complexity")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    for func in pkg.funcs:
+        for inner in func.loops:
+            outer = inner.parent
+            if outer is None or not hot_loops((outer, inner)) or len(hot_loops((outer, inner))) != 2:
+                continue
+            found = _join(pkg, func, outer, inner)
+            if found is None:
+                continue
+            xs, ys, eq = found
+            yield Hit(
+                func,
+                inner.node,
+                f"nested loop matches {ys} against {xs} by equality ({eq}): O(n·m) comparisons; "
+                f"index {ys} in a map once before the outer loop",
+                key=f"join {xs} {ys} {eq}",
+            )
+
+
+def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str, str] | None:
+    outer_coll, inner_coll = loop_collection(outer), loop_collection(inner)
+    if outer_coll is None or inner_coll is None or search_if(inner) is not None:
+        return None
+    inner_names = loop_names(func, inner) | loop_vars(inner)
+    outer_names = (loop_names(func, outer) | loop_vars(outer)) - inner_names
+    inner_base = base_collection(inner_coll)
+    if mentions(inner_base, outer_names) or small_literal(pkg, inner_base) or small_literal(pkg, outer_coll):
+        return None
+    indices = index_names(pkg, func, outer) | index_names(pkg, func, inner)
+    body = inner.body
+    if body is None:
+        return None
+    for site in func.sites("binary_expression"):
+        node = site.node
+        if not inner.contains(node) or text(node.child_by_field_name("operator")) != "==":
+            continue
+        parent = node.parent
+        if parent is None or parent.type not in ("if_statement", "binary_expression", "parenthesized_expression"):
+            continue
+        eq = element_match(node, inner_names, outer_names & (loop_vars(outer) | _outer_derived(func, outer)),
+                           indices)
+        if eq is not None:
+            return _short(outer_coll), _short(inner_base), _short(eq)
+    return None
+
+
+def _outer_derived(func: Func, outer: Loop) -> set[str]:
+    """Names declared directly in the outer body from its element (`a := xs[i]`)."""
+    names: set[str] = set()
+    for name, decls in func.decls.items():
+        for d in decls:
+            if d.loops and d.loops[-1] is outer and d.kind == "short":
+                names.add(name)
+    return names
+
+
+def _short(node: Node) -> str:
+    s = text(node)
+    return s if len(s) <= 40 and "\n" not in s else s[:37] + "..."

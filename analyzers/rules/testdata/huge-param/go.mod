@@ -1,0 +1,3 @@
+module example.com/hugeparam
+
+go 1.22

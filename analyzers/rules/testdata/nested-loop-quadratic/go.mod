@@ -1,0 +1,3 @@
+module example.com/nestedloopquadratic
+
+go 1.22

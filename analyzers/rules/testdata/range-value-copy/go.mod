@@ -1,0 +1,3 @@
+module example.com/rangevaluecopy
+
+go 1.22

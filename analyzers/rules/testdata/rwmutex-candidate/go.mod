@@ -1,0 +1,3 @@
+module example.com/rwmutexcandidate
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/syncpoolnonpointer
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/unboundedreadall
+
+go 1.22
