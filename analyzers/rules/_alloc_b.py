@@ -317,7 +317,7 @@ def equalities(cond: Node | None) -> list[Node]:
 
 def search_if(loop: Loop) -> Node | None:
     """A loop whose only job is to find an element: its body is one `if` (no else) that leaves the loop
-    (`return`, `break`, or assignments followed by one of them). Returns that if statement."""
+    (`return`, `break`, `continue outer`, possibly after assignments). Returns that if statement."""
     body = statements(loop.body)
     if len(body) != 1 or body[0].type != "if_statement":
         return None
@@ -325,10 +325,10 @@ def search_if(loop: Loop) -> Node | None:
     if node.child_by_field_name("alternative") is not None or node.child_by_field_name("initializer") is not None:
         return None
     stmts = statements(node.child_by_field_name("consequence"))
-    if not stmts or stmts[-1].type not in ("return_statement", "break_statement"):
+    if not stmts or stmts[-1].type not in ("return_statement", "break_statement", "continue_statement"):
         return None
-    if stmts[-1].type == "break_statement" and stmts[-1].named_child_count:
-        return None  # a labelled break leaves an outer loop: a different shape
+    if stmts[-1].type == "continue_statement" and not stmts[-1].named_child_count:
+        return None  # a plain continue goes on scanning: not a search
     ok = ("assignment_statement", "short_var_declaration", "inc_statement", "expression_statement")
     return node if all(s.type in ok for s in stmts[:-1]) else None
 

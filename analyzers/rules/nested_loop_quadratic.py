@@ -61,7 +61,7 @@ from analyzers.rules._alloc_b import (
     search_if,
     small_literal,
 )
-from analyzers.source import Func, Loop, text
+from analyzers.source import Func, Loop, statements, text
 
 
 @rule("nested-loop-quadratic", "complexity")
@@ -85,40 +85,37 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 
 
 def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str, str] | None:
+    ifs = [st for st in statements(inner.body) if st.type == "if_statement"]
+    conds = [c for c in (i.child_by_field_name("condition") for i in ifs) if c is not None and "==" in text(c)]
+    if not conds:
+        return None
     outer_coll, inner_coll = loop_collection(outer), loop_collection(inner)
     if outer_coll is None or inner_coll is None or search_if(inner) is not None:
         return None
-    inner_names = loop_names(func, inner) | loop_vars(inner)
-    outer_names = (loop_names(func, outer) | loop_vars(outer)) - inner_names
+    outer_vars, inner_vars = loop_vars(outer), loop_vars(inner)
     inner_base = base_collection(inner_coll)
-    if mentions(inner_base, outer_names) or small_literal(pkg, inner_base) or small_literal(pkg, outer_coll):
+    if mentions(inner_base, loop_names(func, outer) | outer_vars):
+        return None  # the outer element's own children, or a per-iteration collection
+    if small_literal(pkg, inner_base) or small_literal(pkg, outer_coll):
         return None
+    inner_elem = inner_vars | _derived(func, inner, inner_vars)
+    outer_elem = (outer_vars | _derived(func, outer, outer_vars)) - inner_elem
     indices = index_names(pkg, func, outer) | index_names(pkg, func, inner)
-    body = inner.body
-    if body is None:
-        return None
-    for site in func.sites("binary_expression"):
-        node = site.node
-        if not inner.contains(node) or text(node.child_by_field_name("operator")) != "==":
-            continue
-        parent = node.parent
-        if parent is None or parent.type not in ("if_statement", "binary_expression", "parenthesized_expression"):
-            continue
-        eq = element_match(node, inner_names, outer_names & (loop_vars(outer) | _outer_derived(func, outer)),
-                           indices)
+    for cond in conds:
+        eq = element_match(cond, inner_elem, outer_elem, indices)
         if eq is not None:
             return _short(outer_coll), _short(inner_base), _short(eq)
     return None
 
 
-def _outer_derived(func: Func, outer: Loop) -> set[str]:
-    """Names declared directly in the outer body from its element (`a := xs[i]`)."""
-    names: set[str] = set()
+def _derived(func: Func, loop: Loop, names: set[str]) -> set[str]:
+    """Names declared directly in the loop body from its element (`a := xs[i]`, `o := &orders[i]`)."""
+    out: set[str] = set()
     for name, decls in func.decls.items():
         for d in decls:
-            if d.loops and d.loops[-1] is outer and d.kind == "short":
-                names.add(name)
-    return names
+            if d.loops and d.loops[-1] is loop and d.kind == "short" and mentions(d.init, names):
+                out.add(name)
+    return out
 
 
 def _short(node: Node) -> str:

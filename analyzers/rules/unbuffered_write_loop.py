@@ -66,7 +66,7 @@ _METHODS = ("Write", "WriteString")
 _FPRINT = ("Fprintf", "Fprint", "Fprintln")
 _PRINT = ("Printf", "Print", "Println")
 _DEBUG_FUNC = re.compile(r"debug|dump|trace", re.IGNORECASE)
-_DEBUG = re.compile(r"debug|verbose|trace|dump|\bv\b|\bd\b", re.IGNORECASE)
+_DEBUG = re.compile(r"debug|verbose|trace|dump|\bv\b|\bd\b|^\s*false\s*$", re.IGNORECASE)
 
 
 @rule("unbuffered-write-loop", "io")
@@ -81,7 +81,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             writer, kind = target
             if not any(is_sized_loop(pkg, func, lp) and not is_small_constant_loop(lp) for lp in call.loops):
                 continue
-            if _debug_only(func, call, kind == "stdout"):
+            if _debug_only(func, call, kind == "stdout") or _then_exits(call):
                 continue
             what = call.callee or call.name
             yield Hit(
@@ -106,6 +106,21 @@ def _debug_only(func: Func, call: Call, stdout: bool) -> bool:
             return True
         node = node.parent
     return False
+
+
+def _then_exits(call: Call) -> bool:
+    """`fmt.Printf("bad input"); return`: written once on the way out, not per iteration."""
+    stmt = call.node.parent
+    if stmt is None or stmt.type != "expression_statement":
+        return False
+    nxt = stmt.next_named_sibling
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    if nxt is None:
+        return False
+    return nxt.type in ("return_statement", "break_statement", "goto_statement") or text(nxt).startswith(
+        ("os.Exit(", "panic(", "log.Fatal")
+    )
 
 
 def _target(pkg: Package, func: Func, call: Call) -> tuple[str, str] | None:
