@@ -17,9 +17,11 @@ PER_ELEMENT_METHODS = frozenset(
         "MarshalJSON", "UnmarshalJSON", "MarshalText", "UnmarshalText", "MarshalBinary",
         "UnmarshalBinary", "Encode", "Decode", "EncodeTo", "DecodeFrom", "Read", "Write",
         "ReadByte", "WriteByte", "ReadRune", "WriteRune", "WriteString", "ReadFrom", "WriteTo",
-        "Next", "Scan", "Value", "Get", "Put", "Load", "Store", "Seek", "Handle", "Intercept",
+        "Next", "Scan", "Value", "Seek",
     }
 )
+# Accessors of caches, stores and pools: called once per request or per element by their users.
+ACCESSOR_METHODS = frozenset({"Get", "Put", "Set", "Load", "Store", "Add", "Lookup", "Handle", "Intercept"})
 HANDLER_PARAM_TYPES = {
     "*gin.Context": "gin handler",
     "echo.Context": "echo handler",
@@ -74,6 +76,8 @@ def _classify_one(
     hot.extend(_handler_reasons(func))
     if func.receiver and name in PER_ELEMENT_METHODS:
         hot.append(f"per-element method {name}")
+    elif func.receiver and name in ACCESSOR_METHODS:
+        hot.append(f"accessor method {name}, called per request or per element")
     depth = max((loop.depth for loop in func.loops), default=0)
     if depth >= 2:
         hot.append(f"loops nested {depth} deep")

@@ -198,3 +198,20 @@ def is_slice_type(t: str) -> bool:
 
 def is_map_type(t: str) -> bool:
     return t.startswith("map[")
+
+
+def multi_value_type(value: Node, index: int, func: Func | None = None) -> str:
+    """Type of the index-th name in `a, b := value` when value yields several results."""
+    value = strip_parens(value) or value
+    kind = value.type
+    if kind == "call_expression":
+        if index == 0:
+            return _call_type(value)
+        return "error" if text(value.child_by_field_name("function")) in KNOWN_RESULTS else ""
+    if index == 1 and kind in ("index_expression", "type_assertion_expression", "unary_expression"):
+        return "bool"
+    if kind == "index_expression":
+        return element_type(infer_type(value.child_by_field_name("operand"), func))
+    if kind == "type_assertion_expression":
+        return text(value.child_by_field_name("type"))
+    return ""

@@ -24,7 +24,7 @@ from analyzers.source import (
     parse,
     text,
 )
-from analyzers.typeinfer import infer_type, range_types
+from analyzers.typeinfer import infer_type, multi_value_type, range_types
 
 
 def _order(node: Node) -> tuple[int, int]:
@@ -198,11 +198,16 @@ class _Walker:
         right = node.child_by_field_name("right")
         names = [c for c in left.named_children] if left is not None else []
         values = [c for c in right.named_children] if right is not None else []
+        multi = len(values) == 1 and len(names) > 1
         for i, ident in enumerate(names):
             if ident.type != "identifier" or text(ident) == "_":
                 continue
             value = values[i] if len(values) == len(names) else None
             typ = infer_type(value, func) if value is not None else ""
+            if multi:
+                # x, err := f() / v, ok := m[k] / v, ok := x.(T) / v, ok := <-ch
+                value = values[0]
+                typ = multi_value_type(value, i, func)
             self.add_decl(func, Decl(text(ident), typ, node, ident.start_point[0] + 1, loops, "short", value))
 
     def var_decl(self, func: Func, node: Node, loops: tuple[Loop, ...]) -> None:

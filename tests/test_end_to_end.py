@@ -35,8 +35,20 @@ func Join(names []string) string {
 	return out
 }
 """
-FIXED = SLOW.replace('out := ""', "var b strings.Builder").replace("out += n + \",\"", "b.WriteString(n)")
-FIXED = FIXED.replace("return out", "return b.String()").replace("package shop\n", "package shop\n\nimport \"strings\"\n")
+FIXED = """package shop
+
+import "strings"
+
+// Join renders names.
+func Join(names []string) string {
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(n)
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+"""
 
 
 def free_port() -> int:
@@ -80,7 +92,9 @@ def get(port: int, path: str) -> int:
         return 0
 
 
-def wait_for(cond: Callable[[], bool], what: str, timeout: float = 120, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for(
+    cond: Callable[[], bool], what: str, timeout: float = 120, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if cond():

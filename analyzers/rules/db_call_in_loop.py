@@ -118,11 +118,15 @@ def _iterates(pkg: Package, func: Func, loop: Loop) -> bool:
 
 def _statement_list(call: Call, loop: Loop) -> bool:
     """`for _, q := range stmts { db.Exec(q) }`: different statements, not one query N times."""
+    index = (1 if call.name.endswith("Context") else 0) + (1 if call.name in SQLX_METHODS else 0)
+    if index >= len(call.args):
+        return False
+    query = strip_parens(call.args[index]) or call.args[index]
     names = {n for n in (loop.key, loop.value) if n and n != "_"}
-    for arg in call.args[:2]:
-        arg = strip_parens(arg) or arg
-        if arg.type == "identifier" and text(arg) in names:
-            return True
-        if arg.type == "index_expression" and text(arg.child_by_field_name("index")) in names:
-            return True
+    if query.type == "identifier":
+        return text(query) in names
+    if query.type == "index_expression":
+        return text(query.child_by_field_name("index")) in names
+    if query.type == "selector_expression":
+        return text(query.child_by_field_name("operand")) in names
     return False

@@ -39,8 +39,10 @@ func fetch(url string) (*http.Response, error) {
 A client that is returned, stored in a struct field or package variable, or handed to another
 function is not flagged (a constructor that stores it is the fix), nor one built once before a loop
 that reuses it. `main`, `init`, tests and `New*` constructors are not flagged unless the client is
-built inside a loop. A `Client` without its own `Transport` shares `http.DefaultTransport`, so
-its pooled connections survive; the message then only asks for reuse.
+built inside a loop. A transport built on purpose for one exchange (torn down with
+`CloseIdleConnections`, or dialling through a closure over per-call state) is left alone. A
+`Client` without its own `Transport` shares `http.DefaultTransport`, so its pooled connections
+survive; the message then only asks for reuse.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ from analyzers.rules._alloc_b import (
     search_if,
     small_literal,
 )
-from analyzers.source import Func, Loop, statements, text
+from analyzers.source import Func, Loop, descendants, statements, text
 
 
 @rule("nested-loop-quadratic", "complexity")
@@ -85,7 +85,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 
 
 def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str, str] | None:
-    ifs = [st for st in statements(inner.body) if st.type == "if_statement"]
+    ifs = [st for st in statements(inner.body) if st.type == "if_statement" and not _skip_guard(st)]
     conds = [c for c in (i.child_by_field_name("condition") for i in ifs) if c is not None and "==" in text(c)]
     if not conds:
         return None
@@ -103,7 +103,7 @@ def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str,
     indices = index_names(pkg, func, outer) | index_names(pkg, func, inner)
     for cond in conds:
         eq = element_match(cond, inner_elem, outer_elem, indices)
-        if eq is not None:
+        if eq is not None and not any(n.type == "call_expression" for n in descendants(eq)):
             return _short(outer_coll), _short(inner_base), _short(eq)
     return None
 
@@ -113,9 +113,16 @@ def _derived(func: Func, loop: Loop, names: set[str]) -> set[str]:
     out: set[str] = set()
     for name, decls in func.decls.items():
         for d in decls:
-            if d.loops and d.loops[-1] is loop and d.kind == "short" and mentions(d.init, names):
+            if d.loops and d.loops[-1] is loop and d.kind == "short" and mentions(d.init, names) \
+                    and d.init is not None and d.init.type != "call_expression":
                 out.add(name)
     return out
+
+
+def _skip_guard(node: Node) -> bool:
+    """`if a == b { continue }`: skipping the diagonal of an all-pairs walk, not matching."""
+    body = statements(node.child_by_field_name("consequence"))
+    return len(body) == 1 and body[0].type == "continue_statement" and not body[0].named_child_count
 
 
 def _short(node: Node) -> str:

@@ -183,3 +183,29 @@ func lookups(c *cache, keys []string) int {
 	}
 	return n
 }
+
+func (r *repo) names(ids []int64) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		var name string
+		if err := r.db.QueryRow("SELECT name FROM users WHERE id = ?", id).Scan(&name); err == nil { // want "r.db.QueryRow inside a loop"
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// A tiny stand-in for an sqlx-like handle.
+type sqlxDB struct{}
+
+func (sqlxDB) Get(dest any, query string, args ...any) error { return nil }
+
+func profiles(db sqlxDB, ids []int64) error {
+	for _, id := range ids {
+		var u User
+		if err := db.Get(&u, "SELECT id, name FROM users WHERE id = ?", id); err != nil { // want "db.Get inside a loop"
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+"""linear-search-in-loop
+
+**What it does**
+Flags, inside a loop, a linear search of a collection that does not change per iteration:
+`slices.Contains(xs, v)` / `slices.Index(xs, v)`, a call to a same-package helper that is a linear
+search (`func contains(xs []string, s string) bool { for ... if x == s { return true } ... }`), or an
+inner `for` loop whose only job is to find a matching element (`if x == v { found = true; break }`).
+
+**Why is this bad?**
+Each search scans the collection: n iterations × m elements is O(n·m) comparisons (estimate: 10,000 ×
+10,000 strings ≈ 10⁸ comparisons, ~0.5 s) where a map or set built once answers each lookup in
+O(1) (~20-50 ns).
+
+**Example**
+```go
+for _, u := range users {
+    if slices.Contains(banned, u.ID) {
+        continue
+    }
+    ...
+}
+```
+
+**Use instead**
+```go
+bannedSet := make(map[string]struct{}, len(banned))
+for _, id := range banned {
+    bannedSet[id] = struct{}{}
+}
+for _, u := range users {
+    if _, ok := bannedSet[u.ID]; ok {
+        continue
+    }
+    ...
+}
+```
+
+**Known limits**
+Not flagged: a searched collection that is a literal (inline or a package variable) of eight elements
+or fewer, a collection that differs per iteration (the element's own field, a per-iteration local),
+`strings.Contains` (substring search), binary searches, and loops with a literal bound of eight or
+fewer iterations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from analyzers.package import Package
+from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_b import (
+    base_collection,
+    element_match,
+    hot_loops,
+    import_names,
+    index_names,
+    loop_collection,
+    loop_names,
+    loop_vars,
+    mentions,
+    search_if,
+    resolve_type,
+    small_literal,
+    underlying,
+)
+from analyzers.source import Func, Loop, statements, strip_parens, text
+
+_SLICES = frozenset({"Contains", "Index"})
+
+
+@rule("linear-search-in-loop", "complexity")
+def RULE(pkg: Package) -> Iterator[Hit]:
+    helpers = _search_helpers(pkg)
+    for func in pkg.funcs:
+        slices_names = import_names(func.file, "slices")
+        names = [*_SLICES, *helpers] if slices_names else list(helpers)
+        for call in func.calls_named(*names) if names else ():
+            loops = hot_loops(call.loops)
+            if not loops:
+                continue
+            if call.recv and call.recv in slices_names and call.name in _SLICES and len(call.args) == 2:
+                coll = call.args[0]
+            elif not call.recv and call.name in helpers and len(call.args) > helpers[call.name]:
+                coll = call.args[helpers[call.name]]
+            else:
+                continue
+            if _invariant(pkg, func, loops[-1], coll):
+                shown = _short(coll)
+                yield Hit(func, call.node, f"{call.callee} scans {shown} on every iteration (O(n·m)); "
+                          f"build a map/set from {shown} once before the loop")
+        for inner in func.loops:
+            outer = inner.parent
+            if outer is None or len(hot_loops((outer, inner))) != 2:
+                continue
+            coll = _searched(pkg, func, inner)
+            if coll is not None and _invariant(pkg, func, outer, coll):
+                shown = _short(coll)
+                yield Hit(func, inner.node, f"inner loop searches {shown} linearly on every iteration of the "
+                          f"outer loop (O(n·m)); build a map/set from {shown} once before the loop")
+
+
+def _invariant(pkg: Package, func: Func, loop: Loop, coll: Node) -> bool:
+    """The same, large-or-unknown collection is searched on every iteration of loop."""
+    base = base_collection(coll)
+    if small_literal(pkg, base) or strip_parens(base) is None:
+        return False
+    if base.type not in ("identifier", "selector_expression"):
+        return False
+    if underlying(pkg, resolve_type(pkg, func, base)) in ("string", "[]byte"):
+        return False  # a rune/byte scan of a string: strings.ContainsRune territory, not a set lookup
+    return not mentions(base, loop_names(func, loop) | loop_vars(loop))
+
+
+def _searched(pkg: Package, func: Func, inner: Loop) -> Node | None:
+    """The collection an inner loop searches (its body is one equality test that leaves), else None."""
+    found = search_if(inner)
+    coll = loop_collection(inner)
+    if found is None or coll is None:
+        return None
+    inner_names = loop_vars(inner) | loop_names(func, inner)
+    if element_match(found.child_by_field_name("condition"), inner_names, set(),
+                     index_names(pkg, func, inner)) is None:
+        return None
+    return coll
+
+
+def _search_helpers(pkg: Package) -> dict[str, int]:
+    """Same-package functions that are a linear search: name -> index of the searched slice parameter."""
+    out: dict[str, int] = {}
+    for func in pkg.funcs:
+        if func.is_literal or func.receiver or len(func.params) < 2 or len(func.loops) != 1:
+            continue
+        loop = func.loops[0]
+        body = statements(func.body)
+        if loop.kind != "range" or len(body) != 2 or body[0] != loop.node or body[1].type != "return_statement":
+            continue
+        index = next((i for i, p in enumerate(func.params) if p.type.startswith("[]") and p.name == loop.range_expr),
+                     None)
+        if index is None or search_if(loop) is None:
+            continue
+        cond = search_if(loop)
+        others = {p.name for i, p in enumerate(func.params) if i != index}
+        if cond is not None and element_match(cond.child_by_field_name("condition"), loop_vars(loop),
+                                              others, index_names(pkg, func, loop)) is not None:
+            out[func.name] = index
+    return out
+
+
+def _short(node: Node) -> str:
+    s = text(node)
+    return s if len(s) <= 40 and "\n" not in s else s[:37] + "..."

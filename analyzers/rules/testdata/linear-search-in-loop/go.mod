@@ -1,0 +1,3 @@
+module example.com/linearsearchinloop
+
+go 1.22
