@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import tree_sitter_go
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from analyzers.model import Param
 
-# Node types the walk files under each function; rules look them up with Func.sites(kind).
+# Node types the walk files under each function as it goes; rules look them up with Func.sites(kind).
 INDEXED = frozenset(
     {
         "call_expression",
@@ -30,19 +30,27 @@ INDEXED = frozenset(
         "composite_literal",
         "send_statement",
         "select_statement",
+        "type_conversion_expression",
+        "func_literal",
+        "receive_statement",
+    }
+)
+# Frequent node types few rules need: Func.sites(kind) finds them on first use, per function.
+LAZY = frozenset(
+    {
         "unary_expression",
         "binary_expression",
-        "type_conversion_expression",
         "return_statement",
         "if_statement",
         "inc_statement",
         "dec_statement",
         "index_expression",
         "expression_switch_statement",
-        "func_literal",
-        "receive_statement",
         "labeled_statement",
         "break_statement",
+        "continue_statement",
+        "selector_expression",
+        "expression_statement",
     }
 )
 FUNC_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
@@ -53,6 +61,15 @@ _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 @lru_cache(maxsize=1)
 def go_language() -> Language:
     return Language(tree_sitter_go.language())
+
+
+@lru_cache(maxsize=None)
+def _kind_query(kind: str) -> Query:
+    return Query(go_language(), f"({kind}) @n")
+
+
+def _start(node: Node) -> int:
+    return node.start_byte
 
 
 def parse(src: bytes) -> Tree:
@@ -166,18 +183,40 @@ class Site:
 
 @dataclass(eq=False)
 class Call(Site):
-    callee: str = ""  # "fmt.Sprintf", "append", "w.Write", "s.mu.Lock"
-    name: str = ""  # last identifier: "Sprintf"
-    recv: str = ""  # text before the last dot: "fmt", "w", "s.mu"
-    args: tuple[Node, ...] = ()
+    """A call site. `name` (the last identifier: "Sprintf") is known at once, for the name index;
+    callee ("fmt.Sprintf", "append", "s.mu.Lock"), recv (text before the last dot) and args are
+    worked out on first use: most calls are never looked at by any rule."""
+
+    fn: Node | None = None
+    name: str = ""
+
+    @cached_property
+    def callee(self) -> str:
+        fn = self.fn
+        return text(fn) if fn is not None and fn.type in ("identifier", "selector_expression") else ""
+
+    @cached_property
+    def recv(self) -> str:
+        fn = self.fn
+        if fn is not None and fn.type == "selector_expression":
+            return text(fn.child_by_field_name("operand"))
+        return ""
+
+    @cached_property
+    def args(self) -> tuple[Node, ...]:
+        args_node = self.node.child_by_field_name("arguments")
+        return tuple(a for a in args_node.named_children if a.type != "comment") if args_node else ()
 
 
 @dataclass(eq=False)
 class Decl:
-    """A local or parameter declaration with the type its syntax shows ("" when not shown)."""
+    """A local or parameter declaration with the type its syntax shows ("" when not shown).
+
+    When the declaration states no type, `type` is inferred from `init` on first use (`result_index`
+    picks one result of a multi-value right-hand side such as `f, err := os.Open(p)`)."""
 
     name: str
-    type: str
+    declared_type: str | None
     node: Node
     line: int
     loops: tuple[Loop, ...]
@@ -185,6 +224,26 @@ class Decl:
     init: Node | None = None
     # For make(...): the arguments after the type (len, cap) as written.
     make_args: tuple[str, ...] = ()
+    func: Func | None = None
+    result_index: int | None = None
+    # Set while the type is being inferred: `p := p[1:]` must see the earlier p, not itself.
+    resolving: bool = False
+
+    @cached_property
+    def type(self) -> str:
+        if self.declared_type is not None:
+            return self.declared_type
+        from analyzers.typeinfer import infer_type, multi_value_type
+
+        if self.init is None:
+            return ""
+        self.resolving = True
+        try:
+            if self.result_index is not None:
+                return multi_value_type(self.init, self.result_index, self.func)
+            return infer_type(self.init, self.func)
+        finally:
+            self.resolving = False
 
 
 @dataclass(eq=False)
@@ -227,7 +286,28 @@ class Func:
         return self.node.type == "func_literal"
 
     def sites(self, kind: str) -> list[Site]:
-        return self._sites.get(kind, [])
+        found = self._sites.get(kind)
+        if found is None:
+            found = self._lazy_sites(kind) if kind in LAZY else []
+            self._sites[kind] = found
+        return found
+
+    def _lazy_sites(self, kind: str) -> list[Site]:
+        body = self.body
+        if body is None:
+            return []
+        nested = [(c.node.start_byte, c.node.end_byte) for c in self.closures]
+        out: list[Site] = []
+        for node in sorted(QueryCursor(_kind_query(kind)).captures(body).get("n", []), key=_start):
+            start = node.start_byte
+            if any(a <= start < b for a, b in nested):
+                continue  # belongs to a function literal, which has its own sites
+            loops = tuple(
+                lp for lp in self.loops
+                if (b := lp.body) is not None and b.start_byte <= start and node.end_byte <= b.end_byte
+            )
+            out.append(Site(node, loops, self.outer_loops))
+        return out
 
     def calls_named(self, *names: str) -> list[Call]:
         """Calls whose last identifier is one of names (a dict lookup, not a scan)."""
@@ -250,7 +330,7 @@ class Func:
             return found[-1]
         best = None
         for d in found:
-            if d.node.start_byte <= before.start_byte:
+            if d.node.start_byte <= before.start_byte and not d.resolving:
                 best = d
         return best
 
@@ -358,14 +438,15 @@ def _looks_int(node: Node) -> bool:
         node.child_by_field_name("function")) == "len")
 
 
-def _call(node: Node, loops: tuple[Loop, ...], outer: tuple[Loop, ...]) -> Call:
+def _call(node: Node, loops: tuple[Loop, ...], outer: tuple[Loop, ...], src: bytes) -> Call:
     fn = node.child_by_field_name("function")
-    callee = text(fn) if fn is not None and fn.type in ("identifier", "selector_expression") else ""
-    if fn is not None and fn.type == "selector_expression":
-        recv = text(fn.child_by_field_name("operand"))
-        name = text(fn.child_by_field_name("field"))
-    else:
-        recv, name = "", callee
-    args_node = node.child_by_field_name("arguments")
-    args = tuple(a for a in args_node.named_children if a.type != "comment") if args_node else ()
-    return Call(node=node, loops=loops, outer_loops=outer, callee=callee, name=name, recv=recv, args=args)
+    name = ""
+    if fn is not None:
+        kind = fn.type
+        if kind == "selector_expression":
+            fn_field = fn.child_by_field_name("field")
+            if fn_field is not None:
+                name = src[fn_field.start_byte : fn_field.end_byte].decode("utf-8", "replace")
+        elif kind == "identifier":
+            name = src[fn.start_byte : fn.end_byte].decode("utf-8", "replace")
+    return Call(node=node, loops=loops, outer_loops=outer, fn=fn, name=name)

@@ -24,7 +24,7 @@ from analyzers.source import (
     parse,
     text,
 )
-from analyzers.typeinfer import infer_type, multi_value_type, range_types
+from analyzers.typeinfer import range_types
 
 
 def _order(node: Node) -> tuple[int, int]:
@@ -118,7 +118,7 @@ class _Walker:
             return
         outer = func.outer_loops
         if kind == "call_expression":
-            call = _call(node, frame.loops, outer)
+            call = _call(node, frame.loops, outer, self.gf.src)
             func.calls.append(call)
             func._sites.setdefault(kind, []).append(call)
             return
@@ -203,12 +203,13 @@ class _Walker:
             if ident.type != "identifier" or text(ident) == "_":
                 continue
             value = values[i] if len(values) == len(names) else None
-            typ = infer_type(value, func) if value is not None else ""
+            index = None
             if multi:
                 # x, err := f() / v, ok := m[k] / v, ok := x.(T) / v, ok := <-ch
-                value = values[0]
-                typ = multi_value_type(value, i, func)
-            self.add_decl(func, Decl(text(ident), typ, node, ident.start_point[0] + 1, loops, "short", value))
+                value, index = values[0], i
+            decl = Decl(text(ident), None, node, ident.start_point[0] + 1, loops, "short", value, func=func,
+                        result_index=index)
+            self.add_decl(func, decl)
 
     def var_decl(self, func: Func, node: Node, loops: tuple[Loop, ...]) -> None:
         for spec in node.named_children:
@@ -220,10 +221,12 @@ class _Walker:
                 value_list = s.child_by_field_name("value")
                 values = value_list.named_children if value_list is not None else []
                 names = s.children_by_field_name("name")
+                declared = text(typ_node) if typ_node is not None else None
                 for i, ident in enumerate(names):
                     value = values[i] if len(values) == len(names) else None
-                    typ = text(typ_node) if typ_node is not None else (infer_type(value, func) if value else "")
-                    self.add_decl(func, Decl(text(ident), typ, s, ident.start_point[0] + 1, loops, "var", value))
+                    self.add_decl(
+                        func, Decl(text(ident), declared, s, ident.start_point[0] + 1, loops, "var", value, func=func)
+                    )
 
     def range_decls(self, func: Func, loop: Loop, loops: tuple[Loop, ...]) -> None:
         if loop.kind not in ("range", "range-int") or loop.range_node is None:

@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules._util import is_small_constant_loop
-from analyzers.source import Func, GoFile, Loop, Site, statements, strip_parens, text
+from analyzers.source import Func, GoFile, Loop, statements, strip_parens, text
 from analyzers.typeinfer import element_type, infer_type
 
 SMALL_SET = 8  # a literal collection of this many elements or fewer is cheap to scan
@@ -178,39 +178,6 @@ def small_literal(pkg: Package, node: Node | None) -> bool:
         return False
     body = node.child_by_field_name("body")
     return body is not None and body.named_child_count <= SMALL_SET
-
-
-def statement_of(node: Node) -> Node:
-    """The statement that contains node (node itself when it is one)."""
-    current = node
-    while current.parent is not None and current.parent.type not in ("statement_list", "block"):
-        current = current.parent
-    return current
-
-
-def exits_after(node: Node) -> bool:
-    """The block holding node's statement ends in `return` or `break`: it runs once, then leaves."""
-    stmt = statement_of(node)
-    parent = stmt.parent
-    if parent is None:
-        return False
-    block = parent.parent if parent.type == "statement_list" else parent
-    stmts = statements(block)
-    return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement")
-
-
-def site_loops(site: Site) -> tuple[Loop, ...]:
-    return hot_loops(site.loops)
-
-
-def root_name(node: Node | None) -> str:
-    """`s.items` -> "s", `xs` -> "xs", `(*p).x` -> "p": the variable an lvalue belongs to."""
-    node = strip_parens(node)
-    while node is not None and node.type in ("selector_expression", "index_expression", "unary_expression",
-                                             "parenthesized_expression", "slice_expression"):
-        field = "operand"
-        node = strip_parens(node.child_by_field_name(field))
-    return text(node) if node is not None and node.type == "identifier" else ""
 
 
 def leaves_loop(node: Node, loops: tuple[Loop, ...]) -> bool:

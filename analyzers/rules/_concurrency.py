@@ -98,7 +98,7 @@ def is_pkg_call(func: Func, call: Call, path: str, *names: str) -> bool:
     """`time.Sleep(...)`: a call of a package function through the file's import name."""
     if call.name not in names or not call.recv or "." in call.recv:
         return False
-    return call.recv in import_names(func.file, path) and not local_type(func, call.recv, call.node)
+    return call.recv in import_names(func.file, path) and not _declared_locally(func, call.recv, call.node)
 
 
 def local_type(func: Func, name: str, at: Node) -> str:
@@ -134,6 +134,15 @@ def _call_result(value: Node, func: Func) -> str:
     return infer_type(value, func)
 
 
+def _declared_locally(func: Func, name: str, at: Node) -> bool:
+    f: Func | None = func
+    while f is not None:
+        if f.decl(name, at) is not None:
+            return True
+        f = f.parent
+    return False
+
+
 def field_type(pkg: Package, struct_type: str, name: str) -> str:
     s = pkg.struct_of(struct_type)
     if s is None:
@@ -152,7 +161,9 @@ def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
     kind = node.type
     if kind == "identifier":
         name = text(node)
-        return local_type(func, name, node) or pkg.vars.get(name, "")
+        if _declared_locally(func, name, node):
+            return local_type(func, name, node)
+        return pkg.vars.get(name, "")
     if kind == "selector_expression":
         operand = node.child_by_field_name("operand")
         fname = text(node.child_by_field_name("field"))
@@ -511,7 +522,7 @@ def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str]
     operand = fn.child_by_field_name("operand") if fn is not None else None
     if operand is None or call.args:
         return None
-    if operand.type == "identifier" and not local_type(func, text(operand), operand):
+    if operand.type == "identifier" and not _declared_locally(func, text(operand), operand):
         kind = LOCK_TYPES.get(pkg.vars.get(text(operand), ""), "")
         return ("", text(operand), kind, "") if kind in ("Mutex", "RWMutex") else None
     if operand.type == "selector_expression":

@@ -7,7 +7,7 @@ search (`func contains(xs []string, s string) bool { for ... if x == s { return 
 inner `for` loop whose only job is to find a matching element (`if x == v { found = true; break }`).
 
 **Why is this bad?**
-Each search scans the collection: n iterations × m elements is O(n·m) comparisons (estimate: 10,000 ×
+Each search scans the collection: n iterations x m elements is O(n·m) comparisons (estimate: 10,000 x
 10,000 strings ≈ 10⁸ comparisons, ~0.5 s) where a map or set built once answers each lookup in
 O(1) (~20-50 ns).
 
@@ -60,8 +60,8 @@ from analyzers.rules._alloc_b import (
     loop_names,
     loop_vars,
     mentions,
-    search_if,
     resolve_type,
+    search_if,
     small_literal,
     underlying,
 )
@@ -94,9 +94,9 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             outer = inner.parent
             if outer is None or len(hot_loops((outer, inner))) != 2:
                 continue
-            coll = _searched(pkg, func, inner)
-            if coll is not None and _invariant(pkg, func, outer, coll):
-                shown = _short(coll)
+            searched = _searched(pkg, func, inner)
+            if searched is not None and _invariant(pkg, func, outer, searched):
+                shown = _short(searched)
                 yield Hit(func, inner.node, f"inner loop searches {shown} linearly on every iteration of the "
                           f"outer loop (O(n·m)); build a map/set from {shown} once before the loop")
 

@@ -43,16 +43,50 @@ with a mutex does so on purpose). `sync.Cond.Wait` releases the lock and is not 
 a `select` with `default` does not block. A send to a channel the package makes with a capacity
 (`make(chan T, 1)` assigned to that variable or field name) is not flagged: code that sizes a
 buffer for a hand-off usually knows it has room (a full buffer would still block). Sends to
-unbuffered channels, or channels whose making is not in sight, are flagged.
+unbuffered channels, or channels whose making is not in sight, are flagged. A mutex whose name
+says it serialises I/O (`writeMu`, `stdoutMu`, `logMu`, `connMu`) exists to be held across that
+I/O and is not flagged.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._concurrency import Buffered, blocking_ops, lock_regions
+
+# Words in a mutex's name that say it exists to serialise I/O (`writeMu`, `stdoutMu`, `logMu`).
+_IO_LOCK_WORDS = frozenset(
+    {
+        "write",
+        "writer",
+        "wr",
+        "out",
+        "output",
+        "stdout",
+        "stderr",
+        "print",
+        "log",
+        "logger",
+        "trace",
+        "file",
+        "io",
+        "conn",
+        "send",
+        "exec",
+        "flush",
+        "disk",
+        "emit",
+    }
+)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _serialises_io(mutex: str) -> bool:
+    name = mutex.rsplit(".", 1)[-1]
+    return any(w.lower() in _IO_LOCK_WORDS for w in _WORD.findall(name))
 
 
 @rule("lock-held-across-io", "concurrency", correctness=True)
@@ -64,7 +98,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             continue
         seen: set[int] = set()
         for region in regions:
-            if not region.stmts:
+            if not region.stmts or _serialises_io(region.mutex):
                 continue
             ops = blocking_ops(pkg, func, region.stmts[0].start_byte, region.stmts[-1].end_byte, buffered)
             for node, what in ops:

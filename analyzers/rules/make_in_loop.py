@@ -54,10 +54,10 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for kind in ("short_var_declaration", "var_declaration"):
             for site in func.sites(kind):
-                if not hot_loops(site.loops) or leaves_loop(site.node, site.loops):
+                if not site.loops:
                     continue
                 found = _allocation(site)
-                if found is None:
+                if found is None or not hot_loops(site.loops) or leaves_loop(site.node, site.loops):
                     continue
                 name, node, what = found
                 verdict = classify_uses(func, name, site.node)

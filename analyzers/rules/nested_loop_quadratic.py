@@ -6,7 +6,7 @@ inner loop matches its element against the outer element by equality (`a.ID == b
 de-duplication done in O(n·m) comparisons.
 
 **Why is this bad?**
-Every outer element scans the whole inner collection: 10,000 × 10,000 elements is 10⁸ comparisons
+Every outer element scans the whole inner collection: 10,000 x 10,000 elements is 10⁸ comparisons
 (estimate: ~0.1-1 s at 1-10 ns each), where a map built once makes each lookup O(1) (~20-50 ns) and
 the whole join O(n + m).
 

@@ -259,3 +259,35 @@ func (c *Cache) Join(key string) []byte {
 	b, _ := io.ReadAll(bytes.NewReader(buf.Bytes()))
 	return b
 }
+
+// Near-miss: a mutex that exists to serialise writes to one file.
+type Journal struct {
+	writeMu sync.Mutex
+	f       *os.File
+}
+
+func (j *Journal) Append(rec []byte) error {
+	j.writeMu.Lock()
+	defer j.writeMu.Unlock()
+	if _, err := j.f.Write(rec); err != nil {
+		return err
+	}
+	return j.f.Sync()
+}
+
+// The same file writes under a mutex that guards the whole store are flagged.
+type Store struct {
+	mu sync.Mutex
+	m  map[string][]byte
+	f  *os.File
+}
+
+func (s *Store) Put(k string, v []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = v
+	if _, err := s.f.Write(v); err != nil { // want "s.f.Write while s.mu is held"
+		return err
+	}
+	return s.f.Sync() // want "s.f.Sync while s.mu is held"
+}

@@ -1,0 +1,3 @@
+module example.com/prependinloop
+
+go 1.22

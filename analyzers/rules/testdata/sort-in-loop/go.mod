@@ -1,0 +1,3 @@
+module example.com/sortinloop
+
+go 1.22
