@@ -55,6 +55,8 @@ class Package:
     type_defs: dict[str, str] = field(default_factory=dict)  # named non-struct types: name -> underlying
     vars: dict[str, str] = field(default_factory=dict)  # package-level variable -> type text
     var_nodes: dict[str, Node] = field(default_factory=dict)
+    # Types declared in more than one file (build-tagged variants): their shape is unknown.
+    ambiguous: set[str] = field(default_factory=set)
 
     @property
     def funcs(self) -> Iterable[Func]:
@@ -62,7 +64,8 @@ class Package:
             yield from f.funcs
 
     def struct_of(self, type_text: str) -> StructType | None:
-        return self.structs.get(type_text.lstrip("*").split("[", 1)[0])
+        name = type_text.lstrip("*").split("[", 1)[0]
+        return None if name in self.ambiguous else self.structs.get(name)
 
     def go_at_least(self, minor: int) -> bool:
         """True when go.mod says 1.<minor> or later; unknown versions count as recent."""
@@ -93,7 +96,7 @@ def build_package(
     for gf in files:
         _collect(gf, pkg)
     for s in pkg.structs.values():
-        s.size = _size(s.name, pkg, set())
+        s.size = None if s.name in pkg.ambiguous else _size(s.name, pkg, set())
         _find_locks(s, pkg)
     return pkg
 
@@ -132,6 +135,8 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
     typ = spec.child_by_field_name("type")
     if typ is None:
         return
+    if name in pkg.structs or name in pkg.type_defs:
+        pkg.ambiguous.add(name)
     if typ.type != "struct_type":
         pkg.type_defs[name] = text(typ)
         return
@@ -195,7 +200,7 @@ def _size(t: str, pkg: Package, seen: set[str]) -> int | None:
     if t in pkg.type_defs and t not in seen:
         return _size(pkg.type_defs[t], pkg, seen | {t})
     s = pkg.structs.get(t)
-    if s is None or t in seen:
+    if s is None or t in seen or t in pkg.ambiguous:
         return None
     offset, max_align = 0, 1
     for _, ft in s.fields:

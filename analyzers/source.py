@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import tree_sitter_go
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
@@ -63,7 +63,7 @@ def go_language() -> Language:
     return Language(tree_sitter_go.language())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kind_query(kind: str) -> Query:
     return Query(go_language(), f"({kind}) @n")
 
@@ -367,86 +367,3 @@ class GoFile:
 
     def comment_on(self, line: int) -> list[str]:
         return self.comments.get(line, [])
-
-
-def _params(node: Node | None) -> list[Param]:
-    out: list[Param] = []
-    if node is None:
-        return out
-    if node.type != "parameter_list":  # a single unnamed result type
-        return [Param("", text(node))]
-    for decl in node.named_children:
-        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        typ = text(decl.child_by_field_name("type"))
-        if decl.type == "variadic_parameter_declaration":
-            typ = "..." + typ
-        names = [text(c) for c in decl.children_by_field_name("name")]
-        if names:
-            out.extend(Param(n, typ) for n in names)
-        else:
-            out.append(Param("", typ))
-    return out
-
-
-def _receiver(node: Node) -> tuple[str | None, str, bool]:
-    recv = node.child_by_field_name("receiver")
-    if recv is None:
-        return None, "", False
-    for decl in recv.named_children:
-        if decl.type != "parameter_declaration":
-            continue
-        typ = decl.child_by_field_name("type")
-        name = text(decl.child_by_field_name("name"))
-        pointer = typ is not None and typ.type == "pointer_type"
-        raw = text(typ).lstrip("*").strip()
-        raw = raw.split("[", 1)[0]  # generic receivers: List[T] -> List
-        return raw, name, pointer
-    return None, "", False
-
-
-def _loop(node: Node, parent: Loop | None) -> Loop:
-    depth = parent.depth + 1 if parent else 1
-    loop = Loop(node=node, kind="infinite", depth=depth, parent=parent, line=line_of(node))
-    for child in node.named_children:
-        if child.type == "range_clause":
-            right = child.child_by_field_name("right")
-            loop.range_node = right
-            loop.range_expr = text(right)
-            left = child.child_by_field_name("left")
-            names = [text(c) for c in left.named_children] if left is not None else []
-            loop.key = names[0] if names else ""
-            loop.value = names[1] if len(names) > 1 else ""
-            loop.kind = "range-int" if right is not None and _looks_int(right) else "range"
-            # Ranging over a channel or an iterator function has no length known up front.
-            loop.sized = True
-            return loop
-        if child.type == "for_clause":
-            loop.kind = "for"
-            loop.cond = text(child.child_by_field_name("condition"))
-            loop.sized = "len(" in loop.cond or bool(re.search(r"<=?\s*\w", loop.cond))
-            return loop
-        if child.type not in ("block", "comment"):
-            loop.kind = "cond"
-            loop.cond = text(child)
-            return loop
-    return loop
-
-
-def _looks_int(node: Node) -> bool:
-    return node.type == "int_literal" or (node.type == "call_expression" and text(
-        node.child_by_field_name("function")) == "len")
-
-
-def _call(node: Node, loops: tuple[Loop, ...], outer: tuple[Loop, ...], src: bytes) -> Call:
-    fn = node.child_by_field_name("function")
-    name = ""
-    if fn is not None:
-        kind = fn.type
-        if kind == "selector_expression":
-            fn_field = fn.child_by_field_name("field")
-            if fn_field is not None:
-                name = src[fn_field.start_byte : fn_field.end_byte].decode("utf-8", "replace")
-        elif kind == "identifier":
-            name = src[fn.start_byte : fn.end_byte].decode("utf-8", "replace")
-    return Call(node=node, loops=loops, outer_loops=outer, fn=fn, name=name)

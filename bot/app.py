@@ -33,6 +33,8 @@ class WebhookQueue(Protocol):
 
     def seen_delivery(self, delivery_id: str) -> bool: ...
 
+    def forget_delivery(self, delivery_id: str) -> None: ...
+
 
 def create_app(config: Config | None = None, queue: WebhookQueue | None = None) -> Flask:
     """Build the app. Without arguments: settings from the environment and the configured queue."""
@@ -118,9 +120,14 @@ class Webhook:
             if self.queue.seen_delivery(delivery.delivery_id):
                 logger.info("webhook delivery seen before: nothing to do", extra=ctx)
                 return self._answer(200, "duplicate", "delivery seen before", delivery.delivery_id, delivery.event)
-            accepted = [self.queue.enqueue(req) for req in decision.requests]
         except Exception:  # the queue's store (SQLite, Redis) failed: GitHub shows it, the log has why
+            logger.exception("webhook could not record the delivery", extra=ctx)
+            return self._answer(503, "error", "queue unavailable", delivery.delivery_id, delivery.event)
+        try:
+            accepted = [self.queue.enqueue(req) for req in decision.requests]
+        except Exception:
             logger.exception("webhook could not enqueue", extra=ctx)
+            self._forget(delivery)
             return self._answer(503, "error", "queue unavailable", delivery.delivery_id, delivery.event)
         for req, new in zip(decision.requests, accepted, strict=True):
             logger.info(
@@ -130,6 +137,13 @@ class Webhook:
                 extra={**ctx, "pr": req.pr, "head_sha": req.head_sha, "kind": req.kind, "trigger": req.trigger},
             )
         return self._answer(202, "queued", decision.reason, delivery.delivery_id, delivery.event, queued=sum(accepted))
+
+    def _forget(self, delivery: Delivery) -> None:
+        """A delivery that was not queued must not count as seen: a redelivery has to run."""
+        try:
+            self.queue.forget_delivery(delivery.delivery_id)
+        except Exception:
+            logger.exception("webhook could not forget the delivery id", extra=_context(delivery))
 
     def _answer(
         self, code: int, status: str, reason: str, delivery_id: str, event: str, **extra: Any

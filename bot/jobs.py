@@ -142,6 +142,11 @@ class JobQueue:
             return False
         return not self.store.first_delivery(delivery_id)
 
+    def forget_delivery(self, delivery_id: str) -> None:
+        """Undo seen_delivery when the delivery could not be queued, so GitHub's redelivery runs."""
+        if delivery_id:
+            self.store.forget_delivery(delivery_id)
+
     def ping(self) -> bool:
         try:
             self.store.ping()

@@ -57,6 +57,9 @@ class JobStore(Protocol):
 
     def release_dedupe(self, key: str) -> None: ...
 
+    def forget_delivery(self, delivery_id: str) -> None:
+        """Drop a recorded delivery id (its enqueue failed, so a redelivery must run)."""
+
     def note_head(self, pr_key: str, head_sha: str) -> None:
         """Make `head_sha` the PR's current head (bumping its generation when it changed)."""
 
@@ -166,6 +169,9 @@ class SqliteStore:
 
     def release_dedupe(self, key: str) -> None:
         self._run("delete from perf_dedupe where key = ?", (key,))
+
+    def forget_delivery(self, delivery_id: str) -> None:
+        self._run("delete from perf_delivery where id = ?", (delivery_id,))
 
     def note_head(self, pr_key: str, head_sha: str) -> None:
         sql = (

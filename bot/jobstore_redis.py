@@ -133,6 +133,9 @@ class RedisStore:
     def release_dedupe(self, key: str) -> None:
         self.redis.delete(f"{self.prefix}:dedupe:{key}")
 
+    def forget_delivery(self, delivery_id: str) -> None:
+        self.redis.delete(f"{self.prefix}:delivery:{delivery_id}")
+
     def note_head(self, pr_key: str, head_sha: str) -> None:
         self._script(_NOTE_HEAD)(keys=[f"{self.prefix}:pr:{pr_key}"], args=[head_sha, int(PR_TTL)])
 

@@ -112,3 +112,11 @@ def test_calls_are_indexed_with_loop_context() -> None:
     assert len(appends) == 1 and appends[0].loops[0].kind == "range"
     make = total.calls_named("make")[0]
     assert make.callee == "make" and not make.loops
+
+
+def test_types_declared_per_build_tag_are_of_unknown_shape() -> None:
+    unix = build_file("os/dir_unix.go", b"//go:build unix\n\npackage os\n\ntype dirInfo struct{ buf *[]byte }\n")
+    other = build_file("os/dir_plan9.go", b"//go:build plan9\n\npackage os\n\ntype dirInfo struct{ buf [8192]byte }\n")
+    pkg = build_package("os", [unix, other])
+    assert pkg.struct_of("dirInfo") is None
+    assert pkg.size_of("dirInfo") is None

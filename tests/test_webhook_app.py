@@ -3,6 +3,7 @@ gunicorn process on loopback. The queue is a small in-memory double of our JobQu
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import io
 import json
@@ -68,6 +69,9 @@ class MemoryQueue:
         seen = delivery_id in self.deliveries
         self.deliveries.add(delivery_id)
         return seen
+
+    def forget_delivery(self, delivery_id: str) -> None:
+        self.deliveries.discard(delivery_id)
 
     def ping(self) -> bool:
         return not self.broken
@@ -298,6 +302,29 @@ def test_queue_failure_is_503() -> None:
     response = post(client, "pull_request", pr_payload("opened"))
     assert response.status_code == 503
     assert response.get_json()["status"] == "error"
+
+
+def test_a_delivery_that_could_not_be_queued_runs_when_redelivered(tmp_path: Path) -> None:
+    """The real SQLite queue: the delivery id is recorded, the enqueue fails, GitHub redelivers."""
+    from bot.jobs import make_queue
+
+    config = dataclasses.replace(CONFIG, data_dir=tmp_path)
+    real = make_queue(config)
+    enqueue = real.enqueue
+    calls = {"n": 0}
+
+    def flaky(request: ReviewRequest) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("store went away")
+        return enqueue(request)
+
+    real.enqueue = flaky  # type: ignore[method-assign]
+    client = create_app(config, real).test_client()
+    assert post(client, "pull_request", pr_payload("opened"), delivery_id="flaky-1").status_code == 503
+    again = post(client, "pull_request", pr_payload("opened"), delivery_id="flaky-1")
+    assert (again.status_code, again.get_json()["status"]) == (202, "queued")
+    assert post(client, "pull_request", pr_payload("opened"), delivery_id="flaky-1").status_code == 200
 
 
 def test_healthz(client: FlaskClient) -> None:
