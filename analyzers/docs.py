@@ -13,7 +13,8 @@ def rule_table(rules: tuple[Rule, ...] | None = None) -> str:
     lines = ["| rule | category | default severity | what it flags |", "| --- | --- | --- | --- |"]
     for r in rules:
         kind = f"{r.severity} (kept in cold code)" if r.correctness else r.severity
-        lines.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.category} | {kind} | {r.summary} |")
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.category} | {kind} | {summary} |")
     return "\n".join(lines)
 
 

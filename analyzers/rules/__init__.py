@@ -46,14 +46,28 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """First line of the **What it does** section, for rule lists."""
+        """The first sentence of **What it does**, for rule lists (at most ~160 characters)."""
         lines = self.doc.splitlines()
+        para: list[str] = []
         for i, line in enumerate(lines):
             if line.strip().lower().startswith("**what it does**"):
                 for nxt in lines[i + 1 :]:
-                    if nxt.strip():
-                        return nxt.strip()
-        return lines[0].strip() if lines else ""
+                    if not nxt.strip():
+                        if para:
+                            break
+                        continue
+                    para.append(nxt.strip())
+                break
+        summary = " ".join(para) if para else (lines[0].strip() if lines else "")
+        end = summary.find(". ")
+        if 0 < end:
+            summary = summary[: end + 1]
+        if len(summary) > 160:
+            summary = summary[:157].rsplit(" ", 1)[0].rstrip(",;:")
+            if summary.count("`") % 2:  # never leave a code span open
+                summary = summary[: summary.rindex("`")].rstrip(" ,;:(")
+            summary += "…"
+        return summary
 
 
 def rule(
