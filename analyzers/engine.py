@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
+import gc
 import logging
 import posixpath
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from analyzers.diff import FileChange, touched_lines
@@ -84,9 +86,30 @@ def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
     return None
 
 
+@contextmanager
+def _gc_tuned() -> Iterator[None]:
+    """The model of a package is hundreds of thousands of small linked objects; with the default
+    thresholds CPython's cycle collector rescans them over and over (measured: a quarter of the run
+    time over the standard library). Objects from before the analysis are frozen out of the scans and
+    young-generation collections run less often; both are restored afterwards."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def analyze_files(files: Mapping[str, bytes | None], options: Options | None = None) -> Result:
     """Every function of every Go file given. Keys are '/'-separated paths; go.mod files may be
     included to give each package its Go version."""
+    with _gc_tuned():
+        return _analyze_files(files, options)
+
+
+def _analyze_files(files: Mapping[str, bytes | None], options: Options | None) -> Result:
     options = options or Options()
     result = Result()
     for analysed in _analyse(files, options, result):
@@ -104,6 +127,16 @@ def analyze_change(
 ) -> Result:
     """Only the functions a change touches. head/base map paths to contents at each revision: the
     changed files at least, plus any other files of their packages and go.mod files for context."""
+    with _gc_tuned():
+        return _analyze_change(changes, head, base, options)
+
+
+def _analyze_change(
+    changes: Sequence[FileChange],
+    head: Mapping[str, bytes | None],
+    base: Mapping[str, bytes | None],
+    options: Options | None,
+) -> Result:
     options = options or Options()
     result = Result()
     go_changes = [c for c in changes if c.path.endswith(".go") or c.base_path.endswith(".go")]

@@ -60,7 +60,7 @@ class Rule:
                 break
         summary = " ".join(para) if para else (lines[0].strip() if lines else "")
         end = summary.find(". ")
-        if 0 < end:
+        if end > 0:
             summary = summary[: end + 1]
         if len(summary) > 160:
             summary = summary[:157].rsplit(" ", 1)[0].rstrip(",;:")

@@ -44,6 +44,11 @@ MULTI_RESULTS: dict[str, tuple[str, ...]] = {
 }
 # Methods whose result type is fixed by convention (fmt.Stringer, error, bytes.Buffer).
 METHOD_RESULTS: dict[str, str] = {"String": "string", "Error": "string", "Bytes": "[]byte", "Len": "int"}
+# Named map and slice types of the standard library, by their usual qualified name.
+STD_NAMED: dict[str, str] = {
+    "http.Header": "map[string][]string", "url.Values": "map[string][]string",
+    "textproto.MIMEHeader": "map[string][]string", "sort.StringSlice": "[]string", "sort.IntSlice": "[]int",
+}
 # Package-level variables of the standard library with a known type.
 STD_VARS: dict[str, str] = {"os.Stdout": "*os.File", "os.Stderr": "*os.File", "os.Stdin": "*os.File"}
 
@@ -220,6 +225,7 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
         return expr if node.type != "call_expression" or expr.startswith("len(") else None
     t = types.type(node, func)
     t = types.pkg.type_defs.get(t, t)  # a named type: its underlying type decides
+    t = STD_NAMED.get(t, t)
     if t.startswith(NO_LENGTH_PREFIXES):
         return None
     if t in INT_TYPES:
@@ -315,16 +321,19 @@ def mentions(node: Node, names: set[str]) -> bool:
 # --- Preallocation: a collection declared empty outside the loop that fills it --------------------
 
 
-def empty_collection(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...], prefix: str) -> str | None:
+def empty_collection(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...], prefix: str,
+                     type_defs: dict[str, str] | None = None) -> str | None:
     """The type of `name` when it is declared with no capacity (`var xs []T`, `[]T{}`, `make([]T, 0)`,
     `map[K]V{}`, `make(map[K]V)`) directly around the innermost of `loops` (one loop apart) and not
-    reassigned before that loop starts; else None. Named results count for slices."""
+    reassigned before that loop starts; else None. Named results count for slices. With type_defs,
+    a named type (`type IDs []int`) counts by its underlying type."""
     decl = func.decl(name, stmt)
     loop = loops[-1]
     if decl is None or decl.node.start_byte >= loop.node.start_byte:
         return None
     typ = decl.type or infer_type(decl.init, func)
-    if not typ.startswith(prefix):
+    underlying = (type_defs or {}).get(typ, typ).strip()
+    if not underlying.startswith(prefix):
         return None
     if decl.kind == "param":
         named_result = any(r.name == name for r in func.results) and prefix == "[]" and len(loops) == 1

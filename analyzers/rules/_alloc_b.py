@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules._util import is_small_constant_loop
-from analyzers.source import Func, GoFile, Loop, statements, strip_parens, text
+from analyzers.source import Func, GoFile, Loop, descendants, statements, strip_parens, text
 from analyzers.typeinfer import element_type, infer_type
 
 SMALL_SET = 8  # a literal collection of this many elements or fewer is cheap to scan
@@ -165,12 +165,18 @@ def mentions(node: Node | None, names: set[str]) -> bool:
     return node is not None and bool(names) and any(i in names for i in identifiers(node))
 
 
-def small_literal(pkg: Package, node: Node | None) -> bool:
-    """A composite literal of eight elements or fewer, inline or as a package variable's value."""
+def small_literal(pkg: Package, node: Node | None, func: Func | None = None) -> bool:
+    """A composite literal of eight elements or fewer, inline, as a package variable's value, or (with
+    func) as the value of a local variable that is never assigned again."""
     node = strip_parens(node)
     if node is None:
         return False
-    if node.type == "identifier" and text(node) in pkg.var_nodes:
+    if func is not None and node.type == "identifier" and func.decl(text(node), node) is not None:
+        decl = func.decl(text(node), node)
+        if decl is None or decl.kind not in ("short", "var") or _reassigned(func, text(node)):
+            return False
+        node = strip_parens(decl.init)
+    elif node.type == "identifier" and text(node) in pkg.var_nodes:
         values = pkg.var_nodes[text(node)].child_by_field_name("value")
         node = values.named_children[0] if values is not None and values.named_child_count == 1 else None
         node = strip_parens(node)
@@ -178,6 +184,43 @@ def small_literal(pkg: Package, node: Node | None) -> bool:
         return False
     body = node.child_by_field_name("body")
     return body is not None and body.named_child_count <= SMALL_SET
+
+
+def _reassigned(func: Func, name: str) -> bool:
+    """name is the target of an assignment (`xs = append(xs, x)`, `xs[i] = v`) somewhere in func."""
+    for site in func.sites("assignment_statement"):
+        left = site.node.child_by_field_name("left")
+        for target in left.named_children if left is not None else ():
+            while target.type in ("index_expression", "slice_expression", "parenthesized_expression"):
+                target = target.named_children[0]
+            if text(target) == name:
+                return True
+    return False
+
+
+def assigned_in(func: Func, loop: Loop, node: Node) -> bool:
+    """The variable at the root of node (`cmd` in `cmd.Commands`) is reassigned inside loop, so the
+    collection it leads to may change from one iteration to the next."""
+    root = strip_parens(node)
+    while root is not None and root.type in ("selector_expression", "index_expression", "slice_expression"):
+        root = strip_parens(root.named_children[0])
+    if root is None or root.type != "identifier":
+        return False
+    name = text(root)
+    for site in func.sites("assignment_statement"):
+        if not loop.contains(site.node) or text(site.node.child_by_field_name("operator")) != "=":
+            continue
+        left = site.node.child_by_field_name("left")
+        right = site.node.child_by_field_name("right")
+        targets = [text(c) for c in left.named_children] if left is not None else []
+        if name not in targets or right is None or len(targets) != right.named_child_count:
+            continue
+        value = strip_parens(right.named_children[targets.index(name)])
+        if value is not None and value.type == "call_expression" and text(value.child_by_field_name("function")) \
+                == "append" and text(value).startswith(f"append({name},"):
+            continue  # growing the same collection: still searched every iteration
+        return True
+    return False
 
 
 def leaves_loop(node: Node, loops: tuple[Loop, ...]) -> bool:
@@ -315,6 +358,8 @@ def element_match(cond: Node | None, inner: set[str], outer: set[str], indices: 
                 continue  # comparing positions (`i == j`), not elements
             if outer and not (ids_b & outer):
                 continue
+            if any(n.type == "argument_list" and set(identifiers(n)) & ids_b for n in descendants(a)):
+                continue  # `re.FindString(s) == s`: a predicate computed per pair, not a key a map can hold
             return eq
     return None
 

@@ -3,7 +3,8 @@
 **What it does**
 Flags the `Lock()` of a counter increment when the mutex guards nothing but that one integer
 field: every critical section on it, across the package's methods, only increments, adds to,
-sets or reads the same field (`c.mu.Lock(); c.n++; c.mu.Unlock()` plus a getter).
+sets or reads the same field (`c.mu.Lock(); c.n++; c.mu.Unlock()` plus a getter), or increments
+it and reads the new value (`g.next++; id := g.next`, what `atomic.AddUint64` returns).
 
 **Why is this bad?**
 A Lock/Unlock pair costs ~15-30 ns uncontended (estimate) and, under contention, parks goroutines
@@ -55,7 +56,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         if not name:
             continue
         for func, region, base in g.sections:
-            use = counter_use(region.stmts[0], owner(pkg, base, g.name))
+            use = section_use(region.stmts, owner(pkg, base, g.name))
             if use is None or use[0] not in ("inc", "add"):
                 continue
             shown = f"{base}.{name}" if base else name
@@ -65,6 +66,19 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"{region.mutex} guards only the counter {shown}: atomic.Int64 Add/Load costs ~5-10 ns "
                 "and never parks, a Lock/Unlock pair ~15-30 ns and convoys under contention",
             )
+
+
+def section_use(stmts: list[Node], own: Callable[[str], str]) -> tuple[str, str] | None:
+    """The use of a critical section of one or two statements: `c.n++`, or `c.next++; id := c.next`
+    (an increment then a read of the new value, which atomic Add returns)."""
+    if len(stmts) == 1:
+        return counter_use(stmts[0], own)
+    if len(stmts) != 2:
+        return None
+    first, second = counter_use(stmts[0], own), counter_use(stmts[1], own)
+    if first is None or second is None or first[0] not in ("inc", "add") or second != ("read", first[1]):
+        return None
+    return first
 
 
 def counter_use(stmt: Node, own: Callable[[str], str]) -> tuple[str, str] | None:
@@ -105,9 +119,7 @@ def counter_field(pkg: Package, g: Guarded) -> str:
     fields: set[str] = set()
     bumps = 0
     for _, region, base in g.sections:
-        if len(region.stmts) != 1:
-            return ""
-        use = counter_use(region.stmts[0], owner(pkg, base, g.name))
+        use = section_use(region.stmts, owner(pkg, base, g.name))
         if use is None:
             return ""
         fields.add(use[1])

@@ -3,8 +3,8 @@
 **What it does**
 Flags a loop that compares two byte slices (or strings, or byte arrays) element by element and
 stops at the first difference: `for i := range a { if a[i] != b[i] { return false } }`, and the
-ordering forms (`if a[i] != b[i] { return a[i] < b[i] }`, or a `<` test returning -1 beside a `>`
-test returning 1).
+ordering forms (`if a[i] != b[i] { return a[i] < b[i] }`, the same with `if a[i] < b[i] { return -1 };
+return 1` inside, or a `<` test returning -1 beside a `>` test returning 1).
 
 **Why is this bad?**
 `bytes.Equal`, `string(a) == string(b)` (no allocation), `bytes.HasPrefix` and `bytes.Compare`
@@ -142,7 +142,24 @@ def _is_mismatch_exit(block: Node | None, sides: tuple[str, str]) -> str:
         right = stmts[0].child_by_field_name("right")
         if right is not None and text(right) == "false":
             return "equal"
+    if len(stmts) == 2 and stmts[0].type == "if_statement" and _signs_order(stmts[0], stmts[1], sides):
+        return "order"
     return ""
+
+
+def _signs_order(test: Node, after: Node, sides: tuple[str, str]) -> bool:
+    """`if a[i] < b[i] { return -1 }; return 1` inside the mismatch branch."""
+    if test.child_by_field_name("alternative") is not None or after.type != "return_statement":
+        return False
+    cond = strip_parens(test.child_by_field_name("condition"))
+    if cond is None or cond.type != "binary_expression" or text(cond.child_by_field_name("operator")) not in ("<", ">"):
+        return False
+    if {text(cond.child_by_field_name("left")), text(cond.child_by_field_name("right"))} != set(sides):
+        return False
+    first = _returns(test.child_by_field_name("consequence"))
+    values = after.named_children[0].named_children if after.named_child_count == 1 else []
+    signs = {text(first) if first is not None else "", text(values[0]) if len(values) == 1 else ""}
+    return signs in ({"-1", "1"}, {"-1", "+1"})
 
 
 def _equal_loop(pkg: Package, func: Func, shape: Shape) -> tuple[str, str, str] | None:

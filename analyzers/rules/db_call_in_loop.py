@@ -28,9 +28,10 @@ rows, err := db.QueryContext(ctx, "SELECT id, name FROM users WHERE id = ANY($1)
 **Known limits**
 Prepared statements (`*sql.Stmt`, `stmt.Exec` in a transaction) are the standard fix for bulk
 inserts and are not flagged. Retry loops, loops over batches or chunks, loops running a list of
-different statements (migrations), and loops without a known length are not flagged. A receiver
-whose type is unknown is recognised by its name (`db`, `tx`, `...DB`) or by an SQL string literal
-argument.
+different statements (migrations), loops over databases or shards (`for _, s := range shards {
+s.db.Exec(...) }`: the receiver is the item), and loops without a known length are not flagged. A
+receiver whose type is unknown is recognised by its name (`db`, `tx`, `...DB`) or by an SQL string
+literal argument.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not call.loops or not _is_db_call(pkg, func, call):
                 continue
             loop = next((lp for lp in reversed(call.loops) if _iterates(pkg, func, lp)), None)
-            if loop is None or _statement_list(call, loop):
+            if loop is None or _statement_list(call, loop) or _per_item_handle(call, loop):
                 continue
             yield Hit(
                 func,
@@ -114,6 +115,12 @@ def _iterates(pkg: Package, func: Func, loop: Loop) -> bool:
     if loop.kind == "cond" and loop.cond.endswith(".Next()"):
         return True
     return is_sized_loop(pkg, func, loop)
+
+
+def _per_item_handle(call: Call, loop: Loop) -> bool:
+    """`for _, s := range shards { s.db.Exec(...) }`: a different database per item, not N+1."""
+    root = call.recv.split(".", 1)[0].split("[", 1)[0]
+    return root in {n for n in (loop.key, loop.value) if n and n != "_"}
 
 
 def _statement_list(call: Call, loop: Loop) -> bool:

@@ -41,13 +41,14 @@ for _, u := range urls {
 the function counts as a spawn too.
 
 **Known limits**
-Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools
-and are not flagged; nor are loops over channels, iterators or small literal lists, over
-collections of functions, or over registered sets named like workers, listeners, servers, shards,
-hooks or handlers (sized by configuration, not by data). A `break` before the spawn is taken as a
-limit check (`if running >= max { break }`). A semaphore
-is recognised as a channel send or an `Acquire`/`Wait` call before the spawn in the loop, or a
-send/`Acquire` as the goroutine's first statement.
+Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools and
+are not flagged; nor are loops over channels, iterators or small literal lists, over collections of
+functions, or over registered sets named like workers, listeners, servers, shards, hooks, handlers,
+peers, replicas, nodes or backends (sized by configuration, not by data). A `break` before the spawn
+is taken as a limit check (`if running >= max { break }`). Strided loops (`i += chunk`) start one
+goroutine per chunk and are not flagged. A semaphore is recognised as a channel send or an
+`Acquire`/`Wait` call before the spawn in the loop, or a send/`Acquire` as the goroutine's first
+statement.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ from analyzers.source import Func, Loop, Site, statements, text
 from analyzers.typeinfer import element_type
 
 _POOL_NAMES = re.compile(
-    r"(?i)(worker|listener|server|shard|pool|hook|callback|handler|watcher|task|goroutine|fn|func)s?$"
+    r"(?i)(worker|listener|server|shard|pool|hook|callback|handler|watcher|task|goroutine|fn|func|peer|replica|node"
+    r"|member|backend|upstream|partition|broker)s?$"
 )
 _ACQUIRE = frozenset({"Acquire", "TryAcquire", "Wait", "WaitN", "Take", "Reserve"})
 
@@ -83,12 +85,25 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             if _bounded(func, loop, site) or _acquires_first(site.node) or _pool_like(pkg, func, loop):
                 continue
+            if _strided(loop):
+                continue
             yield Hit(
                 func,
                 site.node,
                 f"one goroutine per item of {loop.range_expr or loop.cond} with no bound (~1 µs and 2-8 KB "
                 "stack each, all at once); use a worker pool, a semaphore channel or errgroup SetLimit",
             )
+
+
+def _strided(loop: Loop) -> bool:
+    """`for i := 0; i < len(xs); i += chunk`: one goroutine per chunk, a count chosen by the code."""
+    if loop.kind != "for":
+        return False
+    clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+    update = clause.child_by_field_name("update") if clause is not None else None
+    if update is None or update.type == "inc_statement":
+        return False
+    return not (update.type == "assignment_statement" and text(update).replace(" ", "").endswith("+=1"))
 
 
 def _group_spawns(func: Func) -> list[Site]:

@@ -42,7 +42,8 @@ that reuses it. `main`, `init`, tests and `New*` constructors are not flagged un
 built inside a loop. A transport built on purpose for one exchange (torn down with
 `CloseIdleConnections`, or dialling through a closure over per-call state) is left alone. A
 `Client` without its own `Transport` shares `http.DefaultTransport`, so its pooled connections
-survive; the message then only asks for reuse.
+survive; the message then only asks for reuse. A `Client` per call over a transport made elsewhere
+(`&http.Client{Timeout: t, Transport: sharedTransport}`) reuses that pool and is not flagged.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue  # judged with the client that holds it
             if is_client and _transport_field(site.node) in local_transports:
                 continue  # flagged at the transport's own line
+            shared = _transport_field(site.node) if is_client else None
+            if shared is not None and not shared.startswith("&"):
+                continue  # `&http.Client{Transport: sharedTransport}`: the pool is reused, a Client is cheap
             if not _per_call(func, site):
                 continue
             if is_client:

@@ -36,8 +36,10 @@ for _, u := range users {
 ```
 
 **Known limits**
-Not flagged: a searched collection that is a literal (inline or a package variable) of eight elements
-or fewer, a collection that differs per iteration (the element's own field, a per-iteration local),
+Not flagged: a searched collection that is a literal (inline, a package variable, or a local never
+assigned again) of eight elements or fewer, a collection that differs per iteration (the element's own
+field, a per-iteration local, a variable the loop reassigns as it walks down a tree), matches computed
+from both elements (`re.FindString(s) == s`: no map can hold them),
 `strings.Contains` (substring search), binary searches, and loops with a literal bound of eight or
 fewer iterations.
 """
@@ -51,6 +53,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import (
+    assigned_in,
     base_collection,
     element_match,
     hot_loops,
@@ -104,13 +107,13 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 def _invariant(pkg: Package, func: Func, loop: Loop, coll: Node) -> bool:
     """The same, large-or-unknown collection is searched on every iteration of loop."""
     base = base_collection(coll)
-    if small_literal(pkg, base) or strip_parens(base) is None:
+    if small_literal(pkg, base, func) or strip_parens(base) is None:
         return False
     if base.type not in ("identifier", "selector_expression"):
         return False
     if underlying(pkg, resolve_type(pkg, func, base)) in ("string", "[]byte"):
         return False  # a rune/byte scan of a string: strings.ContainsRune territory, not a set lookup
-    return not mentions(base, loop_names(func, loop) | loop_vars(loop))
+    return not mentions(base, loop_names(func, loop) | loop_vars(loop)) and not assigned_in(func, loop, base)
 
 
 def _searched(pkg: Package, func: Func, inner: Loop) -> Node | None:

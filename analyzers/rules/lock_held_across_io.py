@@ -45,7 +45,10 @@ a `select` with `default` does not block. A send to a channel the package makes 
 buffer for a hand-off usually knows it has room (a full buffer would still block). Sends to
 unbuffered channels, or channels whose making is not in sight, are flagged. A mutex whose name
 says it serialises I/O (`writeMu`, `stdoutMu`, `logMu`, `connMu`) exists to be held across that
-I/O and is not flagged.
+I/O and is not flagged, nor are reads and writes on a file or connection held by the same struct
+as the mutex when no critical section of that mutex touches anything of the struct but its
+streams (`c.mu.Lock(); c.conn.Write(frame)`: the lock keeps frames from interleaving). A mutex that
+also guards a map or other state is flagged when held across that I/O.
 """
 
 from __future__ import annotations
@@ -53,9 +56,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from analyzers.package import Package
+from tree_sitter import Node
+
+from analyzers.package import Package, StructType
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import Buffered, blocking_ops, lock_regions
+from analyzers.rules._concurrency import Buffered, blocking_ops, expr_type, lock_regions
+from analyzers.source import Func, descendants, strip_parens, text
 
 # Words in a mutex's name that say it exists to serialise I/O (`writeMu`, `stdoutMu`, `logMu`).
 _IO_LOCK_WORDS = frozenset(
@@ -89,9 +95,62 @@ def _serialises_io(mutex: str) -> bool:
     return any(w.lower() in _IO_LOCK_WORDS for w in _WORD.findall(name))
 
 
+# Streams whose reads and writes must not interleave: the mutex beside one exists to serialise them.
+_STREAMS = frozenset({"os.File", "net.Conn", "net.TCPConn", "net.UDPConn", "net.UnixConn", "tls.Conn"})
+_STREAM_OPS = frozenset({"Read", "Write", "WriteString", "ReadAt", "WriteAt", "ReadFrom", "Sync", "WriteTo"})
+
+
+def _owned_stream(pkg: Package, func: Func, mutex: str, node: Node, cache: dict[tuple[str, str], bool]) -> bool:
+    """`s.mu.Lock(); s.f.Write(p)` / `c.conn.Write(frame)`: I/O on a file or connection held by the
+    same struct as the mutex, when every critical section of that mutex touches nothing of the
+    struct but its streams: the mutex exists to keep frames and records from interleaving."""
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    if fn is None or fn.type != "selector_expression" or text(fn.child_by_field_name("field")) not in _STREAM_OPS:
+        return False
+    operand = strip_parens(fn.child_by_field_name("operand"))
+    base = operand.child_by_field_name("operand") if operand is not None else None
+    if operand is None or operand.type != "selector_expression" or base is None:
+        return False
+    if mutex != text(base) and not mutex.startswith(text(base) + "."):
+        return False
+    if expr_type(pkg, func, operand).lstrip("*") not in _STREAMS:
+        return False
+    struct = pkg.struct_of(expr_type(pkg, func, base))
+    if struct is None:
+        return False
+    key = (struct.name, mutex[len(text(base)) + 1 :])
+    if key not in cache:
+        cache[key] = _stream_only(pkg, struct, key[1])
+    return cache[key]
+
+
+def _stream_only(pkg: Package, struct: StructType, mutex_field: str) -> bool:
+    """Whether every critical section of struct's mutex field touches only the struct's streams."""
+    allowed = {name for name, typ in struct.fields if typ.lstrip("*") in _STREAMS} | struct.locks | {mutex_field}
+    for func in pkg.funcs:
+        for region in lock_regions(func):
+            fn = region.lock.node.child_by_field_name("function")
+            base = fn.child_by_field_name("operand") if fn is not None else None
+            if base is not None and mutex_field:
+                if base.type != "selector_expression" or text(base.child_by_field_name("field")) != mutex_field:
+                    continue
+                base = base.child_by_field_name("operand")
+            if base is None or pkg.struct_of(expr_type(pkg, func, base)) is not struct:
+                continue
+            prefix = text(base)
+            for stmt in region.stmts:
+                for n in (stmt, *descendants(stmt)):
+                    if n.type != "selector_expression" or text(n.child_by_field_name("operand")) != prefix:
+                        continue
+                    if text(n.child_by_field_name("field")) not in allowed:
+                        return False
+    return True
+
+
 @rule("lock-held-across-io", "concurrency", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     buffered = Buffered(pkg)
+    streams: dict[tuple[str, str], bool] = {}
     for func in pkg.funcs:
         regions = lock_regions(func)
         if not regions:
@@ -102,7 +161,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             ops = blocking_ops(pkg, func, region.stmts[0].start_byte, region.stmts[-1].end_byte, buffered)
             for node, what in ops:
-                if node.id in seen or not region.holds(node):
+                if node.id in seen or not region.holds(node) or _owned_stream(pkg, func, region.mutex, node, streams):
                     continue
                 seen.add(node.id)
                 yield Hit(

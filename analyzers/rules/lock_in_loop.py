@@ -32,7 +32,9 @@ c.mu.Unlock()
 Not flagged: loops over channels, iterators or small literal lists; infinite and condition loops
 (worker loops); per-item mutexes (`for _, s := range shards { s.mu.Lock() ... }`); loops that
 block outside the critical section (I/O, channel operations, `time.Sleep`) or start goroutines,
-where releasing the lock between items is deliberate.
+where releasing the lock between items is deliberate; loops that call other code (a package
+function or a method) outside the critical section, where the lock was narrowed on purpose so
+that work runs unlocked.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if loop_locals(owner, loop, IDENT.findall(region.mutex), region.lock.node):
                 continue
             spawns = any(loop.contains(s.node) for s in owner.sites("go_statement"))
-            if spawns or _blocks_outside(pkg, owner, loop, region):
+            if spawns or _blocks_outside(pkg, owner, loop, region) or _works_outside(owner, loop, region):
                 continue
             over = loop.range_expr or loop.cond
             yield Hit(
@@ -86,6 +88,60 @@ def _loop_of(func: Func, region: Region) -> tuple[Func, Loop] | None:
     if not any(lp is loop for lp in func.parent.loops):
         return None
     return func.parent, loop
+
+
+# Calls cheap enough that running them outside the lock is no reason to keep the lock per item.
+_CHEAP_BUILTINS = frozenset(
+    [
+        "len",
+        "cap",
+        "append",
+        "make",
+        "new",
+        "min",
+        "max",
+        "copy",
+        "delete",
+        "clear",
+        "string",
+        "int",
+        "int64",
+        "int32",
+        "uint",
+        "uint64",
+        "uint32",
+        "float64",
+        "byte",
+        "rune",
+    ]
+)
+_CHEAP_PACKAGES = frozenset(
+    ["strings", "strconv", "bytes", "unicode", "utf8", "math", "time", "fmt", "errors", "sort", "slices", "maps"]
+)
+
+
+def _works_outside(func: Func, loop: Loop, region: Region) -> bool:
+    """`for _, w := range part { s := score(w); mu.Lock(); out[w] = s; mu.Unlock() }`: the loop calls
+    other code between critical sections, so the lock was narrowed on purpose (holding it across the
+    loop would serialise that work across goroutines)."""
+    body = loop.body
+    if body is None:
+        return False
+    for call in func.calls:
+        node = call.node
+        if not (body.start_byte <= node.start_byte and node.end_byte <= body.end_byte) or region.holds(node):
+            continue
+        if node.id == region.lock.node.id or call.recv == region.mutex or _runs_literal(node):
+            continue
+        if (not call.recv and call.name in _CHEAP_BUILTINS) or call.recv in _CHEAP_PACKAGES:
+            continue
+        return True
+    return False
+
+
+def _runs_literal(call: Node) -> bool:
+    fn = call.child_by_field_name("function")
+    return fn is not None and fn.type == "func_literal"
 
 
 def _blocks_outside(pkg: Package, func: Func, loop: Loop, region: Region) -> bool:

@@ -2,7 +2,9 @@
 
 **What it does**
 Flags `m[k] = v` run once per iteration of a loop over a collection whose length is known before
-the loop, when `m` is created just outside that loop with no size hint (`map[K]V{}`, `make(map[K]V)`).
+the loop, when `m` is created just outside that loop with no size hint (`map[K]V{}`, `make(map[K]V)`,
+a named map type such as `Set{}`), or when `m` is a field (`x.m[k] = v`) last set that way just before
+the loop (`x.m = make(map[K]V)`).
 
 **Why is this bad?**
 A map created without a hint starts with one bucket group and grows by doubling: filling it with n
@@ -68,9 +70,12 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             name, index, value = found
             stmt = site.node
             loop = site.loops[-1]
-            if not body_statement(stmt, loop) or mentions(value, {name}):
+            if not body_statement(stmt, loop) or mentions(value, {name}) or ("." in name and name in text(value)):
                 continue
-            typ = empty_collection(func, name, stmt, site.loops, "map[")
+            if "." in name:
+                typ = _empty_field_map(func, name, loop, site.loops)
+            else:
+                typ = empty_collection(func, name, stmt, site.loops, "map[", pkg.type_defs)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
                 continue
             if not mentions(index, declared_in_loop(func, loop)):
@@ -86,7 +91,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 func,
                 stmt,
                 f"{name} grows and rehashes ~log2(n) times as it fills; "
-                f"size it up front: {name} := make({typ}, {count}){hoist}",
+                f"size it up front: {name} {'=' if '.' in name else ':='} make({typ}, {count}){hoist}",
             )
 
 
@@ -104,7 +109,13 @@ def _map_store(site: Site) -> tuple[str, Node, Node] | None:
         return None
     operand = strip_parens(target.child_by_field_name("operand"))
     index = target.child_by_field_name("index")
-    if operand is None or operand.type != "identifier" or index is None:
+    if operand is None or index is None:
+        return None
+    if operand.type == "selector_expression":  # a field: x.m[k] = v
+        base = strip_parens(operand.child_by_field_name("operand"))
+        if base is None or base.type != "identifier":
+            return None
+    elif operand.type != "identifier":
         return None
     return text(operand), index, right.named_children[0]
 
@@ -123,3 +134,46 @@ def _written_elsewhere(func: Func, name: str, stmt: Node, loop: Loop) -> bool:
             if text(target) == name:
                 return True
     return any(loop.contains(c.node) and c.args and text(c.args[0]) == name for c in func.calls_named("delete"))
+
+
+def _empty_field_map(func: Func, name: str, loop: Loop, loops: tuple[Loop, ...]) -> str | None:
+    """The map type when the field `name` (`x.m`) was last set before the loop, at the loop's own
+    nesting level, to a map with no size hint (`x.m = make(map[K]V)`, `x.m = map[K]V{}`)."""
+    last: Site | None = None
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        left = node.child_by_field_name("left")
+        if left is None or not any(text(c) == name for c in left.named_children):
+            continue
+        if node.start_byte >= loop.node.start_byte:
+            continue
+        if last is None or node.start_byte > last.node.start_byte:
+            last = site
+    if last is None or [id(lp) for lp in last.loops] != [id(lp) for lp in loops[:-1]]:
+        return None
+    if text(last.node.child_by_field_name("operator")) != "=":
+        return None
+    left = last.node.child_by_field_name("left")
+    right = last.node.child_by_field_name("right")
+    if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
+        return None
+    init = strip_parens(right.named_children[0])
+    if init is None:
+        return None
+    if init.type == "composite_literal":
+        typ = text(init.child_by_field_name("type"))
+        body = init.child_by_field_name("body")
+        empty = body is not None and body.named_child_count == 0
+    elif init.type == "call_expression" and text(init.child_by_field_name("function")) == "make":
+        args = init.child_by_field_name("arguments")
+        typ = text(args.named_children[0]) if args is not None and args.named_child_count else ""
+        empty = args is not None and args.named_child_count == 1
+    else:
+        return None
+    if not empty or not typ.startswith("map["):
+        return None
+    # Nothing between the initialisation and the loop may touch the map.
+    between = [c for c in func.calls if last.node.end_byte <= c.node.start_byte < loop.node.start_byte]
+    if any(text(a) == name for c in between for a in c.args):
+        return None
+    return typ

@@ -154,6 +154,12 @@ def _assignments(pkg: Package, func: Func) -> Iterator[Hit]:
                     break
 
 
+def _already_copied(pkg: Package, func: Func, name: Node) -> bool:
+    """`cp := *c; return cp`: the declaration's copy is reported; the return is the same copy."""
+    d = func.decl(text(name), name)
+    return d is not None and d.init is not None and bool(_copied_value(pkg, func, d.init))
+
+
 def _returns(pkg: Package, func: Func) -> Iterator[Hit]:
     positions = [i for i, r in enumerate(func.results) if holds_lock_value(pkg, r.type)]
     if not positions:
@@ -165,6 +171,8 @@ def _returns(pkg: Package, func: Func) -> Iterator[Hit]:
             continue
         for i in positions:
             value = strip_parens(values[i])
+            if value is not None and value.type == "identifier" and _already_copied(pkg, func, value):
+                continue
             if (
                 value is not None
                 and value.type in _COPY_SOURCES

@@ -37,8 +37,9 @@ for _, o := range orders {
 **Known limits**
 Not flagged: an inner loop over the outer element's own children (`for _, it := range o.Items`,
 linear overall), over a literal or constant of eight elements or fewer, pairwise work that does not
-match by equality (distance matrices, ordering checks, `i == j` position tests), and an inner loop
-whose only job is to find one element (that is linear-search-in-loop).
+match by equality (distance matrices, ordering checks, `i == j` position tests), dynamic-programming
+tables that index by position (`dp[i][j]`, `cur[j+1]`: edit distance, LCS), and an inner loop whose
+only job is to find one element (that is linear-search-in-loop).
 """
 
 from __future__ import annotations
@@ -96,8 +97,10 @@ def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str,
     inner_base = base_collection(inner_coll)
     if mentions(inner_base, loop_names(func, outer) | outer_vars):
         return None  # the outer element's own children, or a per-iteration collection
-    if small_literal(pkg, inner_base) or small_literal(pkg, outer_coll):
+    if small_literal(pkg, inner_base, func) or small_literal(pkg, outer_coll, func):
         return None
+    if _positional(inner, outer_vars, inner_vars):
+        return None  # a dynamic-programming table (edit distance, LCS): O(n·m) by nature
     inner_elem = inner_vars | _derived(func, inner, inner_vars)
     outer_elem = (outer_vars | _derived(func, outer, outer_vars)) - inner_elem
     indices = index_names(pkg, func, outer) | index_names(pkg, func, inner)
@@ -106,6 +109,27 @@ def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str,
         if eq is not None and not any(n.type == "call_expression" for n in descendants(eq)):
             return _short(outer_coll), _short(inner_base), _short(eq)
     return None
+
+
+def _positional(inner: Loop, outer_vars: set[str], inner_vars: set[str]) -> bool:
+    """The inner body indexes by position arithmetic (`cur[j+1]`, `a[i-1]`) or a 2-D table by both
+    loops' variables (`dp[i][j]`): the positions matter, as in a DP table, not a lookup by key."""
+    if inner.body is None or not inner_vars:
+        return False
+    for node in descendants(inner.body):
+        if node.type != "index_expression":
+            continue
+        index = node.child_by_field_name("index")
+        if index is None:
+            continue
+        if index.type == "binary_expression" and text(index.child_by_field_name("operator")) in ("+", "-") \
+                and mentions(index, inner_vars | outer_vars):
+            return True
+        operand = node.child_by_field_name("operand")
+        if operand is not None and operand.type == "index_expression" and mentions(index, inner_vars) \
+                and mentions(operand.child_by_field_name("index") or operand, outer_vars):
+            return True
+    return False
 
 
 def _derived(func: Func, loop: Loop, names: set[str]) -> set[str]:

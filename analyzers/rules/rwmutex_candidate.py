@@ -3,7 +3,8 @@
 **What it does**
 Flags the `Lock()` of a read-only critical section (field reads and map lookups copied into
 locals, nothing written, no calls beyond `len`/`append` to a local) on a plain `sync.Mutex` that
-also has writing sections: the Get-beside-Set shape of a cache or registry.
+also has writing sections: the Get-beside-Set shape of a cache or registry. Also flags such a
+read-only section that takes `Lock()` on a `sync.RWMutex` where `RLock()` would do.
 
 **Why is this bad?**
 With a Mutex, readers serialize: concurrent `Get`s queue behind each other although none changes
@@ -109,7 +110,7 @@ _NEUTRAL = frozenset(
 @rule("rwmutex-candidate", "concurrency")
 def RULE(pkg: Package) -> Iterator[Hit]:
     for g in guarded_mutexes(pkg):
-        if g.kind != "Mutex" or counter_field(pkg, g):
+        if g.kind not in ("Mutex", "RWMutex") or counter_field(pkg, g):
             continue
         owners = {b: owner(pkg, b, g.name) for _, _, b in g.sections}
         reads = [(f, r, b) for f, r, b in g.sections if not r.read and _read_only(r, owners[b])]
@@ -118,12 +119,17 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         if not any(_looks_up(r, owners[b]) for _, r, b in reads):
             continue
         for func, region, _ in reads:
-            yield Hit(
-                func,
-                region.lock.node,
-                f"read-only section on sync.Mutex {_name(g)}: readers serialize; "
-                "sync.RWMutex with RLock lets them run in parallel",
-            )
+            if g.kind == "RWMutex":
+                message = (
+                    f"read-only section takes the write lock of sync.RWMutex {_name(g)}: readers serialize; "
+                    "RLock/RUnlock lets them run in parallel"
+                )
+            else:
+                message = (
+                    f"read-only section on sync.Mutex {_name(g)}: readers serialize; "
+                    "sync.RWMutex with RLock lets them run in parallel"
+                )
+            yield Hit(func, region.lock.node, message)
 
 
 def _name(g: Guarded) -> str:

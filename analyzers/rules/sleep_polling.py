@@ -139,11 +139,16 @@ def _state_call(call: Node) -> bool:
 
 def _only_checks(func: Func, loop: Loop, sleep: Call, conds: list[Node]) -> bool:
     """Nothing in the loop but the checks, the sleep, locking and state reads."""
-    for kind in ("select_statement", "send_statement", "go_statement", "func_literal"):
+    checks = [s.node for s in func.sites("select_statement") if loop.contains(s.node)]
+    if not all(_cancel_check(sel) for sel in checks):
+        return False
+    for kind in ("send_statement", "go_statement", "func_literal"):
         if any(loop.contains(s.node) for s in func.sites(kind)):
             return False
     for call in func.calls:
         if not loop.contains(call.node) or call is sleep:
+            continue
+        if any(sel.start_byte <= call.node.start_byte < sel.end_byte for sel in checks):
             continue
         if call.name in _LOCKING or call.name in ("len", "cap") or _LOAD.match(call.name):
             continue
@@ -151,6 +156,28 @@ def _only_checks(func: Func, loop: Loop, sleep: Call, conds: list[Node]) -> bool
             continue
         return False
     return True
+
+
+def _cancel_check(select: Node) -> bool:
+    """`select { case <-ctx.Done(): return ctx.Err(); default: }`: a non-blocking cancellation check."""
+    body = select.child_by_field_name("body") or select
+    cases = [c for c in body.named_children if c.type != "comment"]
+    if not any(c.type == "default_case" and not statements(_case_list(c)) for c in cases):
+        return False
+    for case in cases:
+        if case.type == "default_case":
+            continue
+        comm = case.child_by_field_name("communication")
+        stmts = statements(_case_list(case))
+        if comm is None or not text(comm).replace(" ", "").endswith(".Done()") or not comm.type.startswith("receive"):
+            return False
+        if not stmts or stmts[-1].type != "return_statement":
+            return False
+    return True
+
+
+def _case_list(case: Node) -> Node | None:
+    return next((c for c in case.named_children if c.type == "statement_list"), None)
 
 
 def _counts_down(func: Func, loop: Loop, conds: list[Node]) -> bool:

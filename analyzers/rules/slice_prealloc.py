@@ -71,7 +71,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loop = call.loops[-1]
             if not body_statement(stmt, loop):
                 continue
-            typ = empty_collection(func, name, stmt, call.loops, "[]")
+            typ = empty_collection(func, name, stmt, call.loops, "[]", pkg.type_defs)
             if typ is None or _appended_elsewhere(func, name, call, stmt) or skips_iterations(loop, stmt):
                 continue
             types = types or Types.of(pkg)

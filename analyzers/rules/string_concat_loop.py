@@ -1,7 +1,8 @@
 """string-concat-loop
 
 **What it does**
-Flags `s += x` (or `s = s + x`) on a string declared outside the loop that does the appending.
+Flags `s += x` (or `s = s + x + y`) on a string declared outside the loop that does the appending,
+and the same on a string field of a variable from outside the loop (`r.body += line`).
 
 **Why is this bad?**
 Go strings are immutable: every `+=` allocates a new string and copies everything built so far, so
@@ -35,14 +36,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_a import Types
 from analyzers.rules._util import is_small_constant_loop, loops_between, string_typed
-from analyzers.source import strip_parens, text
+from analyzers.source import Func, strip_parens, text
 
 
 @rule("string-concat-loop", "alloc")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    types: Types | None = None
     for func in pkg.funcs:
         for site in func.sites("assignment_statement"):
             if not site.all_loops:
@@ -53,20 +58,30 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             op = text(node.child_by_field_name("operator"))
             if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
                 continue
-            target = left.named_children[0]
+            target = strip_parens(left.named_children[0])
             value = strip_parens(right.named_children[0])
-            name = text(target)
-            if target.type != "identifier" or value is None:
+            if target is None or value is None:
                 continue
-            if op == "=" and value.type == "binary_expression" and text(value.child_by_field_name("left")) == name:
-                appended = value.child_by_field_name("right")
+            name = text(target)
+            if op == "=" and value.type == "binary_expression":
+                appended = _after_self(value, name)
             elif op == "+=":
                 appended = value
             else:
                 continue
-            if appended is None or not string_typed(func, name, appended, node):
+            if appended is None:
                 continue
-            growing = loops_between(func, name, site)
+            if target.type == "identifier":
+                if not string_typed(func, name, appended, node):
+                    continue
+                root = name
+            else:
+                types = types or Types.of(pkg)
+                found = _field_root(target, func, types)
+                if found is None:
+                    continue
+                root = found
+            growing = loops_between(func, root, site)
             if not growing or all(is_small_constant_loop(loop) for loop in growing):
                 continue
             yield Hit(
@@ -74,3 +89,28 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 node,
                 f"{name} += in a loop copies the string each iteration (O(n²) bytes); use strings.Builder",
             )
+
+
+def _after_self(value: Node, name: str) -> Node | None:
+    """For `name + a + b` (a left-nested chain of `+`), the part after `name`: the whole right side
+    of the outermost `+` when name is the leftmost operand; None otherwise."""
+    node: Node | None = value
+    while node is not None and node.type == "binary_expression":
+        if text(node.child_by_field_name("operator")) != "+":
+            return None
+        left = strip_parens(node.child_by_field_name("left"))
+        if left is not None and text(left) == name:
+            return value.child_by_field_name("right")
+        node = left
+    return None
+
+
+def _field_root(target: Node, func: Func, types: Types) -> str | None:
+    """For a string field `x.f` (x a variable, f a string field of x's same-package struct type),
+    the variable name x; None for anything else."""
+    if target.type != "selector_expression":
+        return None
+    operand = strip_parens(target.child_by_field_name("operand"))
+    if operand is None or operand.type != "identifier" or types.type(target, func) != "string":
+        return None
+    return text(operand)

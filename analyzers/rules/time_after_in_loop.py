@@ -43,6 +43,9 @@ for {
 **Known limits**
 Only `time.After` written directly as a select case is flagged; a timeout channel made once before
 the loop (`timeout := time.After(d)`) is the right shape and is not flagged, nor is a ticker.
+Before Go 1.23, a select whose other cases all leave the loop (`case <-ctx.Done(): return` beside
+`case <-time.After(backoff):`, a cancellable sleep in a retry loop) is not flagged: each timer fires
+before the next one is made.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             polling = has_default(select)
             if modern and not polling:
                 continue
+            if not polling and not _other_case_continues(select, call.node):
+                continue
             if modern:
                 message = (
                     f"time.After({_arg(call.args)}) in a polling select loop allocates a timer and channel "
@@ -81,6 +86,36 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     "is not freed until it fires (before Go 1.23); reuse a time.NewTimer with Reset"
                 )
             yield Hit(func, call.node, message)
+
+
+def _other_case_continues(select: Node, after: Node) -> bool:
+    """Whether a case other than the `time.After` one goes round the loop again. When every other
+    case leaves the loop (`case <-ctx.Done(): return`), the select is a cancellable sleep: the timer
+    fires before the next iteration and none piles up."""
+    body = select.child_by_field_name("body") or select
+    for case in body.named_children:
+        if (
+            case.type not in ("communication_case", "default_case")
+            or case.start_byte <= after.start_byte < case.end_byte
+        ):
+            continue
+        stmts = [c for lst in case.named_children if lst.type == "statement_list" for c in lst.named_children]
+        stmts = [c for c in stmts if c.type != "comment"]
+        if not stmts or not _leaves(stmts[-1]):
+            return True
+    return False
+
+
+def _leaves(stmt: Node) -> bool:
+    if stmt.type in ("return_statement", "goto_statement"):
+        return True
+    if stmt.type == "break_statement":
+        return stmt.named_child_count > 0  # `break outer`: a plain break only leaves the select
+    if stmt.type == "expression_statement" and stmt.named_child_count:
+        call = stmt.named_children[0]
+        fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+        return fn is not None and text(fn) in ("panic", "os.Exit", "log.Fatal", "log.Fatalf", "log.Panic")
+    return False
 
 
 def _arg(args: tuple[Node, ...]) -> str:

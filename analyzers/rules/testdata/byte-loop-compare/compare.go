@@ -144,3 +144,31 @@ func palindrome(s []byte) bool {
 	}
 	return true
 }
+
+// The ordering form with the sign picked inside the mismatch branch.
+func compareKeys(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ { // want "byte-by-byte comparison of a and b: bytes.Compare"
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(a) - len(b)
+}
+
+// Near-miss: the sign does not follow the order of the bytes.
+func firstDiffKind(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			if a[i] == 0 {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}

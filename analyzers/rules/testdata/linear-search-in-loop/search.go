@@ -159,3 +159,27 @@ func present(sorted, queries []string) int {
 func isBanned(banned []string, id string) bool {
 	return slices.Contains(banned, id)
 }
+
+func skipDirs(paths []string) []string {
+	skip := []string{".git", "node_modules", "vendor"}
+	var keep []string
+	for _, p := range paths {
+		if slices.Contains(skip, p) {
+			continue
+		}
+		keep = append(keep, p)
+	}
+	return keep
+}
+
+func skipDirsGrowing(paths, extra []string) []string {
+	skip := []string{".git"}
+	skip = append(skip, extra...)
+	var keep []string
+	for _, p := range paths {
+		if !slices.Contains(skip, p) { // want "slices.Contains scans skip"
+			keep = append(keep, p)
+		}
+	}
+	return keep
+}

@@ -147,3 +147,36 @@ func ranks(scores []int) []int {
 	}
 	return out
 }
+
+func editDistance(s, t []rune) int {
+	prev := make([]int, len(t)+1)
+	cur := make([]int, len(t)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i, sc := range s {
+		cur[0] = i + 1
+		for j, tc := range t {
+			cost := 1
+			if sc == tc {
+				cost = 0
+			}
+			cur[j+1] = min(prev[j+1]+1, cur[j]+1, prev[j]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(t)]
+}
+
+func commonRunes(a, b []rune) [][]bool {
+	table := make([][]bool, len(a))
+	for i := range a {
+		table[i] = make([]bool, len(b))
+		for j := range b {
+			if a[i] == b[j] {
+				table[i][j] = true
+			}
+		}
+	}
+	return table
+}

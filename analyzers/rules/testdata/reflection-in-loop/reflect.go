@@ -67,9 +67,19 @@ func changed(old, cur []Event) int {
 func kinds(values []any) []string {
 	out := make([]string, 0, len(values))
 	for _, v := range values {
-		out = append(out, reflect.TypeOf(v).String()) // want "reflect.TypeOf per iteration"
+		out = append(out, reflect.TypeOf(v).String())
 	}
 	return out
+}
+
+func sameTypeAs(proto any, values []any) int {
+	n := 0
+	for _, v := range values {
+		if reflect.TypeOf(proto) == reflect.TypeOf(v) { // want "reflect.TypeOf per iteration"
+			n++
+		}
+	}
+	return n
 }
 
 func readHeaders(r io.Reader, n int) ([]header, error) {
