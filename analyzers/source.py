@@ -225,6 +225,9 @@ class Decl:
     # For make(...): the arguments after the type (len, cap) as written.
     make_args: tuple[str, ...] = ()
     func: Func | None = None
+    # `f, err := os.Open(p)`: init stays None (no single value); the shared right-hand side is
+    # multi_init and this name takes its result number result_index.
+    multi_init: Node | None = None
     result_index: int | None = None
     # Set while the type is being inferred: `p := p[1:]` must see the earlier p, not itself.
     resolving: bool = False
@@ -235,12 +238,12 @@ class Decl:
             return self.declared_type
         from analyzers.typeinfer import infer_type, multi_value_type
 
-        if self.init is None:
+        if self.init is None and self.multi_init is None:
             return ""
         self.resolving = True
         try:
-            if self.result_index is not None:
-                return multi_value_type(self.init, self.result_index, self.func)
+            if self.multi_init is not None and self.result_index is not None:
+                return multi_value_type(self.multi_init, self.result_index, self.func)
             return infer_type(self.init, self.func)
         finally:
             self.resolving = False

@@ -202,12 +202,9 @@ class _Walker:
             if ident.type != "identifier" or text(ident) == "_":
                 continue
             value = values[i] if len(values) == len(names) else None
-            index = None
-            if multi:
-                # x, err := f() / v, ok := m[k] / v, ok := x.(T) / v, ok := <-ch
-                value, index = values[0], i
-            decl = Decl(text(ident), None, node, ident.start_point[0] + 1, loops, "short", value, func=func,
-                        result_index=index)
+            decl = Decl(text(ident), None, node, ident.start_point[0] + 1, loops, "short", value, func=func)
+            if multi:  # x, err := f() / v, ok := m[k] / v, ok := x.(T) / v, ok := <-ch
+                decl.multi_init, decl.result_index = values[0], i
             self.add_decl(func, decl)
 
     def var_decl(self, func: Func, node: Node, loops: tuple[Loop, ...]) -> None:
