@@ -9,7 +9,7 @@ from analyzers.engine import analyze_change
 from bot.localgit import local_change
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
-from build_demo import build  # noqa: E402
+from build_demo import build
 
 
 def test_demo_change_findings(tmp_path: Path) -> None:
