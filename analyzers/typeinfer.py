@@ -137,6 +137,22 @@ def _call_type(call: Node) -> str:
     return KNOWN_RESULTS.get(name, "")
 
 
+def split_map_type(container: str) -> tuple[str, str]:
+    """("K", "V") for "map[K]V" written out (brackets inside K balanced); ("", "") otherwise."""
+    t = container.strip()
+    if not t.startswith("map["):
+        return "", ""
+    depth = 0
+    for i, ch in enumerate(t):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return t[4:i].strip(), t[i + 1 :].strip()
+    return "", ""
+
+
 def element_type(container: str) -> str:
     """Element type of a slice, array, map or string type written out ("" when unknown)."""
     t = container.strip()
@@ -145,32 +161,14 @@ def element_type(container: str) -> str:
     if t.startswith("[") and "]" in t:
         return t[t.index("]") + 1 :]
     if t.startswith("map["):
-        depth = 0
-        for i, ch in enumerate(t):
-            if ch == "[":
-                depth += 1
-            elif ch == "]":
-                depth -= 1
-                if depth == 0:
-                    return t[i + 1 :]
+        return split_map_type(t)[1]
     if t == "string":
         return "byte"
     return ""
 
 
 def map_key_type(container: str) -> str:
-    t = container.strip()
-    if not t.startswith("map["):
-        return ""
-    depth = 0
-    for i, ch in enumerate(t):
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return t[4:i]
-    return ""
+    return split_map_type(container)[0]
 
 
 def range_types(expr: Node, func: Func) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analyzers.source import descendants, parse, text
+from analyzers.typeinfer import split_map_type
 
 BUILTIN_TYPES = frozenset(
     [
@@ -238,15 +239,7 @@ def zero_literal(t: str, env: TypeEnv) -> tuple[str, set[str]] | None:
 
 
 def _map_types(t: str) -> tuple[str, str]:
-    depth = 0
-    for i, ch in enumerate(t):
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return t[4:i].strip(), t[i + 1 :].strip()
-    return "", ""
+    return split_map_type(t)
 
 
 def is_sized_type(t: str) -> bool:
