@@ -292,6 +292,12 @@ def loop_vars(loop: Loop) -> set[str]:
     clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
     init = clause.child_by_field_name("initializer") if clause is not None else None
     if init is None or init.type != "short_var_declaration":
+        # `for ; gi < n; gi++` walks a counter declared before the loop
+        update = clause.child_by_field_name("update") if clause is not None else None
+        if update is not None and update.type in ("inc_statement", "dec_statement"):
+            counter = strip_parens(update.named_children[0]) if update.named_child_count else None
+            if counter is not None and counter.type == "identifier":
+                return {text(counter)}
         return set()
     left = init.child_by_field_name("left")
     return {text(c) for c in left.named_children} if left is not None else set()

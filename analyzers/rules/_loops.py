@@ -202,7 +202,7 @@ def element_base(node: Node | None, shape: Shape) -> Node | None:
         return shape.base
     if node.type == "index_expression" and shape.index:
         idx = strip_parens(node.child_by_field_name("index"))
-        if idx is not None and idx.type == "identifier" and text(idx) == shape.index:
+        if idx is not None and idx.type in ("identifier", "selector_expression") and text(idx) == shape.index:
             return node.child_by_field_name("operand")
     return None
 

@@ -3,7 +3,8 @@
 **What it does**
 Flags a loop that walks a `[]byte` or `string` one byte at a time looking for one byte value and
 stops at the first match: `for i := 0; i < len(b); i++ { if b[i] == c { return i } }`, the range
-forms, `for i < len(s) && s[i] != c { i++ }`, and backward loops (`LastIndexByte`).
+forms, `for i < len(s) && s[i] != c { i++ }` (also with a parser's cursor field, `for p.pos <
+len(p.buf) && p.buf[p.pos] != c { p.pos++ }`), and backward loops (`LastIndexByte`).
 
 **Why is this bad?**
 `bytes.IndexByte`, `strings.IndexByte` and their `LastIndexByte` forms are written in vectorised
@@ -147,13 +148,23 @@ def _is_bound(node: Node | None, index: str) -> bool:
     return index in (text(node.child_by_field_name("left")), text(node.child_by_field_name("right")))
 
 
+def _cursor_field(node: Node) -> bool:
+    """`p.pos`, `l.r.off`: a parser's cursor field (a plain chain of names, no calls or indexing)."""
+    while node.type == "selector_expression":
+        operand = node.child_by_field_name("operand")
+        if operand is None:
+            return False
+        node = operand
+    return node.type == "identifier"
+
+
 def _cond_search(pkg: Package, func: Func, loop: Loop) -> tuple[str, Node, bool] | None:
-    """`for i < len(s) && s[i] != c { i++ }`."""
+    """`for i < len(s) && s[i] != c { i++ }`, also with a cursor field (`for p.pos < len(p.buf) && ...`)."""
     body = statements(loop.body)
     if len(body) != 1 or body[0].type not in ("inc_statement", "dec_statement") or not body[0].named_child_count:
         return None
     index = body[0].named_children[0]
-    if index.type != "identifier":
+    if index.type != "identifier" and not _cursor_field(index):
         return None
     cond = next((c for c in loop.node.named_children if c.type not in ("block", "comment")), None)
     shape = Shape(text(index), "", None, body[0].type == "inc_statement", body)

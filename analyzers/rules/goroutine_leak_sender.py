@@ -3,7 +3,9 @@
 **What it does**
 Flags the send of a lone goroutine on an unbuffered channel (`ch := make(chan T)`;
 `go func() { ch <- v }()`) when the receiver can give up: it waits in a `select` that can also
-take `<-ctx.Done()`, `<-time.After(...)`, another channel or `default`, and then returns.
+take `<-ctx.Done()`, `<-time.After(...)`, another channel or `default`, and then returns. Also flags
+first-response-wins over mirrors: goroutines started in a loop each send once on an unbuffered
+channel that the function receives from only once, outside any loop.
 
 **Why is this bad?**
 On an unbuffered channel a send completes only when someone receives. Once the receiver has
@@ -33,13 +35,16 @@ select { ... }
 
 **Known limits**
 The channel must be made without a capacity in the same function as the goroutine (a function
-literal started with `go`, outside any loop) and the select. A sender that itself selects on
+literal started with `go`, outside any loop, or in a loop for the first-response-wins form) and the
+select or the single receive. A loop that receives until the first success and then returns (also a
+leak) is not flagged. A sender that itself selects on
 `ctx.Done()` is fine and not flagged, as is a receiver that receives from the channel again after
 giving up (draining it).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -47,13 +52,16 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._concurrency import in_select_case, is_receive
-from analyzers.source import Func, statements, strip_parens, text
+from analyzers.source import Func, Loop, statements, strip_parens, text
 
 
 @rule("goroutine-leak-sender", "concurrency", "error", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
-        if not func.sites("go_statement") or not func.sites("select_statement"):
+        if not func.sites("go_statement"):
+            continue
+        yield from _first_wins_hits(func)
+        if not func.sites("select_statement"):
             continue
         for name in _unbuffered_chans(func):
             sends = _lone_sender(func, name)
@@ -87,6 +95,67 @@ def _unbuffered_chans(func: Func) -> list[str]:
         if left is not None and left.type == "identifier":
             out.append(text(left))
     return out
+
+
+def _first_wins_hits(func: Func) -> Iterator[Hit]:
+    for name in _unbuffered_chans(func):
+        found = _first_wins(func, name)
+        if found is None:
+            continue
+        closure, sends, loop = found
+        for send in sends:
+            yield Hit(
+                closure,
+                send,
+                f"one goroutine per item of {loop.range_expr or loop.cond or 'the loop'} sends on unbuffered {name} "
+                f"but only the first is received: the others block forever (goroutine leak); "
+                f"give the channel a buffer of one per goroutine",
+            )
+
+
+def _first_wins(func: Func, name: str) -> tuple[Func, list[Node], Loop] | None:
+    """First-response-wins over mirrors: goroutines started in a loop each send once on the unbuffered
+    channel, and the function receives from it once, outside any loop (the rest are never received)."""
+    spawns = []
+    for site in func.sites("go_statement"):
+        call = site.node.named_children[0] if site.node.named_child_count else None
+        lit = strip_parens(call.child_by_field_name("function")) if call is not None else None
+        closure = (
+            next((c for c in func.closures if c.node.id == lit.id), None)
+            if lit is not None and lit.type == "func_literal"
+            else None
+        )
+        if closure is None:
+            args = call.child_by_field_name("arguments") if call is not None else None
+            if args is not None and any(text(a) == name for a in args.named_children):
+                return None  # handed to a named function: unknown use
+            continue
+        sends = [s.node for s in closure.sites("send_statement") if text(s.node.child_by_field_name("channel")) == name]
+        if sends:
+            spawns.append((site, closure, sends))
+    if len(spawns) != 1:
+        return None
+    site, closure, sends = spawns[0]
+    if not site.loops or site.outer_loops or closure.loops or any(in_select_case(s) for s in sends):
+        return None
+    if any(text(a) == name for call in func.calls for a in call.args):
+        return None  # the channel escapes to another function
+    for other in func.closures:
+        if other is not closure and _word(name).search(text(other.node)):
+            return None
+    receives = [u for u in func.sites("unary_expression") if is_receive(u.node)
+                and text(u.node.child_by_field_name("operand")) == name]
+    if len(receives) != 1 or receives[0].loops:
+        return None
+    if any(loop.kind == "range" and loop.range_expr == name for loop in func.loops):
+        return None
+    if any(text(c.args[0]) == name for c in func.calls_named("close") if c.args):
+        return None
+    return closure, sends, site.loops[-1]
+
+
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
 
 
 def _lone_sender(func: Func, name: str) -> list[tuple[Func, Node]]:

@@ -56,6 +56,7 @@ from analyzers.rules._alloc_b import (
     assigned_in,
     base_collection,
     element_match,
+    equalities,
     hot_loops,
     import_names,
     index_names,
@@ -120,6 +121,8 @@ def _searched(pkg: Package, func: Func, inner: Loop) -> Node | None:
     """The collection an inner loop searches (its body is one equality test that leaves), else None."""
     found = search_if(inner)
     coll = loop_collection(inner)
+    if found is not None and coll is None:
+        coll = _prefix_scan(found, inner)
     if found is None or coll is None:
         return None
     inner_names = loop_vars(inner) | loop_names(func, inner)
@@ -127,6 +130,27 @@ def _searched(pkg: Package, func: Func, inner: Loop) -> Node | None:
                      index_names(pkg, func, inner)) is None:
         return None
     return coll
+
+
+def _prefix_scan(found: Node, inner: Loop) -> Node | None:
+    """`for j := 0; j < i; j++ { if s[j] == v {...} }`: a scan of the first i elements of s (the
+    de-duplication that checks every earlier element); returns s."""
+    counter = loop_vars(inner)
+    clause = next((c for c in inner.node.named_children if c.type == "for_clause"), None)
+    cond = strip_parens(clause.child_by_field_name("condition")) if clause is not None else None
+    if len(counter) != 1 or cond is None or cond.type != "binary_expression" \
+            or text(cond.child_by_field_name("operator")) not in ("<", "<=") \
+            or text(cond.child_by_field_name("left")) not in counter:
+        return None
+    for eq in equalities(found.child_by_field_name("condition")):
+        for side in (eq.child_by_field_name("left"), eq.child_by_field_name("right")):
+            side = strip_parens(side)
+            if side is not None and side.type == "index_expression" \
+                    and text(side.child_by_field_name("index")) in counter:
+                operand = strip_parens(side.child_by_field_name("operand"))
+                if operand is not None and operand.type in ("identifier", "selector_expression"):
+                    return operand
+    return None
 
 
 def _search_helpers(pkg: Package) -> dict[str, int]:

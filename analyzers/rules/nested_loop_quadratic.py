@@ -62,7 +62,7 @@ from analyzers.rules._alloc_b import (
     search_if,
     small_literal,
 )
-from analyzers.source import Func, Loop, descendants, statements, text
+from analyzers.source import Func, Loop, descendants, statements, strip_parens, text
 
 
 @rule("nested-loop-quadratic", "complexity")
@@ -101,14 +101,29 @@ def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str,
         return None
     if _positional(inner, outer_vars, inner_vars):
         return None  # a dynamic-programming table (edit distance, LCS): O(n·m) by nature
+    if _variadic(func, outer_coll) or _variadic(func, inner_base):
+        return None  # `Del(names ...string)`: called with a handful of arguments
     inner_elem = inner_vars | _derived(func, inner, inner_vars)
     outer_elem = (outer_vars | _derived(func, outer, outer_vars)) - inner_elem
+    if not outer_elem:
+        return None  # the outer loop's element is unknown: `x == last` compares with an accumulator
     indices = index_names(pkg, func, outer) | index_names(pkg, func, inner)
     for cond in conds:
         eq = element_match(cond, inner_elem, outer_elem, indices)
         if eq is not None and not any(n.type == "call_expression" for n in descendants(eq)):
             return _short(outer_coll), _short(inner_base), _short(eq)
     return None
+
+
+def _variadic(func: Func, node: Node) -> bool:
+    """node is the function's variadic parameter."""
+    node = strip_parens(node) or node
+    if node.type != "identifier" or func.is_literal:
+        return False
+    params = func.node.child_by_field_name("parameters")
+    return params is not None and any(
+        p.type == "variadic_parameter_declaration" and text(p.child_by_field_name("name")) == text(node)
+        for p in params.named_children)
 
 
 def _positional(inner: Loop, outer_vars: set[str], inner_vars: set[str]) -> bool:

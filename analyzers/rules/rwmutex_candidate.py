@@ -38,10 +38,11 @@ func (c *Cache) Get(k string) (V, bool) {
 ```
 
 **Known limits**
-Conservative: the struct needs at least one read-only section that looks up a map or slice and
-at least one section that writes, and every Lock on that mutex must have a shape the analysis
-follows. Reads with side effects (an LRU `MoveToFront`, any method call) are not read-only. A
-mutex guarding only one integer counter is left to atomic-candidate. Whether RWMutex pays off
+Conservative: the struct needs at least one read-only section that looks up a map or slice by a
+key it did not take from guarded state (not `p.urls[p.picked]`), and at least one section that
+writes, and every Lock on that mutex must have a shape the analysis follows. Reads with side
+effects (an LRU `MoveToFront`, any method call) are not read-only. A mutex guarding only one
+integer counter is left to atomic-candidate. Whether RWMutex pays off
 depends on the read/write ratio; on write-heavy paths it is slower than Mutex.
 """
 
@@ -183,7 +184,11 @@ def _writes(region: Region, own: Callable[[str], str]) -> bool:
 
 
 def _looks_up(region: Region, own: Callable[[str], str]) -> bool:
+    """A lookup by a caller's key (`c.m[key]`); not a guarded cursor into guarded state
+    (`p.urls[p.picked]`), a tiny section where RWMutex's costlier bookkeeping buys nothing."""
     for node in _nodes(region):
         if node.type == "index_expression" and own(text(node.child_by_field_name("operand"))):
-            return True
+            index = node.child_by_field_name("index")
+            if index is None or not own(text(index)):
+                return True
     return False

@@ -139,3 +139,107 @@ func Drains(d time.Duration) int {
 	}
 	return <-ch
 }
+
+// First response wins over mirrors (shape of several real fixes: "fetch from the fastest mirror").
+func fetchMirror(m string) ([]byte, error) { return []byte(m), nil }
+
+type fetched struct {
+	body []byte
+	err  error
+}
+
+func FastestMirror(mirrors []string) ([]byte, error) {
+	ch := make(chan fetched)
+	for _, m := range mirrors {
+		go func(m string) {
+			b, err := fetchMirror(m)
+			ch <- fetched{b, err} // want "only the first is received"
+		}(m)
+	}
+	r := <-ch
+	return r.body, r.err
+}
+
+func FastestMirrorCtx(ctx context.Context, mirrors []string) ([]byte, error) {
+	results := make(chan fetched)
+	for i := range mirrors {
+		go func() {
+			b, err := fetchMirror(mirrors[i])
+			results <- fetched{b, err} // want "only the first is received"
+		}()
+	}
+	select {
+	case r := <-results:
+		return r.body, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Near-miss: a buffer of one per goroutine lets every sender finish.
+func FastestMirrorBuffered(mirrors []string) ([]byte, error) {
+	ch := make(chan fetched, len(mirrors))
+	for _, m := range mirrors {
+		go func(m string) {
+			b, err := fetchMirror(m)
+			ch <- fetched{b, err}
+		}(m)
+	}
+	r := <-ch
+	return r.body, r.err
+}
+
+// Near-miss: every result is received.
+func AllMirrors(mirrors []string) [][]byte {
+	ch := make(chan fetched)
+	for _, m := range mirrors {
+		go func(m string) {
+			b, err := fetchMirror(m)
+			ch <- fetched{b, err}
+		}(m)
+	}
+	out := make([][]byte, 0, len(mirrors))
+	for range mirrors {
+		if r := <-ch; r.err == nil {
+			out = append(out, r.body)
+		}
+	}
+	return out
+}
+
+// Near-miss: the senders give up once a winner is chosen.
+func FastestMirrorDone(mirrors []string) ([]byte, error) {
+	ch := make(chan fetched)
+	done := make(chan struct{})
+	defer close(done)
+	for _, m := range mirrors {
+		go func(m string) {
+			b, err := fetchMirror(m)
+			select {
+			case ch <- fetched{b, err}:
+			case <-done:
+			}
+		}(m)
+	}
+	r := <-ch
+	return r.body, r.err
+}
+
+// Near-miss: one worker per item feeding a collector that ranges until close.
+func Collect(items []string) int {
+	ch := make(chan int)
+	var n int
+	finished := make(chan struct{})
+	go func() {
+		for v := range ch {
+			n += v
+		}
+		close(finished)
+	}()
+	for _, it := range items {
+		ch <- len(it)
+	}
+	close(ch)
+	<-finished
+	return n
+}

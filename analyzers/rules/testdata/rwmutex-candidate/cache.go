@@ -179,3 +179,25 @@ func markSeen(k string) bool {
 	seen[k] = true
 	return true
 }
+
+// Near-miss (etcd's urlPicker): the read indexes guarded state with a guarded cursor; the section
+// is a few ns and RWMutex would not help.
+type urlPicker struct {
+	mu     sync.Mutex
+	urls   []string
+	picked int
+}
+
+func (p *urlPicker) pick() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.urls[p.picked]
+}
+
+func (p *urlPicker) unreachable(u string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if u == p.urls[p.picked] {
+		p.picked = (p.picked + 1) % len(p.urls)
+	}
+}
