@@ -69,8 +69,9 @@ def _classify_one(
         strong.append("marked //perf-review:hot")
     if any(fnmatch.fnmatch(func.file.path, g) for g in hot_globs):
         strong.append("file matches a configured hot-path glob")
-    if name in looped:
-        strong.append(f"called inside a loop in {looped[name]}")
+    key = f".{name}" if func.receiver else name
+    if key in looped:
+        strong.append(f"called inside a loop in {looped[key]}")
     if name in bench:
         strong.append(f"exercised by {bench[name]}")
     hot.extend(_handler_reasons(func))
@@ -146,11 +147,24 @@ def _classify_literal(
 
 
 def _called_in_loops(pkg: Package) -> dict[str, str]:
+    """Names called inside a loop: "F" for a plain call F(...), ".M" for a method call x.M(...).
+    Calls into imported packages (strings.Split) name nothing of this package."""
     found: dict[str, str] = {}
     for func in pkg.funcs:
+        imports = func.file.imports
         for call in func.calls:
-            if (call.loops or call.outer_loops) and call.name and call.name not in found:
-                found[call.name] = func.qualified_name
+            if not (call.loops or call.outer_loops) or not call.name:
+                continue
+            fn = call.fn
+            if fn is None:
+                continue
+            if fn.type == "identifier":
+                key = call.name
+            elif fn.type == "selector_expression" and call.recv not in imports:
+                key = "." + call.name
+            else:
+                continue
+            found.setdefault(key, func.qualified_name)
     return found
 
 

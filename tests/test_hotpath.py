@@ -69,3 +69,29 @@ def test_tiers() -> None:
     assert t["benched"][0] == "hot" and "BenchmarkBenched" in t["benched"][1][0]
     assert t["S.setup.func1"] == ("cold", ["sync.Once body"])
     assert t["caller"] == ("warm", ["contains a loop"])
+
+
+def test_calls_in_loops_match_functions_to_calls_and_methods_to_method_calls() -> None:
+    src = b"""package p
+
+import "strings"
+
+type C struct{}
+
+func (c *C) Get(k string) int { return len(k) }
+func Get(k string) int         { return len(k) + 1 }
+func Split(s string) []string  { return nil }
+
+func loop(c *C, xs []string) int {
+	t := 0
+	for _, x := range xs {
+		t += c.Get(x) + len(strings.Split(x, ","))
+	}
+	return t
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["C.Get"].reasons[0] == "called inside a loop in loop"
+    assert not any("called inside a loop" in r for r in t["Get"].reasons), "a method call is not a call of Get"
+    assert not any("called inside a loop" in r for r in t["Split"].reasons), "strings.Split is not p.Split"
