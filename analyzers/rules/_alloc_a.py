@@ -64,6 +64,7 @@ class Types:
     pkg: Package
     funcs: dict[str, str] = field(default_factory=dict)  # "Name" or "Recv.Name" -> single result type
     multi: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the same, for several results
+    pending: set[int] = field(default_factory=set)  # declarations being typed (cycle guard)
 
     @classmethod
     def of(cls, pkg: Package) -> Types:
@@ -86,7 +87,8 @@ class Types:
         if kind == "identifier":
             name = text(node)
             if declared(func, name):
-                return func.type_of(name, node) or self._multi_decl(name, node, func)
+                return (func.type_of(name, node) or self._multi_decl(name, node, func)
+                        or self._init_call(name, node, func))
             return self.pkg.vars.get(name, "")
         if kind == "selector_expression":
             return self._field(node, func)
@@ -94,6 +96,19 @@ class Types:
             t = infer_type(node, func)
             return t or self._call(node, func)
         return infer_type(node, func)
+
+    def _init_call(self, name: str, at: Node, func: Func) -> str:
+        """The type of `name` in `x := f()` from f's known result (`line := sc.Bytes()`), or in
+        `x := v.field` from the struct's field."""
+        decl = func.decl(name, at)
+        init = strip_parens(decl.init) if decl is not None and decl.kind in ("short", "var") else None
+        if init is None or init.type not in ("call_expression", "selector_expression") or init.id in self.pending:
+            return ""
+        self.pending.add(init.id)  # `x := x.Next()` refers to an outer x: guard against cycles
+        try:
+            return self._call(init, func) if init.type == "call_expression" else self._field(init, func)
+        finally:
+            self.pending.discard(init.id)
 
     def _multi_decl(self, name: str, at: Node, func: Func) -> str:
         """The type of `name` in `a, b := f()` from f's known results."""
@@ -198,9 +213,14 @@ def top_func(func: Func) -> Func:
 
 # --- Loops: sized collections and statements that skip or end iterations -------------------------
 
-_INT_LIMIT = re.compile(r"^\s*(\w+)\s*<\s*(.+?)\s*$")
-_ZERO_INIT = re.compile(r"^\s*(\w+)\s*:=\s*0\s*$")
+_INIT = re.compile(r"^\s*(\w+)\s*:=\s*(.+?)\s*$")
+_LIMIT = re.compile(r"^\s*(\w+)\s*(<=?|>=?)\s*(.+?)\s*$")
 _INC = re.compile(r"^\s*(\w+)\s*(\+\+|\+=\s*1)\s*$")
+_DEC = re.compile(r"^\s*(\w+)\s*(--|-=\s*1)\s*$")
+_SIMPLE = re.compile(r"^\w+$")
+_MINUS_ONE = re.compile(r"^(.+?)\s*-\s*1$")
+_ARITHMETIC = re.compile(r"^\s*\d+(\s*[+-]\s*\d+)*\s*$")
+_TERM = re.compile(r"[+-]?\s*\d+")
 NO_LENGTH_PREFIXES = ("chan ", "<-chan ", "chan<- ", "func(", "iter.", "*bufio.Scanner")
 
 
@@ -260,15 +280,36 @@ def _iterator_var(node: Node, func: Func) -> bool:
 
 
 def _for_count(loop: Loop) -> str | None:
+    """The iteration count of a counting loop: `i := a; i < b; i++` (b - a), `i <= b` (one more), and
+    `i := b; i > 0; i--` / `i >= 0` counting down."""
     clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
     if clause is None:
         return None
-    init = _ZERO_INIT.match(text(clause.child_by_field_name("initializer")))
-    cond = _INT_LIMIT.match(text(clause.child_by_field_name("condition")))
-    update = _INC.match(text(clause.child_by_field_name("update")))
-    if not (init and cond and update) or not init.group(1) == cond.group(1) == update.group(1):
+    init = _INIT.match(text(clause.child_by_field_name("initializer")))
+    cond = _LIMIT.match(text(clause.child_by_field_name("condition")))
+    update = text(clause.child_by_field_name("update"))
+    inc, dec = _INC.match(update), _DEC.match(update)
+    step = inc or dec
+    if not (init and cond and step) or not init.group(1) == cond.group(1) == step.group(1):
         return None
-    return cond.group(2)
+    start, op, limit = init.group(2), cond.group(2), cond.group(3)
+    if "&&" in limit or "||" in limit or "," in start:
+        return None
+    if inc and op in ("<", "<="):
+        if start != "0" and not _SIMPLE.match(start):
+            return None
+        count = limit if start == "0" else f"{limit} - {start}"
+    elif dec and op in (">", ">=") and limit == "0":
+        count = start
+    else:
+        return None
+    if op in ("<=", ">="):
+        trimmed = _MINUS_ONE.match(count)
+        count = trimmed.group(1) if trimmed else f"{count} + 1"
+    if _ARITHMETIC.match(count):
+        value = sum(int(t.replace(" ", "")) for t in _TERM.findall(count))
+        return str(value) if value > 8 else None
+    return count
 
 
 def body_statement(node: Node, loop: Loop) -> bool:
@@ -323,7 +364,7 @@ def mentions(node: Node, names: set[str]) -> bool:
 
 def empty_collection(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...], prefix: str,
                      type_defs: dict[str, str] | None = None) -> str | None:
-    """The type of `name` when it is declared with no capacity (`var xs []T`, `[]T{}`, `make([]T, 0)`,
+    """The type of `name` when it is declared with no capacity (`var xs []T`, `[]T{}`, `make([]T, 0)`, `[]T(nil)`,
     `map[K]V{}`, `make(map[K]V)`) directly around the innermost of `loops` (one loop apart) and not
     reassigned before that loop starts; else None. Named results count for slices. With type_defs,
     a named type (`type IDs []int`) counts by its underlying type."""
@@ -351,6 +392,8 @@ def empty_collection(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...],
         empty = body is not None and body.named_child_count == 0
     elif init.type == "call_expression" and text(init.child_by_field_name("function")) == "make":
         empty = decl.make_args == ("0",) or (prefix == "map[" and decl.make_args == ())
+    elif init.type == "type_conversion_expression":
+        empty = text(init.child_by_field_name("operand")) == "nil"  # `[]T(nil)`
     else:
         empty = False
     if not empty or _assigned_between(func, name, decl.node.end_byte, loop.node.start_byte):

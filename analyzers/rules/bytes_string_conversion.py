@@ -3,7 +3,9 @@
 **What it does**
 Flags a conversion made only to call the other package's twin function:
 `strings.Contains(string(b), "x")` where `b` is a `[]byte` (use `bytes.Contains(b, []byte("x"))`),
-and `bytes.HasPrefix([]byte(s), ...)` where `s` is a string (use `strings.HasPrefix(s, ...)`).
+and `bytes.HasPrefix([]byte(s), ...)` where `s` is a string (use `strings.HasPrefix(s, ...)`); and
+the same for a `*regexp.Regexp`: `re.MatchString(string(b))` (use `re.Match(b)`),
+`re.Match([]byte(s))` (use `re.MatchString(s)`), and the `FindIndex`/`FindSubmatchIndex` families.
 
 **Why is this bad?**
 `string(b)` and `[]byte(s)` copy every byte, and allocate on the heap when longer than 32 bytes
@@ -59,6 +61,13 @@ _ZERO_COPY = frozenset({"HasPrefix", "HasSuffix", "EqualFold", "LastIndex", "Las
 
 # Searches of a long text for a short needle: converting the needle instead is still a saving.
 _SEARCHES = _TEXT_ARGS - {"EqualFold"}
+# *regexp.Regexp methods taking []byte, and their string twins with the same result type.
+_REGEXP_TWINS = {"Match": "MatchString", "FindIndex": "FindStringIndex", "FindAllIndex": "FindAllStringIndex",
+                 "FindSubmatchIndex": "FindStringSubmatchIndex",
+                 "FindAllSubmatchIndex": "FindAllStringSubmatchIndex"}
+_REGEXP_TWINS.update({v: k for k, v in list(_REGEXP_TWINS.items())})
+_REGEXP_TYPES = frozenset({"*regexp.Regexp", "regexp.Regexp"})
+_BYTE_TYPES = ("[]byte", "[]uint8")
 
 
 @rule("bytes-string-conversion", "alloc")
@@ -77,6 +86,44 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             hit = _strings_of_bytes(func, call, types) if from_strings else _bytes_of_string(func, call, types)
             if hit is not None:
                 yield hit
+        for call in func.calls_named(*_REGEXP_TWINS):
+            if call.args and call.recv and not func.file.imports.get(call.recv):
+                types = types or Types.of(pkg)
+                hit = _regexp_twin(func, call, types)
+                if hit is not None:
+                    yield hit
+
+
+def _regexp_twin(func: Func, call: Call, types: Types) -> Hit | None:
+    """re.Match([]byte(s)) with s a string, or re.MatchString(string(b)) with b a []byte (and the
+    FindIndex family): the regexp has a method for the original type with the same result."""
+    fn = call.node.child_by_field_name("function")
+    operand = fn.child_by_field_name("operand") if fn is not None else None
+    if types.type(operand, func) not in _REGEXP_TYPES:
+        return None
+    first = strip_parens(call.args[0])
+    if first is None:
+        return None
+    twin = _REGEXP_TWINS[call.name]
+    rest = "".join(", " + text(a) for a in call.args[1:])
+    if "String" in call.name:
+        if first.type != "call_expression" or text(first.child_by_field_name("function")) != "string":
+            return None
+        args = first.child_by_field_name("arguments")
+        if args is None or args.named_child_count != 1 or types.type(args.named_children[0], func) != "[]byte":
+            return None
+        b = text(args.named_children[0])
+        fix = f"{call.recv}.{twin}({b}{rest})"
+        return Hit(func, call.node, f"string({b}) copies the bytes (an allocation when over 32 bytes) just to match "
+                   f"them; use {fix}", suggestion=fix)
+    if first.type != "type_conversion_expression" or text(first.child_by_field_name("type")) not in _BYTE_TYPES:
+        return None
+    inner = first.child_by_field_name("operand")
+    if inner is None or not types.is_string(inner, func):
+        return None
+    fix = f"{call.recv}.{twin}({text(inner)}{rest})"
+    return Hit(func, call.node, f"[]byte({text(inner)}) copies the string (an allocation when over 32 bytes) just "
+               f"to match it; use {fix}", suggestion=fix)
 
 
 def _strings_of_bytes(func: Func, call: Call, types: Types) -> Hit | None:

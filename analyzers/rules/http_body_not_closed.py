@@ -34,7 +34,9 @@ return json.NewDecoder(resp.Body).Decode(&v)
 
 **Known limits**
 Handing the response (or its body) to a function outside the standard library counts as handing
-off ownership, since that function may close it. Passing the body to standard-library readers
+off ownership, since that function may close it, except a plain function of the package whose body
+visibly only reads it (no `Close`, no return, send, store or further hand-off); storing the
+response in a package-level variable counts too. Passing the body to standard-library readers
 (`io.ReadAll`, `json.NewDecoder`, `io.Copy`) does not close it and does not count. Methods named
 `Get`/`Post`/`Do` on other types are flagged only when the receiver is known to be an
 `*http.Client` or is a client whose request or response is visibly an HTTP one.
@@ -42,7 +44,7 @@ off ownership, since that function may close it. Passing the body to standard-li
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -52,6 +54,8 @@ from analyzers.rules._loops import expr_type, import_names, is_pkg_call, receive
 from analyzers.source import Call, Func, GoFile, descendants, strip_parens, text
 
 FUNCS = ("Get", "Post", "Head", "PostForm")
+_BUILTINS = frozenset({"panic", "print", "println", "len", "cap", "make", "new", "append", "copy", "min", "max"})
+_READS = frozenset({"Read", "ReadByte", "ReadRune", "ReadString", "ReadLine", "Scan", "Text", "Bytes", "Decode", "Err"})
 METHODS = ("Do", "Get", "Post", "Head", "PostForm")
 
 
@@ -68,7 +72,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if name == "_":
                 if evidence != "strong":
                     continue
-            elif (evidence == "weak" and not _looks_http(func, name)) or _handled(func, name):
+            elif (evidence == "weak" and not _looks_http(func, name)) or _handled(pkg, func, name, call.node):
                 continue
             shown = call.callee or call.name
             resp = name if name != "_" else "resp"
@@ -151,23 +155,63 @@ def _is_std(gf: GoFile, call: Node) -> bool:
     return path is not None and "." not in path.split("/", 1)[0]
 
 
-def _handled(func: Func, name: str) -> bool:
+def _handled(pkg: Package, func: Func, name: str, at: Node) -> bool:
     """Closed, returned, stored, sent or handed to a non-standard function anywhere in the function."""
     top = _top(func)
     if any(r.name == name for r in top.results):
         return True  # a named result: returned to the caller
+    if name in pkg.vars and func.decl(name, at) is None and top.decl(name, at) is None:
+        return True  # stored in a package-level variable: its owner closes it
     body = top.body
     if body is None or name not in text(body):
         return False
     for node in descendants(body):
         if node.type != "identifier" or text(node) != name:
             continue
-        if _hands_off(func.file, node):
+        if _hands_off(func.file, node, _keeps(pkg)):
             return True
     return False
 
 
-def _hands_off(gf: GoFile, ident: Node) -> bool:
+def _keeps(pkg: Package) -> Callable[[str], bool]:
+    """Whether the package function of that name may close, keep or pass on what it is given:
+    true unless it is a known function of the package whose body never closes, returns, sends,
+    stores or hands anything to a function outside the standard library."""
+    cache = pkg.__dict__.setdefault("_http_body_keeps", {})
+    if not cache:
+        funcs: dict[str, list[Func]] = {}
+        for f in pkg.funcs:
+            if not f.is_literal and not f.receiver:
+                funcs.setdefault(f.name, []).append(f)
+        cache[""] = funcs
+
+    def keeps(name: str) -> bool:
+        found = cache[""].get(name)
+        if name not in cache:
+            cache[name] = found is None or len(found) != 1 or _may_keep(found[0])
+        return bool(cache[name])
+
+    return keeps
+
+
+def _may_keep(callee: Func) -> bool:
+    body = callee.body
+    if body is None:
+        return True
+    src = text(body)
+    if any(w in src for w in ("Close", "return", "<-", "go ", "defer ")):
+        return True
+    for c in callee.calls:
+        if c.callee not in _BUILTINS and c.name not in _READS and not _is_std(callee.file, c.node):
+            return True  # passed on: not followed further
+    for site in callee.sites("assignment_statement"):
+        left = site.node.child_by_field_name("left")
+        if left is not None and any(t.type != "identifier" for t in left.named_children):
+            return True  # stored into a field, an element or through a pointer
+    return False
+
+
+def _hands_off(gf: GoFile, ident: Node, keeps: Callable[[str], bool]) -> bool:
     parent = ident.parent
     if parent is None:
         return False
@@ -177,7 +221,7 @@ def _hands_off(gf: GoFile, ident: Node) -> bool:
         outer = parent.parent
         if outer is not None and outer.type == "selector_expression":
             return text(outer.child_by_field_name("field")) == "Close"
-        return _escapes(gf, parent)
+        return _escapes(gf, parent, keeps)
     if parent.type == "expression_list" and parent.parent is not None:
         decl = parent.parent
         binding = decl.type in ("short_var_declaration", "assignment_statement")
@@ -185,10 +229,10 @@ def _hands_off(gf: GoFile, ident: Node) -> bool:
             return False  # the binding itself
     if parent.type == "binary_expression":
         return False  # resp != nil
-    return _escapes(gf, ident)
+    return _escapes(gf, ident, keeps)
 
 
-def _escapes(gf: GoFile, node: Node) -> bool:
+def _escapes(gf: GoFile, node: Node, keeps: Callable[[str], bool]) -> bool:
     """The value (resp or resp.Body) flows somewhere: an argument of a non-std call, a return,
     an assignment's right side, a composite literal, a channel send."""
     parent = node.parent
@@ -198,7 +242,10 @@ def _escapes(gf: GoFile, node: Node) -> bool:
         return False
     if parent.type == "argument_list":
         call = parent.parent
-        return call is not None and not _is_std(gf, call)
+        if call is None or _is_std(gf, call):
+            return False
+        fn = call.child_by_field_name("function")
+        return fn is None or fn.type != "identifier" or keeps(text(fn))
     if parent.type in ("literal_element", "keyed_element", "send_statement", "return_statement"):
         return True
     if parent.type == "expression_list":

@@ -2,7 +2,8 @@
 
 **What it does**
 Flags a function or method that takes a same-package struct larger than 128 bytes by value, as a
-parameter or as the receiver, and only reads it.
+parameter or as the receiver, and only reads it; likewise a parameter of an array type larger than
+128 bytes (`[256]byte`, `[32]Point`).
 
 **Why is this bad?**
 Every call copies the whole struct onto the callee's stack (estimate: ~5-10 ns per 256 bytes, more
@@ -46,6 +47,7 @@ from analyzers.rules._alloc_b import known_struct
 from analyzers.source import Func, text
 
 THRESHOLD = 128
+_ARRAY = re.compile(r"^\[\d+\]")  # an array type written out: `[256]byte`, `[16]Point`
 _SKIP_NAMES = frozenset({"main", "init", "String", "Error", "Format", "GoString", "MarshalJSON", "MarshalText",
                          "MarshalBinary", "MarshalYAML", "Value", "Clone", "Copy", "With"})
 _CTOR = re.compile(r"^(New|new|Must|must|Make|make|Test|Benchmark|Fuzz|Example)([A-Z_]|$)")
@@ -53,8 +55,6 @@ _CTOR = re.compile(r"^(New|new|Must|must|Make|make|Test|Benchmark|Fuzz|Example)(
 
 @rule("huge-param", "alloc")
 def RULE(pkg: Package) -> Iterator[Hit]:
-    if not pkg.structs:
-        return
     ptr: dict[str, set[str]] = {}
     for f in pkg.funcs:
         if f.receiver and f.pointer_receiver and not f.is_literal:
@@ -94,7 +94,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 
 def _big(pkg: Package, typ: str) -> int | None:
     typ = typ.strip()
-    if not known_struct(pkg, typ):
+    if not known_struct(pkg, typ) and not _ARRAY.match(typ):
         return None
     size = pkg.size_of(typ)
     return size if size is not None and size > THRESHOLD else None

@@ -2,9 +2,10 @@
 
 **What it does**
 Flags copies of a value that contains a `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`,
-`sync.Once`, `sync.Cond` or an atomic type: value receivers and by-value parameters of such
-types, `for _, v := range xs` over a slice of them, `a := *p` / `b := a` / `x := s.field`, and
-returning one held in a variable.
+`sync.Once`, `sync.Cond`, `sync.Map`, `sync.Pool` or an atomic counter type: value receivers and
+by-value parameters of such types, `for _, v := range xs` over a slice of them, `a := *p` /
+`b := a` / `x := s.field` (also of an array of locks), an existing value placed in a composite
+literal (`[]T{t}`, `T{mu: *p}`), and returning one held in a variable.
 
 **Why is this bad?**
 The copy duplicates the lock's state: a copied locked mutex stays locked, a copied WaitGroup
@@ -41,11 +42,12 @@ Types are known from declarations in the package (`sync.*` and `atomic.*` are re
 name); a struct holding a `*sync.Mutex` is not a copy problem and is not flagged. Returning a
 composite literal (`return T{}`) and calls that return such a value are not copies of an existing
 lock. Arguments passed to functions outside the package are not checked (go vet's copylocks
-reports those).
+reports those). A copy of an `atomic.Value` is not flagged (it holds an interface, like go vet).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -56,6 +58,8 @@ from analyzers.rules._concurrency import expr_type, holds_lock_value
 from analyzers.source import Func, strip_parens, text
 from analyzers.typeinfer import element_type
 
+_NO_COPY = frozenset({"sync.Map", "sync.Pool"})
+_ARRAY = re.compile(r"^\[[^\]]+\]")
 _COPY_SOURCES = frozenset({"identifier", "selector_expression", "index_expression", "unary_expression"})
 
 
@@ -70,12 +74,39 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         yield from _ranges(pkg, func)
         yield from _assignments(pkg, func)
         yield from _returns(pkg, func)
+        yield from _literals(pkg, func)
+
+
+def _holds(pkg: Package, typ: str) -> bool:
+    """A value of typ carries a lock: a sync type, a struct holding one, or an array of them."""
+    typ = typ.strip()
+    while _ARRAY.match(typ) and not typ.startswith("[]"):
+        typ = _ARRAY.sub("", typ, count=1)
+    if typ == "atomic.Value":
+        return False  # an interface holder: go vet does not flag its copies either
+    return typ in _NO_COPY or holds_lock_value(pkg, typ)
+
+
+def _literals(pkg: Package, func: Func) -> Iterator[Hit]:
+    """`[]T{t}`, `map[K]T{k: *p}`, `S{mu: *m}`: an existing lock-holding value copied into a literal."""
+    for site in func.sites("composite_literal"):
+        body = site.node.child_by_field_name("body")
+        reported = -1
+        for elem in body.named_children if body is not None else ():
+            if elem.type == "keyed_element" and elem.named_child_count == 2:
+                elem = elem.named_children[1]
+            if elem.type != "literal_element" or not elem.named_child_count:
+                continue
+            typ = _copied_value(pkg, func, elem.named_children[0])
+            if typ and elem.start_point[0] != reported:  # one finding per line
+                reported = elem.start_point[0]
+                yield Hit(func, elem, f"literal copies a {typ} with its lock; store a pointer to it instead")
 
 
 def _signature(pkg: Package, func: Func) -> Iterator[Hit]:
     if not func.is_literal and func.receiver and not func.pointer_receiver:
         recv = func.node.child_by_field_name("receiver")
-        if holds_lock_value(pkg, func.receiver) and recv is not None:
+        if _holds(pkg, func.receiver) and recv is not None:
             yield Hit(
                 func,
                 recv,
@@ -87,7 +118,7 @@ def _signature(pkg: Package, func: Func) -> Iterator[Hit]:
         if decl.type != "parameter_declaration":
             continue
         typ = text(decl.child_by_field_name("type"))
-        if holds_lock_value(pkg, typ):
+        if _holds(pkg, typ):
             yield Hit(func, decl, f"parameter passes {typ} (with its lock) by value, copying it; pass *{typ}")
 
 
@@ -103,7 +134,7 @@ def _ranges(pkg: Package, func: Func) -> Iterator[Hit]:
         typ = d.type if d is not None and d.node.id == loop.node.id else ""
         if not typ:
             typ = element_type(expr_type(pkg, func, loop.range_node).lstrip("*"))
-        if holds_lock_value(pkg, typ):
+        if _holds(pkg, typ):
             yield Hit(
                 func,
                 left.named_children[1],
@@ -120,7 +151,7 @@ def _copied_value(pkg: Package, func: Func, value: Node | None) -> str:
     if value.type == "unary_expression" and text(value.child_by_field_name("operator")) != "*":
         return ""
     typ = expr_type(pkg, func, value)
-    return typ if holds_lock_value(pkg, typ) else ""
+    return typ if _holds(pkg, typ) else ""
 
 
 def _assignments(pkg: Package, func: Func) -> Iterator[Hit]:
@@ -161,7 +192,7 @@ def _already_copied(pkg: Package, func: Func, name: Node) -> bool:
 
 
 def _returns(pkg: Package, func: Func) -> Iterator[Hit]:
-    positions = [i for i, r in enumerate(func.results) if holds_lock_value(pkg, r.type)]
+    positions = [i for i, r in enumerate(func.results) if _holds(pkg, r.type)]
     if not positions:
         return
     for site in func.sites("return_statement"):

@@ -2,8 +2,10 @@
 
 **What it does**
 Flags `xs = append(xs, x)` run once per iteration of a loop over a collection whose length is known
-before the loop (a slice, map, string or array, `range n`, `for i := 0; i < n; i++`), when `xs` is
-declared just outside that loop with no capacity (`var xs []T`, `xs := []T{}`, `make([]T, 0)`).
+before the loop (a slice, map, string or array, `range n`, a counting loop such as
+`for i := 0; i < n; i++`, `for i := m; i <= n; i++` or `for i := len(xs) - 1; i >= 0; i--`), when `xs`
+is declared just outside that loop with no capacity (`var xs []T`, `xs := []T{}`, `make([]T, 0)`,
+`[]T(nil)`).
 
 **Why is this bad?**
 A slice that starts empty is regrown each time it fills: about log2(n) reallocations, each copying

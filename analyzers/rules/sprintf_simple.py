@@ -1,9 +1,10 @@
 """sprintf-simple
 
 **What it does**
-Flags `fmt.Sprintf` and `fmt.Sprint` calls that only stringify one string or integer, or only join
-strings: `fmt.Sprintf("%d", n)`, `fmt.Sprintf("%s", s)`, `fmt.Sprint(n)`, `fmt.Sprintf("%s:%s", a, b)`,
-`fmt.Sprintf("user-%d", id)`.
+Flags `fmt.Sprintf` and `fmt.Sprint` calls that only stringify one string, integer or bool, or only
+join strings: `fmt.Sprintf("%d", n)`, `fmt.Sprintf("%s", s)`, `fmt.Sprint(n)`, `fmt.Sprintf("%s:%s", a, b)`,
+`fmt.Sprintf("user-%d", id)`, `fmt.Sprintf("%t", ok)`, and hex encodings `fmt.Sprintf("%x", b)` of a
+`[]byte` (use `hex.EncodeToString(b)`) or of an unsigned integer (`strconv.FormatUint(x, 16)`).
 
 **Why is this bad?**
 `fmt` parses the format at run time, boxes every operand in an interface (an allocation for most
@@ -24,11 +25,12 @@ id := strconv.Itoa(n)
 ```
 
 **Known limits**
-Operands must be known to be exactly `string` or `int`/`int64`/`uint64` from their declaration
-(named types may have a `String` method, and mixing named and plain strings in `+` does not
-compile). Formats with other verbs, flags, widths, `%q`, `%x`, `%T`, `%%`, or an `error` operand are
-not flagged. At most one `%d` may be mixed with `%s` verbs. The engine lowers the finding to info in
-cold code, where `fmt` reads better and costs nothing that matters.
+Operands must be known to be exactly `string`, `bool`, `[]byte` or a sized or plain integer type
+from their declaration (named types may have a `String` method, and mixing named and plain strings
+in `+` does not compile). Formats with other verbs, flags, widths, `%q`, `%X`, `%T`, `%%`, `%x` of a
+signed integer, an array or a string, or an `error` operand (`err.Error()` panics on nil where fmt
+prints `<nil>`) are not flagged. At most one `%d` may be mixed with `%s` verbs. The engine lowers the
+finding to info in cold code, where `fmt` reads better and costs nothing that matters.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ _REPORTERS = frozenset({"panic", "New", "Errorf", "Print", "Printf", "Println", 
                         "Panicf", "Error", "Warn", "Warnf", "Warning", "Info", "Infof", "Debug", "Debugf",
                         "Log", "Logf", "Skip", "Skipf"})
 _INT_FORMAT = {"int": "{s}.Itoa({x})", "int64": "{s}.FormatInt({x}, 10)", "uint64": "{s}.FormatUint({x}, 10)"}
+_INT_FORMAT.update({t: "{s}.FormatInt(int64({x}), 10)" for t in ("int8", "int16", "int32", "rune")})
+_INT_FORMAT.update({t: "{s}.FormatUint(uint64({x}), 10)" for t in ("uint", "uint8", "uint16", "uint32", "byte")})
+# %x of an unsigned integer: the same digits as strconv in base 16.
+_HEX_FORMAT = {t: f.replace(", 10)", ", 16)") for t, f in _INT_FORMAT.items() if f.startswith("{s}.FormatUint")}
+_HEX_IMPORT = "encoding/hex"
 
 
 @rule("sprintf-simple", "alloc")
@@ -69,11 +76,14 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             fix, needs_strconv = replacement
             strconv_name = import_name(func, "strconv")
-            if needs_strconv and strconv_name is None:
+            hex_name = import_name(func, _HEX_IMPORT) if "{h}" in fix else "hex"
+            missing = [p for p, n in (("strconv", needs_strconv and strconv_name is None),
+                                      (_HEX_IMPORT, hex_name is None)) if n]
+            if missing:
                 yield Hit(func, call.node, f"fmt.{call.name} boxes and formats at run time (~100 ns, allocations); "
-                          f"use {fix.format(s='strconv')} (import strconv)")
+                          f"use {fix.format(s='strconv', h='hex')} (import {', '.join(missing)})")
                 continue
-            fix = fix.format(s=strconv_name or "strconv")
+            fix = fix.format(s=strconv_name or "strconv", h=hex_name)
             yield Hit(func, call.node, f"fmt.{call.name} boxes and formats at run time (~100 ns, allocations); "
                       f"use {fix}", suggestion=fix)
 
@@ -91,6 +101,12 @@ def _single(arg: Node, verb: str, func: Func, types: Types) -> tuple[str, bool] 
         return _escape(x), False
     if t in _INT_FORMAT and verb in ("%d", "%v"):
         return _INT_FORMAT[t].replace("{x}", _escape(x)), True
+    if t in _HEX_FORMAT and verb == "%x":
+        return _HEX_FORMAT[t].replace("{x}", _escape(x)), True
+    if t == "bool" and verb in ("%t", "%v"):
+        return "{s}.FormatBool(" + _escape(x) + ")", True
+    if t in ("[]byte", "[]uint8") and verb == "%x":
+        return "{h}.EncodeToString(" + _escape(x) + ")", False
     return None
 
 

@@ -3,7 +3,9 @@
 **What it does**
 Flags `w.Write([]byte(s))` with `s` a string, when `w` is a writer that can take the string
 directly (`io.Writer`, `http.ResponseWriter`, `*bufio.Writer`, `*os.File`; `*bytes.Buffer` and
-`*strings.Builder` before Go 1.22), and `w.Write([]byte(fmt.Sprintf(...)))` on any writer.
+`*strings.Builder` before Go 1.22), and `w.Write([]byte(fmt.Sprintf(...)))` on any writer; also
+`w.WriteString(fmt.Sprintf(...))` on a buffer, `*bufio.Writer` or `*os.File`, and
+`io.WriteString(w, fmt.Sprintf(...))` (use `fmt.Fprintf(w, ...)`).
 
 **Why is this bad?**
 `[]byte(s)` copies the string into a new byte slice, which escapes to the heap when the writer is an
@@ -32,6 +34,7 @@ copying when the callee neither keeps nor mutates the bytes (as `bytes.Buffer.Wr
 `strings.Builder.Write` do), so in-memory buffers are flagged only for older modules. Other writers
 (`net.Conn`, custom types) are not flagged: without `WriteString` nothing is saved; nor are
 `WriteString` methods (adapters that callers use only when the writer lacks `WriteString`).
+`WriteString(fmt.Sprintf(...))` is flagged only on writers known to implement `io.Writer`.
 """
 
 from __future__ import annotations
@@ -81,6 +84,45 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             hit = _plain(pkg, func, call, arg, wtype)
             if hit is not None:
                 yield hit
+        for call in func.calls_named("WriteString"):
+            types = types or Types.of(pkg)
+            hit = _write_string_formatted(func, call, types)
+            if hit is not None:
+                yield hit
+
+
+def _write_string_formatted(func: Func, call: Call, types: Types) -> Hit | None:
+    """`w.WriteString(fmt.Sprintf(...))` on a known writer, or `io.WriteString(w, fmt.Sprintf(...))`."""
+    if callee_in(func, call.recv, "io"):
+        if len(call.args) != 2:
+            return None
+        w, inner = text(call.args[0]), strip_parens(call.args[1])
+    else:
+        fn = call.node.child_by_field_name("function")
+        operand = fn.child_by_field_name("operand") if fn is not None else None
+        if len(call.args) != 1 or operand is None:
+            return None
+        wtype = types.type(operand, func)
+        if wtype not in STRING_WRITERS and wtype not in BUFFERS:
+            return None  # an unknown WriteString method: its type may not be an io.Writer
+        w = call.recv if wtype.startswith("*") else "&" + call.recv
+        inner = strip_parens(call.args[0])
+    if inner is None or inner.type != "call_expression":
+        return None
+    fn = inner.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression":
+        return None
+    pkg_name = text(fn.child_by_field_name("operand"))
+    name = text(fn.child_by_field_name("field"))
+    if name not in _FORMATTERS or not callee_in(func, pkg_name, "fmt"):
+        return None
+    args = inner.child_by_field_name("arguments")
+    rest = ", ".join(text(a) for a in args.named_children if a.type != "comment") if args is not None else ""
+    if not rest or "..." in rest:
+        return None
+    fix = f"{pkg_name}.{_FORMATTERS[name]}({w}, {rest})"
+    return Hit(func, call.node, f"{pkg_name}.{name}(...) builds a string only to copy it into the writer (an extra "
+               f"allocation); use {pkg_name}.{_FORMATTERS[name]}({w}, ...)", suggestion=fix)
 
 
 def _byte_conversion(call: Call) -> Node | None:
