@@ -97,7 +97,15 @@ def build_package(
         _collect(gf, pkg)
     for s in pkg.structs.values():
         s.size = None if s.name in pkg.ambiguous else _size(s.name, pkg, set())
-        _find_locks(s, pkg)
+    # A struct holding a struct that holds a lock holds a lock: repeat until nothing changes, so the
+    # order of declarations does not matter and nesting of any depth is found.
+    changed = True
+    while changed:
+        changed = False
+        for s in pkg.structs.values():
+            before = len(s.locks)
+            _find_locks(s, pkg)
+            changed = changed or len(s.locks) != before
     return pkg
 
 
@@ -157,11 +165,21 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
     pkg.structs[name] = StructType(name=name, fields=fields, line=spec.start_point[0] + 1, file=gf.path)
 
 
+def _lock_kind(ftype: str, pkg: Package) -> str | None:
+    """Mutex/RWMutex/... for a sync type or a local named type defined as one (`type once sync.Once`)."""
+    kind = LOCK_TYPES.get(ftype)
+    if kind is None and ftype in pkg.type_defs:
+        kind = LOCK_TYPES.get(pkg.type_defs[ftype])
+    if kind is None and ftype.startswith(ATOMIC_PREFIX):
+        kind = "atomic"
+    return kind
+
+
 def _find_locks(s: StructType, pkg: Package) -> None:
     for fname, ftype in s.fields:
-        kind = LOCK_TYPES.get(ftype)
-        if kind is None and ftype.startswith(ATOMIC_PREFIX):
-            kind = "atomic"
+        if (fname or ftype.split(".")[-1]) in s.locks:
+            continue
+        kind = _lock_kind(ftype, pkg)
         if kind is None:
             inner = pkg.structs.get(ftype)
             if inner is not None and inner is not s and inner.locks:

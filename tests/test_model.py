@@ -120,3 +120,22 @@ def test_types_declared_per_build_tag_are_of_unknown_shape() -> None:
     pkg = build_package("os", [unix, other])
     assert pkg.struct_of("dirInfo") is None
     assert pkg.size_of("dirInfo") is None
+
+
+def test_locks_are_found_through_any_nesting_and_named_sync_types() -> None:
+    src = b"""package p
+
+import "sync"
+
+type L0 struct{ l1 L1 }
+type L1 struct{ l2 L2 }
+type L2 struct{ mu sync.Mutex }
+type onceType sync.Once
+type Lazy struct{ once onceType }
+type Plain struct{ n int }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    assert pkg.structs["L0"].locks == {"l1"}
+    assert pkg.structs["L1"].locks == {"l2"}
+    assert pkg.structs["Lazy"].lock_kinds == {"once": "Once"}
+    assert not pkg.structs["Plain"].locks
