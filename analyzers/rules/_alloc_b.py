@@ -7,6 +7,8 @@ sync-pool-non-pointer, nested-loop-quadratic, linear-search-in-loop, sort-in-loo
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from analyzers.package import Package
@@ -173,10 +175,14 @@ def small_literal(pkg: Package, node: Node | None, func: Func | None = None) -> 
         return False
     if func is not None and node.type == "identifier" and func.decl(text(node), node) is not None:
         decl = func.decl(text(node), node)
-        if decl is None or decl.kind not in ("short", "var") or _reassigned(func, text(node)):
+        if decl is None or decl.kind not in ("short", "var"):
             return False
-        node = strip_parens(decl.init)
-    elif node.type == "identifier" and text(node) in pkg.var_nodes:
+        assigned = _assigned_values(func, text(node))
+        if assigned is None:
+            return False
+        # `list := defaultSuites; if fips { list = fipsSuites }`: every value a small literal
+        return all(v is not None and small_literal(pkg, base_collection(v)) for v in (decl.init, *assigned))
+    if node.type == "identifier" and text(node) in pkg.var_nodes:
         values = pkg.var_nodes[text(node)].child_by_field_name("value")
         node = values.named_children[0] if values is not None and values.named_child_count == 1 else None
         node = strip_parens(node)
@@ -184,6 +190,63 @@ def small_literal(pkg: Package, node: Node | None, func: Func | None = None) -> 
         return False
     body = node.child_by_field_name("body")
     return body is not None and body.named_child_count <= SMALL_SET
+
+
+def _assigned_values(func: Func, name: str) -> list[Node | None] | None:
+    """The values of the plain assignments `name = v` in func; None when name is otherwise written
+    (`name[i] = v`, `name, err = f()`, `name += ...`)."""
+    out: list[Node | None] = []
+    for site in func.sites("assignment_statement"):
+        left = site.node.child_by_field_name("left")
+        targets = left.named_children if left is not None else []
+        for target in targets:
+            while target.type in ("index_expression", "slice_expression", "parenthesized_expression"):
+                target = target.named_children[0]
+            if text(target) != name:
+                continue
+            right = site.node.child_by_field_name("right")
+            if len(targets) != 1 or text(site.node.child_by_field_name("operator")) != "=" \
+                    or text(targets[0]) != name or right is None or right.named_child_count != 1:
+                return None
+            out.append(right.named_children[0])
+    return out
+
+
+_ACKNOWLEDGED = re.compile(
+    r"quadratic|O\(\s*n\s*(\^\s*2|²|\*\s*[nm]|·\s*m|m)\s*\)|\bn\s+(is|are)\s+(small|tiny|bounded|at most|\d)",
+    re.IGNORECASE)
+
+
+def acknowledged(func: Func, *nodes: Node) -> bool:
+    """The comment just above one of the loop statements (or trailing its first line) says the author
+    chose the O(n·m) walk knowingly: "quadratic, but N is 5", "O(n^2) is fine", "n is small". A
+    function's doc comment does not count: it often names the cost as a fact to fix."""
+    for node in nodes:
+        current = node
+        while current.parent is not None and current.parent.type in ("expression_statement", "labeled_statement"):
+            current = current.parent
+        prev = current.prev_named_sibling
+        if prev is None and current.parent is not None and current.parent.type == "statement_list":
+            prev = current.parent.prev_named_sibling  # a block's leading comment sits before its statements
+        lines = [text(node).split("\n", 1)[0]]  # a trailing comment on the loop's own line
+        while prev is not None and prev.type == "comment":
+            lines.append(text(prev))
+            prev = prev.prev_named_sibling
+        if any(_ACKNOWLEDGED.search(line) for line in lines):
+            return True
+    return False
+
+
+def variadic_param(func: Func, node: Node) -> bool:
+    """node is the function's variadic parameter (`Del(names ...string)`: called with a handful of
+    arguments)."""
+    node = strip_parens(node) or node
+    if node.type != "identifier" or func.is_literal:
+        return False
+    params = func.node.child_by_field_name("parameters")
+    return params is not None and any(
+        p.type == "variadic_parameter_declaration" and text(p.child_by_field_name("name")) == text(node)
+        for p in params.named_children)
 
 
 def _reassigned(func: Func, name: str) -> bool:

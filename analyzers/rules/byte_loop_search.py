@@ -39,7 +39,9 @@ Only loops whose whole body is the test (or whose condition is the test) are fla
 other work per byte (parsers, state machines, transforms) are left alone. The sequence must be known
 to be a `[]byte`, byte array or `string` from its declaration. A `range` over a string decodes runes:
 it is flagged only when the byte sought is ASCII, for which the first matching rune and the first
-matching byte are at the same offset. Loops with a literal bound of eight or fewer are not flagged.
+matching byte are at the same offset. Loops with a literal bound of eight or fewer are not flagged,
+nor a `[]uint8` list searched for a package-level named code (`if m == pskModeDHE`): a short list of
+protocol codes, not a buffer worth a vectorised scan.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from analyzers.rules._loops import (
     is_invariant,
     loop_shape,
     sole_if,
+    underlying,
 )
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Func, Loop, statements, strip_parens, text
@@ -89,13 +92,32 @@ def _match(pkg: Package, func: Func, shape: Shape, elem: Node, sought: Node) -> 
     base = element_base(elem, shape)
     if base is None or not is_invariant(sought, shape):
         return ""
-    kind = byte_seq_kind(pkg, expr_type(pkg, func, base))
+    typ = expr_type(pkg, func, base)
+    kind = byte_seq_kind(pkg, typ)
+    if _code_list(pkg, func, typ, sought):
+        return ""
     if kind == "string" and strip_parens(elem) is not None and text(strip_parens(elem)) == shape.value:
         # range over a string yields runes: only an ASCII byte keeps IndexByte equivalent.
         value = byte_literal(sought)
         if value is None or value >= 0x80:
             return ""
     return kind
+
+
+def _code_list(pkg: Package, func: Func, typ: str, sought: Node) -> bool:
+    """`for _, m := range msg.compressionMethods { if m == compressionNone {...} }`: a `[]uint8` (the
+    spelling Go code uses for numbers, not text) searched for a package-level named code: a short list
+    of protocol codes, not a buffer worth a vectorised scan."""
+    sought = strip_parens(sought) or sought
+    if sought.type != "identifier" or func.decl(text(sought), sought) is not None:
+        return False
+    outer = func.parent
+    while outer is not None:
+        if outer.decl(text(sought), sought) is not None:
+            return False
+        outer = outer.parent
+    t = underlying(pkg, typ.strip()).lstrip("*")
+    return t.startswith("[") and t.split("]", 1)[-1] == "uint8"
 
 
 def _sides(pkg: Package, func: Func, shape: Shape, cond: Node | None, op: str) -> tuple[str, Node] | None:

@@ -43,25 +43,34 @@ for _, path := range paths {
 **Known limits**
 A defer inside a function literal called per iteration is the fix and is not flagged. Loops with a
 literal bound of eight iterations or fewer (`for i := 0; i < 3; i++`) are not flagged: the number of
-pending defers is small and fixed. A defer followed, in its block, by a `return` (or a `break` out of
-the only loop) runs once and is not flagged.
+pending defers is small and fixed. Nor are ranges over a local literal of eight elements or fewer
+that the function only shortens (`probes = probes[:1]`). A defer followed, in its block, by a
+`return` (or a `break` out of the only loop) runs once and is not flagged. In a `for { select { ... } }`
+event loop, a defer in a case that provably fires once is not flagged: the case sets its own channel
+to nil unconditionally (and nothing in the loop sets it to anything else), or it receives from
+`t.C` of a `t := time.NewTimer(d)` that is never reset, or reset only under a successful `t.Stop()`
+(the timer had not fired). Tickers, reset timers and other channels are flagged.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+
+from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._alloc_b import hot_loops, leaves_loop
-from analyzers.source import text
+from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
+from analyzers.source import Func, Loop, strip_parens, text
 
 
 @rule("defer-in-loop", "alloc", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for site in func.sites("defer_statement"):
-            if not hot_loops(site.loops) or leaves_loop(site.node, site.loops):
+            loops = tuple(lp for lp in hot_loops(site.loops) if not _small_local_list(func, lp))
+            if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -71,3 +80,93 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"defer {what} in a loop waits for the function to return, holding every iteration's "
                 "resource; wrap the iteration in a func literal or release it at the end of the iteration",
             )
+
+
+def _small_local_list(func: Func, loop: Loop) -> bool:
+    """`probes := []probe{{...}, {...}}; ...; for i := range probes`: a local literal of eight elements
+    or fewer that the function only ever shrinks (`probes = probes[:1]`)."""
+    node = strip_parens(loop.range_node) if loop.kind == "range" else None
+    if node is None or node.type != "identifier":
+        return False
+    name = text(node)
+    decl = func.decl(name, node)
+    init = strip_parens(decl.init) if decl is not None and decl.kind in ("short", "var") else None
+    body = init.child_by_field_name("body") if init is not None and init.type == "composite_literal" else None
+    if body is None or body.named_child_count > SMALL_SET:
+        return False
+    for site in func.sites("assignment_statement"):
+        left = site.node.child_by_field_name("left")
+        targets = left.named_children if left is not None else []
+        if any(text(t) == name for t in targets):
+            right = site.node.child_by_field_name("right")
+            value = strip_parens(right.named_children[0]) if right is not None and right.named_child_count else None
+            if len(targets) != 1 or value is None or value.type != "slice_expression" or text(
+                value.child_by_field_name("operand")
+            ) != name:
+                return False
+    return True
+
+
+def _once_case(func: Func, defer: Node, loops: tuple[Loop, ...]) -> bool:
+    """A defer in a case of `for { select { ... } }` whose case can fire only once: the case sets its
+    channel to nil (`ch = nil`), or it receives from a timer's `t.C` (`t := time.NewTimer(d)`) that is
+    never reset, or only reset under a successful `t.Stop()` (the timer had not fired yet)."""
+    loop = loops[-1]
+    if loop.kind != "infinite":
+        return False
+    case = defer.parent
+    while case is not None and case.type != "communication_case" and case.id != loop.node.id:
+        if case.type in ("for_statement", "func_literal"):
+            return False
+        case = case.parent
+    if case is None or case.type != "communication_case":
+        return False
+    comm = case.child_by_field_name("communication")
+    if comm is not None and comm.type == "receive_statement":
+        comm = comm.child_by_field_name("right")
+    comm = strip_parens(comm)
+    if comm is None or comm.type != "unary_expression":
+        return False
+    chan = strip_parens(comm.child_by_field_name("operand"))
+    if chan is None:
+        return False
+    if _disabled(func, loop, case, text(chan)):
+        return True
+    return chan.type == "selector_expression" and _one_shot_timer(func, chan)
+
+
+def _disabled(func: Func, loop: Loop, case: Node, name: str) -> bool:
+    """The case's own statements set its channel to nil, and nothing in the loop sets it to
+    anything else: a nil channel's case never fires again."""
+    nil_here = False
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        left = node.child_by_field_name("left")
+        if not loop.contains(node) or left is None or name not in (text(t) for t in left.named_children):
+            continue
+        if not re.fullmatch(rf"{re.escape(name)}\s*=\s*nil", text(node)):
+            return False
+        parent = node.parent
+        nil_here = nil_here or (parent is not None and parent.parent is not None and parent.parent.id == case.id)
+    return nil_here
+
+
+def _one_shot_timer(func: Func, chan: Node) -> bool:
+    operand = chan.child_by_field_name("operand")
+    if text(chan.child_by_field_name("field")) != "C" or operand is None or operand.type != "identifier":
+        return False
+    timer = text(operand)
+    decl = func.decl(timer, operand)
+    init = strip_parens(decl.init) if decl is not None else None
+    if init is None or init.type != "call_expression" or text(init.child_by_field_name("function")) != "time.NewTimer":
+        return False
+    for call in func.calls_named("Reset"):
+        if call.recv != timer:
+            continue
+        guard = call.node.parent
+        while guard is not None and guard.type != "if_statement":
+            guard = guard.parent
+        cond = guard.child_by_field_name("condition") if guard is not None else None
+        if cond is None or f"{timer}.Stop()" not in [c.strip() for c in text(cond).split("&&")]:
+            return False
+    return True

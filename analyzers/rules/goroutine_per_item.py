@@ -46,8 +46,13 @@ are not flagged; nor are loops over channels, iterators or small literal lists, 
 functions, or over registered sets named like workers, listeners, servers, shards, hooks, handlers,
 peers, replicas, nodes or backends (sized by configuration, not by data). A `break` before the spawn
 is taken as a limit check (`if running >= max { break }`). Strided loops (`i += chunk`) start one
-goroutine per chunk and are not flagged. A semaphore is recognised as a channel send or an
-`Acquire`/`Wait` call before the spawn in the loop, or a send/`Acquire` as the goroutine's first
+goroutine per chunk and are not flagged. A range over a field of the method's receiver whose item
+handed to the goroutine is a live object (a pointer, a channel, a connection or other interface
+value: `for _, sp := range m.scrapePools { go sp.Sync(cfg) }`, `for c := range s.conns { go
+s.closeConn(c) }`) walks the struct's long-lived registry, sized by what was configured or connected,
+and is not flagged; a receiver field of plain values (`for _, addr := range n.subscribers`) and
+collections from parameters or locals are (so a registry of `*User` records is missed). A semaphore is
+recognised as a channel send or an `Acquire`/`Wait` call before the spawn in the loop, or a send/`Acquire` as the goroutine's first
 statement.
 """
 
@@ -60,9 +65,9 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import data_loop, expr_type, is_receive
+from analyzers.rules._concurrency import IDENT, data_loop, expr_type, is_receive
 from analyzers.source import Func, Loop, Site, statements, text
-from analyzers.typeinfer import element_type
+from analyzers.typeinfer import element_type, split_map_type
 
 _POOL_NAMES = re.compile(
     r"(?i)(worker|listener|server|shard|pool|hook|callback|handler|watcher|task|goroutine|fn|func|peer|replica|node"
@@ -84,6 +89,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not data_loop(pkg, func, loop, counted=False):
                 continue
             if _bounded(func, loop, site) or _acquires_first(site.node) or _pool_like(pkg, func, loop):
+                continue
+            if _registry(pkg, func, loop, site.node):
                 continue
             if _strided(loop):
                 continue
@@ -121,6 +128,43 @@ def _pool_like(pkg: Package, func: Func, loop: Loop) -> bool:
         return True
     elem = element_type(expr_type(pkg, func, loop.range_node).lstrip("*")) if loop.range_node else ""
     return elem.startswith("func")
+
+
+# Interfaces of live objects (connections, listeners, closers) a struct keeps a registry of.
+_OBJECT_INTERFACES = frozenset(
+    {"net.Conn", "net.Listener", "net.PacketConn", "io.Closer", "io.ReadWriteCloser", "io.WriteCloser", "io.ReadCloser"}
+)
+
+
+def _registry(pkg: Package, func: Func, loop: Loop, go: Node) -> bool:
+    """`for _, sp := range m.scrapePools { go sp.Sync(cfg) }`, `for c := range s.conns { go s.closeConn(c) }`:
+    a range over a field of the method's receiver whose item the goroutine is given is a live object
+    (a pointer, channel or interface value): the struct's long-lived registry of pools, connections or
+    subscribers, sized by what was registered or connected, not by the data of one request."""
+    root = func
+    while root.parent is not None:
+        root = root.parent
+    node = loop.range_node
+    if loop.kind != "range" or node is None or node.type != "selector_expression" or not root.receiver_name:
+        return False
+    if text(node.child_by_field_name("operand")) != root.receiver_name:
+        return False
+    typ = expr_type(pkg, func, node).lstrip("*")
+    if typ.startswith("map["):
+        key, value = split_map_type(typ)
+        items = [(loop.key, key), (loop.value, value)]
+    elif typ.startswith("["):
+        items = [(loop.value, element_type(typ))]
+    else:
+        return False
+    used = set(IDENT.findall(text(go)))
+    return any(name and name != "_" and name in used and _live_object(pkg, t) for name, t in items)
+
+
+def _live_object(pkg: Package, typ: str) -> bool:
+    if typ.startswith(("*", "chan ")) or typ in _OBJECT_INTERFACES:
+        return True
+    return pkg.type_defs.get(typ, "").startswith("interface")
 
 
 def _bounded(func: Func, loop: Loop, site: Site) -> bool:

@@ -2,8 +2,9 @@
 
 **What it does**
 Flags, inside a loop, a linear search of a collection that does not change per iteration:
-`slices.Contains(xs, v)` / `slices.Index(xs, v)`, a call to a same-package helper that is a linear
-search (`func contains(xs []string, s string) bool { for ... if x == s { return true } ... }`), or an
+`slices.Contains(xs, v)` / `slices.Index(xs, v)`, `slices.ContainsFunc` / `slices.IndexFunc` with a
+predicate that matches one key by equality (`func(t T) bool { return t.ID == id }`), a call to a
+same-package helper that is a linear search (`func contains(xs []string, s string) bool { for ... if x == s { return true } ... }`), or an
 inner `for` loop whose only job is to find a matching element (`if x == v { found = true; break }`).
 
 **Why is this bad?**
@@ -40,8 +41,11 @@ Not flagged: a searched collection that is a literal (inline, a package variable
 assigned again) of eight elements or fewer, a collection that differs per iteration (the element's own
 field, a per-iteration local, a variable the loop reassigns as it walks down a tree), matches computed
 from both elements (`re.FindString(s) == s`: no map can hold them),
-`strings.Contains` (substring search), binary searches, and loops with a literal bound of eight or
-fewer iterations.
+`strings.Contains` (substring search), binary searches, loops with a literal bound of eight or
+fewer iterations or that walk a literal of eight elements or fewer (also through a local that only
+ever holds such literals: `prefs := defaultSuites; if fips { prefs = fipsSuites }`), a variadic
+parameter (`allowed ...string`: a handful of arguments), and loops under a comment that acknowledges
+the cost ("quadratic, but N is 5", "O(n^2) is fine here"; a function's doc comment does not count).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import (
+    acknowledged,
     assigned_in,
     base_collection,
     element_match,
@@ -68,10 +73,12 @@ from analyzers.rules._alloc_b import (
     search_if,
     small_literal,
     underlying,
+    variadic_param,
 )
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
 _SLICES = frozenset({"Contains", "Index"})
+_SLICES_FUNC = frozenset({"ContainsFunc", "IndexFunc"})
 
 
 @rule("linear-search-in-loop", "complexity")
@@ -79,18 +86,19 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     helpers = _search_helpers(pkg)
     for func in pkg.funcs:
         slices_names = import_names(func.file, "slices")
-        names = [*_SLICES, *helpers] if slices_names else list(helpers)
+        names = [*_SLICES, *_SLICES_FUNC, *helpers] if slices_names else list(helpers)
         for call in func.calls_named(*names) if names else ():
             loops = hot_loops(call.loops)
             if not loops:
                 continue
-            if call.recv and call.recv in slices_names and call.name in _SLICES and len(call.args) == 2:
+            if call.recv and call.recv in slices_names and len(call.args) == 2 and (
+                    call.name in _SLICES or (call.name in _SLICES_FUNC and _key_predicate(call.args[1]))):
                 coll = call.args[0]
             elif not call.recv and call.name in helpers and len(call.args) > helpers[call.name]:
                 coll = call.args[helpers[call.name]]
             else:
                 continue
-            if _invariant(pkg, func, loops[-1], coll):
+            if _invariant(pkg, func, loops[-1], coll) and not acknowledged(func, loops[-1].node):
                 shown = _short(coll)
                 yield Hit(func, call.node, f"{call.callee} scans {shown} on every iteration (O(n·m)); "
                           f"build a map/set from {shown} once before the loop")
@@ -99,7 +107,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if outer is None or len(hot_loops((outer, inner))) != 2:
                 continue
             searched = _searched(pkg, func, inner)
-            if searched is not None and _invariant(pkg, func, outer, searched):
+            if searched is not None and _invariant(pkg, func, outer, searched) \
+                    and not acknowledged(func, inner.node, outer.node):
                 shown = _short(searched)
                 yield Hit(func, inner.node, f"inner loop searches {shown} linearly on every iteration of the "
                           f"outer loop (O(n·m)); build a map/set from {shown} once before the loop")
@@ -108,13 +117,36 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 def _invariant(pkg: Package, func: Func, loop: Loop, coll: Node) -> bool:
     """The same, large-or-unknown collection is searched on every iteration of loop."""
     base = base_collection(coll)
-    if small_literal(pkg, base, func) or strip_parens(base) is None:
-        return False
+    if small_literal(pkg, base, func) or strip_parens(base) is None or variadic_param(func, base):
+        return False  # a handful of elements: `allowed ...string`
+    walked = loop_collection(loop)
+    if walked is not None and small_literal(pkg, base_collection(walked), func):
+        return False  # the loop itself walks a literal of a few elements: a few scans in all
     if base.type not in ("identifier", "selector_expression"):
         return False
     if underlying(pkg, resolve_type(pkg, func, base)) in ("string", "[]byte"):
         return False  # a rune/byte scan of a string: strings.ContainsRune territory, not a set lookup
     return not mentions(base, loop_names(func, loop) | loop_vars(loop)) and not assigned_in(func, loop, base)
+
+
+def _key_predicate(node: Node) -> bool:
+    """`func(t T) bool { return t.ID == id }`: a predicate that only matches one key by equality (a
+    map can answer it), not a range test or a computed property."""
+    lit = strip_parens(node)
+    if lit is None or lit.type != "func_literal":
+        return False
+    params = lit.child_by_field_name("parameters")
+    decls = [p for p in params.named_children if p.type == "parameter_declaration"] if params is not None else []
+    names = [text(n) for p in decls for n in p.children_by_field_name("name")]
+    body = statements(lit.child_by_field_name("body"))
+    if len(names) != 1 or len(body) != 1 or body[0].type != "return_statement" or not body[0].named_child_count:
+        return False
+    values = body[0].named_children[0]
+    value = strip_parens(values.named_children[0] if values.type == "expression_list" and values.named_child_count == 1
+                         else values)
+    if value is None or value.type != "binary_expression" or text(value.child_by_field_name("operator")) != "==":
+        return False
+    return element_match(value, {names[0]}, set(), set()) is not None
 
 
 def _searched(pkg: Package, func: Func, inner: Loop) -> Node | None:

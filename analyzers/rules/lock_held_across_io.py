@@ -48,7 +48,13 @@ says it serialises I/O (`writeMu`, `stdoutMu`, `logMu`, `connMu`) exists to be h
 I/O and is not flagged, nor are reads and writes on a file or connection held by the same struct
 as the mutex when no critical section of that mutex touches anything of the struct but its
 streams (`c.mu.Lock(); c.conn.Write(frame)`: the lock keeps frames from interleaving). A mutex that
-also guards a map or other state is flagged when held across that I/O.
+also guards a map or other state is flagged when held across that I/O. A receive from a channel
+field of the struct whose mutex is held (`w.mu` held, `<-w.result`) is a hand-off, not flagged, when
+the package sends on or closes that same field while holding that same mutex (`w.mu.Lock(); w.result
+<- r; close(w.result)`): the struct owns the channel and the lock orders the signal with the wait (a
+delivered result drained, a fired timer's close awaited). A receive from a channel of another value,
+a local or a parameter, or from a field signalled without that mutex (a worker's answers), is
+flagged; so are sends.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package, StructType
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import Buffered, blocking_ops, expr_type, lock_regions
+from analyzers.rules._concurrency import Buffered, Region, blocking_ops, expr_type, lock_regions
 from analyzers.source import Func, descendants, strip_parens, text
 
 # Words in a mutex's name that say it exists to serialise I/O (`writeMu`, `stdoutMu`, `logMu`).
@@ -147,10 +153,79 @@ def _stream_only(pkg: Package, struct: StructType, mutex_field: str) -> bool:
     return True
 
 
+def _mutex_base(pkg: Package, func: Func, region: Region) -> tuple[StructType, str, Node] | None:
+    """(struct, mutex field, base node) of a region on `base.mu` ("" for an embedded mutex)."""
+    fn = region.lock.node.child_by_field_name("function")
+    operand = fn.child_by_field_name("operand") if fn is not None else None
+    if operand is None:
+        return None
+    base: Node | None = operand
+    fname = ""
+    if operand.type == "selector_expression":
+        base, fname = operand.child_by_field_name("operand"), text(operand.child_by_field_name("field"))
+    struct = pkg.struct_of(expr_type(pkg, func, base)) if base is not None else None
+    if struct is None or base is None:
+        return None
+    if fname and fname not in struct.locks:
+        return None
+    if not fname and not any(not n and t.lstrip("*") in ("sync.Mutex", "sync.RWMutex") for n, t in struct.fields):
+        return None
+    return struct, fname, base
+
+
+def _signalled_fields(pkg: Package) -> dict[tuple[str, str], set[str]]:
+    """For each (struct, mutex field): the channel fields of that struct the package sends on or
+    closes while holding that mutex (`w.mu.Lock(); ...; w.result <- r; close(w.result)`)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for func in pkg.funcs:
+        regions = lock_regions(func)
+        if not regions:
+            continue
+        targets = [
+            s.node.child_by_field_name("channel") for s in func.sites("send_statement")
+        ] + [c.args[0] for c in func.calls_named("close") if len(c.args) == 1 and not c.recv]
+        for region in regions:
+            found = _mutex_base(pkg, func, region)
+            if found is None:
+                continue
+            struct, fname, base = found
+            for chan in targets:
+                chan = strip_parens(chan)
+                if chan is None or chan.type != "selector_expression" or not region.holds(chan):
+                    continue
+                if text(chan.child_by_field_name("operand")) == text(base):
+                    out.setdefault((struct.name, fname), set()).add(text(chan.child_by_field_name("field")))
+    return out
+
+
+class _Handoff:
+    """A receive from a channel field of the struct whose mutex is held, when the package sends on
+    or closes that field under the same mutex: the struct owns the channel, and the lock orders the
+    hand-off with the signal (a delivered result drained, a deadline timer's close awaited)."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self._fields: dict[tuple[str, str], set[str]] | None = None
+
+    def __call__(self, func: Func, region: Region, node: Node) -> bool:
+        if node.type != "unary_expression":
+            return False
+        chan = strip_parens(node.child_by_field_name("operand"))
+        if chan is None or chan.type != "selector_expression":
+            return False
+        found = _mutex_base(self.pkg, func, region)
+        if found is None or text(chan.child_by_field_name("operand")) != text(found[2]):
+            return False
+        if self._fields is None:
+            self._fields = _signalled_fields(self.pkg)
+        return text(chan.child_by_field_name("field")) in self._fields.get((found[0].name, found[1]), set())
+
+
 @rule("lock-held-across-io", "concurrency", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     buffered = Buffered(pkg)
     streams: dict[tuple[str, str], bool] = {}
+    handoff = _Handoff(pkg)
     for func in pkg.funcs:
         regions = lock_regions(func)
         if not regions:
@@ -162,6 +237,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             ops = blocking_ops(pkg, func, region.stmts[0].start_byte, region.stmts[-1].end_byte, buffered)
             for node, what in ops:
                 if node.id in seen or not region.holds(node) or _owned_stream(pkg, func, region.mutex, node, streams):
+                    continue
+                if what == "channel receive" and handoff(func, region, node):
                     continue
                 seen.add(node.id)
                 yield Hit(

@@ -39,7 +39,9 @@ Not flagged: an inner loop over the outer element's own children (`for _, it := 
 linear overall), over a literal or constant of eight elements or fewer, pairwise work that does not
 match by equality (distance matrices, ordering checks, `i == j` position tests), dynamic-programming
 tables that index by position (`dp[i][j]`, `cur[j+1]`: edit distance, LCS), and an inner loop whose
-only job is to find one element (that is linear-search-in-loop).
+only job is to find one element (that is linear-search-in-loop), and loops under a comment that
+acknowledges the cost ("O(n^2) is deliberate: a page holds a few dozen"; a function's doc comment does
+not count).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import (
+    acknowledged,
     base_collection,
     element_match,
     hot_loops,
@@ -61,8 +64,9 @@ from analyzers.rules._alloc_b import (
     mentions,
     search_if,
     small_literal,
+    variadic_param,
 )
-from analyzers.source import Func, Loop, descendants, statements, strip_parens, text
+from analyzers.source import Func, Loop, descendants, statements, text
 
 
 @rule("nested-loop-quadratic", "complexity")
@@ -73,7 +77,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if outer is None or not hot_loops((outer, inner)) or len(hot_loops((outer, inner))) != 2:
                 continue
             found = _join(pkg, func, outer, inner)
-            if found is None:
+            if found is None or acknowledged(func, inner.node, outer.node):
                 continue
             xs, ys, eq = found
             yield Hit(
@@ -101,7 +105,7 @@ def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str,
         return None
     if _positional(inner, outer_vars, inner_vars):
         return None  # a dynamic-programming table (edit distance, LCS): O(n·m) by nature
-    if _variadic(func, outer_coll) or _variadic(func, inner_base):
+    if variadic_param(func, outer_coll) or variadic_param(func, inner_base):
         return None  # `Del(names ...string)`: called with a handful of arguments
     inner_elem = inner_vars | _derived(func, inner, inner_vars)
     outer_elem = (outer_vars | _derived(func, outer, outer_vars)) - inner_elem
@@ -113,17 +117,6 @@ def _join(pkg: Package, func: Func, outer: Loop, inner: Loop) -> tuple[str, str,
         if eq is not None and not any(n.type == "call_expression" for n in descendants(eq)):
             return _short(outer_coll), _short(inner_base), _short(eq)
     return None
-
-
-def _variadic(func: Func, node: Node) -> bool:
-    """node is the function's variadic parameter."""
-    node = strip_parens(node) or node
-    if node.type != "identifier" or func.is_literal:
-        return False
-    params = func.node.child_by_field_name("parameters")
-    return params is not None and any(
-        p.type == "variadic_parameter_declaration" and text(p.child_by_field_name("name")) == text(node)
-        for p in params.named_children)
 
 
 def _positional(inner: Loop, outer_vars: set[str], inner_vars: set[str]) -> bool:

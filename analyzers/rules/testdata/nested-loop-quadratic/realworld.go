@@ -52,3 +52,32 @@ func mergeTags(dst, src []tag) {
 		}
 	}
 }
+
+type rect struct{ X, Y, W, H, Layer int }
+
+func overlapping(rs []rect) int {
+	n := 0
+	// Every pair of rectangles: a page holds a few dozen, so the O(n^2) walk is deliberate.
+	for i := range rs {
+		for j := range rs {
+			if i != j && rs[i].Layer == rs[j].Layer && rs[i].X < rs[j].X+rs[j].W && rs[j].X < rs[i].X+rs[i].W {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+type grant struct{ Role, Action string }
+
+func grantsFor(roles []string, grants []grant) []grant {
+	var out []grant
+	for _, role := range roles {
+		for _, g := range grants { // want "nested loop matches grants against roles"
+			if g.Role == role {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
