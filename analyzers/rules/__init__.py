@@ -59,7 +59,7 @@ class Rule:
                     para.append(nxt.strip())
                 break
         summary = " ".join(para) if para else (lines[0].strip() if lines else "")
-        end = summary.find(". ")
+        end = _sentence_end(summary)
         if end > 0:
             summary = summary[: end + 1]
         if len(summary) > 160:
@@ -68,6 +68,17 @@ class Rule:
                 summary = summary[: summary.rindex("`")].rstrip(" ,;:(")
             summary += "…"
         return summary
+
+
+def _sentence_end(textline: str) -> int:
+    """Index of the period ending the first sentence, ignoring periods inside `code spans`."""
+    in_code = False
+    for i, ch in enumerate(textline):
+        if ch == "`":
+            in_code = not in_code
+        elif ch == "." and not in_code and textline[i + 1 : i + 2] in (" ", "") and textline[i - 1 : i] != ".":
+            return i
+    return -1
 
 
 def rule(

@@ -41,20 +41,19 @@ for _, u := range urls {
 the function counts as a spawn too.
 
 **Known limits**
-Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools and
-are not flagged; nor are loops over channels, iterators or small literal lists, over collections of
+Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools and are
+not flagged; nor are loops over channels, iterators or small literal lists, over collections of
 functions, or over registered sets named like workers, listeners, servers, shards, hooks, handlers,
-peers, replicas, nodes or backends (sized by configuration, not by data). A `break` before the spawn
-is taken as a limit check (`if running >= max { break }`). Strided loops (`i += chunk`) start one
-goroutine per chunk and are not flagged. A range over a field of the method's receiver whose item
-handed to the goroutine is a live object (a pointer, a channel, a connection or other interface
-value: `for _, sp := range m.scrapePools { go sp.Sync(cfg) }`, `for c := range s.conns { go
-s.closeConn(c) }`) walks the struct's long-lived registry, sized by what was configured or connected,
-and is not flagged; a receiver field of plain values (`for _, addr := range n.subscribers`) and
-collections from parameters or locals are (so a registry of `*User` records is missed). A semaphore is
-recognised as a channel send or an `Acquire`/`Wait` call before the spawn in the loop, or a send/`Acquire` as the goroutine's first
-statement.
-"""
+peers, replicas, nodes or backends (sized by configuration, not by data). A `break` before the spawn is
+taken as a limit check (`if running >= max { break }`). Strided loops (`i += chunk`) start one goroutine
+per chunk and are not flagged. A range over a field of the method's receiver whose item handed to the
+goroutine is a live object (a pointer, a channel, a connection or other interface value: `for _, sp :=
+range m.scrapePools { go sp.Sync(cfg) }`, `for c := range s.conns { go s.closeConn(c) }`) walks the
+struct's long-lived registry, sized by what was configured or connected, and is not flagged; a receiver
+field of plain values (`for _, addr := range n.subscribers`) and collections from parameters or locals
+are (so a registry of `*User` records is missed). A semaphore is recognised as a channel send or an
+`Acquire`/`Wait` call before the spawn in the loop, or a send/`Acquire` as the goroutine's first
+statement."""
 
 from __future__ import annotations
 

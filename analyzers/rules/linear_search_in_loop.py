@@ -4,8 +4,9 @@
 Flags, inside a loop, a linear search of a collection that does not change per iteration:
 `slices.Contains(xs, v)` / `slices.Index(xs, v)`, `slices.ContainsFunc` / `slices.IndexFunc` with a
 predicate that matches one key by equality (`func(t T) bool { return t.ID == id }`), a call to a
-same-package helper that is a linear search (`func contains(xs []string, s string) bool { for ... if x == s { return true } ... }`), or an
-inner `for` loop whose only job is to find a matching element (`if x == v { found = true; break }`).
+same-package helper that is a linear search (`func contains(xs []string, s string) bool { for ... if x
+== s { return true } ... }`), or an inner `for` loop whose only job is to find a matching element (`if x
+== v { found = true; break }`).
 
 **Why is this bad?**
 Each search scans the collection: n iterations x m elements is O(n·m) comparisons (estimate: 10,000 x
