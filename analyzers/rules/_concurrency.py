@@ -109,18 +109,8 @@ def local_type(func: Func, name: str, at: Node) -> str:
         if d is not None:
             if d.type:
                 return d.type
-            node = d.node
-            if d.init is None and node.type == "short_var_declaration":
-                left = node.child_by_field_name("left")
-                right = node.child_by_field_name("right")
-                if (
-                    left is not None
-                    and right is not None
-                    and right.named_child_count == 1
-                    and left.named_child_count >= 2
-                    and text(left.named_children[0]) == name
-                ):
-                    return _call_result(right.named_children[0], f)
+            if d.multi_init is not None and d.result_index == 0:  # f, err := os.Open(p)
+                return _call_result(d.multi_init, f)
             return _call_result(d.init, f) if d.init is not None else ""
         f = f.parent
     return ""

@@ -69,20 +69,9 @@ def _decl_type(pkg: Package, func: Func, name: str, at: Node, depth: int) -> str
         if d is not None:
             if d.type:
                 return d.type
-            node = d.node
             init = d.init
-            if init is None and node.type == "short_var_declaration":
-                left = node.child_by_field_name("left")
-                right = node.child_by_field_name("right")
-                if (
-                    left is not None
-                    and right is not None
-                    and right.named_child_count == 1
-                    and left.named_child_count >= 2
-                    and text(left.named_children[0]) == name
-                ):
-                    return infer_type(right.named_children[0], f)
-                return ""
+            if init is None and d.multi_init is not None:  # f, err := os.Open(p)
+                return infer_type(d.multi_init, f) if d.result_index == 0 else ""
             if init is None or depth > 4:
                 return ""
             init = strip_parens(init)
