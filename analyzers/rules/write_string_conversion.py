@@ -47,6 +47,7 @@ from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import Types, callee_in, import_name
 from analyzers.source import Call, Func, strip_parens, text
+from analyzers.typeinfer import infer_type
 
 # Writers with their own WriteString method (the fix calls it directly).
 STRING_WRITERS = frozenset({"*bufio.Writer", "*os.File"})
@@ -158,8 +159,30 @@ def _formatted(func: Func, call: Call, inner: Node, wtype: str) -> Hit | None:
     )
 
 
+def _string_of(arg: Node, func: Func) -> str | None:
+    """`b` when arg is `string(b)` and b is known to be a []byte: a round trip back to the same bytes."""
+    node = strip_parens(arg)
+    if node is None or node.type != "call_expression" or text(node.child_by_field_name("function")) != "string":
+        return None
+    args = node.child_by_field_name("arguments")
+    if args is None or args.named_child_count != 1:
+        return None
+    inner = args.named_children[0]
+    return text(inner) if infer_type(inner, func) == "[]byte" else None
+
+
 def _plain(pkg: Package, func: Func, call: Call, arg: Node, wtype: str) -> Hit | None:
     w, s = call.recv, text(arg)
+    round_trip = _string_of(arg, func)
+    if round_trip is not None and wtype in STRING_WRITERS | BUFFERS | INTERFACES:
+        # []byte(string(b)): two copies to get back the bytes we started with.
+        return Hit(
+            func,
+            call.node,
+            f"[]byte(string({round_trip})) copies {round_trip} twice to get the same bytes back; "
+            f"use {w}.Write({round_trip})",
+            suggestion=f"{w}.Write({round_trip})",
+        )
     if wtype in STRING_WRITERS or (wtype in BUFFERS and not pkg.go_at_least(22)):
         fix: str | None = f"{w}.WriteString({s})"
     elif wtype in INTERFACES:
