@@ -45,7 +45,8 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import IDENT, INT_TYPES, Guarded, field_type, guarded_mutexes, owner
+from analyzers.rules._concurrency import INT_TYPES, field_type
+from analyzers.rules._locks import IDENT, Guarded, guarded_mutexes, owner
 from analyzers.source import text
 
 

@@ -64,7 +64,8 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import IDENT, data_loop, expr_type, is_receive
+from analyzers.rules._concurrency import expr_type, is_receive
+from analyzers.rules._locks import IDENT, data_loop
 from analyzers.source import Func, Loop, Site, statements, text
 from analyzers.typeinfer import element_type, split_map_type
 

@@ -66,7 +66,8 @@ from tree_sitter import Node
 
 from analyzers.package import Package, StructType
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import Buffered, Region, blocking_ops, expr_type, lock_regions
+from analyzers.rules._concurrency import Buffered, blocking_ops, expr_type
+from analyzers.rules._locks import Region, lock_regions
 from analyzers.source import Func, descendants, strip_parens, text
 
 # Words in a mutex's name that say it exists to serialise I/O (`writeMu`, `stdoutMu`, `logMu`).

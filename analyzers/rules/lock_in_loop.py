@@ -45,7 +45,8 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import IDENT, Region, blocking_ops, data_loop, lock_regions, loop_locals
+from analyzers.rules._concurrency import blocking_ops
+from analyzers.rules._locks import IDENT, Region, data_loop, lock_regions, loop_locals
 from analyzers.source import Func, Loop, text
 
 

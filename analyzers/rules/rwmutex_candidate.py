@@ -54,7 +54,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import Guarded, Region, guarded_mutexes, owner
+from analyzers.rules._locks import Guarded, Region, guarded_mutexes, owner
 from analyzers.rules.atomic_candidate import counter_field
 from analyzers.source import descendants, text
 
