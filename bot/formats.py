@@ -76,7 +76,6 @@ def to_sarif(result: Result, version: str = "0.1.0") -> str:
                     "driver": {
                         "name": "perf-review",
                         "version": version,
-                        "informationUri": "https://github.com/perf-review/perf-review",
                         "rules": descriptors,
                     }
                 },
