@@ -228,6 +228,21 @@ def _analyse(
         if pkg.go_version:
             result.go_versions[directory or "."] = pkg.go_version
         yield _run_rules(pkg, options, result)
+        _release(pkg)
+
+
+def _release(pkg: Package) -> None:
+    """Break the model's reference cycles (file <-> functions, function <-> closures and declarations)
+    once the caller is done with a package, so reference counting frees it at once instead of leaving
+    it to the cycle collector: memory stays flat across thousands of packages."""
+    for gf in (*pkg.files, *pkg.test_files):
+        for func in gf.funcs:
+            func.decls.clear()
+            func.closures.clear()
+            func._sites.clear()
+            func.calls.clear()
+            func.parent = None
+        gf.funcs.clear()
 
 
 def _load(
