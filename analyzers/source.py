@@ -337,17 +337,19 @@ class Func:
                 best = d
         return best
 
-    def type_of(self, name: str, before: Node | None = None) -> str:
-        d = self.decl(name, before)
-        if d is not None:
-            return d.type
-        f = self.parent
+    def lookup(self, name: str, before: Node | None = None) -> Decl | None:
+        """The declaration of name here or in an enclosing function (a closure sees its parents')."""
+        f: Func | None = self
         while f is not None:
             d = f.decl(name, before)
             if d is not None:
-                return d.type
+                return d
             f = f.parent
-        return ""
+        return None
+
+    def type_of(self, name: str, before: Node | None = None) -> str:
+        d = self.lookup(name, before)
+        return d.type if d is not None else ""
 
 
 @dataclass(eq=False)

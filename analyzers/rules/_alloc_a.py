@@ -86,7 +86,7 @@ class Types:
         kind = node.type
         if kind == "identifier":
             name = text(node)
-            if declared(func, name):
+            if func.lookup(name) is not None:
                 return (func.type_of(name, node) or self._multi_decl(name, node, func)
                         or self._init_call(name, node, func))
             return self.pkg.vars.get(name, "")
@@ -184,16 +184,6 @@ class Types:
         return self.type(node, func) == "string"
 
 
-def declared(func: Func, name: str) -> bool:
-    """True when name is declared in func or an enclosing function (it shadows package names)."""
-    f: Func | None = func
-    while f is not None:
-        if name in f.decls:
-            return True
-        f = f.parent
-    return False
-
-
 def import_name(func: Func, path: str) -> str | None:
     """The name under which func's file imports path (None when it does not)."""
     name = func.file.import_name(path)
@@ -202,7 +192,7 @@ def import_name(func: Func, path: str) -> str | None:
 
 def callee_in(func: Func, call_recv: str, path: str) -> bool:
     """True when a call's receiver text is the file's name for package path (and not a local)."""
-    return bool(call_recv) and call_recv == import_name(func, path) and not declared(func, call_recv)
+    return bool(call_recv) and call_recv == import_name(func, path) and func.lookup(call_recv) is None
 
 
 def top_func(func: Func) -> Func:

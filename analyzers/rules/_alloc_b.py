@@ -54,15 +54,6 @@ def declared_type(pkg: Package, func: Func, name: str, at: Node, depth: int = 0)
     return pkg.vars.get(name, "")
 
 
-def is_local(func: Func, name: str, at: Node) -> bool:
-    f: Func | None = func
-    while f is not None:
-        if f.decl(name, at) is not None:
-            return True
-        f = f.parent
-    return False
-
-
 _DUPLICATES: dict[int, tuple[Package, frozenset[str]]] = {}
 
 

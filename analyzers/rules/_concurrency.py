@@ -88,7 +88,7 @@ def is_pkg_call(func: Func, call: Call, path: str, *names: str) -> bool:
     """`time.Sleep(...)`: a call of a package function through the file's import name."""
     if call.name not in names or not call.recv or "." in call.recv:
         return False
-    return call.recv in import_names(func.file, path) and not declared_locally(func, call.recv, call.node)
+    return call.recv in import_names(func.file, path) and func.lookup(call.recv, call.node) is None
 
 
 def local_type(func: Func, name: str, at: Node) -> str:
@@ -114,15 +114,6 @@ def _call_result(value: Node, func: Func) -> str:
     return infer_type(value, func)
 
 
-def declared_locally(func: Func, name: str, at: Node) -> bool:
-    f: Func | None = func
-    while f is not None:
-        if f.decl(name, at) is not None:
-            return True
-        f = f.parent
-    return False
-
-
 def field_type(pkg: Package, struct_type: str, name: str) -> str:
     s = pkg.struct_of(struct_type)
     if s is None:
@@ -141,7 +132,7 @@ def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
     kind = node.type
     if kind == "identifier":
         name = text(node)
-        if declared_locally(func, name, node):
+        if func.lookup(name, node) is not None:
             return local_type(func, name, node)
         return pkg.vars.get(name, "")
     if kind == "selector_expression":

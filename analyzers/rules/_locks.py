@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from analyzers.package import LOCK_TYPES, Package
-from analyzers.rules._concurrency import UNLOCK_OF, declared_locally, expr_type
+from analyzers.rules._concurrency import UNLOCK_OF, expr_type
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Call, Func, Loop, strip_parens, text
 
@@ -213,7 +213,7 @@ def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str]
     operand = fn.child_by_field_name("operand") if fn is not None else None
     if operand is None or call.args:
         return None
-    if operand.type == "identifier" and not declared_locally(func, text(operand), operand):
+    if operand.type == "identifier" and func.lookup(text(operand), operand) is None:
         kind = LOCK_TYPES.get(pkg.vars.get(text(operand), ""), "")
         return ("", text(operand), kind, "") if kind in ("Mutex", "RWMutex") else None
     if operand.type == "selector_expression":

@@ -45,7 +45,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._alloc_b import hot_loops, identifiers, is_local, leaves_loop
+from analyzers.rules._alloc_b import hot_loops, identifiers, leaves_loop
 from analyzers.source import Func, Site, strip_parens, text
 
 
@@ -136,7 +136,7 @@ def _constant_size(func: Func, pkg: Package, make: Node) -> bool:
         if any(n.type == "call_expression" for n in [arg, *arg.named_children]):
             return False
         for name in identifiers(arg):
-            if is_local(func, name, make) or name in pkg.vars:
+            if func.lookup(name, make) is not None or name in pkg.vars:
                 return False
     return True
 

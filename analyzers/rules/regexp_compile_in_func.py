@@ -44,7 +44,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._alloc_a import callee_in, declared, top_func
+from analyzers.rules._alloc_a import callee_in, top_func
 from analyzers.rules._util import is_string_literal
 from analyzers.source import Call, Func, descendants, strip_parens, text
 
@@ -125,6 +125,6 @@ def _cached(pkg: Package, func: Func, call: Call) -> bool:
     for target in left.named_children if left is not None else ():
         if target.type in ("selector_expression", "index_expression"):
             return True
-        if target.type == "identifier" and not declared(func, text(target)) and text(target) in pkg.vars:
+        if target.type == "identifier" and func.lookup(text(target)) is None and text(target) in pkg.vars:
             return True
     return False
