@@ -110,15 +110,10 @@ def _write_string_formatted(func: Func, call: Call, types: Types) -> Hit | None:
         inner = strip_parens(call.args[0])
     if inner is None or inner.type != "call_expression":
         return None
-    fn = inner.child_by_field_name("function")
-    if fn is None or fn.type != "selector_expression":
+    found = _fmt_call(func, inner)
+    if found is None:
         return None
-    pkg_name = text(fn.child_by_field_name("operand"))
-    name = text(fn.child_by_field_name("field"))
-    if name not in _FORMATTERS or not callee_in(func, pkg_name, "fmt"):
-        return None
-    args = inner.child_by_field_name("arguments")
-    rest = ", ".join(text(a) for a in args.named_children if a.type != "comment") if args is not None else ""
+    pkg_name, name, rest = found
     if not rest or "..." in rest:
         return None
     fix = f"{pkg_name}.{_FORMATTERS[name]}({w}, {rest})"
@@ -138,7 +133,8 @@ def _byte_conversion(call: Call) -> Node | None:
     return conv.child_by_field_name("operand")
 
 
-def _formatted(func: Func, call: Call, inner: Node, wtype: str) -> Hit | None:
+def _fmt_call(func: Func, inner: Node) -> tuple[str, str, str] | None:
+    """(package name, Sprintf/Sprint/Sprintln, argument text) when inner calls one of fmt's formatters."""
     fn = inner.child_by_field_name("function")
     if fn is None or fn.type != "selector_expression":
         return None
@@ -148,6 +144,14 @@ def _formatted(func: Func, call: Call, inner: Node, wtype: str) -> Hit | None:
         return None
     args = inner.child_by_field_name("arguments")
     rest = ", ".join(text(a) for a in args.named_children if a.type != "comment") if args is not None else ""
+    return pkg_name, name, rest
+
+
+def _formatted(func: Func, call: Call, inner: Node, wtype: str) -> Hit | None:
+    found = _fmt_call(func, inner)
+    if found is None:
+        return None
+    pkg_name, name, rest = found
     fix = f"{pkg_name}.{_FORMATTERS[name]}({call.recv}, {rest})" if rest else None
     known = wtype in STRING_WRITERS or wtype in BUFFERS or wtype in INTERFACES
     return Hit(
