@@ -5,26 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR := .demo
 
-.PHONY: demo test bench lint load docs system-deps clean
+.PHONY: demo test bench lint load docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,lint]'
 	touch $(STAMP)
 
-# Debian's redis-server backs the distributed-queue tests; install it when it is missing.
-system-deps:
-	@command -v redis-server >/dev/null 2>&1 || { \
-	  echo "installing redis-server"; \
-	  (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null) || \
-	  { echo "could not install redis-server (need root and Debian's packages)"; exit 1; }; }
-
 demo: $(STAMP)
 	$(BIN)/python examples/build_demo.py $(DEMO_DIR)
 	$(BIN)/perf-review review --repo $(DEMO_DIR)/repo --base base --head head
 
-test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

@@ -46,7 +46,7 @@ from tests.github_fake.server import FakeGitHub  # noqa: E402
 from tests.gitrepo import Repo  # noqa: E402
 from tests.redis_server import free_port, redis_server  # noqa: E402
 
-WEBHOOKS = ROOT.parent / "shared" / "github" / "webhooks"
+WEBHOOKS = ROOT / "tests" / "data" / "github" / "webhooks"
 SECRET = "load-test-webhook-secret"
 GO_FILE = """package pkg{n}
 

@@ -1,10 +1,40 @@
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Nothing in the suite may read a folder beside the checkout (a fresh clone has none): every open of a
+# path in the checkout's parent folder but outside the checkout is refused and remembered. The guard is
+# off when the parent is a place where unrelated files legitimately live (/, HOME, the temp folder).
+_OUTSIDE: list[str] = []
+_GUARDED = ROOT.parent not in {Path("/"), Path.home().resolve(), Path(tempfile.gettempdir()).resolve()}
+
+
+def outside_reads() -> list[str]:
+    return _OUTSIDE
+
+
+def _guard_opens(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    raw = os.fsdecode(args[0])
+    if not raw.startswith(str(ROOT.parent)) and ".." not in raw:
+        return
+    path = Path(os.path.abspath(raw))
+    if path.is_relative_to(ROOT.parent) and not path.is_relative_to(ROOT):
+        _OUTSIDE.append(str(path))
+        raise PermissionError(f"{path}: outside the repository (a fresh clone has no such folder)")
+
+
+if _GUARDED:
+    sys.addaudithook(_guard_opens)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from bot.events import signature
 from tests.github_fake.fixtures import AppKey, push
 from tests.github_fake.server import FakeGitHub
 
-WEBHOOKS = Path(__file__).resolve().parents[2] / "shared" / "github" / "webhooks"
+WEBHOOKS = Path(__file__).resolve().parent / "data" / "github" / "webhooks"
 SECRET = "end-to-end secret"
 EXE = str(Path(sys.executable).parent / "perf-review")
 SLOW = """package shop

@@ -1,6 +1,6 @@
 """bot.events and bot.handlers: signatures, parsing and routing of GitHub's recorded deliveries.
 
-The payloads are GitHub's own, from ../shared/github/webhooks/, adapted here in code (repository,
+The payloads are GitHub's own, from tests/data/github/webhooks/, adapted here in code (repository,
 installation, SHAs, draft flag, comment body, sender). The helpers at the top are shared with
 tests/test_webhook_app.py.
 """
@@ -23,7 +23,7 @@ from bot.events import Delivery, parse_delivery, route, signature, verify_signat
 from bot.handlers.issue_comment import parse_command
 from bot.jobspec import ReviewRequest, Trigger
 
-WEBHOOKS = Path(__file__).resolve().parents[2] / "shared" / "github" / "webhooks"
+WEBHOOKS = Path(__file__).resolve().parent / "data" / "github" / "webhooks"
 SECRET = "test webhook secret ✓"
 APP_ID = 4242
 BOT_LOGIN = "perf-review[bot]"

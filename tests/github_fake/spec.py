@@ -1,5 +1,5 @@
 """The API description the stand-in answers to: operations, path templates, parameters and request
-body schemas from ../shared/github/openapi-subset.json (GitHub's own OpenAPI description, a subset)."""
+body schemas from tests/data/github/openapi-subset.json (GitHub's own OpenAPI description, a subset)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import jsonschema  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "github" / "openapi-subset.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "data" / "github" / "openapi-subset.json"
 METHODS = ("get", "post", "patch", "put", "delete")
 
 
