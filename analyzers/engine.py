@@ -11,13 +11,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from analyzers.buildtags import is_ignored
 from analyzers.diff import FileChange, touched_lines
+from analyzers.extern import External, SourceProvider
 from analyzers.findings import apply_suppressions, assign_fingerprints, sort_findings, to_finding
 from analyzers.hotpath import Heat, classify
 from analyzers.model import FileFact, Finding, FunctionFact, Result, Severity, Skipped
 from analyzers.package import Package, build_package, nearest_go_mod
 from analyzers.rules import Rule, all_rules
 from analyzers.source import Func, GoFile, is_generated
+from analyzers.sources import FilesSource
+from analyzers.testfiles import TestFile, release_file
 from analyzers.walk import build_file
 
 log = logging.getLogger(__name__)
@@ -41,6 +45,11 @@ class Options:
     package_budget_s: float = DEFAULT_PACKAGE_BUDGET_S
     # Directory names whose Go files are not analysed (callers that walk trees prune them earlier).
     skip_dirs: tuple[str, ...] = ("vendor", "testdata")
+    # Directories whose names start with `_` or `.` (the go tool ignores them).
+    skip_hidden_dirs: bool = True
+    # Where other packages' source can be read for their types (the CLI: the module, vendor/, the
+    # module cache). Vendored files among the files given are always used.
+    sources: tuple[SourceProvider, ...] = ()
 
     def rules(self) -> list[Rule]:
         chosen = []
@@ -61,12 +70,16 @@ class _Analysed:
 
 
 def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
-    """Why a Go file is not analysed, or None. _test.go files are read for facts, not analysed."""
+    """Why a Go file is not analysed, or None. _test.go files are read for facts, not analysed.
+    What the go tool leaves out of builds is left out here too: vendor/ (analysed upstream),
+    testdata/, directories starting with `_` or `.`, and files constrained by `//go:build ignore`."""
     parts = path.split("/")[:-1]
     if "vendor" in options.skip_dirs and "vendor" in parts:
         return "vendored code"
     if "testdata" in options.skip_dirs and "testdata" in parts:
         return "testdata"
+    if options.skip_hidden_dirs and any(p.startswith(("_", ".")) and p not in (".", "..") for p in parts):
+        return "in a directory the go tool ignores (name starts with _ or .)"
     if options.include and not any(fnmatch.fnmatch(path, g) for g in options.include):
         return "not matched by include globs"
     if any(fnmatch.fnmatch(path, g) for g in options.exclude):
@@ -83,6 +96,8 @@ def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
         return "not UTF-8 text"
     if is_generated(src):
         return "generated code (DO NOT EDIT)"
+    if is_ignored(src):
+        return "excluded from every build (//go:build ignore)"
     return None
 
 
@@ -214,40 +229,45 @@ def _analyse(
     for path in sorted(files):
         if path.endswith(".go"):
             by_dir.setdefault(posixpath.dirname(path), []).append(path)
+    external = External(_providers(files, options))
     for directory, paths in sorted(by_dir.items()):
         sources: list[GoFile] = []
-        tests: list[GoFile] = []
+        tests: list[TestFile] = []
         for path in paths:
-            gf = _load(path, files[path], options, result, only)
-            if gf is not None:
-                (tests if gf.is_test else sources).append(gf)
+            loaded = _load(path, files[path], options, result, only)
+            if isinstance(loaded, TestFile):
+                tests.append(loaded)
+            elif loaded is not None:
+                sources.append(loaded)
         if not sources:
             continue
         go_mod = nearest_go_mod(sources[0].path, go_mods)
-        pkg = build_package(directory, sources, tests, go_mod)
+        pkg = build_package(directory, sources, tests, go_mod, external)
         if pkg.go_version:
             result.go_versions[directory or "."] = pkg.go_version
         yield _run_rules(pkg, options, result)
         _release(pkg)
 
 
+def _providers(files: Mapping[str, bytes | None], options: Options) -> list[SourceProvider]:
+    """Other packages' source: what was handed in (the module's packages, vendor/), then the caller's."""
+    return [FilesSource(files), *options.sources]
+
+
 def _release(pkg: Package) -> None:
     """Break the model's reference cycles (file <-> functions, function <-> closures and declarations)
     once the caller is done with a package, so reference counting frees it at once instead of leaving
     it to the cycle collector: memory stays flat across thousands of packages."""
-    for gf in (*pkg.files, *pkg.test_files):
-        for func in gf.funcs:
-            func.decls.clear()
-            func.closures.clear()
-            func._sites.clear()
-            func.calls.clear()
-            func.parent = None
-        gf.funcs.clear()
+    for gf in pkg.files:
+        release_file(gf)
+    for tf in pkg.test_files:
+        tf.release()
+    pkg._types = None
 
 
 def _load(
     path: str, src: bytes | None, options: Options, result: Result, only: set[str] | None
-) -> GoFile | None:
+) -> GoFile | TestFile | None:
     is_test = path.endswith("_test.go")
     reported = not is_test and (only is None or path in only)
     reason = skip_reason(path, src, options)
@@ -255,6 +275,8 @@ def _load(
         if reported:
             result.skipped.append(Skipped(path, reason or "could not be read"))
         return None
+    if is_test:
+        return TestFile(path, src)  # read lazily: only what hot-path evidence or benchmarks need
     gf = build_file(path, src)
     if reported:
         result.files.append(FileFact(path, sum(1 for f in gf.funcs if not f.is_literal), gf.parse_errors))

@@ -169,17 +169,11 @@ def _called_in_loops(pkg: Package) -> dict[str, str]:
 
 
 def _benchmark_refs(pkg: Package) -> dict[str, str]:
+    """Names the package's benchmarks call (only the benchmark code of test files is parsed)."""
     refs: dict[str, str] = {}
     for tf in pkg.test_files:
-        for func in tf.funcs:
-            top = func
-            while top.parent is not None:
-                top = top.parent
-            if not top.name.startswith("Benchmark"):
-                continue
-            for call in func.calls:
-                if call.name:
-                    refs.setdefault(call.name, top.name)
+        for name, bench in tf.benchmark_calls().items():
+            refs.setdefault(name, bench)
     return refs
 
 

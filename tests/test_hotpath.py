@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzers.hotpath import classify
 from analyzers.package import build_package
+from analyzers.testfiles import TestFile
 from analyzers.walk import build_file
 
 SRC = b"""package p
@@ -51,7 +52,7 @@ func BenchmarkBenched(b *testing.B) {
 
 
 def tiers() -> dict[str, tuple[str, list[str]]]:
-    pkg = build_package("p", [build_file("p/a.go", SRC)], [build_file("p/a_test.go", TEST_SRC)])
+    pkg = build_package("p", [build_file("p/a.go", SRC)], [TestFile("p/a_test.go", TEST_SRC)])
     return {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
 
 

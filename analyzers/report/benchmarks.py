@@ -32,6 +32,7 @@ from analyzers.report.benchgen import (
 )
 from analyzers.report.benchvalues import HELPERS, STD_IMPORTS, TypeEnv
 from analyzers.source import Func, GoFile
+from analyzers.testfiles import TestFile
 from analyzers.walk import build_file
 
 BENCH_FILE = "perf_review_bench_test.go"
@@ -79,7 +80,7 @@ class _FileGen:
         self.loop_b = minor is not None and minor >= 24
         self.local_types, self.generic_types = type_names(pkg)
         self.pkg_names = set(self.local_types) | set(pkg.vars) | {f.name for f in pkg.funcs if not f.receiver}
-        self.taken = {f.name for tf in pkg.test_files for f in tf.funcs if not f.receiver} | self.pkg_names
+        self.taken = {name for tf in pkg.test_files for name in tf.func_names} | self.pkg_names
         self.imports: dict[str, str] = {}
         self.helpers: set[str] = set()
         self.benches: list[str] = []
@@ -191,14 +192,17 @@ def load_package(directory: str, files: Mapping[str, bytes | None]) -> Package |
     """The package in `directory` (a '/'-separated key prefix of files), or None when it has no Go source."""
     go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
     sources: list[GoFile] = []
-    tests: list[GoFile] = []
+    tests: list[TestFile] = []
     for path in sorted(files):
         src = files[path]
         if src is None or not path.endswith(".go") or posixpath.dirname(path) != directory:
             continue
         if path.rsplit("/", 1)[-1] == BENCH_FILE:
             continue
-        (tests if path.endswith("_test.go") else sources).append(build_file(path, src))
+        if path.endswith("_test.go"):
+            tests.append(TestFile(path, src))
+        else:
+            sources.append(build_file(path, src))
     if not sources:
         return None
     return build_package(directory, sources, tests, nearest_go_mod(sources[0].path, go_mods))

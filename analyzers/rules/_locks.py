@@ -20,6 +20,8 @@ from analyzers.package import LOCK_TYPES, Package
 from analyzers.rules._concurrency import UNLOCK_OF, expr_type
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Call, Func, Loop, strip_parens, text
+from analyzers.typeinfer import underlying
+from analyzers.typetext import INT_TYPES
 
 # ---------------------------------------------------------------- lock regions
 
@@ -145,6 +147,8 @@ def data_loop(pkg: Package, func: Func, loop: Loop, *, counted: bool) -> bool:
         return False
     if loop.kind == "range":
         typ = expr_type(pkg, func, loop.range_node)
+        if underlying(pkg, typ) in INT_TYPES:  # `for range runtime.NumCPU()`: a count, not a collection
+            return "len(" in loop.range_expr or counted
         if typ:
             return not _chan_like(typ)
         node = strip_parens(loop.range_node)
