@@ -7,7 +7,7 @@ import gc
 import logging
 import posixpath
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -47,9 +47,6 @@ class Options:
     skip_dirs: tuple[str, ...] = ("vendor", "testdata")
     # Directories whose names start with `_` or `.` (the go tool ignores them).
     skip_hidden_dirs: bool = True
-    # Where other packages' source can be read for their types (the CLI: the module, vendor/, the
-    # module cache). Vendored files among the files given are always used.
-    sources: tuple[SourceProvider, ...] = ()
 
     def rules(self) -> list[Rule]:
         chosen = []
@@ -117,17 +114,35 @@ def _gc_tuned() -> Iterator[None]:
         gc.unfreeze()
 
 
-def analyze_files(files: Mapping[str, bytes | None], options: Options | None = None) -> Result:
+def analyze_files(
+    files: Mapping[str, bytes | None],
+    options: Options | None = None,
+    sources: Sequence[SourceProvider] = (),
+    directories: Collection[str] | None = None,
+) -> Result:
     """Every function of every Go file given. Keys are '/'-separated paths; go.mod files may be
-    included to give each package its Go version."""
+    included to give each package its Go version and module path. Other packages' types come from
+    the standard library's data, the files given (the module's packages, vendor/) and `sources`.
+    With `directories`, only the packages in those directories are analysed (the others still
+    give their types): a caller can split a large input across processes."""
     with _gc_tuned():
-        return _analyze_files(files, options)
+        return _analyze_files(files, options, sources, directories)
 
 
-def _analyze_files(files: Mapping[str, bytes | None], options: Options | None) -> Result:
+def package_directories(files: Iterable[str]) -> list[str]:
+    """The package directories of a set of paths, sorted: the order results come in."""
+    return sorted({posixpath.dirname(p) for p in files if p.endswith(".go")})
+
+
+def _analyze_files(
+    files: Mapping[str, bytes | None],
+    options: Options | None,
+    sources: Sequence[SourceProvider],
+    directories: Collection[str] | None,
+) -> Result:
     options = options or Options()
     result = Result()
-    for analysed in _analyse(files, options, result):
+    for analysed in _analyse(files, options, result, sources=sources, directories=directories):
         result.findings.extend(analysed.findings)
         result.functions.extend(_facts(analysed, None))
     result.findings = sort_findings(result.findings)
@@ -139,11 +154,14 @@ def analyze_change(
     head: Mapping[str, bytes | None],
     base: Mapping[str, bytes | None],
     options: Options | None = None,
+    head_sources: Sequence[SourceProvider] = (),
+    base_sources: Sequence[SourceProvider] = (),
 ) -> Result:
     """Only the functions a change touches. head/base map paths to contents at each revision: the
-    changed files at least, plus any other files of their packages and go.mod files for context."""
+    changed files at least, plus any other files of their packages and go.mod files for context;
+    head_sources/base_sources give other packages' source at each revision (for their types)."""
     with _gc_tuned():
-        return _analyze_change(changes, head, base, options)
+        return _analyze_change(changes, head, base, options, head_sources, base_sources)
 
 
 def _analyze_change(
@@ -151,6 +169,8 @@ def _analyze_change(
     head: Mapping[str, bytes | None],
     base: Mapping[str, bytes | None],
     options: Options | None,
+    head_sources: Sequence[SourceProvider] = (),
+    base_sources: Sequence[SourceProvider] = (),
 ) -> Result:
     options = options or Options()
     result = Result()
@@ -168,8 +188,8 @@ def _analyze_change(
     base_dirs = {posixpath.dirname(c.base_path) for c in touched_files.values()}
     base_view = {p: s for p, s in base.items() if posixpath.dirname(p) in base_dirs or p.endswith("go.mod")}
     base_result = Result()
-    base_by_func = _base_fingerprints(_analyse(base_view, options, base_result))
-    for analysed in _analyse(head_view, options, result, only=set(touched_files)):
+    base_by_func = _base_fingerprints(_analyse(base_view, options, base_result, sources=base_sources))
+    for analysed in _analyse(head_view, options, result, only=set(touched_files), sources=head_sources):
         _select_touched(analysed, touched_files, base_by_func, options, result)
     result.skipped = [s for s in result.skipped if s.file in touched_files or s.reason.startswith(("deleted", "test"))]
     result.findings = sort_findings(result.findings)
@@ -221,37 +241,40 @@ def _select_touched(
 
 
 def _analyse(
-    files: Mapping[str, bytes | None], options: Options, result: Result, only: set[str] | None = None
+    files: Mapping[str, bytes | None],
+    options: Options,
+    result: Result,
+    only: set[str] | None = None,
+    sources: Sequence[SourceProvider] = (),
+    directories: Collection[str] | None = None,
 ) -> Iterator[_Analysed]:
     """Packages one at a time: each package's trees are freed once its caller moves on."""
     go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
     by_dir: dict[str, list[str]] = {}
     for path in sorted(files):
         if path.endswith(".go"):
-            by_dir.setdefault(posixpath.dirname(path), []).append(path)
-    external = External(_providers(files, options))
+            directory = posixpath.dirname(path)
+            if directories is None or directory in directories:
+                by_dir.setdefault(directory, []).append(path)
+    # Other packages' types: what was handed in (the module's packages, vendor/), then the caller's.
+    external = External([FilesSource(files), *sources])
     for directory, paths in sorted(by_dir.items()):
-        sources: list[GoFile] = []
+        go_files: list[GoFile] = []
         tests: list[TestFile] = []
         for path in paths:
             loaded = _load(path, files[path], options, result, only)
             if isinstance(loaded, TestFile):
                 tests.append(loaded)
             elif loaded is not None:
-                sources.append(loaded)
-        if not sources:
+                go_files.append(loaded)
+        if not go_files:
             continue
-        go_mod = nearest_go_mod(sources[0].path, go_mods)
-        pkg = build_package(directory, sources, tests, go_mod, external)
+        go_mod = nearest_go_mod(go_files[0].path, go_mods)
+        pkg = build_package(directory, go_files, tests, go_mod, external)
         if pkg.go_version:
             result.go_versions[directory or "."] = pkg.go_version
         yield _run_rules(pkg, options, result)
         _release(pkg)
-
-
-def _providers(files: Mapping[str, bytes | None], options: Options) -> list[SourceProvider]:
-    """Other packages' source: what was handed in (the module's packages, vendor/), then the caller's."""
-    return [FilesSource(files), *options.sources]
 
 
 def _release(pkg: Package) -> None:
@@ -263,6 +286,7 @@ def _release(pkg: Package) -> None:
     for tf in pkg.test_files:
         tf.release()
     pkg._types = None
+    pkg._funcs = None
 
 
 def _load(

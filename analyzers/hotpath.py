@@ -186,11 +186,14 @@ def _once_bodies(pkg: Package) -> set[int]:
     return ids
 
 
+_CALLBACK_NAMES = frozenset(c.rsplit(".", 1)[1] for c in SORT_CALLBACKS)
+
+
 def _callback_literals(pkg: Package) -> dict[int, str]:
     ids: dict[int, str] = {}
     for func in pkg.funcs:
         for call in func.calls:
-            if call.callee in SORT_CALLBACKS:
+            if call.name in _CALLBACK_NAMES and call.callee in SORT_CALLBACKS:
                 for arg in call.args:
                     if arg.type == "func_literal":
                         ids[arg.id] = call.callee

@@ -5,7 +5,7 @@ These names are the contract with the CLI, the review report and the bot: keep t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["info", "warning", "error"]
@@ -45,8 +45,7 @@ class Finding:
     fingerprint: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        return data
+        return dict(vars(self))
 
 
 @dataclass
@@ -70,9 +69,11 @@ class FunctionFact:
         return f"{self.receiver}.{self.name}" if self.receiver else self.name
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["params"] = [asdict(p) for p in self.params]
-        data["results"] = [asdict(p) for p in self.results]
+        # vars(), not dataclasses.asdict: asdict deep-copies every value, a second per 10k functions.
+        data = dict(vars(self))
+        data["hot_reasons"] = list(self.hot_reasons)
+        data["params"] = [{"name": p.name, "type": p.type} for p in self.params]
+        data["results"] = [{"name": p.name, "type": p.type} for p in self.results]
         return data
 
 
@@ -83,7 +84,7 @@ class FileFact:
     parse_errors: int
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Skipped:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,13 +68,17 @@ class Package:
     # Types from other packages (the standard library's data, dependencies' source when available).
     external: External | None = None
     _types: TypeResolver | None = None
+    _funcs: list[Func] | None = None
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
 
     @property
-    def funcs(self) -> Iterable[Func]:
-        for f in self.files:
-            yield from f.funcs
+    def funcs(self) -> list[Func]:
+        """Every function of the package (literals included), in file order; listed once (rules
+        walk it dozens of times)."""
+        if self._funcs is None:
+            self._funcs = [fn for f in self.files for fn in f.funcs]
+        return self._funcs
 
     def struct_of(self, type_text: str) -> StructType | None:
         name = type_text.lstrip("*").split("[", 1)[0]

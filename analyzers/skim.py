@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FUNC = re.compile(rb"^func\s*(\([^)]*\))?\s*(\w+)")
+_FUNC = re.compile(rb"^func\s*(\([^)\n]*\))?\s*(\w+)[^\n]*", re.MULTILINE)
 _DECL = re.compile(rb"^(func|type|var|const)\b")
+_NEXT_DECL = re.compile(rb"^(?:func|type|var|const)\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -31,70 +32,158 @@ class FuncSpan:
     end: int
 
 
-def func_spans(src: bytes) -> list[FuncSpan]:
-    lines = src.split(b"\n")
+class _Lines:
+    """Byte offset -> 0-based line number, for offsets asked in increasing order (counted in C)."""
+
+    def __init__(self, src: bytes) -> None:
+        self.src = src
+        self.pos = 0
+        self.line = 0
+
+    def at(self, offset: int) -> int:
+        if offset < self.pos:
+            self.pos, self.line = 0, 0
+        self.line += self.src.count(b"\n", self.pos, offset)
+        self.pos = offset
+        return self.line
+
+
+def func_spans(src: bytes, signature_filter: re.Pattern[bytes] | None = None) -> list[FuncSpan]:
+    """Top-level functions, in order. With signature_filter, only those whose signature (from `func`
+    to the brace opening the body) matches it."""
     out: list[FuncSpan] = []
-    i = 0
-    n = len(lines)
-    while i < n:
-        m = _FUNC.match(lines[i]) if lines[i].startswith(b"func") else None
-        if m is None:
-            i += 1
+    lines = _Lines(src)
+    hider = _Hider(src)
+    pos = 0
+    for m in _FUNC.finditer(src):
+        if m.start() < pos:
+            continue  # inside the body of the previous function (not gofmt'd)
+        hidden = hider.covering(m.start())
+        if hidden > m.start():  # `func` at column 0 inside a raw string or a block comment
+            pos = hidden
             continue
-        body = _body_line(lines, i)
-        if body < 0:
-            out.append(_span(m, i, i, i))  # a one-line function, or one without a body
-            i += 1
+        body_open = _body_open(src, m.start())
+        if signature_filter is not None:
+            sig_end = src.find(b"\n", max(body_open, m.start()))
+            if not signature_filter.search(src, m.start(), sig_end if sig_end >= 0 else len(src)):
+                continue
+        start = lines.at(m.start())
+        recv = m.group(1)
+        name = m.group(2).decode("utf-8", "replace")
+        receiver = recv.decode("utf-8", "replace") if recv else ""
+        if body_open < 0:
+            out.append(FuncSpan(name, receiver, start, start, start))  # one line, or no body
+            pos = m.end()
             continue
-        end = _closing_line(lines, body)
-        out.append(_span(m, i, body, end))
-        i = end + 1
+        body = lines.at(body_open)
+        close = _closing(src, body_open)
+        out.append(FuncSpan(name, receiver, start, body, lines.at(close)))
+        pos = close
     return out
 
 
-def _body_line(lines: list[bytes], start: int) -> int:
-    """The line that opens the body: the first ending in "{" (a signature may wrap), or -1."""
-    for j in range(start, len(lines)):
-        stripped = lines[j].rstrip()
-        if j > start and (not stripped or _DECL.match(stripped)):
+class _Hider:
+    """Whether a line start lies inside a raw string or a block comment, for line starts asked in
+    increasing order. Each stretch between two asks is tokenised once, from a line start known to be
+    outside any literal (the previous ask), so the whole file costs one pass at most, and nothing
+    when it has no backquote or block comment."""
+
+    def __init__(self, src: bytes) -> None:
+        self.src = src
+        self.pos = 0  # a line start outside every literal
+        self.open_end = -1  # end of a literal that began before pos and runs past it
+
+    def covering(self, at: int) -> int:
+        """The end of the literal covering `at`, or -1."""
+        if self.open_end > at:
+            return self.open_end
+        src, start = self.src, max(self.pos, self.open_end)
+        self.open_end = -1
+        if src.find(b"`", start, at) < 0 and src.find(b"/*", start, at) < 0:
+            self.pos = at
             return -1
-        if stripped.endswith(b"{"):
-            return j
-        if stripped.endswith(b"}"):
+        for tok in _LITERAL.finditer(src, start):
+            if tok.start() >= at:
+                break
+            if tok.end() > at:
+                self.open_end = tok.end()
+                return tok.end()
+        self.pos = at
+        return -1
+
+
+def _body_open(src: bytes, start: int) -> int:
+    """Offset of the line that opens the body: the first ending in "{" (a signature may wrap), or -1."""
+    pos = start
+    first = True
+    while pos < len(src):
+        end = src.find(b"\n", pos)
+        end = len(src) if end < 0 else end
+        line = src[pos:end].rstrip()
+        if not first and (not line or _DECL.match(line)):
             return -1
+        if line.endswith(b"{"):
+            return pos
+        if line.endswith(b"}"):
+            return -1
+        first = False
+        pos = end + 1
     return -1
 
 
-def _closing_line(lines: list[bytes], body: int) -> int:
-    """The line holding the body's closing brace alone at column 0. Lines inside a raw string (an odd
-    number of backquotes seen so far) do not count."""
-    quotes = 0
-    for k in range(body + 1, len(lines)):
-        line = lines[k]
-        if quotes % 2 == 0:
-            if line.rstrip() == b"}":
-                return k
-            if _DECL.match(line):
-                return k - 1  # not gofmt'd: stop before the next declaration
-        quotes += line.count(b"`")
-    return len(lines) - 1
+# What can hide a closing brace or a declaration at column 0: raw strings and block comments. The
+# other literals and line comments are matched too, so that their quotes do not open a false one.
+_LITERAL = re.compile(rb'`[^`]*`|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*', re.DOTALL)
 
 
-def _span(m: re.Match[bytes], start: int, body: int, end: int) -> FuncSpan:
-    recv = m.group(1)
-    return FuncSpan(
-        name=m.group(2).decode("utf-8", "replace"),
-        receiver=recv.decode("utf-8", "replace") if recv else "",
-        start=start,
-        body_start=body,
-        end=end,
-    )
+def _closing(src: bytes, body_open: int) -> int:
+    """Offset of the line holding the body's closing brace alone at column 0 (not inside a raw
+    string or a block comment), or of the last line before the next declaration when the file is
+    not gofmt'd."""
+    start = src.find(b"\n", body_open)
+    if start < 0:
+        return len(src)
+    hidden: list[tuple[int, int]] = []  # raw strings and block comments seen so far
+    tokens = _LITERAL.finditer(src, start)
+    scanned = start
+    search = start
+    while True:
+        k = src.find(b"\n}", search)
+        if k < 0:
+            break
+        after = k + 2
+        if after < len(src) and src[after] not in b"\r\n":
+            search = after
+            continue
+        while scanned <= k:
+            tok = next(tokens, None)
+            if tok is None:
+                scanned = len(src)
+                break
+            if tok.group(0)[:1] in (b"`", b"/") and tok.group(0)[:2] != b"//":
+                hidden.append((tok.start(), tok.end()))
+            scanned = tok.end()
+        if any(a <= k < b for a, b in hidden[-4:]):
+            search = after
+            continue
+        stray = _stray_decl(src, body_open, k, hidden)
+        return stray - 1 if stray >= 0 else k + 1
+    stray = _stray_decl(src, body_open, len(src), hidden)
+    return stray - 1 if stray >= 0 else len(src)
 
 
-def signature(src: bytes, span: FuncSpan) -> str:
+def _stray_decl(src: bytes, body_open: int, end: int, hidden: list[tuple[int, int]]) -> int:
+    """A declaration at column 0 before `end`, outside raw strings and comments: the body never closed."""
+    for m in _NEXT_DECL.finditer(src, body_open + 1, end):
+        if not any(a <= m.start() < b for a, b in hidden):
+            return m.start()
+    return -1
+
+
+def signature(src: bytes, span: FuncSpan, lines: list[bytes] | None = None) -> str:
     """The text from `func` to the opening brace of the body."""
-    lines = src.split(b"\n")[span.start : span.body_start + 1]
-    return b" ".join(x.strip() for x in lines).decode("utf-8", "replace")
+    lines = lines if lines is not None else src.split(b"\n")
+    return b" ".join(x.strip() for x in lines[span.start : span.body_start + 1]).decode("utf-8", "replace")
 
 
 def keep_lines(src: bytes, keep: list[tuple[int, int]]) -> bytes:

@@ -15,14 +15,27 @@ not parse them whole. What reading them is for:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from analyzers.skim import FuncSpan, func_spans, only_funcs, signature
-from analyzers.source import Func, GoFile
+from tree_sitter import Query, QueryCursor
+
+from analyzers.skim import FuncSpan, func_spans, only_funcs
+from analyzers.source import Func, GoFile, go_language, parse, text
 from analyzers.walk import build_file
 
 _PACKAGE = re.compile(rb"^package\s+(\w+)", re.MULTILINE)
+_BENCHMARK_SIGNATURE = re.compile(rb"^func\s+Benchmark|\*testing\.B\b", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _call_names_query() -> Query:
+    """The called name of every call: `f(...)`, and `M` of `x.M(...)`."""
+    return Query(go_language(), """
+        (call_expression function: (identifier) @name)
+        (call_expression function: (selector_expression field: (field_identifier) @name))
+    """)
 
 
 @dataclass(eq=False)
@@ -40,17 +53,16 @@ class TestFile:
         return m.group(1).decode() if m else ""
 
     @cached_property
-    def spans(self) -> list[FuncSpan]:
-        return func_spans(self.src)
-
-    @cached_property
     def func_names(self) -> frozenset[str]:
         """Names of the file's top-level functions (methods excluded)."""
-        return frozenset(s.name for s in self.spans if not s.receiver)
+        return frozenset(s.name for s in func_spans(self.src) if not s.receiver)
 
     @cached_property
     def benchmark_spans(self) -> list[FuncSpan]:
-        return [s for s in self.spans if not s.receiver and _is_benchmark(self.src, s)]
+        """Benchmarks and benchmark helpers (functions with a `*testing.B` in their signature)."""
+        if b"Benchmark" not in self.src and b"*testing.B" not in self.src:
+            return []
+        return [s for s in func_spans(self.src, _BENCHMARK_SIGNATURE) if not s.receiver]
 
     @cached_property
     def benchmarks(self) -> GoFile:
@@ -66,17 +78,19 @@ class TestFile:
         return [f for f in self.benchmarks.funcs if f.parent is None]
 
     def benchmark_calls(self) -> dict[str, str]:
-        """Call name (the last identifier: `Parse` for `p.Parse(x)`) -> the first benchmark making it."""
+        """Call name (the last identifier: `Parse` for `p.Parse(x)`) -> the first benchmark making it.
+        One query over the benchmark view's syntax tree: no function model is built."""
         refs: dict[str, str] = {}
-        if not self.benchmark_spans:
+        spans = self.benchmark_spans
+        if not spans:
             return refs
-        for func in self.benchmarks.funcs:
-            top = func
-            while top.parent is not None:
-                top = top.parent
-            for call in func.calls:
-                if call.name:
-                    refs.setdefault(call.name, top.name)
+        tree = parse(only_funcs(self.src, spans))
+        found = QueryCursor(_call_names_query()).captures(tree.root_node).get("name", [])
+        starts = [s.start for s in spans]
+        for node in sorted(found, key=lambda n: n.start_byte):
+            i = bisect_right(starts, node.start_point[0]) - 1
+            if i >= 0 and node.start_point[0] <= spans[i].end:
+                refs.setdefault(text(node), spans[i].name)
         return refs
 
     @cached_property
@@ -95,12 +109,6 @@ class TestFile:
             gf = self.__dict__.pop(attr, None)
             if isinstance(gf, GoFile):
                 release_file(gf)
-
-
-def _is_benchmark(src: bytes, span: FuncSpan) -> bool:
-    if span.name.startswith("Benchmark"):
-        return True
-    return "*testing.B" in signature(src, span)
 
 
 def release_file(gf: GoFile) -> None:

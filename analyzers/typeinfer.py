@@ -307,8 +307,8 @@ class TypeResolver:
         names = [text(c) for c in left.named_children] if left is not None else []
         if decl.name not in names:
             return decl.declared_type or ""
-        t = self.underlying(self.type(clause.child_by_field_name("right"), decl.func), decl.func)
-        pair = range_pair(t)
+        t = self.type(clause.child_by_field_name("right"), decl.func)
+        pair = range_pair(t) if t.startswith("iter.Seq") else range_pair(self.underlying(t, decl.func))
         return pair[names.index(decl.name)] or decl.declared_type or ""
 
     def multi(self, value: Node, index: int, func: Func | None) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_YIELD = re.compile(r"^func\(\s*(?:\w+\s+)?func\((.*)\)\s*bool\s*\)$")
+
 INT_TYPES = frozenset({"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
                        "uintptr", "byte", "rune"})
 
@@ -92,6 +96,10 @@ def range_pair(t: str) -> tuple[str, str]:
         return t, ""
     if t.startswith(("chan ", "<-chan ")):
         return t.split(" ", 1)[1], ""
+    m = _YIELD.match(t)
+    if m is not None:  # range over a function: `func(yield func(K, V) bool)`
+        args = [*split_type_args(m.group(1)), "", ""]
+        return args[0], args[1]
     if t.startswith(("iter.Seq2[", "iter.Seq[")):
         args = type_args(t)
         if t.startswith("iter.Seq2[") and len(args) == 2:

@@ -7,9 +7,9 @@ import re
 
 from tree_sitter import Node
 
+from analyzers.extern import parse_named
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Func, Loop, descendants, statements, strip_parens, text
-from analyzers.extern import parse_named
 from analyzers.typeinfer import TypeResolver, infer_type
 from analyzers.typetext import INT_TYPES
 

@@ -23,7 +23,7 @@ SMALL_SET = 8  # a literal collection of this many elements or fewer is cheap to
 
 def import_names(gf: GoFile, path: str) -> set[str]:
     """Local names under which gf imports path (empty when the file does not import it)."""
-    return {name for name, p in gf.imports.items() if p == path}
+    return set(gf.names_of(path))
 
 
 def is_pkg_call(gf: GoFile, callee: str, path: str, names: frozenset[str]) -> bool:

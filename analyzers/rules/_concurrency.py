@@ -72,8 +72,7 @@ _NAMED_RECEIVERS: dict[str, frozenset[str]] = {
 
 def import_names(gf: GoFile, path: str) -> set[str]:
     """Local names under which gf imports path (the default name when the file shows no import)."""
-    names = {n for n, p in gf.imports.items() if p == path}
-    return names or {path.rsplit("/", 1)[-1]}
+    return set(gf.names_of(path)) or {path.rsplit("/", 1)[-1]}
 
 
 def is_pkg_call(func: Func, call: Call, path: str, *names: str) -> bool:

@@ -55,8 +55,7 @@ _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 def import_names(gf: GoFile, path: str) -> set[str]:
     """Local names under which gf imports path (the default name even when absent: cheap guess)."""
-    names = {n for n, p in gf.imports.items() if p == path}
-    return names or {path.rsplit("/", 1)[-1]}
+    return set(gf.names_of(path)) or {path.rsplit("/", 1)[-1]}
 
 
 def byte_seq_kind(pkg: Package, typ: str) -> str:
