@@ -80,9 +80,14 @@ def load_stdlib_bytes(blob: bytes) -> Stdlib:
 
 @lru_cache(maxsize=1)
 def stdlib() -> Stdlib:
-    """The shipped data (loaded once per process, on first use)."""
-    blob = resources.files("analyzers").joinpath("data", DATA_NAME).read_bytes()
-    return load_stdlib_bytes(blob)
+    """The shipped data (loaded once per process, on first use). Missing or damaged data leaves the
+    standard library's types unknown, as before there was any: logged, never fatal."""
+    try:
+        blob = resources.files("analyzers").joinpath("data", DATA_NAME).read_bytes()
+        return load_stdlib_bytes(blob)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("standard-library types unavailable (%s): %s", DATA_NAME, exc)
+        return Stdlib({"go_version": "", "packages": {}})
 
 
 @dataclass(frozen=True)

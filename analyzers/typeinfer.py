@@ -268,7 +268,7 @@ class TypeResolver:
 
     def _identifier(self, node: Node, func: Func | None) -> str:
         name = text(node)
-        decl = func.lookup(name, node) if func is not None else None
+        decl = visible_decl(func, name, node) if func is not None else None
         if decl is not None:
             return self.decl_type(decl)
         if name in self.pkg.vars:
@@ -333,7 +333,7 @@ class TypeResolver:
 
     def _package(self, name: str, at: Node, func: Func | None) -> str | None:
         """The import path `name` stands for at `at`, None when it names a variable."""
-        if func is not None and func.lookup(name, at) is not None:
+        if func is not None and visible_decl(func, name, at) is not None:
             return None
         if name in self.pkg.vars or name in self.pkg.consts:
             return None
@@ -383,7 +383,7 @@ class TypeResolver:
 
     def _plain_call(self, fn: Node, args: list[Node], func: Func | None) -> tuple[str, ...]:
         name = text(fn)
-        decl = func.lookup(name, fn) if func is not None else None
+        decl = visible_decl(func, name, fn) if func is not None else None
         if decl is not None:  # a local function value
             init = strip_parens(decl.init)
             return _literal_results(init) if init is not None and init.type == "func_literal" else ()
@@ -492,6 +492,40 @@ class TypeResolver:
         if t in self.pkg.type_defs:
             return "named"
         return self.ext.kind(t, self._imports(func))
+
+
+_SCOPES = frozenset({"block", "if_statement", "for_statement", "expression_switch_statement",
+                     "type_switch_statement", "select_statement", "expression_case", "type_case",
+                     "default_case", "communication_case", "func_literal"})
+
+
+def visible_decl(func: Func, name: str, at: Node) -> Decl | None:
+    """The declaration of name in scope at `at`: the latest one above it whose block (or loop, for a
+    range variable) still encloses it, here or in an enclosing function. Func.lookup takes the latest
+    one above, even from a loop that has ended."""
+    f: Func | None = func
+    pos = at.start_byte
+    while f is not None:
+        best = None
+        for d in f.decls.get(name, ()):
+            if d.node.start_byte <= pos and not d.resolving and _encloses(d, pos):
+                best = d
+        if best is not None:
+            return best
+        f = f.parent
+    return None
+
+
+def _encloses(decl: Decl, pos: int) -> bool:
+    if decl.kind == "param":
+        return True
+    if decl.kind == "range":
+        scope: Node | None = decl.node
+    else:
+        scope = decl.node.parent
+        while scope is not None and scope.type not in _SCOPES:
+            scope = scope.parent
+    return scope is None or scope.start_byte <= pos < scope.end_byte
 
 
 def _literal_results(node: Node) -> tuple[str, ...]:
