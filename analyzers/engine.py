@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import gc
 import logging
 import posixpath
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzers.diff import FileChange, touched_lines
 from analyzers.findings import apply_suppressions, assign_fingerprints, sort_findings, to_finding
+from analyzers.globs import matches_any
 from analyzers.hotpath import Heat, classify
 from analyzers.model import FileFact, Finding, FunctionFact, Result, Severity, Skipped
 from analyzers.package import Package, build_package, nearest_go_mod
@@ -67,9 +67,9 @@ def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
         return "vendored code"
     if "testdata" in options.skip_dirs and "testdata" in parts:
         return "testdata"
-    if options.include and not any(fnmatch.fnmatch(path, g) for g in options.include):
+    if options.include and not matches_any(path, options.include):
         return "not matched by include globs"
-    if any(fnmatch.fnmatch(path, g) for g in options.exclude):
+    if matches_any(path, options.exclude):
         return "matched by exclude globs"
     if src is None:
         return "could not be read"
