@@ -24,6 +24,7 @@ from bot.github import AppAuth, CallHook, CheckOutput, GitHubClient, PullFile, P
 from bot.jobspec import ReviewRequest
 from bot.publish import CHECK_NAME, PreviousState, ReviewLike, Target, decode_state, find_sticky, inlined_in, publish
 from bot.repo_config import CONFIG_PATH, RepoConfig, parse_config
+from bot.threads import announce_fixed, gone_findings
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,10 @@ def client_for(config: Config, installation_id: int, *, on_call: CallHook | None
 def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Callable[[], bool] = lambda: True,
                render: Renderer | None = None) -> ReviewOutcome:
     fields = _fields(request)
+    if request.kind == "merge_group":
+        from bot.merge_queue import run_merge_group
+
+        return run_merge_group(request, client)
     if request.trigger == "command" or request.kind in ("help", "bench", "denied"):
         if request.kind == "denied" or not _may_run(client, request):
             _reply(client, request, f"@{request.requester or 'there'}: only people with write, maintain or admin "
@@ -157,6 +162,9 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
         _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
                        _fields(request))
         return ReviewOutcome("superseded", "a newer request took over", check_run_id=run_id)
+    gone = gone_findings(already, previous, result, options)
+    announce_fixed(client, request.repo, request.pr, pull.head_sha, gone, result, files,
+                   sticky.author if sticky else None)
     target = Target(request.repo, request.pr, pull.head_sha, run_id)
     pub = publish(client, target, review, result, files, config.publish, config.problems, sticky, already)
     return ReviewOutcome("published", pub.conclusion, run_id, pub.comment_id, pub.inline_posted,

@@ -63,8 +63,13 @@ def test_one_comment_after_several_pushes_and_no_repeated_inline(
     assert len(comments) == 1 and COMMENT_MARKER in comments[0]["body"]
     assert "FIXED `text/join.go` string-concat-loop" in comments[0]["body"]
     assert len(github_fake.calls_to("PATCH", r"/issues/comments/")) == 2
-    rules = sorted(c["body"].split("**")[1] for c in github_fake.review_comments(n))
+    threads = [c for c in github_fake.review_comments(n) if not c.get("in_reply_to_id")]
+    rules = sorted(c["body"].split("**")[1] for c in threads)
     assert rules == ["byte-loop-search", "string-concat-loop"]
+    head = github_fake.git.rev("feature") or ""
+    replies = [c for c in github_fake.review_comments(n) if c.get("in_reply_to_id")]
+    assert sorted(c["in_reply_to_id"] for c in replies) == sorted(c["id"] for c in threads)  # one each
+    assert all(c["body"].startswith(f"Fixed in {head[:7]}.") for c in replies)
     runs = github_fake.check_runs()
     assert len(runs) == 3 and all(r["status"] == "completed" and r["conclusion"] == "neutral" for r in runs)
     assert runs[1]["output"]["annotations_count"] == 2
