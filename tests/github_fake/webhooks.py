@@ -46,7 +46,7 @@ def merge_group(fake: FakeGitHub, number: int, *, squash: bool = False, sender: 
     branch = f"gh-readonly-queue/{pull.base_ref}/pr-{number}-{base_sha}"
     message = f"Merge pull request #{number} from {fake.state.owner}/{pull.head_ref}"
     current = repo.git("rev-parse", "--abbrev-ref", "HEAD")
-    repo.git("checkout", "-q", "-b", branch, base_sha)
+    repo.git("checkout", "-q", "-B", branch, base_sha)  # -B: a pull request may re-enter the queue
     try:
         if squash:
             repo.git("merge", "-q", "--squash", head_sha)
