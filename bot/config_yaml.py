@@ -71,8 +71,9 @@ def load(text: bytes | str) -> Document:
     if size > MAX_CONFIG_BYTES:
         raise YamlRefused(f"is {size:,} bytes; the limit is {MAX_CONFIG_BYTES // 1024} KB")
     raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    loader = _BoundedLoader(raw)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(raw)  # already reads: refuses control characters
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -84,7 +85,8 @@ def load(text: bytes | str) -> Document:
     except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
         raise YamlRefused(f"holds a value that cannot be read: {str(exc)[:200]}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = Document(data)
     if node is not None:
         _walk(node, "", doc)

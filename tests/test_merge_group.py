@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.config import Config
-from bot.events import parse_delivery, route
+from bot.events import HANDLERS, parse_delivery, route
 from bot.handlers.merge_group import pr_number
 from bot.jobspec import ReviewRequest
 from bot.review import run_review
@@ -57,6 +60,13 @@ def test_the_recorded_delivery_routes_to_one_job() -> None:
     assert pr_number(f"refs/heads/gh-readonly-queue/release/v1.2/pr-7-{sha}") == 7  # a base branch with slashes
     assert pr_number(f"refs/heads/gh-readonly-queue/main/pr-1-{sha}/pr-2-{sha}") == 0  # two: do not guess
     assert pr_number("refs/heads/main") == 0
+
+
+def test_the_manifest_subscribes_to_every_handled_event() -> None:
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "app.yml").read_text())
+    sent_to_every_app = {"installation", "installation_repositories"}
+    assert set(HANDLERS) - sent_to_every_app == set(manifest["default_events"])
+    assert manifest["default_permissions"]["merge_queues"] == "read"  # GitHub's condition for merge_group
 
 
 def adapt_plain(payload: dict[str, Any]) -> dict[str, Any]:
