@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from bot.errors import GitHubError
 from bot.review import run_review
 from bot.threads import FIXED_MARKER
 from tests.github_fake import FakeGitHub
@@ -40,6 +43,9 @@ def test_fixed_once_and_a_persons_thread_keeps_their_words(github_fake: FakeGitH
     assert review(github_fake, app_key, n).inline_posted == 2
     roots = threads(github_fake, n)
     person = github_fake.reply(roots[A]["id"], "We need this for the old API; will fix in a follow-up.", "octocat")
+    with pytest.raises(GitHubError, match="422"):  # as on GitHub: replies go to a thread's first comment
+        make_client(github_fake, app_key).reply_to_review_comment(github_fake.state.full_name, n, person, "x")
+    github_fake.violations.clear()
     before = {c["id"]: dict(c) for c in github_fake.review_comments(n)}
     push(github_fake, {A: CLEAN.replace("Join", "JoinA")})  # only a.go's finding is fixed
     head = github_fake.git.rev("feature") or ""
@@ -55,12 +61,12 @@ def test_fixed_once_and_a_persons_thread_keeps_their_words(github_fake: FakeGitH
     review(github_fake, app_key, n, trigger="rerun")
     in_a = [c["id"] for c in replies(github_fake, n, roots[A])]
     assert len(in_a) == 2 and person in in_a
-    # The review comment (and its state) is lost: what was said is still read from the threads.
+    # The review comment (and its state) is lost: a.go's finding is again one "commented inline and
+    # gone", and what was said is still read from its thread; b.go's fix gets its line.
     for c in github_fake.bot_comments(n):
         github_fake.state.issue_comments.pop(c["id"])
     push(github_fake, {B: CLEAN.replace("Join", "JoinB")})
     review(github_fake, app_key, n)
-    review(github_fake, app_key, n, trigger="rerun")
     assert len(replies(github_fake, n, roots[A])) == 2 and len(replies(github_fake, n, roots[B])) == 1
 
 
