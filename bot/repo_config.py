@@ -183,7 +183,7 @@ class _Reader:
         for key, value in data.items():
             name = f"{prefix}{key}"
             if key not in here:
-                close = difflib.get_close_matches(str(key), sorted(here), n=1)
+                close = difflib.get_close_matches(str(key)[:64], sorted(here), n=1)
                 hint = f"; did you mean `{prefix}{close[0]}`?" if close else f"; known here: {', '.join(sorted(here))}"
                 self.problem(name, f"unknown setting `{_short(name)}`, ignored{hint}")
             elif any(s.key.startswith(name + ".") for s in settings):

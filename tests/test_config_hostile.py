@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot import config_yaml
 from bot.config_yaml import MAX_CONFIG_BYTES
 from bot.repo_config import CONFIG_PATH, MAX_PROBLEMS, RepoConfig, parse_config
 from bot.review import run_review
@@ -50,9 +51,19 @@ def test_every_alias_is_refused(text: str) -> None:
     assert "alias" in whole_file_problem(text)
 
 
+def test_without_libyaml_the_same_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config_yaml, "_FAST", None)  # PyYAML built without libyaml: the pure-Python loader
+    assert "alias *a" in whole_file_problem(ALIAS_BOMB)
+    assert "alias" in whole_file_problem("a: &a {b: *a}\n")
+    assert "nested more than 16 levels" in whole_file_problem("x: " + "[" * 30_000 + "]" * 30_000)
+    assert "not valid YAML" in whole_file_problem(b"\xff\xfe\x00[")
+    assert parse_config("exclude: [gen/**]\n").options.exclude == ("gen/**",)
+
+
 def test_size_cap_depth_cap_and_unreadable_values() -> None:
     assert "limit is 64 KB" in whole_file_problem("#" * (MAX_CONFIG_BYTES + 1))
-    assert "nested more than 16 levels" in whole_file_problem("x: " + "[" * 30_000 + "]" * 30_000)
+    assert "nested more than 16 levels" in whole_file_problem("x: " + "[" * 17 + "]" * 17)
+    assert "nest" in whole_file_problem("x: " + "[" * 30_000 + "]" * 30_000)  # libyaml may refuse it first
     assert "cannot be read" in whole_file_problem("max_inline_comments: " + "9" * 5_000)
     assert "not valid YAML" in whole_file_problem("fail_on: [error\n")
     assert "must be a mapping" in whole_file_problem("- a\n- b\n")
