@@ -12,10 +12,13 @@ the review still runs, and the check run lists the problems.
     max_inline_comments: 20
     drafts: false                 # review draft pull requests too
     hot_paths: ["internal/server/**"]
+    profiles: ["perf/*.pprof"]    # CPU profiles besides every default.pgo (false: use none)
+    profile_hot_threshold: 1      # percent of CPU samples (cumulative) that makes a function hot
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -30,7 +33,8 @@ from analyzers.rules import all_rules
 CONFIG_PATH = ".github/perf-review.yml"
 SEVERITIES = ("info", "warning", "error")
 FAIL_ON = ("none", *SEVERITIES)
-TOP_KEYS = ("include", "exclude", "rules", "fail_on", "max_inline_comments", "drafts", "hot_paths")
+TOP_KEYS = ("include", "exclude", "rules", "fail_on", "max_inline_comments", "drafts", "hot_paths", "profiles",
+            "profile_hot_threshold")
 RULE_KEYS = ("disable", "enable", "severity")
 DEFAULT_MAX_INLINE = 20
 MAX_INLINE_LIMIT = 100
@@ -58,6 +62,8 @@ class RepoConfig:
     publish: PublishSettings = field(default_factory=PublishSettings)
     problems: tuple[ConfigProblem, ...] = ()
     present: bool = False  # the repository has a config file
+    profiles: tuple[str, ...] = ()  # globs of CPU profiles on the default branch, besides every default.pgo
+    read_profiles: bool = True  # false: `profiles: false`, no profile at all
 
 
 class _Reader:
@@ -170,7 +176,14 @@ def _settings(data: dict[str, Any], r: _Reader) -> RepoConfig:
                           DEFAULT_MAX_INLINE, f"a whole number from 0 to {MAX_INLINE_LIMIT}")
     drafts = r.choice(data, "drafts", lambda v: isinstance(v, bool), False, "true or false")
     publish = PublishSettings(None if fail_on == "none" else fail_on, max_inline, drafts)
-    return RepoConfig(options, publish, tuple(r.problems), present=True)
+    read_profiles = data.get("profiles") is not False
+    profiles = r.globs(data, "profiles") if read_profiles else ()
+    percent = r.choice(data, "profile_hot_threshold",
+                       lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 100,
+                       1, "a percentage above 0 and at most 100")
+    options = dataclasses.replace(options, profile_hot_threshold=percent / 100)
+    return RepoConfig(options, publish, tuple(r.problems), present=True, profiles=profiles,
+                      read_profiles=read_profiles)
 
 
 def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:

@@ -429,8 +429,10 @@ class Api:
             entries = self.git.ls_tree(sha, recursive)
         except LookupError:
             return not_found()
+        sizes = self.git.blob_sizes(sha) if recursive else {}
         return Reply(200, {"sha": sha, "url": "", "truncated": False, "tree": [
-            {"path": p, "mode": m, "type": t, "sha": s} for m, t, s, p in entries]})
+            {"path": p, "mode": m, "type": t, "sha": s, **({"size": sizes[p]} if p in sizes else {})}
+            for m, t, s, p in entries]})
 
     def get_blob(self, ctx: Ctx) -> Reply:
         data = self.git.cat_blob(ctx.params["file_sha"])
