@@ -5,6 +5,7 @@ the review showing the share (change mode, profiles from the base revision only)
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from analyzers.pprof.mapping import PackageRef, ProfileIndex
 from analyzers.pprof.tiers import profile_heat
 from analyzers.report.benchmarks import load_package
 from analyzers.report.context import ranked
+from analyzers.report.profile_notes import summary_note
 from bot.cli import main
+from bot.repo_config import parse_config
 from tests.gitrepo import Repo
 
 DATA = Path(__file__).parent / "data" / "profiles"
@@ -98,6 +101,28 @@ def test_a_moved_module_still_matches_by_name_and_file(tmp_path: Path) -> None:
     funcs = {f.qualified_name: f for f in result.functions}
     assert funcs["Label"].hot_path == "hot" and funcs["Describe"].hot_path == "cold"
     assert result.profiles[0].warnings == []  # it matched: not "from another module"
+
+
+def test_profile_functions_the_code_no_longer_has_are_reported(tmp_path: Path) -> None:
+    shutil.copytree(APP, tmp_path / "app")
+    lib = tmp_path / "app" / "lib" / "lib.go"
+    lib.write_text(lib.read_text().replace("func Vowels(", "func CountVowels("))
+    result = analyze_files(module_files(tmp_path / "app"), Options(profiles=(app_profile(),)))
+    (report,) = result.profiles
+    assert report.unmatched == ["example.com/app/lib.Vowels", "example.com/app/lib.Vowels.func1"]
+    funcs = {f.qualified_name: f for f in result.functions}
+    assert funcs["CountVowels"].cpu_share == 0.0 and funcs["sumBy"].hot_path == "hot"
+    assert "match nothing here (renamed or removed since it was recorded?)" in (summary_note(result) or "")
+
+
+def test_benchmarks_start_with_the_profile_hottest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["benchmarks", str(APP / "lib")]) == 0
+    out = capsys.readouterr()
+    assert "using CPU profile" in out.err and "default.pgo" in out.err
+    names = re.findall(r"^func (Benchmark\w+)", out.out, re.MULTILINE)
+    assert names[:3] == ["BenchmarkLabel", "BenchmarkPad", "BenchmarkVowels"] and "BenchmarkDescribe" not in names
+    assert main(["benchmarks", str(APP / "lib"), "--no-default-pgo"]) == 0
+    assert "BenchmarkLabel" not in capsys.readouterr().out  # by shape alone Label is cold
 
 
 def test_a_bad_default_pgo_is_a_problem_and_the_analysis_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -188,3 +213,14 @@ def test_review_shows_the_share_and_reads_profiles_from_the_base_only(tmp_path: 
     funcs = by_name(json.loads(capsys.readouterr().out))
     assert funcs["Batch"]["change"] == "added" and funcs["Batch"]["hot_path"] == "hot"
     assert funcs["Batch"]["cpu_share"] is None and funcs["Batch"]["hot_reasons"] == ["loops nested 2 deep"]
+
+
+def test_config_keys_for_profiles() -> None:
+    config = parse_config("profiles: ['perf/*.pprof']\nprofile_hot_threshold: 2.5\n")
+    assert config.profiles == ("perf/*.pprof",) and config.read_profiles and not config.problems
+    assert config.options.profile_hot_threshold == pytest.approx(0.025)
+    off = parse_config("profiles: false\n")
+    assert not off.read_profiles and off.profiles == () and not off.problems
+    bad = parse_config("profiles: 3\nprofile_hot_threshold: 0\n")
+    assert bad.read_profiles and bad.profiles == () and bad.options.profile_hot_threshold == pytest.approx(0.01)
+    assert [p.where for p in bad.problems] == ["line 1 (profiles)", "line 2 (profile_hot_threshold)"]

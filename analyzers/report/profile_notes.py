@@ -21,6 +21,9 @@ def summary_note(result: Result) -> str | None:
     parts = [_described(p) for p in result.profiles]
     for p in result.profiles:
         parts += [f"⚠️ {code(p.source)}: {w}." for w in p.warnings]
+        if p.unmatched:
+            parts.append(f"{plural(p.unmatched_count, 'function')} of the analysed packages in {code(p.source)} "
+                         f"match nothing here (renamed or removed since it was recorded?): {_names(p.unmatched)}.")
     parts += [f"⚠️ {code(p.source)} was not used: {p.message}." for p in result.profile_problems]
     if not result.profiles:
         parts.append("Tiers come from static evidence only.")
@@ -46,6 +49,11 @@ def _described(p: ProfileReport) -> str:
     cpu = f"{p.total / 1e9:.1f} s of CPU, " if p.sample_type == "cpu/nanoseconds" else ""
     return (f"**CPU profile:** {code(p.source)} ({cpu}{plural(p.samples, 'sample')}{when}) ranks the functions it "
             f"covers; {plural(p.matched, 'analysed function')} had samples in it.")
+
+
+def _names(symbols: Sequence[str], shown: int = 3) -> str:
+    listed = ", ".join(code(s) for s in symbols[:shown])
+    return listed + (", …" if len(symbols) > shown else "")
 
 
 def _age(days: float) -> str:
@@ -86,6 +94,9 @@ def profile_lines(result: Result) -> list[str]:
         lines.append(f"{p.source}: profile: {plural(p.samples, 'sample')}{when}, "
                      f"{plural(p.matched, 'analysed function')} with samples")
         lines += [f"{p.source}: profile warning: {w}" for w in p.warnings]
+        if p.unmatched:
+            lines.append(f"{p.source}: profile functions matching no analysed function: "
+                         + ", ".join(p.unmatched[:5]) + (", ..." if p.unmatched_count > 5 else ""))
     lines += [f"{p.source}: profile not used: {p.message}" for p in result.profile_problems]
     hottest = [f for f in hottest_first(result.functions) if f.cpu_share][:5]
     if hottest:
