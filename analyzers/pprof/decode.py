@@ -10,8 +10,10 @@ a sentence a user can act on; nothing here reads files.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import cast
 
 from google.protobuf.message import DecodeError
 
@@ -139,24 +141,32 @@ def aggregate(profile: Profile, source: str) -> CpuProfile:
         if slot == len(symbols):
             symbols.append(s(fn.name) or s(fn.system_name))
         by_function_id[fn.id] = slot
-    frames: dict[int, tuple[int, ...]] = {}
-    for loc in profile.location:
-        try:
-            frames[loc.id] = tuple(by_function_id[line.function_id] for line in loc.line)
-        except KeyError as exc:
-            raise ProfileError(f"malformed profile: location {loc.id} names function {exc.args[0]}, "
-                               "which it does not define") from None
+    frames = _frames(profile, by_function_id)
     flat = [0] * len(keys)
     cum = [0] * len(keys)
     total = 0
     for sample in profile.sample:
-        if len(sample.value) <= index:
+        values = sample.value
+        if len(values) <= index:
             raise ProfileError("malformed profile: a sample has fewer values than the profile's sample types")
-        value = sample.value[index]
+        value = values[index]
         total += value
         if not value:
             continue
-        _add_stack(sample.location_id, frames, value, flat, cum)
+        try:
+            stack = [frames[loc_id] for loc_id in sample.location_id]
+        except (IndexError, KeyError):
+            stack = [None]
+        if None in stack:
+            raise ProfileError(f"malformed profile: a sample names location {_missing(sample.location_id, frames)}, "
+                               "which it does not define")
+        present = cast(list[tuple[int, ...]], stack)
+        # The innermost frame is flat (an unsymbolised one takes it too, as pprof's address nodes do);
+        # every distinct function on the stack is cumulative once.
+        if present and present[0]:
+            flat[present[0][0]] += value
+        for slot in set(chain.from_iterable(present)):
+            cum[slot] += value
     if not profile.sample or total <= 0:
         raise ProfileError(f"{kind} with no samples: nothing ran while it was recorded")
     functions = tuple(
@@ -168,23 +178,32 @@ def aggregate(profile: Profile, source: str) -> CpuProfile:
                       functions)
 
 
-def _add_stack(location_ids: Iterable[int], frames: dict[int, tuple[int, ...]], value: int, flat: list[int],
-               cum: list[int]) -> None:
-    seen: set[int] = set()
-    leaf = True
-    for loc_id in location_ids:
-        slots = frames.get(loc_id)
-        if slots is None:
-            raise ProfileError(f"malformed profile: a sample names location {loc_id}, which it does not define")
-        for slot in slots:
-            if leaf:
-                flat[slot] += value
-            leaf = False
-            if slot not in seen:
-                seen.add(slot)
-                cum[slot] += value
-        # An unsymbolised frame still takes the flat value, as pprof's address nodes do.
-        leaf = False
+Frames = Sequence[tuple[int, ...] | None] | dict[int, tuple[int, ...]]
+
+
+def _frames(profile: Profile, by_function_id: dict[int, int]) -> Frames:
+    """Location id -> the function slots of its frames, innermost first: a list when ids are dense (the
+    usual 1..n, and far cheaper to index), else a dict."""
+    frames: dict[int, tuple[int, ...]] = {}
+    for loc in profile.location:
+        try:
+            frames[loc.id] = tuple(by_function_id[line.function_id] for line in loc.line)
+        except KeyError as exc:
+            raise ProfileError(f"malformed profile: location {loc.id} names function {exc.args[0]}, "
+                               "which it does not define") from None
+    top = max(frames, default=0)
+    if top > 4 * len(frames) + 1024:
+        return frames
+    dense: list[tuple[int, ...] | None] = [None] * (top + 1)
+    for loc_id, slots in frames.items():
+        dense[loc_id] = slots
+    return dense
+
+
+def _missing(ids: Iterable[int], frames: Frames) -> int:
+    if isinstance(frames, dict):
+        return next(i for i in ids if i not in frames)
+    return next(i for i in ids if not 0 <= i < len(frames) or frames[i] is None)
 
 
 def _value_index(profile: Profile, name: Callable[[int], str]) -> tuple[int, str]:
