@@ -74,6 +74,10 @@ def test_analyze_dot_finds_default_pgo_and_ranks_label_hot(monkeypatch: pytest.M
     assert "lib/lib.go:12:9: warning sprintf-simple:" in text and "[hot: 95.0% CPU]" in text
     assert "cmd/app/default.pgo: profile: 178 samples" in text
     assert "hottest analysed functions by CPU profile (cumulative): main 99.2%, run 99.2%, Label 95.0%" in text
+    # Analysing only the library still finds the module's default.pgo beside the command that uses it.
+    code, lib_only = cli_json(capsys, "lib")
+    assert code == 1 and by_name(lib_only)["Label"]["hot_path"] == "hot"
+    assert lib_only["profiles"][0]["source"] == "cmd/app/default.pgo"
 
 
 def test_functions_match_by_receiver_closure_and_main_package() -> None:

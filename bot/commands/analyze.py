@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import posixpath
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,9 +57,29 @@ def with_profiles(options: Options, args: argparse.Namespace, loaded: Loaded) ->
 
 
 def profiles_for_paths(args: argparse.Namespace) -> Loaded:
-    """default.pgo below the directories analysed, then the --profile files."""
-    found = [] if args.no_default_pgo else find_default_pgo(Path(p) for p in args.paths)
+    """Every default.pgo of the modules analysed (a library's profile sits beside the command that uses
+    it, so `analyze lib/` still finds cmd/app/default.pgo), then the --profile files."""
+    found = [] if args.no_default_pgo else find_default_pgo(_module_roots(args.paths))
     return load_files([*found, *args.profile])
+
+
+def _module_roots(paths: list[str]) -> list[Path]:
+    roots: list[Path] = []
+    for raw in paths:
+        start = Path(raw) if Path(raw).is_dir() else Path(raw).parent
+        root = next((d for d in [start, *_parents(start)] if (d / "go.mod").is_file()), start)
+        root = Path(posixpath.normpath(root.as_posix()))
+        if root not in roots:
+            roots.append(root)
+    return roots
+
+
+def _parents(path: Path) -> list[Path]:
+    """Ancestors as relative paths where path is relative (so found files keep readable names)."""
+    if path.is_absolute():
+        return list(path.parents)
+    depth = len(path.resolve().parents)
+    return [path.joinpath(*([".."] * n)) for n in range(1, depth + 1)]
 
 
 def profiles_for_change(args: argparse.Namespace, repo: Path, base_rev: str) -> Loaded:
