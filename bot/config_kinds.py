@@ -98,17 +98,22 @@ class Integer(Kind):
 class Number(Kind):
     minimum: float
     maximum: float
+    exclusive_minimum: bool = False
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return f"a number from {self.minimum:g} to {self.maximum:g}"
+        low = f"above {self.minimum:g}" if self.exclusive_minimum else f"from {self.minimum:g}"
+        return f"a number {low} to {self.maximum:g}"
 
     def check(self, value: Any) -> Checked:
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and self.minimum <= value <= self.maximum
-        return (value, []) if ok else self.wrong(value)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value != value:  # NaN too
+            return self.wrong(value)
+        low = value > self.minimum if self.exclusive_minimum else value >= self.minimum
+        return (value, []) if low and value <= self.maximum else self.wrong(value)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
+        low = {"exclusiveMinimum": self.minimum} if self.exclusive_minimum else {"minimum": self.minimum}
+        return {"type": "number", **low, "maximum": self.maximum}
 
 
 @dataclass(frozen=True)
@@ -120,12 +125,15 @@ class StringList(Kind):
     item_problem: Callable[[str], str | None] = lambda s: None
     item_schema: Mapping[str, Any] | None = None
     max_items: int = MAX_LIST
+    allow_false: bool = False  # `false` is a value of its own ("none at all", not "the default")
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return f"a list of {self.item}s"
+        return f"a list of {self.item}s" + (" or false" if self.allow_false else "")
 
     def check(self, value: Any) -> Checked:
+        if value is False and self.allow_false:
+            return False, []
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list):
             return self.wrong(value)
@@ -148,11 +156,13 @@ class StringList(Kind):
 
     def schema(self) -> dict[str, Any]:
         item = dict(self.item_schema or {"type": "string"})
-        return {"anyOf": [item, {"type": "array", "items": item, "maxItems": self.max_items}]}
+        both: list[dict[str, Any]] = [item, {"type": "array", "items": item, "maxItems": self.max_items}]
+        return {"anyOf": [*both, {"const": False}] if self.allow_false else both}
 
 
-def glob_list() -> StringList:
-    return StringList("glob", glob_problem, {"type": "string", "minLength": 1, "maxLength": MAX_GLOB_CHARS})
+def glob_list(allow_false: bool = False) -> StringList:
+    item = {"type": "string", "minLength": 1, "maxLength": MAX_GLOB_CHARS}
+    return StringList("glob", glob_problem, item, MAX_LIST, allow_false)
 
 
 def rule_list(known: Callable[[], Sequence[str]]) -> StringList:
@@ -160,7 +170,7 @@ def rule_list(known: Callable[[], Sequence[str]]) -> StringList:
         ids = known()
         return None if rule in ids else "no rule has this id (the ids are listed in docs/rules.md)"
 
-    return _RuleList("rule id", problem, None, MAX_LIST, known)
+    return _RuleList("rule id", problem, None, MAX_LIST, known=known)
 
 
 @dataclass(frozen=True)

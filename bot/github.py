@@ -8,6 +8,7 @@ PyGithub's exceptions into our typed errors. Messages never carry tokens, keys o
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 import time
@@ -43,6 +44,7 @@ class PullInfo:
     state: str
     comments: int  # issue comments on the PR (0: no need to look for our comment)
     review_comments: int
+    default_branch: str = ""  # the repository's, from the PR's base repository
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,15 @@ class CheckAction:
 
 
 @dataclass(frozen=True)
+class TreeEntry:
+    """One file of a repository tree, not yet read."""
+
+    path: str
+    sha: str
+    size: int
+
+
+@dataclass(frozen=True)
 class CheckRunInfo:
     id: int
     status: str
@@ -152,6 +163,8 @@ class GitHubClient(Protocol):
     def get_pull(self, repo: str, number: int) -> PullInfo: ...
     def list_pull_files(self, repo: str, number: int) -> list[PullFile]: ...
     def get_file(self, repo: str, path: str, ref: str | None = None) -> bytes | None: ...
+    def list_tree(self, repo: str, ref: str) -> list[TreeEntry]: ...
+    def get_blob(self, repo: str, sha: str) -> bytes: ...
     def list_issue_comments(self, repo: str, number: int) -> list[Comment]: ...
     def create_issue_comment(self, repo: str, number: int, body: str) -> int: ...
     def edit_issue_comment(self, repo: str, comment_id: int, body: str) -> None: ...
@@ -337,7 +350,8 @@ class PyGithubClient:
         def fetch() -> PullInfo:
             pr = self._repo(repo).get_pull(number)
             return PullInfo(pr.number, pr.head.sha, pr.base.sha, pr.base.ref, bool(pr.draft), pr.state,
-                            int(pr.comments or 0), int(pr.review_comments or 0))
+                            int(pr.comments or 0), int(pr.review_comments or 0),
+                            str(getattr(pr.base.repo, "default_branch", "") or ""))
 
         return self._call("get_pull", fetch)
 
@@ -363,6 +377,26 @@ class PyGithubClient:
             return bytes(content.decoded_content)
 
         return self._call("get_file", fetch)
+
+    def list_tree(self, repo: str, ref: str) -> list[TreeEntry]:
+        """Every file of ref's tree (one request: GitHub lists up to 100,000 entries recursively)."""
+
+        def fetch() -> list[TreeEntry]:
+            tree = self._repo(repo).get_git_tree(ref, recursive=True)
+            return [TreeEntry(e.path, e.sha, int(e.size or 0)) for e in tree.tree if e.type == "blob"]
+
+        return self._call("list_tree", fetch)
+
+    def get_blob(self, repo: str, sha: str) -> bytes:
+        """A file's bytes by blob sha: up to 100 MB, where the contents API stops at 1 MB."""
+
+        def fetch() -> bytes:
+            blob = self._repo(repo).get_git_blob(sha)
+            if blob.encoding == "base64":
+                return base64.b64decode(blob.content)
+            return str(blob.content).encode("utf-8")
+
+        return self._call("get_blob", fetch)
 
     def list_issue_comments(self, repo: str, number: int) -> list[Comment]:
         def fetch() -> list[Comment]:

@@ -26,8 +26,20 @@ from typing import Any, cast
 from analyzers.engine import Options
 from analyzers.findings import MISSING_REASON_RULE
 from analyzers.model import Severity
+from analyzers.pprof.tiers import DEFAULT_THRESHOLD
 from analyzers.rules import all_rules
-from bot.config_kinds import INVALID, Boolean, Choice, Integer, Kind, SeverityMap, glob_list, rule_list, shown
+from bot.config_kinds import (
+    INVALID,
+    Boolean,
+    Choice,
+    Integer,
+    Kind,
+    Number,
+    SeverityMap,
+    glob_list,
+    rule_list,
+    shown,
+)
 from bot.config_yaml import YamlRefused, load
 
 CONFIG_PATH = ".github/perf-review.yml"
@@ -75,6 +87,11 @@ SETTINGS: tuple[Setting, ...] = (
             "At most this many inline comments per push; the other findings are listed in the review comment."),
     Setting("drafts", Boolean(), False, "Review draft pull requests too."),
     Setting("hot_paths", glob_list(), (), "Functions in files matching these globs are hot.", "none"),
+    Setting("profiles", glob_list(allow_false=True), (),
+            "CPU profiles (pprof) on the default branch to read besides every `default.pgo`; `false`: read none.",
+            "every default.pgo"),
+    Setting("profile_hot_threshold", Number(0, 100, exclusive_minimum=True), DEFAULT_THRESHOLD * 100,
+            "Percent of CPU samples (cumulative) that makes a function hot.", f"{DEFAULT_THRESHOLD * 100:g}"),
 )
 
 
@@ -114,7 +131,18 @@ class RepoConfig:
         return Options(disabled_rules=frozenset(v["rules.disable"]),
                        enabled_rules=None if enabled is None else frozenset(enabled),
                        severity_overrides=dict(v["rules.severity"]), hot_globs=tuple(v["hot_paths"]),
-                       include=tuple(v["include"]), exclude=tuple(v["exclude"]))
+                       include=tuple(v["include"]), exclude=tuple(v["exclude"]),
+                       profile_hot_threshold=v["profile_hot_threshold"] / 100)
+
+    @property
+    def read_profiles(self) -> bool:
+        """False for `profiles: false`: no profile at all, not even default.pgo."""
+        return self.values["profiles"] is not False
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        """Globs of CPU profiles on the default branch, besides every default.pgo."""
+        return tuple(self.values["profiles"] or ())
 
     @property
     def publish(self) -> PublishSettings:

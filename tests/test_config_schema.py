@@ -47,6 +47,8 @@ VALID = [
     "rules:\n  disable: [ignore-without-reason]\n",
     "max_inline_comments: 0\ndrafts: true\n",
     "rules:\n",
+    "profiles: false\nprofile_hot_threshold: 100\n",
+    "profiles: perf/cpu.pprof\nprofile_hot_threshold: 0.1\n",
 ]
 INVALID = [
     "fail_on: sometimes\n",
@@ -65,6 +67,9 @@ INVALID = [
     "exclude: [" + ", ".join(["a"] * 257) + "]\n",
     "include: " + "x" * 257 + "\n",
     "- a\n",
+    "profiles: true\n",
+    "profile_hot_threshold: 0\n",
+    "profile_hot_threshold: 101\n",
 ]
 
 
@@ -77,17 +82,24 @@ def test_schema_and_parser_give_the_same_verdict(text: str) -> None:
 
 
 def test_adding_a_setting_is_one_entry() -> None:
-    """What the profiles work will add: a list of globs and a threshold. One Setting each, and the
-    parser, the schema and the docs table know them."""
+    """A new list of globs and a new threshold, in a new section: one Setting each, and the parser, the
+    schema and the docs table know them (profiles: and profile_hot_threshold: were added this way)."""
     extended = (*SETTINGS,
-                Setting("profiles", glob_list(), (), "CPU profiles to read.", "none"),
-                Setting("profile_threshold", Number(0, 100), 5.0, "Percent of samples that makes a function hot."))
-    config = parse_config("profiles: ['prof/*.pb.gz']\nprofile_threshold: 2.5\n", extended)
+                Setting("traces.paths", glob_list(), (), "Execution traces to read.", "none"),
+                Setting("traces.threshold", Number(0, 100, exclusive_minimum=True), 5.0, "Percent that is hot."))
+    config = parse_config("traces:\n  paths: ['trace/*.out']\n  threshold: 2.5\n", extended)
     assert not config.problems
-    assert config.value("profiles") == ("prof/*.pb.gz",) and config.value("profile_threshold") == 2.5
-    bad = parse_config("profiles: ['/abs']\nprofile_threshold: 200\n", extended)
-    assert [p.where for p in bad.problems] == ["line 1 (profiles)", "line 2 (profile_threshold)"]
-    assert bad.value("profile_threshold") == 5.0
-    assert {"profiles", "profile_threshold"} <= schema_keys(schema(extended))
-    assert "`profile_threshold` | a number from 0 to 100 | 5.0 |" in settings_table(extended)
-    assert "unknown setting" in parse_config("profiles: []\n").problems[0].message  # not in the real table yet
+    assert config.value("traces.paths") == ("trace/*.out",) and config.value("traces.threshold") == 2.5
+    bad = parse_config("traces:\n  paths: ['/abs']\n  threshold: 0\n", extended)
+    assert [p.where for p in bad.problems] == ["line 2 (traces.paths)", "line 3 (traces.threshold)"]
+    assert bad.value("traces.threshold") == 5.0
+    assert {"traces.paths", "traces.threshold"} <= schema_keys(schema(extended))
+    assert "`traces.threshold` | a number above 0 to 100 | 5.0 |" in settings_table(extended)
+    assert "unknown setting" in parse_config("traces: {}\n").problems[0].message  # not in the real table
+
+
+def test_profile_settings() -> None:
+    config = parse_config("profiles: false\nprofile_hot_threshold: 0.5\n")
+    assert not config.problems and not config.read_profiles and config.profiles == ()
+    assert config.options.profile_hot_threshold == 0.005
+    assert parse_config("").read_profiles and parse_config("profiles: [a/*.pprof]\n").profiles == ("a/*.pprof",)

@@ -201,7 +201,7 @@ def test_drafts_are_skipped_unless_configured(github_fake: FakeGitHub, app_key: 
     assert github_fake.check_runs() == []
 
 
-def test_budget_of_8_plus_2f_calls(github_fake: FakeGitHub, app_key: AppKey, github_pr: Callable[..., int]) -> None:
+def test_budget_of_9_plus_2f_calls(github_fake: FakeGitHub, app_key: AppKey, github_pr: Callable[..., int]) -> None:
     base = {f"p{i}/a.go": CONCAT.replace("package text", f"package p{i}") for i in range(3)}
     head = {p: src + SEARCH for p, src in base.items()}
     n = github_pr({**head, "p9/new.go": "package p9\n"}, base={**base, "go.mod": "module w\n\ngo 1.22\n"})
@@ -211,11 +211,12 @@ def test_budget_of_8_plus_2f_calls(github_fake: FakeGitHub, app_key: AppKey, git
         github_fake.reset_calls()
         run_review(request(github_fake, n), client, render=render)
         repo_calls = [c for c in github_fake.calls if not c.path.startswith("/app/")]
-        assert len(repo_calls) <= 8 + 2 * 4, [f"{c.method} {c.path}" for c in repo_calls]
+        assert len(repo_calls) <= 9 + 2 * 4, [f"{c.method} {c.path}" for c in repo_calls]
         counts.append(len(repo_calls))
         push(github_fake, {"p0/a.go": base["p0/a.go"] + "\n// touch\n"})
     assert len(github_fake.calls_to("POST", "/access_tokens")) == 0  # the token was cached
-    assert counts == [15, 15]  # limit 16: PR, config, files, 7 reads + go.mod, run, comment, review or list, run
+    # limit 17: PR, config, files, tree (CPU profiles), 7 reads + go.mod, run, comment, review or list, run
+    assert counts == [16, 16]
 
 
 def test_is_current_false_ends_the_check_run_superseded(github_fake: FakeGitHub, app_key: AppKey,

@@ -433,8 +433,10 @@ class Api:
             tree = self.git.git("rev-parse", f"{sha}^{{tree}}").decode().strip()  # a commit SHA names its tree
         except LookupError:
             return not_found()
+        sizes = self.git.blob_sizes(sha) if recursive else {}
         return Reply(200, {"sha": tree, "url": "", "truncated": False, "tree": [
-            {"path": p, "mode": m, "type": t, "sha": s} for m, t, s, p in entries]})
+            {"path": p, "mode": m, "type": t, "sha": s, **({"size": sizes[p]} if p in sizes else {})}
+            for m, t, s, p in entries]})
 
     def get_blob(self, ctx: Ctx) -> Reply:
         data = self.git.cat_blob(ctx.params["file_sha"])
