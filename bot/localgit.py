@@ -59,27 +59,46 @@ def _is_repo(repo: Path) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Blob:
+    path: str
+    size: int
+    sha: str
+
+
+def blobs_at(repo: Path, sha: str) -> list[Blob]:
+    """Every file of revision sha, with its size, without reading any."""
+    out: list[Blob] = []
+    for entry in _git(repo, "ls-tree", "-r", "-z", "--long", sha).split(b"\0"):
+        meta, _, name_b = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) < 4 or parts[1] != b"blob":
+            continue
+        size = int(parts[3]) if parts[3].isdigit() else 0
+        out.append(Blob(name_b.decode("utf-8", "replace"), size, parts[2].decode()))
+    return out
+
+
+def read_blob(repo: Path, blob: Blob) -> bytes:
+    return _git(repo, "cat-file", "blob", blob.sha)
+
+
 class Revision:
     """The files of one revision, listed once and read on demand."""
 
     def __init__(self, repo: Path, sha: str) -> None:
         self.repo = repo
         self.sha = sha
-        self.blobs: dict[str, tuple[str, int]] = {}  # path -> (blob id, size)
+        self.blobs: dict[str, Blob] = {}
         self.dirs: dict[str, list[str]] = {}  # directory -> its .go files
-        for entry in _git(repo, "ls-tree", "-r", "-z", "--long", sha).split(b"\0"):
-            meta, _, name_b = entry.partition(b"\t")
-            parts = meta.split()
-            if len(parts) < 4 or parts[1] != b"blob":
-                continue
-            name = name_b.decode("utf-8", "replace")
-            self.blobs[name] = (parts[2].decode(), int(parts[3]) if parts[3].isdigit() else 0)
-            if name.endswith(".go"):
-                self.dirs.setdefault(posixpath.dirname(name), []).append(name)
+        for blob in blobs_at(repo, sha):
+            self.blobs[blob.path] = blob
+            if blob.path.endswith(".go"):
+                self.dirs.setdefault(posixpath.dirname(blob.path), []).append(blob.path)
 
     def read(self, name: str) -> bytes | None:
-        blob, size = self.blobs[name]
-        return _git(self.repo, "cat-file", "blob", blob) if size <= MAX_BLOB else None
+        blob = self.blobs[name]
+        return read_blob(self.repo, blob) if blob.size <= MAX_BLOB else None
 
     def read_dir(self, directory: str) -> list[tuple[str, bytes]]:
         """(file name, content) of the .go files directly in directory."""

@@ -3,7 +3,8 @@ across worker processes, each analysing some of the packages with the whole inpu
 other packages' types), and the results are merged in the order one process gives them.
 
 Workers are forked (Linux), so they share the files already read instead of receiving copies;
-where fork is not available, or the input is small, the analysis runs in this process.
+where fork is not available, the input is small, or CPU profiles are given (they are matched against
+the whole run), the analysis runs in this process.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def analyze_parallel(
     global _WORK
     directories = package_directories(files)
     jobs = min(jobs, len(directories) // MIN_PACKAGES_PER_JOB)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    # CPU profiles are matched against the whole run (which profile functions no package claimed):
+    # with profiles the run stays in one process.
+    if jobs <= 1 or options.profiles or "fork" not in multiprocessing.get_all_start_methods():
         return analyze_files(files, options, sources)
     chunks = _chunks(files, directories, jobs * 4)
     _WORK = (files, options, sources)
