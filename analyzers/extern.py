@@ -21,8 +21,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol, TypeVar
 
+from analyzers.apimodel import PackageAPI, Sig, TypeInfo
 from analyzers.buildtags import in_build, is_ignored
-from analyzers.goapi import PackageAPI, Sig, TypeInfo, extract
+from analyzers.goapi import extract
 from analyzers.skim import without_bodies
 from analyzers.typetext import split_map_type, split_type_args
 

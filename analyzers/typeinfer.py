@@ -1,9 +1,9 @@
 """Expression types without a type checker: what syntax shows, what the package declares and what
 other packages export ("" wherever none of them says).
 
-Two levels. `infer_type` reads one expression's syntax, plus the results of standard-library
-functions (`strings.ToLower(x)` is a string): the walk uses it while the model is being built.
-`TypeResolver` (one per package, `pkg.types`) adds everything the finished model knows: local and
+Two levels. `infer_type` (analyzers/typesyntax.py) reads one expression's syntax, plus the results
+of standard-library functions (`strings.ToLower(x)` is a string): the walk uses it while the model
+is being built. `TypeResolver` (one per package, `pkg.types`) adds everything the finished model knows: local and
 package declarations followed through initialisers, struct fields (embedded and promoted), the
 package's own functions and methods, and other packages' functions, methods, fields, variables and
 named types (analyzers/extern.py). Every rule asks the resolver; it replaces the per-family
@@ -13,14 +13,23 @@ resolvers the rule helpers used to keep.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from analyzers.extern import External, instantiate, mentions, parse_named
-from analyzers.goapi import Sig
+from analyzers.apimodel import Sig
+from analyzers.extern import instantiate, mentions, parse_named
 from analyzers.source import strip_parens, text
+from analyzers.typesyntax import (
+    BASIC_LITERALS,
+    BUILTIN_RESULTS,
+    CONVERSIONS,
+    NO_RESULT,
+    infer_type,
+    multi_value_type,
+    range_types,
+    std_external,
+)
 from analyzers.typetext import (
     INT_TYPES,
     element_type,
@@ -40,130 +49,10 @@ __all__ = [
     "map_key_type", "multi_value_type", "range_types", "split_map_type", "underlying",
 ]
 
-BASIC_LITERALS = {
-    "interpreted_string_literal": "string",
-    "raw_string_literal": "string",
-    "int_literal": "int",
-    "float_literal": "float64",
-    "rune_literal": "rune",
-    "imaginary_literal": "complex128",
-    "true": "bool",
-    "false": "bool",
-    "iota": "int",
-}
-CONVERSIONS = frozenset({"string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
-                         "uint64", "uintptr", "byte", "rune", "float32", "float64", "bool", "complex64",
-                         "complex128"})
 # Results of methods by convention when the receiver's type is unknown (fmt.Stringer, error, the
 # Bytes/Text/Len accessors of buffers and scanners).
 CONVENTIONAL_RESULTS = {"String": "string", "Error": "string", "Text": "string", "Bytes": "[]byte", "Len": "int"}
-_BUILTIN_RESULTS = {"len": "int", "cap": "int", "copy": "int", "real": "float64", "imag": "float64",
-                    "complex": "complex128"}
-_NO_RESULT = frozenset({"panic", "print", "println", "delete", "close", "clear"})
 _MAX_DEPTH = 6
-
-
-@lru_cache(maxsize=1)
-def std_external() -> External:
-    """Lookups in the standard library's data only (no dependency source)."""
-    return External()
-
-
-def _package_path(name: str, func: Func | None, imports: Mapping[str, str] | None) -> str | None:
-    """The import path `name` stands for in `name.F(...)`, None when it is a local variable or no
-    package: the file's imports, else a standard package of that name when only one has it."""
-    if func is not None:
-        if func.lookup(name) is not None:
-            return None
-        imports = func.file.imports
-    if imports is not None and name in imports:
-        return imports[name]
-    found = std_external().std.names.get(name, [])
-    return found[0] if len(found) == 1 else None
-
-
-def infer_type(value: Node | None, func: Func | None = None, imports: Mapping[str, str] | None = None) -> str:
-    """The type one expression's syntax shows, with standard-library function results."""
-    value = strip_parens(value)
-    if value is None:
-        return ""
-    kind = value.type
-    if kind in BASIC_LITERALS:
-        return BASIC_LITERALS[kind]
-    if kind in ("composite_literal", "type_conversion_expression"):
-        return text(value.child_by_field_name("type"))
-    if kind == "unary_expression":
-        operand = strip_parens(value.child_by_field_name("operand"))
-        op = text(value.child_by_field_name("operator"))
-        if op == "&" and operand is not None and operand.type == "composite_literal":
-            return "*" + text(operand.child_by_field_name("type"))
-        return "bool" if op == "!" else ""
-    if kind == "call_expression":
-        results = _call_results(value, func, imports)
-        return results[0] if results else ""
-    if kind == "binary_expression":
-        op = text(value.child_by_field_name("operator"))
-        if op in ("==", "!=", "<", "<=", ">", ">=", "&&", "||"):
-            return "bool"
-        return infer_type(value.child_by_field_name("left"), func, imports) or infer_type(
-            value.child_by_field_name("right"), func, imports)
-    if kind == "identifier" and func is not None:
-        return func.type_of(text(value), value)
-    if kind == "slice_expression":
-        base = infer_type(value.child_by_field_name("operand"), func, imports)
-        return "[]" + element_type(base) if base.startswith("[") and not base.startswith("[]") else base
-    if kind == "index_expression" and func is not None:
-        return element_type(infer_type(value.child_by_field_name("operand"), func, imports))
-    if kind == "type_assertion_expression":
-        return text(value.child_by_field_name("type"))
-    return ""
-
-
-def _call_results(call: Node, func: Func | None, imports: Mapping[str, str] | None) -> tuple[str, ...]:
-    fn = call.child_by_field_name("function")
-    name = text(fn)
-    args = call.child_by_field_name("arguments")
-    first = args.named_children[0] if args is not None and args.named_child_count else None
-    if fn is not None and fn.type == "identifier":
-        if name == "make" and first is not None:
-            return (text(first),)
-        if name == "new" and first is not None:
-            return ("*" + text(first),)
-        if name in CONVERSIONS:
-            return (name,)
-        if name == "append" and first is not None:
-            return (infer_type(first, func, imports),)
-        return (_BUILTIN_RESULTS[name],) if name in _BUILTIN_RESULTS else ()
-    if fn is None or fn.type != "selector_expression":
-        return ()
-    operand = fn.child_by_field_name("operand")
-    if operand is None or operand.type != "identifier":
-        return ()
-    path = _package_path(text(operand), func, imports)
-    sig = std_external().func_sig(path, text(fn.child_by_field_name("field"))) if path else None
-    return sig.results if sig is not None and not sig.tparams else ()
-
-
-def multi_value_type(value: Node, index: int, func: Func | None = None) -> str:
-    """Type of the index-th name in `a, b := value` when value yields several results."""
-    value = strip_parens(value) or value
-    kind = value.type
-    if kind == "call_expression":
-        results = _call_results(value, func, None)
-        return results[index] if index < len(results) else ""
-    if index == 1 and kind in ("index_expression", "type_assertion_expression", "unary_expression"):
-        return "bool"
-    if kind == "index_expression":
-        return element_type(infer_type(value.child_by_field_name("operand"), func))
-    if kind == "type_assertion_expression":
-        return text(value.child_by_field_name("type"))
-    return ""
-
-
-def range_types(expr: Node, func: Func) -> tuple[str, str]:
-    """(key type, value type) of `for k, v := range expr`, as far as syntax shows."""
-    t = infer_type(expr, func)
-    return range_pair(t) if t else ("", "")
 
 
 def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
@@ -400,9 +289,9 @@ class TypeResolver:
             return (next((t for t in typed if t), self.type(args[0], func)),)
         if name in CONVERSIONS or name in self.pkg.structs or name in self.pkg.type_defs:
             return (name,)
-        if name in _BUILTIN_RESULTS:
-            return (_BUILTIN_RESULTS[name],)
-        if name in _NO_RESULT:
+        if name in BUILTIN_RESULTS:
+            return (BUILTIN_RESULTS[name],)
+        if name in NO_RESULT:
             return ()
         return self.funcs.get(name, ())
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import analyzers
+from analyzers.apimodel import PackageAPI
 from analyzers.buildtags import in_build, is_ignored
 from analyzers.extern import DATA_NAME
-from analyzers.goapi import PackageAPI, extract
+from analyzers.goapi import extract
 
 log = logging.getLogger(__name__)
 
