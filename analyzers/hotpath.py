@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from analyzers.lifecycle import dev_code_reason, startup_functions
 from analyzers.model import Tier
 from analyzers.package import Package
 from analyzers.source import Func, text
@@ -47,11 +48,12 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
     callbacks = _callback_literals(pkg)
+    once = _runs_once(pkg, hot_globs)
     out: dict[Func, Heat] = {}
     for func in pkg.funcs:
         if func.is_literal:
             continue
-        out[func] = _classify_one(func, pkg, looped_callers, bench_refs, hot_globs)
+        out[func] = once.get(func) or _classify_one(func, pkg, looped_callers, bench_refs, hot_globs)
     for func in pkg.funcs:
         if not func.is_literal:
             continue
@@ -94,6 +96,28 @@ def _classify_one(
     if func.receiver and name[:1].isupper():
         return Heat("warm", ["exported method"])
     return Heat("cold", ["no hot-path evidence"])
+
+
+def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
+    """Development code (tests' helpers, examples, tools, generators) and start-up, configuration
+    and shutdown code are cold, unless marked hot or matched by a configured hot glob."""
+    out: dict[Func, Heat] = {}
+    for gf in pkg.files:
+        reason = dev_code_reason(gf.path, gf.package)
+        if reason is not None:
+            for func in gf.funcs:
+                if not func.is_literal:
+                    out[func] = Heat("cold", [reason])
+    for func, reason in startup_functions(pkg).items():
+        if not _cold_reasons(func):  # constructors, init and main keep their own reason
+            out.setdefault(func, Heat("cold", [reason]))
+    return {f: h for f, h in out.items() if not _marked_hot(f, hot_globs)}
+
+
+def _marked_hot(func: Func, hot_globs: Sequence[str]) -> bool:
+    if any(fnmatch.fnmatch(func.file.path, g) for g in hot_globs):
+        return True
+    return any(HOT_MARKER in c for line in (func.start_line - 1, func.start_line) for c in func.file.comment_on(line))
 
 
 def _handler_reasons(func: Func) -> list[str]:

@@ -154,12 +154,22 @@ class Types:
             return STD_VARS[full]
         operand = node.child_by_field_name("operand")
         name = text(node.child_by_field_name("field"))
-        struct = self.pkg.struct_of(self.type(operand, func))
-        if struct is None:
+        return self._field_of(self.type(operand, func), name, 0)
+
+    def _field_of(self, typ: str, name: str, depth: int) -> str:
+        """A field by name, also one promoted from an embedded struct of the package (`s.rset` where
+        `type stmSerializable struct { stm; ... }` and stm has rset)."""
+        struct = self.pkg.struct_of(typ)
+        if struct is None or depth > 3:
             return ""
         for fname, ftype in struct.fields:
             if fname == name:
                 return ftype
+        for fname, ftype in struct.fields:
+            if not fname:
+                found = self._field_of(ftype.lstrip("*"), name, depth + 1)
+                if found:
+                    return found
         return ""
 
     def _call(self, node: Node, func: Func) -> str:
@@ -206,6 +216,7 @@ def top_func(func: Func) -> Func:
 _INIT = re.compile(r"^\s*(\w+)\s*:=\s*(.+?)\s*$")
 _LIMIT = re.compile(r"^\s*(\w+)\s*(<=?|>=?)\s*(.+?)\s*$")
 _INC = re.compile(r"^\s*(\w+)\s*(\+\+|\+=\s*1)\s*$")
+_STEP = re.compile(r"^\s*(\w+)\s*\+=\s*([2-9])\s*$")  # `i += 2`: pairs
 _DEC = re.compile(r"^\s*(\w+)\s*(--|-=\s*1)\s*$")
 _SIMPLE = re.compile(r"^\w+$")
 _MINUS_ONE = re.compile(r"^(.+?)\s*-\s*1$")
@@ -247,7 +258,9 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
         return f"len({expr})"
     # Unknown type: two iteration variables rule out channels and single-value iterators, and so
     # does indexing the collection with the key in the body (`for i := range xs { ... xs[i] ... }`).
-    if t or node.type not in ("identifier", "selector_expression") or _iterator_var(node, func):
+    # A named type of another package (`types.Blocks`) is as unknown as no type at all.
+    foreign = "." in t and not t.startswith(("*", "[", "map[", "chan", "func", "<-"))
+    if (t and not foreign) or node.type not in ("identifier", "selector_expression") or _iterator_var(node, func):
         return None
     indexed = bool(loop.key) and f"{expr}[{loop.key}]" in text(loop.body)
     return f"len({expr})" if loop.value or indexed else None
@@ -278,7 +291,8 @@ def _for_count(loop: Loop) -> str | None:
     init = _INIT.match(text(clause.child_by_field_name("initializer")))
     cond = _LIMIT.match(text(clause.child_by_field_name("condition")))
     update = text(clause.child_by_field_name("update"))
-    inc, dec = _INC.match(update), _DEC.match(update)
+    stride = _STEP.match(update)
+    inc, dec = _INC.match(update) or stride, _DEC.match(update)
     step = inc or dec
     if not (init and cond and step) or not init.group(1) == cond.group(1) == step.group(1):
         return None
@@ -296,6 +310,11 @@ def _for_count(loop: Loop) -> str | None:
     if op in ("<=", ">="):
         trimmed = _MINUS_ONE.match(count)
         count = trimmed.group(1) if trimmed else f"{count} + 1"
+    if stride is not None:
+        k = int(stride.group(2))
+        if _ARITHMETIC.match(count):
+            return None
+        count = f"({count} + {k - 1}) / {k}" if " " in count else f"({count}+{k - 1})/{k}"
     if _ARITHMETIC.match(count):
         value = sum(int(t.replace(" ", "")) for t in _TERM.findall(count))
         return str(value) if value > 8 else None

@@ -34,7 +34,9 @@ before it, no `break` or `goto` in the loop), whose key changes with the iterati
 writes are not flagged: `m[k]++`, `m[k] += v`, `m[k] = append(m[k], v)` (group-by: the number of
 distinct keys is unknown and often much smaller). When the collection holds duplicate keys the hint
 is an upper bound. Nested loops, channels, iterators and condition loops are not flagged, nor maps
-created with a size hint.
+created with a size hint. A map filled from several sources is sized to their sum (`len(a) + len(b)
++ 1`) and reported once, at the first loop; when some source's size is unknown (a loop over a channel,
+a nested loop) it is not flagged.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import (
+    STD_NAMED,
     Types,
     body_statement,
     declared_in_loop,
@@ -75,7 +78,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if "." in name:
                 typ = _empty_field_map(func, name, loop, site.loops)
             else:
-                typ = empty_collection(func, name, stmt, site.loops, "map[", pkg.type_defs)
+                typ = empty_collection(func, name, stmt, site.loops, "map[", _named_maps(pkg))
+                typ = typ or _empty_field_map(func, name, loop, site.loops)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
                 continue
             if not mentions(index, declared_in_loop(func, loop)):
@@ -87,6 +91,10 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             hoist = ""
             if loop.range_node is not None and loop.range_node.type == "call_expression":
                 count, hoist = "len(items)", f" after items := {text(loop.range_node)}"
+            others = _other_sources(func, name, loop, types)
+            if others is None or (others and others[0] == "first elsewhere"):
+                continue  # another source's size is unknown, or another loop reports this map
+            count = " + ".join([count, *others])
             yield Hit(
                 func,
                 stmt,
@@ -118,6 +126,52 @@ def _map_store(site: Site) -> tuple[str, Node, Node] | None:
     elif operand.type != "identifier":
         return None
     return text(operand), index, right.named_children[0]
+
+
+def _named_maps(pkg: Package) -> dict[str, str]:
+    """The package's named types and the standard library's named maps (`http.Header`)."""
+    return {**STD_NAMED, **pkg.type_defs}
+
+
+def _other_sources(func: Func, name: str, loop: Loop, types: Types) -> list[str] | None:
+    """What the map receives besides this loop, as terms of its size: `len(ys)` for another loop that
+    stores once per item, `1` per single store, `len(src)` for maps.Copy(m, src). None when some
+    source's size is unknown; ["first elsewhere"] when an earlier loop stores into it too (that loop
+    reports the whole sum)."""
+    terms: list[str] = []
+    singles = 0
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        if loop.contains(node) or not _stores_into(node, name):
+            continue
+        if not site.loops:
+            singles += 1
+            continue
+        other = site.loops[-1]
+        count = loop_count(other, func, types) if body_statement(node, other) else None
+        if count is None or len(site.loops) > 1:
+            return None
+        if other.node.start_byte < loop.node.start_byte:
+            return ["first elsewhere"]
+        terms.append(count)
+    for call in func.calls_named("Copy"):
+        if call.recv == "maps" and len(call.args) == 2 and text(call.args[0]) == name and not loop.contains(call.node):
+            if call.loops:
+                return None
+            terms.append(f"len({text(call.args[1])})")
+    if singles:
+        terms.append(str(singles))
+    return terms
+
+
+def _stores_into(node: Node, name: str) -> bool:
+    """`name[k] = v` (or `name[k] op= v`)."""
+    left = node.child_by_field_name("left")
+    for target in left.named_children if left is not None else ():
+        target = strip_parens(target) or target
+        if target.type == "index_expression" and text(target.child_by_field_name("operand")) == name:
+            return True
+    return False
 
 
 def _written_elsewhere(func: Func, name: str, stmt: Node, loop: Loop) -> bool:

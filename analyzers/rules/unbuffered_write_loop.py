@@ -38,7 +38,9 @@ if err := w.Flush(); err != nil {
 **Known limits**
 Writers of unknown concreteness (`io.Writer` parameters) are never flagged: the caller may pass a
 buffered writer. `http.ResponseWriter`, `bufio.Writer`, `bytes.Buffer` and `strings.Builder` are
-already buffered. `os.Stderr` is left alone (diagnostics are meant to be unbuffered), and so are
+already buffered. `os.Stderr` is left alone (diagnostics are meant to be unbuffered), and so is
+standard output in a `main` package or a file that builds a command with cobra, urfave/cli, kingpin
+or kong (a command's output to a terminal, once per run), and so are
 loops without a known length (`for {}`, condition loops, channel ranges), where each write usually
 must go out at once.
 """
@@ -54,7 +56,7 @@ from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._loops import expr_type, import_names, is_pkg_call, is_sized_loop, receiver_node, underlying
 from analyzers.rules._util import is_small_constant_loop
-from analyzers.source import Call, Func, text
+from analyzers.source import Call, Func, GoFile, text
 
 UNBUFFERED = {
     "*os.File": "file",
@@ -65,6 +67,8 @@ UNBUFFERED = {
 _METHODS = ("Write", "WriteString")
 _FPRINT = ("Fprintf", "Fprint", "Fprintln")
 _PRINT = ("Printf", "Print", "Println")
+_CLI_FRAMEWORKS = ("github.com/spf13/cobra", "github.com/urfave/cli", "github.com/alecthomas/kingpin",
+                   "gopkg.in/alecthomas/kingpin", "github.com/alecthomas/kong")
 _DEBUG_FUNC = re.compile(r"debug|dump|trace", re.IGNORECASE)
 _DEBUG = re.compile(r"debug|verbose|trace|dump|\bv\b|\bd\b|^\s*false\s*$", re.IGNORECASE)
 
@@ -82,6 +86,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not any(is_sized_loop(pkg, func, lp) and not is_small_constant_loop(lp) for lp in call.loops):
                 continue
             if _debug_only(func, call, kind == "stdout") or _then_exits(call):
+                continue
+            if kind == "stdout" and _command_line_output(func.file):
                 continue
             what = call.callee or call.name
             yield Hit(
@@ -106,6 +112,12 @@ def _debug_only(func: Func, call: Call, stdout: bool) -> bool:
             return True
         node = node.parent
     return False
+
+
+def _command_line_output(gf: GoFile) -> bool:
+    """A command's own output: a `main` package or a file built on a command-line framework prints
+    its results to the terminal once per run, where the write per line is no one's bottleneck."""
+    return gf.package == "main" or any(p.startswith(_CLI_FRAMEWORKS) for p in gf.imports.values())
 
 
 def _then_exits(call: Call) -> bool:
