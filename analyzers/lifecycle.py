@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+
+from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.package import Package
-from analyzers.source import Func
+from analyzers.source import Func, go_language, text
 
 # Directories of development code, as a path component.
 _DEV_DIRS = frozenset(
@@ -29,9 +32,9 @@ _GENERATOR = re.compile(r"(^|[-_])gen([-_]|$)|^gen|gen$")
 # Files of test support kept beside production code: test_utils.go, testing.go, fake_server.go.
 _DEV_FILE = re.compile(r"^(test|testing|fake|mock)[_a-z0-9]*\.go$")
 
-# Functions run at start-up, on configuration or at shutdown, by name. An exact name, or a prefix
-# followed by an upper-case letter or the end (`loadConfig`, `LoadCertificates`, not `Load`, which
-# is a cache accessor, nor `loader`).
+# Functions run at start-up, on configuration or at shutdown, by name: an exact name, or a prefix
+# followed by an upper-case letter or the end (`loadConfig`, `LoadCertificates`, `cmdRun` for a
+# command's entry; not `Load`, which is a cache accessor, nor `loader`).
 _LIFECYCLE_EXACT = frozenset(
     {
         "Setup", "Provision", "Validate", "Configure", "Cleanup", "Start", "Stop", "Shutdown",
@@ -41,7 +44,7 @@ _LIFECYCLE_EXACT = frozenset(
 _LIFECYCLE_PREFIX = re.compile(
     r"^(init|Init|load|Load|recover|Recover|restore|Restore|setup|Setup|register|Register|provision|"
     r"Provision|validate|Validate|configure|Configure|close|Close|shutdown|Shutdown|stop|Stop|start|"
-    r"Start|reload|Reload|apply|Apply|parse|Parse|open)(?=[A-Z_]|$)"
+    r"Start|reload|Reload|apply|Apply|parse|Parse|open|cmd)(?=[A-Z_]|$)"
 )
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
@@ -153,12 +156,36 @@ def _callers(pkg: Package, top: Iterable[Func]) -> dict[str, list[Func]]:
 
 
 def _referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
-    """Names that appear other than in a call (`mux.HandleFunc("/", s.handle)`, `go loop`, a
-    comment): such a function can be called from places the package does not show."""
+    """Names used other than as a call's callee or a declaration's name (`mux.HandleFunc("/",
+    s.handle)`, `go loop`, `fns := []func(){setup}`): such a function can be called from places the
+    package does not show."""
     if not names:
         return set()
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b(?!\s*[(\[])")
     found: set[str] = set()
     for gf in pkg.files:
-        found.update(m.group(1) for m in pattern.finditer(gf.src.decode("utf-8", "replace")))
+        if not any(n.encode() in gf.src for n in names):
+            continue
+        captures = QueryCursor(_names_query()).captures(gf.tree.root_node)
+        for node in (*captures.get("i", []), *captures.get("f", [])):
+            name = text(node)
+            if name in names and name not in found and not _called_or_declared(node):
+                found.add(name)
     return found
+
+
+def _called_or_declared(node: Node) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type in ("function_declaration", "method_declaration"):
+        return True
+    if parent.type == "selector_expression" and parent.child_by_field_name("field") == node:
+        node, parent = parent, parent.parent
+        if parent is None:
+            return False
+    return parent.type == "call_expression" and parent.child_by_field_name("function") == node
+
+
+@lru_cache(maxsize=1)
+def _names_query() -> Query:
+    return Query(go_language(), "(identifier) @i (field_identifier) @f")

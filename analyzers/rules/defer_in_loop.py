@@ -49,7 +49,9 @@ that the function only shortens (`probes = probes[:1]`). A defer followed, in it
 event loop, a defer in a case that provably fires once is not flagged: the case sets its own channel
 to nil unconditionally (and nothing in the loop sets it to anything else), or it receives from
 `t.C` of a `t := time.NewTimer(d)` that is never reset, or reset only under a successful `t.Stop()`
-(the timer had not fired). Tickers, reset timers and other channels are flagged.
+(the timer had not fired). Tickers, reset timers and other channels are flagged. A defer in an `if
+!flag { ...; flag = true }` block runs once and is not flagged, nor is a defer that closes the
+loop's own range item (`for _, l := range old { defer l.Close() }`): the iteration acquired nothing.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loops = tuple(lp for lp in hot_loops(site.loops) if not _small_local_list(func, lp))
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
+            if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]):
+                continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
             yield Hit(
@@ -80,6 +84,31 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"defer {what} in a loop waits for the function to return, holding every iteration's "
                 "resource; wrap the iteration in a func literal or release it at the end of the iteration",
             )
+
+
+def _once_guarded(defer: Node, loop: Loop) -> bool:
+    """`if !locked { mu.Lock(); defer mu.Unlock(); locked = true }`: the guard's own block sets the
+    flag it tests, so the defer runs at most once."""
+    node = defer.parent
+    while node is not None and loop.contains(node) and node.id != loop.node.id:
+        if node.type == "if_statement":
+            cond = text(node.child_by_field_name("condition")).strip()
+            flag = cond[1:].strip() if cond.startswith("!") else ""
+            block = node.child_by_field_name("consequence")
+            if flag.isidentifier() and block is not None and re.search(
+                    rf"(^|\W){re.escape(flag)}\s*=\s*true\b", text(block)):
+                return True
+        node = node.parent
+    return False
+
+
+def _releases_range_item(defer: Node, loop: Loop) -> bool:
+    """`for _, l := range oldLoggers { defer l.Close() }`: closing, at the end of the function, things
+    that existed before the loop; the iteration acquires nothing that the defer keeps."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
+    return operand is not None and operand.type == "identifier" and text(operand) in {loop.key, loop.value} - {""}
 
 
 def _small_local_list(func: Func, loop: Loop) -> bool:

@@ -107,7 +107,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if _invariant(pkg, func, loops[-1], coll) and not acknowledged(func, loops[-1].node):
                 shown = _short(coll)
                 yield Hit(func, call.node, f"{call.callee} scans {shown} on every iteration (O(n·m)); "
-                          + _advice(func, loops[-1], coll, shown))
+                          + _advice(func, loops[-1], coll, shown), key=f"{call.callee} {text(coll)}")
         for inner in func.loops:
             outer = inner.parent
             if outer is None or len(hot_loops((outer, inner))) != 2:

@@ -100,6 +100,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 stmt,
                 f"{name} grows and rehashes ~log2(n) times as it fills; "
                 f"size it up front: {name} {'=' if '.' in name else ':='} make({typ}, {count}){hoist}",
+                key=f"store {name} over {loop.range_expr or loop.cond}",
             )
 
 

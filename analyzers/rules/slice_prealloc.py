@@ -108,6 +108,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 stmt,
                 f"append regrows {name} ~log2(n) times (allocations and copies); "
                 f"preallocate: {name} {assign} make({typ}, 0, {count}){hoist}",
+                key=f"append {name} over {loop.range_expr or loop.cond}",
             )
 
 

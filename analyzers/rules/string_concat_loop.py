@@ -88,6 +88,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 func,
                 node,
                 f"{name} += in a loop copies the string each iteration (O(n²) bytes); use strings.Builder",
+                key=f"concat {name}",
             )
 
 

@@ -39,7 +39,7 @@ if err := w.Flush(); err != nil {
 Writers of unknown concreteness (`io.Writer` parameters) are never flagged: the caller may pass a
 buffered writer. `http.ResponseWriter`, `bufio.Writer`, `bytes.Buffer` and `strings.Builder` are
 already buffered. `os.Stderr` is left alone (diagnostics are meant to be unbuffered), and so is
-standard output in a `main` package or a file that builds a command with cobra, urfave/cli, kingpin
+standard output in a `main` package or a package that builds a command with cobra, urfave/cli, kingpin
 or kong (a command's output to a terminal, once per run), and so are
 loops without a known length (`for {}`, condition loops, channel ranges), where each write usually
 must go out at once.
@@ -56,7 +56,7 @@ from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._loops import expr_type, import_names, is_pkg_call, is_sized_loop, receiver_node, underlying
 from analyzers.rules._util import is_small_constant_loop
-from analyzers.source import Call, Func, GoFile, text
+from analyzers.source import Call, Func, text
 
 UNBUFFERED = {
     "*os.File": "file",
@@ -87,7 +87,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             if _debug_only(func, call, kind == "stdout") or _then_exits(call):
                 continue
-            if kind == "stdout" and _command_line_output(func.file):
+            if kind == "stdout" and _command_line_output(pkg):
                 continue
             what = call.callee or call.name
             yield Hit(
@@ -114,10 +114,11 @@ def _debug_only(func: Func, call: Call, stdout: bool) -> bool:
     return False
 
 
-def _command_line_output(gf: GoFile) -> bool:
-    """A command's own output: a `main` package or a file built on a command-line framework prints
+def _command_line_output(pkg: Package) -> bool:
+    """A command's own output: a `main` package or a package built on a command-line framework prints
     its results to the terminal once per run, where the write per line is no one's bottleneck."""
-    return gf.package == "main" or any(p.startswith(_CLI_FRAMEWORKS) for p in gf.imports.values())
+    return any(gf.package == "main" or any(p.startswith(_CLI_FRAMEWORKS) for p in gf.imports.values())
+               for gf in pkg.files)
 
 
 def _then_exits(call: Call) -> bool:

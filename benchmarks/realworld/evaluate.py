@@ -239,6 +239,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     unjudged = []
     for f in drawn:
         v = verdicts.get(verdict_key(f["project"], f["file"], f["line"], f["rule"]))
+        if args.show:
+            shown = f"{v['verdict']}: {v['reason']}" if v is not None else "no verdict"
+            print(f"{f['project']} {f['file']}:{f['line']} {f['rule']} [{f['hot_path']}] {shown}")
         if v is None:
             unjudged.append(f)
             continue
@@ -274,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     smp.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "perf-review-realworld",
                      help="where the projects' trees are extracted")
     smp.add_argument("--strict", action="store_true", help="exit 1 when a drawn warning has no verdict")
+    smp.add_argument("--show", action="store_true", help="print every drawn warning with its verdict")
     args = parser.parse_args(argv)
     if args.mirrors is None:
         parser.error(f"give --mirrors DIR or set PERF_REVIEW_MIRRORS; fetch a mirror with:\n  {FETCH_HINT}")
