@@ -44,7 +44,7 @@ _LIFECYCLE_EXACT = frozenset(
 _LIFECYCLE_PREFIX = re.compile(
     r"^(init|Init|load|Load|recover|Recover|restore|Restore|setup|Setup|register|Register|provision|"
     r"Provision|validate|Validate|configure|Configure|close|Close|shutdown|Shutdown|stop|Stop|start|"
-    r"Start|reload|Reload|apply|Apply|parse|Parse|open|cmd)(?=[A-Z_]|$)"
+    r"Start|reload|Reload|apply|Apply|parse|Parse|open|Open|cmd)(?=[A-Z_]|$)"
 )
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
@@ -83,7 +83,7 @@ def lifecycle_name(func: Func) -> str | None:
     word = m.group(1)
     if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name):
         return None  # parsers and appliers of data run per request; only configuration is once
-    if word == "open" and func.receiver:
+    if word in ("open", "Open") and func.receiver:
         return None  # fs.Open-like methods serve requests
     return f"{name} runs at start-up, on configuration or at shutdown"
 

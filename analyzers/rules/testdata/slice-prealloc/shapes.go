@@ -49,7 +49,7 @@ func withExtras(users []Account, extra []string) []string {
 }
 
 // Pairs: a loop stepping by two runs len/2 times.
-func pairs(kv []string) []string {
+func kvPairs(kv []string) []string {
 	var out []string
 	for i := 0; i < len(kv); i += 2 {
 		out = append(out, kv[i]+"="+kv[i+1]) // want "make\(\[\]string, 0, \(len\(kv\)\+1\)/2\)"
@@ -58,7 +58,7 @@ func pairs(kv []string) []string {
 }
 
 // A guard against an invalid item skips so few that the length is the right capacity.
-func names(users []*Account) []string {
+func liveNames(users []*Account) []string {
 	var out []string
 	for _, u := range users {
 		if u == nil {

@@ -9,12 +9,12 @@ import (
 // A named string type without a String method prints as its underlying string.
 type Verb string
 
-type cacheKey struct {
+type verbKey struct {
 	verb Verb
 	name string
 }
 
-func (k cacheKey) Key() string {
+func (k verbKey) Key() string {
 	return fmt.Sprintf("%s:%s", k.verb, k.name) // want "use string\(k.verb\) \+ \":\" \+ k.name"
 }
 

@@ -38,7 +38,7 @@ func Renew(done <-chan struct{}, renew func()) {
 }
 
 // The same in a loop with a condition that is not a count.
-func Collect(stats func() error, quit <-chan error) error {
+func Gather(stats func() error, quit <-chan error) error {
 	var err error
 	for i := 1; err == nil; i++ {
 		err = stats()
