@@ -253,7 +253,12 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
         return expr
     sized = t.startswith(("[", "map[", "*[")) or t == "string"
     if node.type == "call_expression":
-        return f"len({expr})" if t.startswith("[]") else None
+        if t.startswith("[]"):
+            return f"len({expr})"
+        # A protobuf-style getter (`rc.GetVirtualHosts()`) with two iteration variables returns a
+        # slice or a map: neither a channel nor a single-value iterator allows `for _, v := range`.
+        getter = text(node.child_by_field_name("function")).rsplit(".", 1)[-1]
+        return f"len({expr})" if not t and loop.value and _GETTER.match(getter) else None
     if sized:
         return f"len({expr})"
     # Unknown type: two iteration variables rule out channels and single-value iterators, and so
@@ -266,6 +271,7 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
     return f"len({expr})" if loop.value or indexed else None
 
 
+_GETTER = re.compile(r"^Get[A-Z]\w*$")
 _ITERATOR_PACKAGES = ("maps.", "slices.", "iter.")
 _ITERATOR_METHODS = frozenset({"All", "Keys", "Values", "Backward", "Seq", "Seq2", "Lines", "SplitSeq", "FieldsSeq"})
 

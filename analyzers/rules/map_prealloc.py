@@ -75,10 +75,12 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loop = site.loops[-1]
             if not body_statement(stmt, loop) or mentions(value, {name}) or ("." in name and name in text(value)):
                 continue
+            op = "="
             if "." in name:
                 typ = _empty_field_map(func, name, loop, site.loops)
             else:
                 typ = empty_collection(func, name, stmt, site.loops, "map[", _named_maps(pkg))
+                op = ":=" if typ is not None else "="
                 typ = typ or _empty_field_map(func, name, loop, site.loops)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
                 continue
@@ -99,7 +101,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 func,
                 stmt,
                 f"{name} grows and rehashes ~log2(n) times as it fills; "
-                f"size it up front: {name} {'=' if '.' in name else ':='} make({typ}, {count}){hoist}",
+                f"size it up front: {name} {op} make({typ}, {count}){hoist}",
                 key=f"store {name} over {loop.range_expr or loop.cond}",
             )
 
@@ -141,10 +143,13 @@ def _other_sources(func: Func, name: str, loop: Loop, types: Types) -> list[str]
     reports the whole sum)."""
     terms: list[str] = []
     singles = 0
+    scope = _creation_scope(func, name, loop)
     for site in func.sites("assignment_statement"):
         node = site.node
         if loop.contains(node) or not _stores_into(node, name):
             continue
+        if scope is not None and not (scope[0] <= node.start_byte < scope[1]):
+            continue  # another branch's or another iteration's map of the same name
         if not site.loops:
             singles += 1
             continue
@@ -163,6 +168,25 @@ def _other_sources(func: Func, name: str, loop: Loop, types: Types) -> list[str]
     if singles:
         terms.append(str(singles))
     return terms
+
+
+def _creation_scope(func: Func, name: str, loop: Loop) -> tuple[int, int] | None:
+    """Byte range in which stores reach the map this loop fills: from where it was last made before
+    the loop to the end of the block that made it."""
+    made: Node | None = None
+    decl = func.decl(name, loop.node) if "." not in name else None
+    if decl is not None and decl.node.start_byte < loop.node.start_byte:
+        made = decl.node
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        left = node.child_by_field_name("left")
+        if node.start_byte < loop.node.start_byte and left is not None and any(
+                text(c) == name for c in left.named_children) and (made is None or node.start_byte > made.start_byte):
+            made = node
+    block = made.parent if made is not None else None
+    if block is None:
+        return None
+    return made.start_byte, block.end_byte
 
 
 def _stores_into(node: Node, name: str) -> bool:

@@ -185,6 +185,7 @@ def _skips(loop: Loop, stmt: Node) -> bool:
     return not _only_guards(loop, stmt)
 
 
+_UNSHOWN = "[]T"  # the element type of a field of a struct the package does not declare
 _GUARD = re.compile(r"^\s*(\w[\w.]*\s*==\s*(nil|\"\")|err\s*!=\s*nil|!ok)\s*$")
 
 
@@ -240,7 +241,11 @@ def _fresh_field(pkg: Package, func: Func, name: str, stmt: Node, loops: tuple[L
         if between and name in text(node.child_by_field_name("left")):
             return None
     struct = pkg.struct_of(typ)
-    ftype = next((t for n, t in struct.fields if n == field_name), "") if struct is not None else ""
+    if struct is None:
+        # A struct of another package (or one declared in the function): the zero value's field is
+        # nil all the same, and append shows it is a slice; its element type is not shown here.
+        return _UNSHOWN if typ else None
+    ftype = next((t for n, t in struct.fields if n == field_name), "")
     return ftype if ftype.startswith("[]") else None
 
 

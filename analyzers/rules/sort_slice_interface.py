@@ -1,8 +1,9 @@
 """sort-slice-interface
 
 **What it does**
-Flags sorting through the `sort` package's interfaces when the module can use the generic `slices`
-package (Go 1.21 or later): `sort.Slice(xs, less)` and `sort.SliceStable(xs, less)`, and
+Flags sorting through the `sort` package's interfaces when the module can use a generic `slices`
+package (Go 1.21 or later, or a package that already imports `golang.org/x/exp/slices`):
+`sort.Slice(xs, less)` and `sort.SliceStable(xs, less)`, and
 `sort.Sort(x)` / `sort.Stable(x)` of a slice type of the package that implements `sort.Interface`
 (`type byName []User` with `Len`, `Less`, `Swap`).
 
@@ -45,14 +46,15 @@ from analyzers.rules._alloc_b import import_names
 from analyzers.rules._concurrency import expr_type
 from analyzers.source import Func, strip_parens, text
 
+_EXP_SLICES = "golang.org/x/exp/slices"
 # `return x[i] < x[j]`: the natural order of an ordered element type.
 _NATURAL = re.compile(r"^return\s+(\w+)\[(\w+)\]\s*<\s*\1\[(\w+)\]$")
 
 
 @rule("sort-slice-interface", "alloc")
 def RULE(pkg: Package) -> Iterator[Hit]:
-    if not pkg.go_at_least(21):
-        return
+    if not pkg.go_at_least(21) and not any(_EXP_SLICES in gf.imports.values() for gf in pkg.files):
+        return  # no generic slices package: not in the standard library yet, nor imported from x/exp
     sortable = _sortable_types(pkg)
     for func in pkg.funcs:
         calls = func.calls_named("Slice", "SliceStable", "Sort", "Stable")

@@ -31,9 +31,9 @@ in `+` does not compile). Formats with other verbs, flags, widths, `%q`, `%X`, `
 signed integer, an array or a string, or an `error` operand (`err.Error()` panics on nil where fmt
 prints `<nil>`) are not flagged. At most two integer verbs may be mixed with `%s`/`%v` verbs. A named
 type of the package whose underlying type is a string, integer or bool and that has no `String`,
-`Error` or `Format` method is converted (`string(v)`). A function that also makes a network,
-database, file or process call, or builds an HTTP request, is left alone: the URL, query or path the
-`Sprintf` builds costs ~0.01% of that call. The engine lowers the finding to info in cold code, where
+`Error` or `Format` method is converted (`string(v)`). Outside loops, a function that also makes a
+network, database, file or process call, or builds an HTTP request, is left alone: the URL, query or
+path the `Sprintf` builds costs ~0.01% of that call. The engine lowers the finding to info in cold code, where
 `fmt` reads better and costs nothing that matters.
 """
 
@@ -71,9 +71,12 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:
         calls = func.calls_named("Sprintf", "Sprint")
-        if not calls or _beside_io(pkg, func):
+        if not calls:
             continue
+        beside_io = _beside_io(pkg, func)
         for call in calls:
+            if beside_io and not call.all_loops:
+                continue  # a URL, query or path built once for the I/O the function makes
             if not call.args or not callee_in(func, call.recv, "fmt") or _reporting(call.node):
                 continue
             if any(a.type == "variadic_argument" for a in call.args):

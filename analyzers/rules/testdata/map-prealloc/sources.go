@@ -51,9 +51,13 @@ func regroup(groups map[string][]string) map[string]map[string]int {
 		if !ok {
 			current = make(map[string]int)
 			for i, m := range members {
-				current[m] = i // want "current grows and rehashes"
+				current[m] = i // want "current = make\(map\[string\]int, len\(members\)\)"
 			}
 			out[g] = current
+		} else {
+			for i, m := range members {
+				current[m] += i
+			}
 		}
 	}
 	return out
