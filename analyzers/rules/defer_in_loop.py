@@ -51,7 +51,9 @@ to nil unconditionally (and nothing in the loop sets it to anything else), or it
 `t.C` of a `t := time.NewTimer(d)` that is never reset, or reset only under a successful `t.Stop()`
 (the timer had not fired). Tickers, reset timers and other channels are flagged. A defer in an `if
 !flag { ...; flag = true }` block runs once and is not flagged, nor is a defer that closes the
-loop's own range item (`for _, l := range old { defer l.Close() }`): the iteration acquired nothing.
+loop's own range item (`for _, l := range old { defer l.Close() }`): the iteration acquired nothing,
+nor a cleanup that runs only when the function fails (`defer func() { if err == nil { return };
+l.Close() }()`): on success the resources go to the caller.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
-from analyzers.source import Func, Loop, strip_parens, text
+from analyzers.source import Func, Loop, statements, strip_parens, text
 
 
 @rule("defer-in-loop", "alloc", correctness=True)
@@ -74,7 +76,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loops = tuple(lp for lp in hot_loops(site.loops) if not _small_local_list(func, lp))
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
-            if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]):
+            if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
+                    or _cleanup_on_error(site.node):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -100,6 +103,21 @@ def _once_guarded(defer: Node, loop: Loop) -> bool:
                 return True
         node = node.parent
     return False
+
+
+def _cleanup_on_error(defer: Node) -> bool:
+    """`defer func() { if err == nil { return }; l.Close() }()`: undoes each iteration's work only when
+    the function fails; on success the resources are handed to the caller, not released here."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "func_literal":
+        return False
+    body = statements(fn.child_by_field_name("body"))
+    if not body or body[0].type != "if_statement":
+        return False
+    cond = " ".join(text(body[0].child_by_field_name("condition")).split())
+    then = statements(body[0].child_by_field_name("consequence"))
+    return cond.startswith("err == nil") and len(then) == 1 and then[0].type == "return_statement"
 
 
 def _releases_range_item(defer: Node, loop: Loop) -> bool:

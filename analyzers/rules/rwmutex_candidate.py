@@ -7,7 +7,7 @@ locals or returned, nothing guarded written, no call that could reach guarded st
 of functions handed nothing guarded are fine). Each section is decided on its own, also when other
 sections of the same mutex are too complex to follow:
 - on a `sync.RWMutex`, any such section that takes `Lock()` where `RLock()` would do;
-- on a plain `sync.Mutex`, when some section of the same mutex writes and some read-only section
+- on a plain `sync.Mutex`, when some section of the same mutex writes and this read-only section
   does real reading (a lookup by a caller's key, a loop over guarded state, a call such as
   `json.Marshal` of it): the Get-beside-Set shape of a cache or registry.
 
@@ -44,11 +44,13 @@ func (c *Cache) Get(k string) (V, bool) {
 
 **Known limits**
 Reads with side effects (an LRU `MoveToFront`, a method of the guarded value, a stats counter bumped
-on read) are not read-only; neither is a section that calls a method of the receiver, whatever that
-method does. A mutex guarding only one integer counter is left to atomic-candidate. On a Mutex, a
-section that only reads a guarded cursor into guarded state (`p.urls[p.picked]`) is a few ns and
-RWMutex's costlier bookkeeping buys nothing. Whether RWMutex pays off depends on the read/write
-ratio; on write-heavy paths it is slower than Mutex.
+on read) are not read-only; neither is a section that calls a method of the receiver or of any other
+value (a subscriber's callback run under the lock on purpose), whatever that method does. A mutex
+guarding only one integer counter is left to atomic-candidate. On a Mutex, a section that only reads
+a guarded cursor into guarded state (`p.urls[p.picked]`) is a few ns and RWMutex's costlier
+bookkeeping buys nothing. Whether RWMutex pays off depends on the read/write ratio; on write-heavy
+paths it is slower than Mutex. On a Mutex, a getter that only copies a field or two (`return
+c.total`, `len(c.m)`) is not flagged either.
 """
 
 from __future__ import annotations
@@ -142,8 +144,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         if g.kind == "Mutex":
             if not any(_writes(r, owners[b]) for _, r, b in g.sections):
                 continue
-            if not any(_reads_enough(r, owners[b]) for _, r, b in reads):
-                continue
+            # Decided per section: a getter of one field is a few ns under either lock.
+            reads = [(f, r, b) for f, r, b in reads if _reads_enough(r, owners[b])]
         for func, region, _ in reads:
             if g.kind == "RWMutex":
                 message = (
@@ -203,7 +205,7 @@ def _read_only(func: Func, region: Region, base: str, own: Callable[[str], str])
         if kind not in _NEUTRAL:
             return False
         if kind == "call_expression":
-            if not _harmless_call(node, own, tainted):
+            if not _harmless_call(func, node, own, tainted):
                 return False
         elif kind in ("assignment_statement", "short_var_declaration"):
             left = node.child_by_field_name("left")
@@ -219,7 +221,7 @@ def _read_only(func: Func, region: Region, base: str, own: Callable[[str], str])
     return reads_field
 
 
-def _harmless_call(call: Node, own: Callable[[str], str], tainted: set[str]) -> bool:
+def _harmless_call(func: Func, call: Node, own: Callable[[str], str], tainted: set[str]) -> bool:
     """A call that cannot change guarded state: a builtin not appending to it, a read-only standard
     function, or any function handed nothing guarded (neither a guarded value nor the receiver)."""
     fn = call.child_by_field_name("function")
@@ -230,7 +232,18 @@ def _harmless_call(call: Node, own: Callable[[str], str], tainted: set[str]) -> 
         return not (callee in ("append", "copy") and (own(first) or first in tainted))
     if callee in _READ_ONLY_FUNCS or callee.split(".", 1)[0] in _READ_ONLY_PACKAGES:
         return True
-    return fn is not None and not _mentions(call, own, tainted)
+    # A package function handed nothing guarded (`status.Error(codes.NotFound, msg)`); never a method
+    # of a value, which may call back into the owner or be a subscriber run under the lock on purpose.
+    if fn is None or (fn.type == "selector_expression" and not _package_qualified(func, fn)):
+        return False
+    return not _mentions(call, own, tainted)
+
+
+def _package_qualified(func: Func, fn: Node) -> bool:
+    operand = fn.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return False
+    return text(operand) in func.file.imports and func.lookup(text(operand), operand) is None
 
 
 def _local_target(func: Func, target: Node, own: Callable[[str], str], tainted: set[str]) -> bool:

@@ -3,9 +3,9 @@
 **What it does**
 Flags `time.After(d)` used as a case of a `select` inside a loop: every iteration makes a new timer
 and channel. Flagged when the loop goes round again while the timer may still be pending (a
-`default` case, or another case that continues the loop), and in a periodic loop (`for { ... }`, a
-condition loop) whose select is a cancellable sleep. Before Go 1.23 (the module's `go` line) the
-message also says that pending timers are not freed until they fire.
+`default` case, or another case that continues the loop), and in a periodic loop (`for { ... }` left
+only through the select) whose select is a cancellable sleep. Before Go 1.23 (the module's `go`
+line) the message also says that pending timers are not freed until they fire.
 
 **Why is this bad?**
 Each call allocates a timer and a channel (~200 bytes, ~100-200 ns, estimate). Before Go 1.23
@@ -47,7 +47,8 @@ for {
 Only `time.After` written directly as a select case is flagged; a timeout channel made once before
 the loop (`timeout := time.After(d)`) is the right shape and is not flagged, nor is a ticker. A
 cancellable sleep in a counted loop (a retry loop with `attempt < 5` and a growing backoff) is not
-flagged: it runs a few times and each timer fires before the next one is made.
+flagged: it runs a few times and each timer fires before the next one is made; nor is one in a loop
+with another way out (a condition, a `return` or `break` once an attempt succeeds): a retry loop.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._concurrency import has_default, is_pkg_call
-from analyzers.source import text
+from analyzers.source import Loop, descendants, text
 
 
 @rule("time-after-in-loop", "concurrency")
@@ -75,8 +76,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             polling = has_default(select)
             pending = polling or _other_case_continues(select, call.node)
-            if not pending and loop.sized:
-                continue  # a cancellable sleep in a counted loop: a few timers, each fired
+            if not pending and not _periodic(loop, select):
+                continue  # a cancellable sleep in a retry or counted loop: a few timers, each fired
             arg = _arg(call.args)
             if polling:
                 message = (f"time.After({arg}) in a polling select loop allocates a timer and channel on every "
@@ -87,6 +88,19 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if pending and not modern:
                 message += "; before Go 1.23 each pending timer is not freed until it fires"
             yield Hit(func, call.node, message)
+
+
+def _periodic(loop: Loop, select: Node) -> bool:
+    """`for { ...; select { case <-stop: return; case <-time.After(d): } }`: an endless loop left only
+    through its select, ticking for the life of the component. A loop with another way out (a
+    condition, a return or break on success) is a retry loop that waits a few times."""
+    if loop.kind != "infinite" or loop.body is None:
+        return False
+    for node in descendants(loop.body):
+        if node.type in ("return_statement", "break_statement", "goto_statement") and not (
+                select.start_byte <= node.start_byte < select.end_byte):
+            return False
+    return True
 
 
 def _other_case_continues(select: Node, after: Node) -> bool:

@@ -240,7 +240,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     for f in drawn:
         v = verdicts.get(verdict_key(f["project"], f["file"], f["line"], f["rule"]))
         if args.show:
-            shown = f"{v['verdict']}: {v['reason']}" if v is not None else "no verdict"
+            shown = f"{str(v['verdict']).lower()}: {v['reason']}" if v is not None else "no verdict"
             print(f"{f['project']} {f['file']}:{f['line']} {f['rule']} [{f['hot_path']}] {shown}")
         if v is None:
             unjudged.append(f)

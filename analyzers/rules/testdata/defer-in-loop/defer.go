@@ -225,3 +225,26 @@ func record(mu *sync.Mutex, items []int, sink func(int)) {
 		sink(it)
 	}
 }
+
+type listener struct{ closed bool }
+
+func (l *listener) Close() { l.closed = true }
+
+// Near-miss: the listeners are closed only if the function fails; on success they are returned.
+func listenAll(addrs []string, listen func(string) (*listener, error)) (ls []*listener, err error) {
+	for _, a := range addrs {
+		var l *listener
+		l, err = listen(a)
+		if err != nil {
+			return nil, err
+		}
+		defer func(l *listener) {
+			if err == nil {
+				return
+			}
+			l.Close()
+		}(l)
+		ls = append(ls, l)
+	}
+	return ls, nil
+}

@@ -154,3 +154,27 @@ func (t *Target) Drain() {
 	t.mtx.Lock()
 	t.mtx.Unlock() //nolint:staticcheck // a barrier
 }
+
+type subscriber interface{ OnMessage(string) }
+
+type PubSub struct {
+	mu   sync.Mutex
+	subs map[subscriber]bool
+	last string
+}
+
+// Near-miss: the callback runs under the lock on purpose, to keep a subscriber's messages in order.
+func (p *PubSub) deliver(s subscriber, msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.subs[s] {
+		return
+	}
+	s.OnMessage(msg)
+}
+
+func (p *PubSub) Publish(msg string) {
+	p.mu.Lock()
+	p.last = msg
+	p.mu.Unlock()
+}

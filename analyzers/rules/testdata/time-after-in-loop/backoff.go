@@ -63,3 +63,17 @@ func RenewTicker(done <-chan struct{}, renew func()) {
 		renew()
 	}
 }
+
+// Near-miss: a retry loop that leaves once an attempt succeeds; it waits a few times.
+func Until(done <-chan struct{}, try func() error) error {
+	for {
+		if err := try(); err == nil {
+			return nil
+		}
+		select {
+		case <-done:
+			return errors.New("cancelled")
+		case <-time.After(time.Second):
+		}
+	}
+}
