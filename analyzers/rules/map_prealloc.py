@@ -183,10 +183,9 @@ def _creation_scope(func: Func, name: str, loop: Loop) -> tuple[int, int] | None
         if node.start_byte < loop.node.start_byte and left is not None and any(
                 text(c) == name for c in left.named_children) and (made is None or node.start_byte > made.start_byte):
             made = node
-    block = made.parent if made is not None else None
-    if block is None:
+    if made is None or made.parent is None:
         return None
-    return made.start_byte, block.end_byte
+    return made.start_byte, made.parent.end_byte
 
 
 def _stores_into(node: Node, name: str) -> bool:
