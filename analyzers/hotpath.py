@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from analyzers.lifecycle import dev_code_reason, startup_functions
+from analyzers.lifecycle import command_code_reason, config_code_reason, dev_code_reason, startup_functions
 from analyzers.model import Tier
 from analyzers.package import Package
 from analyzers.source import Func, text
@@ -99,11 +99,13 @@ def _classify_one(
 
 
 def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
-    """Development code (tests' helpers, examples, tools, generators) and start-up, configuration
-    and shutdown code are cold, unless marked hot or matched by a configured hot glob."""
+    """Development code (tests' helpers, examples, tools, generators), configuration packages,
+    command-line programs and start-up, configuration and shutdown functions are cold, unless marked
+    hot or matched by a configured hot glob."""
     out: dict[Func, Heat] = {}
+    command = command_code_reason(pkg.files)
     for gf in pkg.files:
-        reason = dev_code_reason(gf.path, gf.package)
+        reason = dev_code_reason(gf.path, gf.package) or config_code_reason(gf.path) or command
         if reason is not None:
             for func in gf.funcs:
                 if not func.is_literal:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.package import Package
-from analyzers.source import Func, go_language, text
+from analyzers.source import Func, GoFile, go_language, text
 
 # Directories of development code, as a path component.
 _DEV_DIRS = frozenset(
@@ -32,6 +32,12 @@ _GENERATOR = re.compile(r"(^|[-_])gen([-_]|$)|^gen|gen$")
 # Files of test support kept beside production code: test_utils.go, testing.go, fake_server.go.
 _DEV_FILE = re.compile(r"^(test|testing|fake|mock)[_a-z0-9]*\.go$")
 
+# Configuration packages: `config/`, `caddyconfig/`, `conf/`, `settings/`.
+_CONFIG_DIR = re.compile(r"^([a-z0-9]*config|configs?|conf|cfg|settings)$")
+CLI_FRAMEWORKS = ("github.com/spf13/cobra", "github.com/urfave/cli", "github.com/alecthomas/kingpin",
+                  "gopkg.in/alecthomas/kingpin", "github.com/alecthomas/kong")
+# Functions that build test data or fixtures, kept beside production code.
+_TEST_SUPPORT_NAME = re.compile(r"(ForTest(ing)?|GenerateTest|^Test[A-Z]|^Fake[A-Z]|^Mock[A-Z])")
 # Functions run at start-up, on configuration or at shutdown, by name: an exact name, or a prefix
 # followed by an upper-case letter or the end (`loadConfig`, `LoadCertificates`, `cmdRun` for a
 # command's entry; not `Load`, which is a cache accessor, nor `loader`).
@@ -48,6 +54,26 @@ _LIFECYCLE_PREFIX = re.compile(
 )
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
+
+
+def config_code_reason(path: str) -> str | None:
+    """Why a file is configuration code (parsed and applied at start-up or reload), or None."""
+    for d in path.split("/")[:-1]:
+        if _CONFIG_DIR.match(d):
+            return f"configuration code ({d}/), runs at load"
+    return None
+
+
+def command_code_reason(files: Iterable[GoFile]) -> str | None:
+    """Why a package is a command's code (it runs once per invocation): a `main` package, or one
+    that builds commands on a command-line framework."""
+    for gf in files:
+        if gf.package == "main":
+            return "command-line program (package main)"
+        framework = next((p for p in gf.imports.values() if p.startswith(CLI_FRAMEWORKS)), None)
+        if framework is not None:
+            return f"command-line code ({framework.rsplit('/', 1)[-1]} commands)"
+    return None
 
 
 def dev_code_reason(path: str, package: str) -> str | None:
@@ -75,6 +101,8 @@ def lifecycle_name(func: Func) -> str | None:
     name = func.name
     if not func.receiver and (name in ("init", "main") or _CONSTRUCTOR.match(name)):
         return f"{name} runs at start-up"
+    if _TEST_SUPPORT_NAME.search(name):
+        return f"{name} builds test data"
     if name in _LIFECYCLE_EXACT:
         return f"{name} runs at start-up or shutdown"
     m = _LIFECYCLE_PREFIX.match(name)

@@ -35,7 +35,8 @@ for _, u := range users {
 **Known limits**
 Only an append that runs on every iteration is flagged: a statement directly in the loop body, with
 no `continue` before it (other than a guard against an invalid item: `if x == nil { continue }`,
-`if s == "" { continue }`, `if err != nil { continue }`) and no `break` or `goto` in the loop (an early
+`if s == "" { continue }`, `if err != nil { continue }`; a lookup miss, `if !ok { continue }`, is a
+filter) and no `break` or `goto` in the loop (an early
 `return` is fine). Filtered appends (inside an `if`, or after another `continue`) are not flagged,
 although the length of the collection is still an upper bound: when the filter keeps few elements,
 capacity `len(xs)` would over-allocate, and the choice is the author's. Appends of several elements
@@ -186,7 +187,7 @@ def _skips(loop: Loop, stmt: Node) -> bool:
 
 
 _UNSHOWN = "[]T"  # the element type of a field of a struct the package does not declare
-_GUARD = re.compile(r"^\s*(\w[\w.]*\s*==\s*(nil|\"\")|err\s*!=\s*nil|!ok)\s*$")
+_GUARD = re.compile(r"^\s*(\w[\w.]*\s*==\s*(nil|\"\")|err\s*!=\s*nil)\s*$")
 
 
 def _only_guards(loop: Loop, stmt: Node) -> bool:

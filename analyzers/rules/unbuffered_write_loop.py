@@ -52,6 +52,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from analyzers.lifecycle import command_code_reason
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._loops import expr_type, import_names, is_pkg_call, is_sized_loop, receiver_node, underlying
@@ -67,8 +68,6 @@ UNBUFFERED = {
 _METHODS = ("Write", "WriteString")
 _FPRINT = ("Fprintf", "Fprint", "Fprintln")
 _PRINT = ("Printf", "Print", "Println")
-_CLI_FRAMEWORKS = ("github.com/spf13/cobra", "github.com/urfave/cli", "github.com/alecthomas/kingpin",
-                   "gopkg.in/alecthomas/kingpin", "github.com/alecthomas/kong")
 _DEBUG_FUNC = re.compile(r"debug|dump|trace", re.IGNORECASE)
 _DEBUG = re.compile(r"debug|verbose|trace|dump|\bv\b|\bd\b|^\s*false\s*$", re.IGNORECASE)
 
@@ -117,8 +116,7 @@ def _debug_only(func: Func, call: Call, stdout: bool) -> bool:
 def _command_line_output(pkg: Package) -> bool:
     """A command's own output: a `main` package or a package built on a command-line framework prints
     its results to the terminal once per run, where the write per line is no one's bottleneck."""
-    return any(gf.package == "main" or any(p.startswith(_CLI_FRAMEWORKS) for p in gf.imports.values())
-               for gf in pkg.files)
+    return command_code_reason(pkg.files) is not None
 
 
 def _then_exits(call: Call) -> bool:

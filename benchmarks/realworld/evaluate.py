@@ -206,10 +206,13 @@ def extract(repo: Path, rev: str, into: Path) -> Path:
 def warnings_of(mirrors: Path, project: str, rev: str, work: Path) -> list[dict[str, Any]]:
     tree = extract(mirror_of(mirrors, project), rev, work)
     result = perf_review("analyze", str(tree), "--fail-on", "error")
+    reasons = {(fn["file"], fn["receiver"] + "." + fn["name"] if fn["receiver"] else fn["name"]): fn["hot_reasons"]
+               for fn in result["functions"]}
     out = []
     for f in result["findings"]:
         if f["severity"] in ("warning", "error"):
-            f = dict(f, project=project, file=os.path.relpath(f["file"], tree))
+            why = reasons.get((f["file"], f["function"]), [])
+            f = dict(f, project=project, file=os.path.relpath(f["file"], tree), why=why)
             out.append(f)
     return sorted(out, key=lambda f: (f["file"], f["line"], f["rule"]))
 
@@ -241,7 +244,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         v = verdicts.get(verdict_key(f["project"], f["file"], f["line"], f["rule"]))
         if args.show:
             shown = f"{str(v['verdict']).lower()}: {v['reason']}" if v is not None else "no verdict"
-            print(f"{f['project']} {f['file']}:{f['line']} {f['rule']} [{f['hot_path']}] {shown}")
+            print(f"{f['project']} {f['file']}:{f['line']} {f['rule']} [{f['hot_path']}: {'; '.join(f['why'])}] {shown}")
         if v is None:
             unjudged.append(f)
             continue

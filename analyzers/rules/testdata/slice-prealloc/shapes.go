@@ -84,3 +84,16 @@ func parse(fields []string) []int {
 	}
 	return out
 }
+
+// Near-miss: a lookup miss is a filter, not a guard against invalid items.
+func known(ids []string, byID map[string]Account) []string {
+	var out []string
+	for _, id := range ids {
+		a, ok := byID[id]
+		if !ok {
+			continue
+		}
+		out = append(out, a.Name)
+	}
+	return out
+}
