@@ -44,11 +44,14 @@ class Heat:
 
 
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
-    looped_callers = _called_in_loops(pkg)
+    once = _runs_once(pkg, hot_globs)
+    # Constructors, init and main keep their own tier and reason, but run once all the same.
+    starters = {f: Heat("cold", _cold_reasons(f)) for f in pkg.funcs if not f.is_literal and _cold_reasons(f)}
+    runs_once = {**starters, **once}
+    looped_callers = _called_in_loops(pkg, set(runs_once))
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
     callbacks = _callback_literals(pkg)
-    once = _runs_once(pkg, hot_globs)
     out: dict[Func, Heat] = {}
     for func in pkg.funcs:
         if func.is_literal:
@@ -57,7 +60,10 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     for func in pkg.funcs:
         if not func.is_literal:
             continue
-        out[func] = _classify_literal(func, out, once_bodies, callbacks)
+        heat = _classify_literal(func, out, once_bodies, callbacks)
+        top = top_function(func)
+        # A closure inside code that runs once (start-up, a command, a tool) runs a bounded few times too.
+        out[func] = runs_once[top] if top in runs_once and heat.tier != "cold" else heat
     return out
 
 
@@ -172,11 +178,14 @@ def _classify_literal(
     return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
 
 
-def _called_in_loops(pkg: Package) -> dict[str, str]:
+def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, str]:
     """Names called inside a loop: "F" for a plain call F(...), ".M" for a method call x.M(...).
-    Calls into imported packages (strings.Split) name nothing of this package."""
+    Calls into imported packages (strings.Split) name nothing of this package; loops in functions of
+    `skip` (code that runs once) make nothing hot."""
     found: dict[str, str] = {}
     for func in pkg.funcs:
+        if skip and top_function(func) in skip:
+            continue
         imports = func.file.imports
         for call in func.calls:
             if not (call.loops or call.outer_loops) or not call.name:

@@ -22,6 +22,7 @@ _DEV_DIRS = frozenset(
     {
         "test", "tests", "testing", "testutil", "testutils", "testhelper", "testhelpers", "testenv",
         "e2e", "example", "examples", "tools", "hack", "benchmark", "benchmarks", "fuzz", "mock", "mocks",
+        "leakcheck",
     }
 )
 # `caddytest`, `apitest`: a package named for testing (not `latest`, `contest`).
@@ -50,7 +51,7 @@ _LIFECYCLE_EXACT = frozenset(
 _LIFECYCLE_PREFIX = re.compile(
     r"^(init|Init|load|Load|recover|Recover|restore|Restore|setup|Setup|register|Register|provision|"
     r"Provision|validate|Validate|configure|Configure|close|Close|shutdown|Shutdown|stop|Stop|start|"
-    r"Start|reload|Reload|apply|Apply|parse|Parse|open|Open|cmd)(?=[A-Z_]|$)"
+    r"Start|reload|Reload|apply|Apply|parse|Parse|open|Open|cmd|config)(?=[A-Z_]|$)"
 )
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")

@@ -87,3 +87,33 @@ def test_development_code_is_cold_unless_marked_hot() -> None:
     heat = {f.qualified_name: h for f, h in classify(pkg).items()}
     assert heat["Spin"].tier == "cold" and heat["Spin"].reasons == ["development code (tests/)"]
     assert heat["Marked"].tier == "hot"
+
+
+def test_code_that_runs_once_makes_nothing_hot() -> None:
+    """A helper called in a loop of a constructor, and a closure run per item inside start-up code,
+    run a bounded few times: they stay cold."""
+    src = b"""package srv
+
+type server struct{ names []string }
+
+func label(s string) string { return "x" + s }
+
+func newServer(cfgs []string) *server {
+	s := &server{}
+	for _, c := range cfgs {
+		s.names = append(s.names, label(c))
+		func() { s.names = append(s.names, c) }()
+	}
+	return s
+}
+
+func (s *server) Process(reqs []string) {
+	for _, r := range reqs {
+		_ = r
+	}
+}
+"""
+    pkg = build_package("srv", [build_file("srv/srv.go", src)])
+    heat = {f.qualified_name: h.tier for f, h in classify(pkg).items()}
+    assert heat["label"] == "cold" and heat["newServer.func1"] == "cold"
+    assert heat["server.Process"] == "warm"
