@@ -51,6 +51,9 @@ m) } }`: a filter over the map's own keys, like the HTTP methods a route allows)
 small domain (protocols, methods, schemes, versions, ciphers, curves, algorithms), and loops under a
 comment that acknowledges
 the cost ("quadratic, but N is 5", "O(n^2) is fine here"; a function's doc comment does not count).
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ from analyzers.rules._alloc_b import (
     underlying,
     variadic_param,
 )
+from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
 _SLICES = frozenset({"Contains", "Index"})
@@ -132,7 +136,7 @@ def _invariant(pkg: Package, func: Func, loop: Loop, coll: Node) -> bool:
         return False
     if underlying(pkg, resolve_type(pkg, func, base)) in ("string", "[]byte"):
         return False  # a rune/byte scan of a string: strings.ContainsRune territory, not a set lookup
-    if _SMALL_BY_NAME.search(text(base).rsplit(".", 1)[-1]):
+    if _SMALL_BY_NAME.search(text(base).rsplit(".", 1)[-1]) or configuration_sized(loop):
         return False
     if _grown_in(func, loop, base) and _walks_map(pkg, func, loop):
         return False

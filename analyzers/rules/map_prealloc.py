@@ -37,6 +37,9 @@ is an upper bound. Nested loops, channels, iterators and condition loops are not
 created with a size hint. A map filled from several sources is sized to their sum (`len(a) + len(b)
 + 1`) and reported once, at the first loop; when some source's size is unknown (a loop over a channel,
 a nested loop) it is not flagged.
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from analyzers.rules._alloc_a import (
     mentions,
     skips_iterations,
 )
+from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, Site, strip_parens, text
 
 
@@ -83,6 +87,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 op = ":=" if typ is not None else "="
                 typ = typ or _empty_field_map(func, name, loop, site.loops)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
+                continue
+            if configuration_sized(loop):
                 continue
             if not mentions(index, declared_in_loop(func, loop)):
                 continue

@@ -47,6 +47,9 @@ over an expression of unknown type (or a named type of another package) is flagg
 names two iteration variables (a channel cannot). Note `make([]T, 0, n)` returns a non-nil empty slice
 where `var xs []T` stays nil when the loop does not run (visible to `xs == nil` and to encoding/json,
 which writes `[]` not `null`).
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ from analyzers.rules._alloc_a import (
     loop_count,
     skips_iterations,
 )
+from analyzers.rules._util import configuration_sized
 from analyzers.source import Call, Func, Loop, descendants, statements, strip_parens, text
 
 
@@ -87,6 +91,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 typ = empty_collection(func, name, stmt, call.loops, "[]", pkg.type_defs) or _foreign_make(
                     func, name, stmt, call.loops)
             if typ is None or _appended_in_loop(func, name, call, stmt) or _skips(loop, stmt):
+                continue
+            if configuration_sized(loop):
                 continue
             types = types or Types.of(pkg)
             count = loop_count(loop, func, types)

@@ -244,7 +244,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
         v = verdicts.get(verdict_key(f["project"], f["file"], f["line"], f["rule"]))
         if args.show:
             shown = f"{str(v['verdict']).lower()}: {v['reason']}" if v is not None else "no verdict"
-            print(f"{f['project']} {f['file']}:{f['line']} {f['rule']} [{f['hot_path']}: {'; '.join(f['why'])}] {shown}")
+            why = "; ".join(f["why"])
+            print(f"{f['project']} {f['file']}:{f['line']} {f['rule']} [{f['hot_path']}: {why}] {shown}")
         if v is None:
             unjudged.append(f)
             continue

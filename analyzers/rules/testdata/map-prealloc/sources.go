@@ -71,3 +71,12 @@ func canonical(h http.Header) http.Header {
 	}
 	return vals
 }
+
+// Near-miss: the configured servers are a handful.
+func serverSet(servers []string) map[string]bool {
+	set := make(map[string]bool)
+	for _, s := range servers {
+		set[s] = true
+	}
+	return set
+}
