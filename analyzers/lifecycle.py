@@ -45,7 +45,7 @@ _TEST_SUPPORT_NAME = re.compile(r"(ForTest(ing)?|GenerateTest|^Test[A-Z]|^Fake[A
 _LIFECYCLE_EXACT = frozenset(
     {
         "Setup", "Provision", "Validate", "Configure", "Cleanup", "Start", "Stop", "Shutdown",
-        "Close", "Reload", "ApplyConfig", "UnmarshalCaddyfile", "Restore", "Recover", "Register",
+        "Close", "Reload", "ApplyConfig", "UnmarshalCaddyfile", "Restore", "Recover",
     }
 )
 _LIFECYCLE_PREFIX = re.compile(
@@ -110,6 +110,8 @@ def lifecycle_name(func: Func) -> str | None:
     if m is None:
         return None
     word = m.group(1)
+    if name == word and word in ("load", "Load", "register", "Register", "open", "Open", "config"):
+        return None  # `Load(key)`, `Register(x)`: accessors and registries used at run time
     if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name):
         return None  # parsers and appliers of data run per request; only configuration is once
     if word in ("open", "Open") and func.receiver:

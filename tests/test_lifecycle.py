@@ -37,7 +37,7 @@ import "net/http"
 
 type Store struct{ m map[string]string }
 
-func Open(dir string) (*Store, error) {
+func OpenStore(dir string) (*Store, error) {
 	s := &Store{}
 	s.recoverIndex(dir)
 	return s, nil
@@ -69,7 +69,7 @@ func (s *Store) serve(w http.ResponseWriter, r *http.Request) {}
 def test_start_up_and_shutdown_functions_and_their_private_helpers() -> None:
     pkg = build_package("store", [build_file("store/store.go", SRC)])
     found = {f.qualified_name for f in startup_functions(pkg)}
-    once = {"Open", "Store.recoverIndex", "Store.readSegments", "Store.Close", "Store.flush", "Store.Provision"}
+    once = {"OpenStore", "Store.recoverIndex", "Store.readSegments", "Store.Close", "Store.flush", "Store.Provision"}
     assert once <= found
     # Request paths and a helper handed out as a value (a handler) are not start-up code.
     assert not found & {"Store.Get", "Store.lookup", "Store.Routes", "Store.serve"}
