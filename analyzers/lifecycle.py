@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-
-from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.package import Package
-from analyzers.source import Func, GoFile, go_language, text
+from analyzers.source import Func, GoFile
 
 # Directories of development code, as a path component.
 _DEV_DIRS = frozenset(
@@ -189,34 +186,17 @@ def _callers(pkg: Package, top: Iterable[Func]) -> dict[str, list[Func]]:
 def _referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
     """Names used other than as a call's callee or a declaration's name (`mux.HandleFunc("/",
     s.handle)`, `go loop`, `fns := []func(){setup}`): such a function can be called from places the
-    package does not show."""
+    package does not show. Comments do not count; strings do (conservatively)."""
     if not names:
         return set()
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b(?!\s*[(\[])")
     found: set[str] = set()
     for gf in pkg.files:
         if not any(n.encode() in gf.src for n in names):
             continue
-        captures = QueryCursor(_names_query()).captures(gf.tree.root_node)
-        for node in (*captures.get("i", []), *captures.get("f", [])):
-            name = text(node)
-            if name in names and name not in found and not _called_or_declared(node):
-                found.add(name)
+        code = _COMMENT.sub(" ", gf.src.decode("utf-8", "replace"))
+        found.update(m.group(1) for m in pattern.finditer(code))
     return found
 
 
-def _called_or_declared(node: Node) -> bool:
-    parent = node.parent
-    if parent is None:
-        return False
-    if parent.type in ("function_declaration", "method_declaration"):
-        return True
-    if parent.type == "selector_expression" and parent.child_by_field_name("field") == node:
-        node, parent = parent, parent.parent
-        if parent is None:
-            return False
-    return parent.type == "call_expression" and parent.child_by_field_name("function") == node
-
-
-@lru_cache(maxsize=1)
-def _names_query() -> Query:
-    return Query(go_language(), "(identifier) @i (field_identifier) @f")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
