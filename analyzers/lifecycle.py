@@ -128,7 +128,7 @@ def startup_functions(pkg: Package) -> dict[Func, str]:
             named[f] = reason
     if not named:
         return named
-    callers = _callers(pkg, top)
+    callers = _callers(pkg, _candidates(top, named))
     excluded: set[str] = set()
     while True:
         found = _reach(top, named, callers, excluded)
@@ -159,18 +159,38 @@ def _key(f: Func) -> str:
     return f".{f.name}" if f.receiver else f.name
 
 
-def _callers(pkg: Package, top: Iterable[Func]) -> dict[str, list[Func]]:
-    """Top-level callers of each in-package name ("F" for calls F(...), ".M" for calls x.M(...))."""
-    names = {_key(f) for f in top}
+def _candidates(top: list[Func], named: dict[Func, str]) -> set[str]:
+    """Names of unexported functions reachable by calls from the named ones: the only functions
+    whose callers matter (found without a pass over every call of the package)."""
+    private = {f.name for f in top if f.name[:1].islower()}
+    by_name: dict[str, list[Func]] = {}
+    for f in top:
+        by_name.setdefault(f.name, []).append(f)
+    seen: set[str] = set()
+    queue = list(named)
+    while queue:
+        func = queue.pop()
+        for f in (func, *func.closures):
+            for name in private.intersection(c.name for c in f.calls if c.name) - seen:
+                seen.add(name)
+                queue.extend(by_name.get(name, []))
+    return seen
+
+
+def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
+    """Top-level callers, by key ("F" for calls F(...), ".M" for calls x.M(...)), of the given names."""
     out: dict[str, list[Func]] = {}
+    if not names:
+        return out
+    wanted = tuple(names)
     for func in pkg.funcs:
         caller = func
         while caller.parent is not None:
             caller = caller.parent
         imports = func.file.imports
-        for call in func.calls:
+        for call in func.calls_named(*wanted):
             fn = call.fn
-            if fn is None or not call.name:
+            if fn is None:
                 continue
             if fn.type == "identifier":
                 key = call.name
@@ -178,8 +198,7 @@ def _callers(pkg: Package, top: Iterable[Func]) -> dict[str, list[Func]]:
                 key = "." + call.name
             else:
                 continue
-            if key in names:
-                out.setdefault(key, []).append(caller)
+            out.setdefault(key, []).append(caller)
     return out
 
 
