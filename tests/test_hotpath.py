@@ -66,7 +66,7 @@ def test_tiers() -> None:
     assert t["helper"][0] == "hot" and t["helper"][1][0] == "called inside a loop in caller"
     assert t["caller.func1"][0] == "hot" and "sort.Slice" in t["caller.func1"][1][0]
     assert t["marked"][0] == "hot" and "//perf-review:hot" in t["marked"][1][0]
-    assert t["plain"] == ("cold", ["no hot-path evidence"])
+    assert t["plain"] == ("cold", ["called only from S.setup, which runs once"])
     assert t["benched"][0] == "hot" and "BenchmarkBenched" in t["benched"][1][0]
     assert t["S.setup.func1"] == ("cold", ["sync.Once body"])
     assert t["caller"] == ("warm", ["contains a loop"])

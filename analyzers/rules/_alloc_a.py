@@ -40,6 +40,7 @@ def top_func(func: Func) -> Func:
 _INIT = re.compile(r"^\s*(\w+)\s*:=\s*(.+?)\s*$")
 _LIMIT = re.compile(r"^\s*(\w+)\s*(<=?|>=?)\s*(.+?)\s*$")
 _INC = re.compile(r"^\s*(\w+)\s*(\+\+|\+=\s*1)\s*$")
+_STEP = re.compile(r"^\s*(\w+)\s*\+=\s*([2-9])\s*$")  # `i += 2`: pairs
 _DEC = re.compile(r"^\s*(\w+)\s*(--|-=\s*1)\s*$")
 _SIMPLE = re.compile(r"^\w+$")
 _MINUS_ONE = re.compile(r"^(.+?)\s*-\s*1$")
@@ -74,7 +75,12 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
         return expr if node.type != "call_expression" or expr.startswith("len(") else None
     sized = t.startswith(("[", "map[", "*[")) or t == "string"
     if node.type == "call_expression":
-        return f"len({expr})" if t.startswith("[]") else None
+        if t.startswith("[]"):
+            return f"len({expr})"
+        # A protobuf-style getter (`rc.GetVirtualHosts()`) with two iteration variables returns a
+        # slice or a map: neither a channel nor a single-value iterator allows `for _, v := range`.
+        getter = text(node.child_by_field_name("function")).rsplit(".", 1)[-1]
+        return f"len({expr})" if not t and loop.value and _GETTER.match(getter) else None
     if sized:
         return f"len({expr})"
     # Unknown type (or another package's type whose source is not at hand): two iteration variables
@@ -94,6 +100,7 @@ def _opaque(t: str, func: Func, types: Types) -> bool:
     return n is not None and bool(n.qualifier) and not n.pointer and types.kind(t, func) == ""
 
 
+_GETTER = re.compile(r"^Get[A-Z]\w*$")
 _ITERATOR_PACKAGES = ("maps.", "slices.", "iter.")
 _ITERATOR_METHODS = frozenset({"All", "Keys", "Values", "Backward", "Seq", "Seq2", "Lines", "SplitSeq", "FieldsSeq"})
 
@@ -119,7 +126,8 @@ def _for_count(loop: Loop) -> str | None:
     init = _INIT.match(text(clause.child_by_field_name("initializer")))
     cond = _LIMIT.match(text(clause.child_by_field_name("condition")))
     update = text(clause.child_by_field_name("update"))
-    inc, dec = _INC.match(update), _DEC.match(update)
+    stride = _STEP.match(update)
+    inc, dec = _INC.match(update) or stride, _DEC.match(update)
     step = inc or dec
     if not (init and cond and step) or not init.group(1) == cond.group(1) == step.group(1):
         return None
@@ -137,6 +145,11 @@ def _for_count(loop: Loop) -> str | None:
     if op in ("<=", ">="):
         trimmed = _MINUS_ONE.match(count)
         count = trimmed.group(1) if trimmed else f"{count} + 1"
+    if stride is not None:
+        k = int(stride.group(2))
+        if _ARITHMETIC.match(count):
+            return None
+        count = f"({count} + {k - 1}) / {k}" if " " in count else f"({count}+{k - 1})/{k}"
     if _ARITHMETIC.match(count):
         value = sum(int(t.replace(" ", "")) for t in _TERM.findall(count))
         return str(value) if value > 8 else None
@@ -194,17 +207,17 @@ def mentions(node: Node, names: set[str]) -> bool:
 
 
 def empty_collection(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...], prefix: str,
-                     type_defs: dict[str, str] | None = None) -> str | None:
+                     types: TypeResolver | None = None) -> str | None:
     """The type of `name` when it is declared with no capacity (`var xs []T`, `[]T{}`, `make([]T, 0)`, `[]T(nil)`,
     `map[K]V{}`, `make(map[K]V)`) directly around the innermost of `loops` (one loop apart) and not
-    reassigned before that loop starts; else None. Named results count for slices. With type_defs,
-    a named type (`type IDs []int`) counts by its underlying type."""
+    reassigned before that loop starts; else None. Named results count for slices. With types, a named
+    type (`type IDs []int`, `http.Header`) counts by its underlying type."""
     decl = func.decl(name, stmt)
     loop = loops[-1]
     if decl is None or decl.node.start_byte >= loop.node.start_byte:
         return None
     typ = decl.type or infer_type(decl.init, func)
-    underlying = (type_defs or {}).get(typ, typ).strip()
+    underlying = types.underlying(typ, func).strip() if types is not None else typ.strip()
     if not underlying.startswith(prefix):
         return None
     if decl.kind == "param":
