@@ -43,6 +43,12 @@ class Finding:
     status: Status | None = None
     # Stable identity across line shifts: rule, function and the normalised offending text.
     fingerprint: str = ""
+    # The loops around the flagged code inside its function, outermost first (a closure run per
+    # iteration counts the loops around it): what each walks, its range expression or its condition
+    # ("" for `for {}`). The review decides per call vs per iteration, and n-dependence, from these.
+    loops: list[str] = field(default_factory=list)
+    # The function called, as written, when the flagged code is a call (`os.WriteFile`, `s.db.Query`).
+    callee: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

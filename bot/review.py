@@ -152,7 +152,8 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = pull.base_sha, pull.head_sha
     review = (render or _default_render())(result, previous=previous.findings if previous else None,
-                                           benchmarks=_plan(result, change.head), sources=change.head)
+                                           benchmarks=_plan(result, change.head, review=True),
+                                           sources=change.head)
     if not is_current():
         _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
                        _fields(request))
@@ -214,13 +215,16 @@ def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequenc
     return change
 
 
-def _plan(result: Result, head: dict[str, bytes | None]) -> str | None:
+def _plan(result: Result, head: dict[str, bytes | None], *, review: bool = False) -> str | None:
+    """The benchmark plan: for the review, the functions with findings; for `/perf-review bench`, every
+    hot and warm touched function."""
     try:
         from analyzers.report.benchmarks import plan_for_change
+        from analyzers.report.plan import review_plan
     except ImportError:
         return None
     try:
-        return plan_for_change(result, head)
+        return review_plan(result, head) if review else plan_for_change(result, head)
     except Exception:  # an optional extra: a generator bug must not cost the review
         log.exception("benchmark plan failed")
         return None

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.model import Finding, Result
-from analyzers.report.context import ReviewContext, build_context, fn
+from analyzers.report.context import ReviewContext, build_context, fn, notable_skips, short_where
 from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
-from analyzers.report.md import bullets, code, details, fenced, plural
+from analyzers.report.md import code, plural
 from analyzers.report.sections_design import design_sections
 from analyzers.report.sections_findings import add_findings, counts, hot_path, summary, verdict
 from analyzers.report.sections_plan import plan_sections
@@ -63,7 +63,7 @@ def render_review(
         check_summary=fit([Block("", [p for b in blocks[:1] for p in b.parts])] if short else [summary(ctx)],
                           CHECK_LIMIT, CHECK_LIMIT),
         check_text=fit(check_blocks(ctx), CHECK_LIMIT, CHECK_LIMIT),
-        inline=inline_notes(ctx.new, sources),
+        inline=inline_notes(ctx.new, sources, ctx.est),
         fixed=list(ctx.fixed),
     )
 
@@ -93,25 +93,18 @@ def short_review(ctx: ReviewContext) -> list[Block]:
     block.add(HEADING)
     block.add(_checked(ctx))
     if ctx.fixed:
-        block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):**")
-        block.add(bullets([f"{code(f.rule)} in {fn(f.function)} ({f.file}:{f.line})" for f in ctx.fixed[:50]]))
-        if len(ctx.fixed) > 50:
-            block.add(f"…and {len(ctx.fixed) - 50:,} more.")
-    if ctx.result.skipped:
-        rows = [f"{code(s.file)}: {s.reason}" for s in ctx.result.skipped]
-        block.add(details(f"Not analysed ({len(rows)})", bullets(rows)), optional=True,
-                  label="the list of skipped files")
-    for path, code_text in ctx.bench_files:
-        if ctx.benches:
-            block.add(details(f"Benchmark plan: {path}", fenced(code_text, "go")), optional=True,
-                      label=f"the benchmark code of {path}")
+        items = ", ".join(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)})" for f in ctx.fixed[:10])
+        more = f" …and {len(ctx.fixed) - 10:,} more" if len(ctx.fixed) > 10 else ""
+        block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):** {items}{more}.")
+    skipped = notable_skips(ctx)
+    if skipped:
+        block.add(f"Not analysed: {skipped}.")
     return [block]
 
 
 def _checked(ctx: ReviewContext) -> str:
     if not ctx.funcs:
-        skipped = f" ({plural(len(ctx.result.skipped), 'file')} skipped, listed below)" if ctx.result.skipped else ""
-        return f"**Nothing to review:** this change touches no Go functions{skipped}."
+        return "**Nothing to review:** this change touches no Go functions."
     tiers = ctx.tier_counts()
     hot = [fn(s.name) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
     hot_text = f" Hot: {', '.join(hot)}." if hot else ""

@@ -10,7 +10,7 @@ from typing import Any
 
 from analyzers.engine import analyze_change
 from analyzers.report import Review, render_review
-from analyzers.report.benchmarks import plan_for_change
+from analyzers.report.plan import review_plan
 from bot.commands.analyze import options_from
 from bot.errors import UsageError
 from bot.localgit import local_change
@@ -34,7 +34,7 @@ def build_review(repo: Path, base: str, head: str, args: argparse.Namespace) -> 
     change = local_change(repo, base, head)
     result = analyze_change(change.changes, change.head, change.base, options_from(args))
     result.base, result.head = change.base_sha, change.head_sha
-    plan = plan_for_change(result, change.head)
+    plan = review_plan(result, change.head)
     return render_review(result, benchmarks=plan, sources=change.head)
 
 
