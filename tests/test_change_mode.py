@@ -128,9 +128,8 @@ def test_test_files_are_skipped_but_read_for_benchmark_references(tmp_path: Path
 
 
 def _many(n: int) -> str:
-    return "package m\n" + "".join(
-        f"\nfunc F{i}(xs []string) string {{\n\ts := \"\"\n\tfor _, x := range xs {{\n\t\ts += x\n\t}}\n\treturn s\n}}\n"
-        for i in range(n))
+    body = '(xs []string) string {\n\ts := ""\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n'
+    return "package m\n" + "".join(f"\nfunc F{i}{body}" for i in range(n))
 
 
 def test_change_mode_grows_linearly_with_the_functions_of_one_file() -> None:
@@ -142,7 +141,7 @@ def test_change_mode_grows_linearly_with_the_functions_of_one_file() -> None:
 
     def calls(n: int) -> int:
         src = _many(n).encode()
-        patch = "@@ -1 +1,%d @@\n-package m\n" % src.count(b"\n") + "".join(
+        patch = f"@@ -1 +1,{src.count(b'\n')} @@\n-package m\n" + "".join(
             "+" + line + "\n" for line in src.decode().splitlines())
         count = 0
 
