@@ -141,7 +141,8 @@ def test_change_mode_grows_linearly_with_the_functions_of_one_file() -> None:
 
     def calls(n: int) -> int:
         src = _many(n).encode()
-        patch = f"@@ -1 +1,{src.count(b'\n')} @@\n-package m\n" + "".join(
+        lines = src.count(b"\n")
+        patch = f"@@ -1 +1,{lines} @@\n-package m\n" + "".join(
             "+" + line + "\n" for line in src.decode().splitlines())
         count = 0
 
