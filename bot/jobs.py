@@ -53,11 +53,19 @@ class ReviewRunner:
     def _review(self) -> Any:
         return importlib.import_module("bot.review")
 
+    def _git(self) -> Any:
+        """The git cache whole packages are fetched with (None: the contents API only)."""
+        if self.config.git_cache_mb <= 0:
+            return None
+        gitfetch = importlib.import_module("bot.gitfetch")
+        return gitfetch.GitCache(self.config.git_cache_dir, self.config.git_cache_mb * 1024 * 1024)
+
     def _client(self, request: ReviewRequest) -> Any:
         return self._review().client_for(self.config, request.installation_id, on_call=obs.record_github_call)
 
     def run(self, request: ReviewRequest, is_current: Callable[[], bool]) -> object:
-        result: object = self._review().run_review(request, self._client(request), is_current=is_current)
+        result: object = self._review().run_review(request, self._client(request), is_current=is_current,
+                                                   git=self._git())
         return result
 
     def superseded(self, request: ReviewRequest) -> None:
