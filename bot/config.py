@@ -37,6 +37,11 @@ class Config:
         )
 
     @property
+    def queue_for_logs(self) -> str:
+        """The queue URL without its password."""
+        return _redact_url(self.queue)
+
+    @property
     def uses_redis(self) -> bool:
         return self.queue.startswith(("redis://", "rediss://", "unix://"))
 

@@ -1,10 +1,12 @@
 """The review job for one request: fetch the PR's files and the Go sources they change, analyse the
 change, render the review and publish it; plus the slash-command replies (help, bench, denied).
 
-API calls for a PR with F changed Go files stay within 8 + 2F (pagination over 100 files aside):
-get PR, read config, list files, create check run, [list comments when the PR has any], write the
-comment, post the inline review, complete the check run, and at most two content reads per Go file
-(head, and base when modified or renamed). The root go.mod is read only when that leaves the budget intact.
+Sources: with a git cache (bot/gitfetch.py), every Go file of each touched package at base and head, over
+git (no REST calls). Without one, or when git fails, each changed file through the contents API, and the
+API calls for a PR with F changed Go files stay within 8 + 2F (pagination over 100 files aside): get PR,
+read config, list files, create check run, [list comments when the PR has any], write the comment, post the
+inline review, complete the check run, and at most two content reads per Go file (head, and base when
+modified or renamed). The root go.mod is read only when that leaves the budget intact.
 """
 
 from __future__ import annotations

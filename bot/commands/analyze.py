@@ -108,8 +108,10 @@ def run(args: argparse.Namespace) -> int:
         # read_paths already prunes vendor/ and testdata/ below the named roots; a root named
         # explicitly (even inside testdata/) is what the user asked for.
         result = analyze_files(read_paths(args.paths), dataclasses.replace(options, skip_dirs=()))
-    render = {"text": to_text, "json": to_json, "sarif": to_sarif}[args.format]
-    sys.stdout.write(render(result))
+    if args.format == "sarif":  # paths relative to the repository root with --repo, else to the current directory
+        sys.stdout.write(to_sarif(result, root=args.repo.resolve() if args.repo is not None else Path.cwd()))
+    else:
+        sys.stdout.write((to_text if args.format == "text" else to_json)(result))
     return exit_status(result, args.fail_on)
 
 

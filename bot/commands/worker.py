@@ -10,6 +10,7 @@ import argparse
 import logging
 from typing import Any
 
+from bot.commands.serve import check_queue
 from bot.config import Config
 from bot.errors import UsageError
 
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.jobs import make_queue
 
     observability.setup_logging()
+    check_queue(config)
     queue = make_queue(config)
     workers = args.workers or config.workers
     if args.metrics_port is not None:
