@@ -92,7 +92,7 @@ def test_specific_content_names_functions_lines_and_complexities() -> None:
     md = render_review(sample_result()).markdown
     assert "`Render` a.go:14 (hot)" in md
     assert "O(n·m) → O(n+m)" in md
-    assert "`bytes.Count`" in md and "below ~16" in md  # SIMD with the small-input caveat
+    assert "No hand-written byte loops" in md  # the byte loop is pre-existing: only in the folded table
     assert "#3 `Match`" in md  # later sections refer to the findings table by number
     assert "- [ ] `Render`:" in md  # a target per hot/warm function with findings
     assert "Fixing #3: a map keeps one element per key" in md  # what the fix can break
@@ -118,7 +118,7 @@ def test_findings_grouped_new_preexisting_fixed() -> None:
     assert [f.fingerprint for f in review.fixed] == ["gone-fp"]
     md = review.markdown
     assert "3 new findings" in md
-    assert "Pre-existing findings (1)" in md and "(warm, pre-existing)" in md
+    assert "Pre-existing findings (1)" in md and "#4 `byte-loop-count` at `a.go:70` in `Count`" in md
     assert "Fixed since the last review: `sprintf-simple` in `Render` (a.go:20)" in md
     assert "1 fixed since the last review" in md
     assert "**New findings (3)**" in review.check_text and "**Fixed since the last review (1)**" in review.check_text
@@ -206,4 +206,24 @@ def test_benchmark_plan_lists_benchmarks_and_commands() -> None:
     assert "-bench '^Benchmark(Render|Store_Put)$' -benchmem -count 10 ./pkg > new.txt" in md
     assert "benchstat old.txt new.txt" in md
     assert "<summary>pkg/perf_review_bench_test.go (2 benchmarks)</summary>" in md
+    assert_well_formed(md)
+
+
+def test_simd_section_for_a_new_byte_loop() -> None:
+    result = sample_result()
+    result.findings[2].status = "new"
+    md = render_review(result).markdown
+    assert "`bytes.Count`, est. 4–16× faster above ~64 bytes (below ~16 the loop can be as fast)" in md
+
+
+def test_only_pre_existing_findings_get_a_short_review_with_them_folded() -> None:
+    result = sample_result()
+    for f in result.findings:
+        f.status = "pre-existing"
+    review = render_review(result)
+    md = review.markdown
+    assert headings(md) == []
+    assert "**No new performance findings.**" in md and "4 pre-existing findings in these functions" in md
+    assert "<summary>Pre-existing findings (4)" in md and "- #1 `string-concat-loop` at `a.go:14` in `Render`" in md
+    assert review.title == "perf-review: no new findings (4 pre-existing) in 5 touched functions"
     assert_well_formed(md)

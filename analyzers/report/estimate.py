@@ -111,29 +111,45 @@ def estimate(f: Finding, params: Sequence[Param] = ()) -> Estimate:
         op, keys = cost_range(key), (key,)
     # A finding that does not say which loops surround it (an older result) gets those its rule implies.
     loops = [""] * max(0, rc.loops - len(f.loops)) + list(f.loops)
-    stated = 0  # dimensions priced at n = N whatever they walk (the appending loop, the sorted slice)
-    note = ""
-    if rc.shape in ("concat", "growth") and loops:
-        op, keys = _appending(rc, op, keys)
-        loops.pop()
-        stated = 1
-    elif rc.shape == "sort":
-        op = op * (N * math.log2(N))
-        stated = 1
-        note = "per sort"
-    elif rc.shape == "search" and f.callee:
-        note = "per element searched"
-    inputs = sum(1 for lp in loops if walks_input(lp, params))
-    free = len(loops) - inputs
-    cost = op * (N**inputs)
-    dims = stated + inputs
-    basis = "per iteration" if free else "per call"
+    cost, dims, per, keys = _inner(rc, f, op, keys, loops, params)
+    basis = "per iteration" if loops else "per call"  # loops left: those around the part priced
     if dims:
         basis += " at " + "=".join(_LETTERS[:dims]) + f"={N:,}"
-    if note:
-        basis += f", {note}"
-    power = dims + (1 if rc.shape == "concat" and stated else 0)
+    if per:
+        basis = f"{basis}, {per}" if dims or loops else per
+    power = dims + (1 if rc.shape == "concat" else 0)
     return Estimate(cost, basis, impact_of(cost), keys, N if dims else None, power, rc.note)
+
+
+def _inner(rc: RuleCost, f: Finding, op: Range, keys: tuple[str, ...], loops: list[str],
+           params: Sequence[Param]) -> tuple[Range, int, str, tuple[str, ...]]:
+    """Price the innermost part of the pattern, taking the loops it covers off `loops`: (cost, dimensions
+    stated at n = N, what the cost is per when it is per element, cost rows). Only one loop that walks the
+    function's input, or the loops the pattern itself consists of, are stated at N: an estimate at
+    n = 1,000 for every level of a four-deep nest would be fiction."""
+    if rc.shape == "concat" and loops:  # quadratic in the appending loop's count, whatever it walks
+        loops.pop()
+        whole, keys = _appending(rc, op, keys)
+        return whole, 1, "", keys
+    if rc.shape == "growth" and loops:
+        whole, keys = _appending(rc, op, keys)
+        if walks_input(loops.pop(), params):
+            return whole, 1, "", keys
+        return whole * (1 / N), 0, "per element appended", keys
+    if f.rule == "nested-loop-quadratic" and len(loops) >= 2:  # n·m comparisons: the pattern is two loops
+        del loops[-2:]
+        return op * (N * N), 2, "", keys
+    if rc.shape == "sort":
+        return op * (N * math.log2(N)), 1, "per sort", keys
+    if rc.shape == "search" and f.callee:
+        return op, 0, "per element searched", keys
+    if loops and walks_input(loops[-1], params):
+        loops.pop()
+        return op * N, 1, "", keys
+    if rc.shape == "loop" and loops:  # the flagged loop over something that is not the input: per element
+        loops.pop()
+        return op, 0, "per element", keys
+    return op, 0, "", keys
 
 
 _LETTERS = ("n", "m", "k", "j", "i")

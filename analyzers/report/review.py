@@ -13,7 +13,7 @@ from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
 from analyzers.report.md import code, plural
 from analyzers.report.sections_design import design_sections
-from analyzers.report.sections_findings import add_findings, counts, hot_path, summary, verdict
+from analyzers.report.sections_findings import add_findings, counts, hot_path, pre_existing, summary, verdict
 from analyzers.report.sections_plan import plan_sections
 
 SECTIONS = (
@@ -54,7 +54,7 @@ def render_review(
     from benchmarks.plan_for_change; `sources`: head file contents, which let inline notes carry exact
     ```suggestion``` lines."""
     ctx = build_context(result, previous, benchmarks)
-    short = not ctx.current
+    short = not ctx.new  # pre-existing findings alone: a short review with them folded
     blocks = short_review(ctx) if short else full_review(ctx)
     markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT)
     return Review(
@@ -96,6 +96,8 @@ def short_review(ctx: ReviewContext) -> list[Block]:
         items = ", ".join(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)})" for f in ctx.fixed[:10])
         more = f" …and {len(ctx.fixed) - 10:,} more" if len(ctx.fixed) > 10 else ""
         block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):** {items}{more}.")
+    if ctx.pre:
+        block.add(pre_existing(ctx), optional=True, label="the list of pre-existing findings")
     skipped = notable_skips(ctx)
     if skipped:
         block.add(f"Not analysed: {skipped}.")
@@ -108,10 +110,13 @@ def _checked(ctx: ReviewContext) -> str:
     tiers = ctx.tier_counts()
     hot = [fn(s.name) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
     hot_text = f" Hot: {', '.join(hot)}." if hot else ""
+    found = (f"nothing new; {plural(len(ctx.pre), 'pre-existing finding')} in these functions, listed below"
+             if ctx.pre else "nothing found")
     return (
-        f"**No performance findings.** Checked {plural(len(ctx.funcs), 'touched Go function')} in "
+        f"**{'No new' if ctx.pre else 'No'} performance findings.** Checked "
+        f"{plural(len(ctx.funcs), 'touched Go function')} in "
         f"{plural(ctx.go_files, 'file')} ({tiers['hot']} hot, {tiers['warm']} warm, {tiers['cold']} cold) for "
-        f"allocation, concurrency, complexity, SIMD and I/O patterns; nothing found.{hot_text}"
+        f"allocation, concurrency, complexity, SIMD and I/O patterns: {found}.{hot_text}"
     )
 
 

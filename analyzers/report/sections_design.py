@@ -18,9 +18,10 @@ SHOWN = 12
 
 
 def groups(ctx: ReviewContext, section: str) -> list[list[Finding]]:
-    """Findings of one section, one group per (rule, function), in table order."""
+    """New findings of one section, one group per (rule, function), in table order (pre-existing ones
+    are in the folded table: this change did not bring them)."""
     out: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in ctx.current:
+    for f in ctx.new:
         if advice_of(f).section == section:
             out.setdefault((f.rule, f.file, f.function), []).append(f)
     return list(out.values())

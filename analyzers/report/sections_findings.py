@@ -12,11 +12,12 @@ from analyzers.report.context import FuncStats, ReviewContext, fn, notable_skips
 from analyzers.report.costs import COST_MODEL_URL
 from analyzers.report.estimate import row_text
 from analyzers.report.limits import Block, chunk_rows
-from analyzers.report.md import code, details, plural, table
+from analyzers.report.md import bullets, code, details, plural, table
 
 FINDING_HEADERS = ("#", "Where", "Finding", "Estimated cost", "Impact")
 CHECK_HEADERS = ("#", "Severity", "Rule", "Where", "Function", "Tier", "Message")
 TOP = 3
+TIERS_SHOWN = 6
 
 
 def verdict(ctx: ReviewContext) -> str:
@@ -48,7 +49,7 @@ def summary_lines(ctx: ReviewContext) -> list[str]:
         + "."
     ]
     top = [f for f in ctx.new or ctx.pre if ctx.est(f).impact == "high"][:TOP]
-    if top and len(ctx.current) > 1:
+    if top and len(ctx.new) > 1:
         items = ", ".join(f"{ctx.num(f)} {fn(f.function)}" for f in top)
         lines.append(f"High estimated impact: {items}.")
     return lines
@@ -60,13 +61,18 @@ def summary(ctx: ReviewContext) -> Block:
     return block
 
 
-def _tier_line(funcs: Sequence[FuncStats]) -> str:
+def _tier_line(funcs: Sequence[FuncStats], others: Sequence[FuncStats]) -> str:
     parts = []
     for s in funcs:
         why = s.fact.hot_reasons[0].split(",", 1)[0] if s.fact.hot_reasons else ""
         change = {"added": ", new", "modified": ""}.get(s.fact.change or "", "")
         parts.append(f"{fn(s.name)} {s.fact.hot_path}{change}" + (f" ({why})" if why else ""))
-    return "Tiers: " + " · ".join(parts) + "."
+    text = "Tiers: " + " · ".join(parts) + "."
+    if others:
+        tiers = {t: sum(1 for s in others if s.fact.hot_path == t) for t in ("hot", "warm", "cold")}
+        split = ", ".join(f"{n} {t}" for t, n in tiers.items() if n)
+        text += f" {plural(len(others), 'other touched function')} ({split}) without new findings."
+    return text
 
 
 def finding_rows(ctx: ReviewContext, findings: Sequence[Finding]) -> list[list[str]]:
@@ -94,7 +100,7 @@ def add_table(block: Block, headers: Sequence[str], rows: Sequence[Sequence[obje
 
 
 def cost_rows_used(ctx: ReviewContext) -> str:
-    keys = list(dict.fromkeys(k for f in ctx.current for k in ctx.est(f).keys))
+    keys = list(dict.fromkeys(k for f in ctx.new or ctx.pre for k in ctx.est(f).keys))
     if not keys:
         return f"Estimates come from the [cost model]({COST_MODEL_URL}); they are not measurements."
     rows = "; ".join(row_text(k) for k in keys[:8])
@@ -103,15 +109,17 @@ def cost_rows_used(ctx: ReviewContext) -> str:
 
 def hot_path(ctx: ReviewContext) -> Block:
     block = Block("Hot Path Analysis")
-    shown = [s for s in ctx.funcs if s.findings or s.fact.hot_path != "cold"]
+    flagged = {(f.file, f.function) for f in ctx.new}
+    shown = [s for s in ctx.funcs if (s.fact.file, s.name) in flagged]
+    others = [s for s in ctx.funcs if (s.fact.file, s.name) not in flagged]
+    if len(shown) + len(others) <= TIERS_SHOWN:  # few enough to name them all
+        shown, others = shown + [s for s in others if s.fact.hot_path != "cold"], []
     if shown:
-        block.add(_tier_line(shown[:12]) + (f" …and {len(shown) - 12:,} more." if len(shown) > 12 else ""))
+        block.add(_tier_line(shown[:TIERS_SHOWN], others + shown[TIERS_SHOWN:]))
     if ctx.new:
         add_table(block, FINDING_HEADERS, finding_rows(ctx, ctx.new), "new findings")
     if ctx.pre:
-        label = f"Pre-existing findings ({len(ctx.pre):,}), already in the base version of these functions"
-        rows = finding_rows(ctx, ctx.pre)
-        block.add(details(label, table(FINDING_HEADERS, rows[:100])), optional=True, label=label)
+        block.add(pre_existing(ctx), optional=True, label="the list of pre-existing findings")
     if ctx.fixed:
         items = ", ".join(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)})" for f in ctx.fixed[:10])
         more = f" …and {len(ctx.fixed) - 10:,} more" if len(ctx.fixed) > 10 else ""
@@ -121,6 +129,16 @@ def hot_path(ctx: ReviewContext) -> Block:
         block.add(f"Not analysed: {skipped}.")
     block.add(cost_rows_used(ctx))
     return block
+
+
+def pre_existing(ctx: ReviewContext, shown: int = 100) -> str:
+    """The pre-existing findings, folded, one line each (their messages are in the check run): they are
+    in the base version of the touched functions, not brought by this change."""
+    label = f"Pre-existing findings ({len(ctx.pre):,}), already in the base version of these functions"
+    items = [f"{ctx.num(f)} {code(f.rule)} at `{short_where(f)}` in {fn(f.function)}"
+             + (f", {ctx.est(f).text}" if ctx.est(f).cost else "") for f in ctx.pre[:shown]]
+    more = f"\n\n…and {len(ctx.pre) - shown:,} more." if len(ctx.pre) > shown else ""
+    return details(label, bullets(items) + more + "\n\nTheir messages are in the check run.")
 
 
 def add_findings(block: Block, ctx: ReviewContext) -> None:

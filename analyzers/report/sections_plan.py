@@ -21,7 +21,7 @@ SCALE = 10
 def _target(ctx: ReviewContext, s: FuncStats) -> str:
     """One function's target: what its benchmark should show once its findings are fixed."""
     head = f"{fn(s.name)}:"
-    ests = [(f, ctx.est(f)) for f in s.findings]
+    ests = [(f, ctx.est(f)) for f in s.findings if f.status != "pre-existing"]
     parts = []
     per_iter_allocs = [f for f, _ in ests if f.loops and advice_of(f).alloc_change]
     if per_iter_allocs:
@@ -43,7 +43,7 @@ def _target(ctx: ReviewContext, s: FuncStats) -> str:
 
 def targets(ctx: ReviewContext) -> Block:
     block = Block("Performance Targets")
-    funcs = [s for s in ctx.hot_warm if s.findings]
+    funcs = [s for s in ctx.hot_warm if any(f.status != "pre-existing" for f in s.findings)]
     if not funcs:
         block.add("No finding in a hot or warm function: time/op and allocs/op no worse than base.")
         return block
@@ -95,7 +95,7 @@ def _commands(ctx: ReviewContext) -> str:
 def bench_plan(ctx: ReviewContext) -> Block:
     block = Block("Benchmark Plan")
     if not ctx.benches:
-        why = "no function with a finding is hot or warm" if not ctx.with_findings else "none could be generated"
+        why = "no function with a new finding is hot or warm" if not ctx.hot_warm else "none could be generated"
         block.add(f"No benchmarks: {why}. `perf-review benchmarks PKG_DIR --functions A,B` writes one for any "
                   "function.")
         return block
@@ -160,7 +160,7 @@ def risks(ctx: ReviewContext) -> Block:
 
 def recommendation_groups(ctx: ReviewContext) -> list[list[Finding]]:
     out: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in ctx.current:
+    for f in ctx.new:
         out.setdefault((f.rule, f.file, f.function), []).append(f)
     return list(out.values())
 
@@ -200,10 +200,10 @@ def recommendations(ctx: ReviewContext) -> Block:
 def next_steps(ctx: ReviewContext) -> Block:
     block = Block("Next Steps")
     base = (ctx.result.base or "BASE")[:12]
-    dirs = sorted({s.fact.package or "." for s in ctx.with_findings})
+    dirs = sorted({s.fact.package or "." for s in ctx.funcs if any(f.status != "pre-existing" for f in s.findings)})
     pkgs = " ".join(d if d == "." else "./" + d for d in dirs[:5]) or "./..."
     lines = [f"perf-review analyze --repo . --base {base}  # after the fixes: exit status 0 when none is left"]
-    if any(f.category == "concurrency" for f in ctx.current):
+    if any(f.category == "concurrency" for f in ctx.new):
         lines.append(f"go test -race {pkgs}  # the locking changes")
     lines.append(f"perf-review benchmarks {dirs[0] if dirs else '.'} --write  # every hot and warm function")
     lines.append("# to keep a pattern on purpose: //perf-review:ignore <rule-id> <reason> on or above its line")
