@@ -92,7 +92,7 @@ def test_specific_content_names_functions_lines_and_complexities() -> None:
     md = render_review(sample_result()).markdown
     assert "`Render` a.go:14 (hot)" in md
     assert "O(n·m) → O(n+m)" in md
-    assert "No hand-written byte loops" in md  # the byte loop is pre-existing: only in the folded table
+    assert "No byte loops the standard library" in md  # the byte loop is pre-existing: only in the folded list
     assert "#3 `Match`" in md  # later sections refer to the findings table by number
     assert "- [ ] `Render`:" in md  # a target per hot/warm function with findings
     assert "Fixing #3: a map keeps one element per key" in md  # what the fix can break

@@ -69,7 +69,7 @@ def memory(ctx: ReviewContext) -> Block:
         items.append(f"- {names}: allocate the per-iteration buffers once per call and reslice (`buf = buf[:0]`), so "
                      "allocations stop growing with n.")
     if not items:
-        block.add("No allocation findings in the touched code.")
+        block.add("No allocation findings.")
         return block
     add_items(block, items, "memory items")
     return block
@@ -84,7 +84,7 @@ def algorithmic(ctx: ReviewContext) -> Block:
             continue
         items.append(f"- {refs(ctx, g)} {fn(f.function)}: {adv.before} → {adv.after}.")
     if not items:
-        block.add("No super-linear patterns in the touched code.")
+        block.add("No super-linear patterns.")
         return block
     add_items(block, items, "complexity items")
     return block
@@ -99,7 +99,7 @@ def simd(ctx: ReviewContext) -> Block:
         speed = f", est. {lo}–{hi}× faster above ~64 bytes (below ~16 the loop can be as fast)" if hi else ""
         items.append(f"- {refs(ctx, g)} {fn(f.function)}: `{adv.simd_with or 'the library call'}`{speed}.")
     if not items:
-        block.add("No hand-written byte loops that the standard library vectorises.")
+        block.add("No byte loops the standard library vectorises.")
         return block
     add_items(block, items, "SIMD items")
     return block
@@ -119,7 +119,7 @@ def concurrency(ctx: ReviewContext) -> Block:
                      "uncontended); under contention callers queue for the whole critical section: keep I/O and "
                      "allocation out of it, and measure with the `b.RunParallel` benchmark at `-cpu 1,4,16`.")
     if not items:
-        block.add("No locks, channels or goroutines in the touched code.")
+        block.add("No concurrency findings, and no lock taken in hot or warm code.")
         return block
     add_items(block, items, "concurrency items")
     return block

@@ -66,7 +66,8 @@ def _commands(ctx: ReviewContext) -> str:
     r = ctx.result
     base, head = (r.base or "BASE")[:12], (r.head or "HEAD")[:12]
     added = {s.name for s in ctx.funcs if s.fact.change == "added"}
-    lines = []
+    lines: list[str] = []
+    old, new = "old.txt", "new.txt"
     for path, code_text in ctx.bench_files:
         directory = posixpath.dirname(path) or "."
         target = directory if directory == "." else "./" + directory
@@ -74,6 +75,12 @@ def _commands(ctx: ReviewContext) -> str:
         if not in_file:
             continue
         at_base = [b for b in in_file if b.function not in added]
+        if len(at_base) == len(in_file) <= MAX_NAMED:  # the same benchmarks on both sides: one loop
+            lines += [f"for rev in {base} {head}; do git checkout $rev && perf-review benchmarks {target} --functions "
+                      f"{','.join(b.function for b in in_file)} --write && go test -run '^$' -bench "
+                      f"'{_pattern([b.name for b in in_file])}' -benchmem -count 10 {target} > $rev.txt; done"]
+            old, new = f"{base}.txt", f"{head}.txt"
+            continue
         if len(in_file) > MAX_NAMED:
             for rev, out in ((base, "old"), (head, "new")):
                 lines += [f"git checkout {rev} && perf-review benchmarks {target} --write",
@@ -88,7 +95,7 @@ def _commands(ctx: ReviewContext) -> str:
                   f"{','.join(b.function for b in in_file)} --write",
                   f"go test -run '^$' -bench '{_pattern([b.name for b in in_file])}' -benchmem -count 10 "
                   f"{target} > new.txt"]
-    lines.append("benchstat old.txt new.txt  # golang.org/x/perf/cmd/benchstat")
+    lines.append(f"benchstat {old} {new}  # golang.org/x/perf/cmd/benchstat")
     return fenced("\n".join(lines), "sh")
 
 
@@ -202,9 +209,9 @@ def next_steps(ctx: ReviewContext) -> Block:
     base = (ctx.result.base or "BASE")[:12]
     dirs = sorted({s.fact.package or "." for s in ctx.funcs if any(f.status != "pre-existing" for f in s.findings)})
     pkgs = " ".join(d if d == "." else "./" + d for d in dirs[:5]) or "./..."
-    lines = [f"perf-review analyze --repo . --base {base}  # after the fixes: exit status 0 when none is left"]
+    lines = [f"perf-review analyze --repo . --base {base}  # after the fixes: exit 0 when none is left"]
     if any(f.category == "concurrency" for f in ctx.new):
-        lines.append(f"go test -race {pkgs}  # the locking changes")
+        lines.append(f"go test -race {pkgs}  # the concurrency changes")
     lines.append(f"perf-review benchmarks {dirs[0] if dirs else '.'} --write  # every hot and warm function")
     lines.append("# to keep a pattern on purpose: //perf-review:ignore <rule-id> <reason> on or above its line")
     block.add(fenced("\n".join(lines), "sh"))
