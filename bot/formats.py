@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from analyzers.model import Result
+from analyzers.pprof.tiers import percent
+from analyzers.report.profile_notes import profile_lines
 from analyzers.rules import rules_by_id
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -18,6 +20,7 @@ def to_text(result: Result) -> str:
     lines = []
     for f in result.findings:
         status = f" [{f.status}]" if f.status else ""
+        status += f" [{f.hot_path}: {percent(f.cpu_share)} CPU]" if f.cpu_share is not None else ""
         lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}{status}")
     for s in result.skipped:
         lines.append(f"{s.file}: skipped: {s.reason}")
@@ -25,6 +28,7 @@ def to_text(result: Result) -> str:
         if ff.parse_errors:
             errors = "1 syntax error" if ff.parse_errors == 1 else f"{ff.parse_errors} syntax errors"
             lines.append(f"{ff.file}: {errors}; findings there may be incomplete")
+    lines += profile_lines(result)
     counts = {sev: sum(1 for f in result.findings if f.severity == sev) for sev in ("error", "warning", "info")}
     lines.append(
         f"{len(result.findings)} finding(s) ({counts['error']} error, {counts['warning']} warning, "
@@ -83,7 +87,8 @@ def to_sarif(result: Result, version: str = "0.1.0", root: Path | None = None) -
                 }
             ],
             "partialFingerprints": {"perfReview/v1": f.fingerprint},
-            "properties": {"hotPath": f.hot_path, "function": f.function, **({"status": f.status} if f.status else {})},
+            "properties": {"hotPath": f.hot_path, "function": f.function, **({"status": f.status} if f.status else {}),
+                           **({"cpuShare": f.cpu_share} if f.cpu_share is not None else {})},
         }
         for f in result.findings
     ]

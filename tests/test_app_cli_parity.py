@@ -145,6 +145,7 @@ def test_a_large_pr_costs_a_few_rest_calls_over_git(github_fake: FakeGitHub, app
     assert outcome.findings == 240
     rest = [f"{c.method} {c.path}" for c in github_fake.calls if not c.path.startswith("/app/")]
     assert not [c for c in rest if "/contents/" in c and not c.endswith("perf-review.yml")], rest
-    # PR, config, check run, 3 pages of files, comment, inline review, check run (5 batches of annotations)
-    assert len(rest) == 13, rest
+    # PR, config, the default branch's tree (CPU profiles), check run, 3 pages of files, comment, inline
+    # review, check run (5 batches of annotations)
+    assert len(rest) == 14, rest
     assert {r.path for r in github_fake.git_requests} == {"/info/refs", "/git-upload-pack"}

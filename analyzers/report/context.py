@@ -11,6 +11,7 @@ from analyzers.report.advice import Advice, advice_for
 from analyzers.report.benchmarks import BenchInfo, benchmarks_in, skipped_in, split_plan
 from analyzers.report.estimate import Estimate, estimate
 from analyzers.report.md import code
+from analyzers.report.profile_notes import share_weighted
 
 META_CATEGORY = "meta"
 
@@ -99,11 +100,15 @@ def fn(name: str) -> str:
 
 
 def rank_key(f: Finding, est: Estimate) -> tuple[float, ...]:
-    """Most important first: new, severe, hot, then the estimated cost."""
+    """Most important first: new, severe, hot, the CPU share where a profile covers the function, then the
+    estimated cost."""
     return (
         0 if f.status != "pre-existing" else 1,
         -SEVERITY_ORDER[f.severity],
         -TIER_ORDER[f.hot_path],
+        # A CPU profile's share is measured and bounds what a fix can gain: it ranks first, then the
+        # estimate (share times an estimate at n = 1,000 would let the guess outweigh the measurement).
+        -share_weighted(f, 1.0),
         -est.cost.high,
         0 if f.category != META_CATEGORY else 1,
     )

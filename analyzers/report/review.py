@@ -12,6 +12,7 @@ from analyzers.report.context import ReviewContext, build_context, fn, notable_s
 from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
 from analyzers.report.md import code, plural
+from analyzers.report.profile_notes import share_text, summary_note
 from analyzers.report.sections_design import design_sections
 from analyzers.report.sections_findings import add_findings, counts, hot_path, pre_existing, summary, verdict
 from analyzers.report.sections_plan import plan_sections
@@ -92,6 +93,9 @@ def short_review(ctx: ReviewContext) -> list[Block]:
     block = Block("")
     block.add(HEADING)
     block.add(_checked(ctx))
+    note = summary_note(ctx.result)
+    if note:
+        block.add(note)
     if ctx.fixed:
         items = ", ".join(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)})" for f in ctx.fixed[:10])
         more = f" …and {len(ctx.fixed) - 10:,} more" if len(ctx.fixed) > 10 else ""
@@ -108,7 +112,7 @@ def _checked(ctx: ReviewContext) -> str:
     if not ctx.funcs:
         return "**Nothing to review:** this change touches no Go functions."
     tiers = ctx.tier_counts()
-    hot = [fn(s.name) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
+    hot = [fn(s.name) + share_text(s.fact) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
     hot_text = f" Hot: {', '.join(hot)}." if hot else ""
     found = (f"nothing new; {plural(len(ctx.pre), 'pre-existing finding')} in these functions, listed below"
              if ctx.pre else "nothing found")

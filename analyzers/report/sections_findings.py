@@ -13,6 +13,7 @@ from analyzers.report.costs import COST_MODEL_URL
 from analyzers.report.estimate import row_text
 from analyzers.report.limits import Block, chunk_rows
 from analyzers.report.md import bullets, code, details, plural, table
+from analyzers.report.profile_notes import hot_path_note, summary_note, tier_cell
 
 FINDING_HEADERS = ("#", "Where", "Finding", "Estimated cost", "Impact")
 CHECK_HEADERS = ("#", "Severity", "Rule", "Where", "Function", "Tier", "Message")
@@ -58,6 +59,9 @@ def summary_lines(ctx: ReviewContext) -> list[str]:
 def summary(ctx: ReviewContext) -> Block:
     block = Block("Summary")
     block.add(" ".join(summary_lines(ctx)))
+    note = summary_note(ctx.result)
+    if note:
+        block.add(note)
     return block
 
 
@@ -66,7 +70,7 @@ def _tier_line(funcs: Sequence[FuncStats], others: Sequence[FuncStats]) -> str:
     for s in funcs:
         why = s.fact.hot_reasons[0].split(",", 1)[0] if s.fact.hot_reasons else ""
         change = {"added": ", new", "modified": ""}.get(s.fact.change or "", "")
-        parts.append(f"{fn(s.name)} {s.fact.hot_path}{change}" + (f" ({why})" if why else ""))
+        parts.append(f"{fn(s.name)} {tier_cell(s.fact)}{change}" + (f" ({why})" if why else ""))
     text = "Tiers: " + " · ".join(parts) + "."
     if others:
         tiers = {t: sum(1 for s in others if s.fact.hot_path == t) for t in ("hot", "warm", "cold")}
@@ -116,6 +120,9 @@ def hot_path(ctx: ReviewContext) -> Block:
         shown, others = shown + [s for s in others if s.fact.hot_path != "cold"], []
     if shown:
         block.add(_tier_line(shown[:TIERS_SHOWN], others + shown[TIERS_SHOWN:]))
+    profile_note = hot_path_note(ctx.result)
+    if profile_note:
+        block.add(profile_note)
     if ctx.new:
         add_table(block, FINDING_HEADERS, finding_rows(ctx, ctx.new), "new findings")
     if ctx.pre:
