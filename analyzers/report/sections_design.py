@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from analyzers.model import Finding
 from analyzers.report.context import ReviewContext, advice_of, fn
-from analyzers.report.costs import fmt_cost
+from analyzers.report.costs import fmt_cost, rule_cost
 from analyzers.report.limits import Block
 from analyzers.report.md import details
 
@@ -46,7 +46,8 @@ def alloc_text(f: Finding) -> str:
     """The rule's expected allocation change, per iteration when the flagged code sits in a loop."""
     text = advice_of(f).alloc_change
     before, arrow, after = text.partition("→")
-    if f.loops and "per call" in before and "iteration" not in before:
+    one_op = rule_cost(f.rule, f.category).shape == "op"  # growth and concat patterns are their own loop
+    if one_op and f.loops and "per call" in before and "iteration" not in before:
         before = before.replace("per call", "per iteration", 1)
     return f"{before.strip()} {arrow} {after.strip()}".strip()
 

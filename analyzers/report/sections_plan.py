@@ -150,13 +150,13 @@ def _count(x: float) -> str:
 def risks(ctx: ReviewContext) -> Block:
     block = Block("Risks")
     items: list[str] = []
-    seen: set[str] = set()
-    for g in recommendation_groups(ctx):
-        risk = advice_of(g[0]).fix_risk
-        if risk is None or g[0].rule in seen:
-            continue
-        seen.add(g[0].rule)
-        items.append(f"- Fixing {refs(ctx, g)}: {risk.text}; {risk.mitigation}.")
+    by_rule: dict[str, list[Finding]] = {}
+    for f in ctx.new:
+        by_rule.setdefault(f.rule, []).append(f)
+    for found in by_rule.values():
+        risk = advice_of(found[0]).fix_risk
+        if risk is not None:
+            items.append(f"- Fixing {refs(ctx, found)}: {risk.text}; {risk.mitigation}.")
     items += _scale_risks(ctx)
     if not items:
         block.add("The suggested fixes keep behaviour; nothing in this change grows faster than its input.")
