@@ -36,6 +36,8 @@ from bot.threads import announce_fixed, gone_findings
 log = logging.getLogger(__name__)
 
 ALLOWED_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+PARTIAL_NOTE = ("Only the changed files were read, not whole packages over git: tiers and types that depend on the "
+                "other files of their packages may differ from `perf-review review`.")
 STATUSES = ("added", "modified", "removed", "renamed")
 Renderer = Callable[..., ReviewLike]
 
@@ -67,6 +69,10 @@ class Change:
     changes: list[FileChange]
     head: dict[str, bytes | None] = field(default_factory=dict)
     base: dict[str, bytes | None] = field(default_factory=dict)
+    partial: bool = False  # only the changed files (no git): the review says so
+
+    def notes(self) -> list[str]:
+        return [PARTIAL_NOTE] if self.partial and self.head else []
 
 
 # -- entry points ------------------------------------------------------------------------------------
@@ -166,7 +172,7 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
     result.base, result.head = pull.base_sha, pull.head_sha
     review = (render or _default_render())(result, previous=previous.findings if previous else None,
                                            benchmarks=_plan(result, change.head, review=True),
-                                           sources=change.head)
+                                           sources=change.head, notes=change.notes())
     if not is_current():
         _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
                        _fields(request))
@@ -230,6 +236,7 @@ def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequenc
         change.changes.append(FileChange(f.filename, status, f.previous_filename, f.patch))  # type: ignore[arg-type]
     if git is not None and _fetch_packages(client, repo, pull, change, options, git):
         return change
+    change.partial = True
     for fc in change.changes:
         if fc.status == "removed" or skip_reason(fc.path, b"", options) is not None:
             continue

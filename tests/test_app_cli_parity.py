@@ -97,6 +97,7 @@ def test_without_git_the_app_falls_back_to_the_changed_files(github_fake: FakeGi
     assert "shop/b.go" not in change.head and change.head["shop/a.go"] is not None
     result = analyze_change(change.changes, change.head, change.base)
     assert [(f.rule, f.severity, f.hot_path) for f in result.findings] == [("sprintf-simple", "info", "cold")]
+    assert change.partial and "not whole packages over git" in change.notes()[0]  # and the review says so
 
 
 def test_the_demo_change(github_fake: FakeGitHub, app_key: AppKey, tmp_path: Path) -> None:

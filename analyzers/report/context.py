@@ -42,6 +42,7 @@ class ReviewContext:
     estimates: dict[int, Estimate] = field(default_factory=dict)
     numbers: dict[int, int] = field(default_factory=dict)
     by_function: dict[tuple[str, str], FuncStats] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the caller says about its input
 
     @property
     def current(self) -> list[Finding]:

@@ -50,11 +50,13 @@ def render_review(
     previous: Sequence[Finding] | None = None,
     benchmarks: str | None = None,
     sources: Mapping[str, bytes | None] | None = None,
+    notes: Sequence[str] = (),
 ) -> Review:
     """The whole review. `previous`: findings of the last review (for "fixed"); `benchmarks`: the plan
     from benchmarks.plan_for_change; `sources`: head file contents, which let inline notes carry exact
-    ```suggestion``` lines."""
+    ```suggestion``` lines; `notes`: what the caller must say about its input (files it could not read)."""
     ctx = build_context(result, previous, benchmarks)
+    ctx.notes = list(notes)
     short = not ctx.new  # pre-existing findings alone: a short review with them folded
     blocks = short_review(ctx) if short else full_review(ctx)
     markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT)
@@ -93,6 +95,8 @@ def short_review(ctx: ReviewContext) -> list[Block]:
     block = Block("")
     block.add(HEADING)
     block.add(_checked(ctx))
+    for text in ctx.notes:
+        block.add(text)
     note = summary_note(ctx.result)
     if note:
         block.add(note)

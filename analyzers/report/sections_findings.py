@@ -134,6 +134,8 @@ def hot_path(ctx: ReviewContext) -> Block:
     skipped = notable_skips(ctx)
     if skipped:
         block.add(f"Not analysed: {skipped}.")
+    for note in ctx.notes:
+        block.add(note)
     block.add(cost_rows_used(ctx))
     return block
 
