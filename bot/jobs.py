@@ -175,11 +175,22 @@ class JobQueue:
 
     # --- the worker side --------------------------------------------------------------------
 
-    def run_consumer(self, workers: int) -> None:
-        """Run `workers` consumer threads until SIGINT/SIGTERM (graceful: running jobs finish)."""
+    def run_consumer(self, workers: int, pending_signals: list[int] | None = None) -> None:
+        """Run `workers` consumer threads until SIGINT/SIGTERM (graceful: running jobs finish).
+        `pending_signals`: signals the caller caught before the consumer could (a SIGTERM right after
+        start-up), handed to the consumer once its own handlers are in place."""
         stop = threading.Event()
         self._start_reaper(stop)
         consumer = self.huey.create_consumer(**self._consumer_options(workers))
+        if pending_signals is not None:
+            install = consumer._set_signal_handlers
+
+            def install_then_replay() -> None:
+                install()
+                for signum in pending_signals:
+                    consumer._handle_signal(signum, None)
+
+            consumer._set_signal_handlers = install_then_replay
         try:
             consumer.run()
         finally:
