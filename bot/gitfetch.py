@@ -57,8 +57,9 @@ class GitRemote:
         """git's configuration from the environment: the token as an Authorization header, no prompts,
         no credential helpers, no system or user configuration."""
         basic = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
+        # No redirects: the header must reach only the host the clone URL names.
         settings = {"http.extraHeader": f"Authorization: Basic {basic}", "credential.helper": "",
-                    "protocol.version": "2", "core.askPass": ""}
+                    "protocol.version": "2", "core.askPass": "", "http.followRedirects": "false"}
         env = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
                "GIT_CONFIG_COUNT": str(len(settings))}
         for i, (key, value) in enumerate(settings.items()):
