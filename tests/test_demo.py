@@ -45,6 +45,7 @@ def demo_review(tmp_path: Path) -> str:
     with contextlib.redirect_stdout(out):
         assert main(["review", "--repo", str(repo), "--base", "base", "--head", "head"]) == 0
     text = out.getvalue()
+    assert len(text) <= DEMO_BUDGET, f"the demo review is {len(text):,} characters (budget {DEMO_BUDGET:,})"
     for tag in ("base", "head"):
         sha = subprocess.run(["git", "-C", str(repo), "rev-parse", tag], capture_output=True, text=True,
                              check=True).stdout.strip()

@@ -107,7 +107,7 @@ def bench_plan(ctx: ReviewContext) -> Block:
                   "function.")
         return block
     skipped = "".join(f" No benchmark for {fn(name)}: {why}." for name, why in ctx.bench_skips[:5])
-    block.add(f"Benchmarks of the functions with findings.{skipped} Fill in the `TODO`s, then run at base and head:")
+    block.add(f"For the functions with findings.{skipped} Fill in the `TODO`s, then run at base and head:")
     block.add(_commands(ctx))
     for path, code_text in ctx.bench_files:
         label = f"{path} ({plural(code_text.count('// Benchmark'), 'benchmark')})"
@@ -213,7 +213,7 @@ def next_steps(ctx: ReviewContext) -> Block:
     if any(f.category == "concurrency" for f in ctx.new):
         lines.append(f"go test -race {pkgs}  # the concurrency changes")
     lines.append(f"perf-review benchmarks {dirs[0] if dirs else '.'} --write  # every hot and warm function")
-    lines.append("# to keep a pattern on purpose: //perf-review:ignore <rule-id> <reason> on or above its line")
+    lines.append("# keep a pattern on purpose: //perf-review:ignore <rule-id> <reason> (on or above its line)")
     block.add(fenced("\n".join(lines), "sh"))
     return block
 
