@@ -16,7 +16,11 @@ RUN /opt/perf-review/bin/pip install . \
  && /opt/perf-review/bin/perf-review worker --help >/dev/null
 
 FROM python:3.11-slim
-RUN groupadd --system --gid 10001 perfreview \
+# git fetches the packages a pull request touches (partial clones in /data/git-cache).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 perfreview \
  && useradd --system --uid 10001 --gid perfreview --home-dir /home/perfreview --create-home \
       --shell /usr/sbin/nologin perfreview \
  && mkdir -p /data \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -37,11 +38,21 @@ class TouchedLines:
     added: set[int] = field(default_factory=set)
     removed_at: set[int] = field(default_factory=set)
     whole_file: bool = False
+    # Sorted copies for touches(): a file with thousands of functions asks once per function.
+    _sorted: tuple[list[int], list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def touches(self, start: int, end: int) -> bool:
         if self.whole_file:
             return True
-        return any(start <= n <= end for n in self.added) or any(start < n <= end for n in self.removed_at)
+        if self._sorted is None or len(self._sorted[0]) != len(self.added) or len(self._sorted[1]) != len(
+                self.removed_at):
+            self._sorted = (sorted(self.added), sorted(self.removed_at))
+        added, removed = self._sorted
+        i = bisect_left(added, start)
+        if i < len(added) and added[i] <= end:
+            return True
+        j = bisect_right(removed, start)
+        return j < len(removed) and removed[j] <= end
 
 
 def touched_lines(change: FileChange) -> TouchedLines:

@@ -6,6 +6,7 @@ import gc
 import logging
 import posixpath
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -256,6 +257,12 @@ def _select_touched(
     options: Options,
     result: Result,
 ) -> None:
+    # Findings indexed by file and function: a file of thousands of functions must not rescan them all.
+    by_func: dict[tuple[str, str], list[Finding]] = {}
+    by_file: dict[str, list[Finding]] = {}
+    for f in analysed.findings:
+        by_func.setdefault((f.file, f.function), []).append(f)
+        by_file.setdefault(f.file, []).append(f)
     for gf in analysed.pkg.files:
         change = touched_files.get(gf.path)
         if change is None:
@@ -269,15 +276,16 @@ def _select_touched(
             if is_touched:
                 fact.change = "added" if base_fps is None else "modified"
             result.functions.append(fact)
-            for f in analysed.findings:
-                in_span = fact.start_line <= f.line <= fact.end_line
-                if f.file == gf.path and f.function == fact.qualified_name and in_span:
+            for f in by_func.get((gf.path, fact.qualified_name), []):
+                if fact.start_line <= f.line <= fact.end_line:
                     f.status = "pre-existing" if base_fps and f.fingerprint in base_fps else "new"
                     result.findings.append(f)
         # Findings outside any top-level function (e.g. ignore comments) belong to the file.
-        spans = [(fn.start_line, fn.end_line) for fn in gf.funcs if not fn.is_literal]
-        for f in analysed.findings:
-            if f.file == gf.path and not any(a <= f.line <= b for a, b in spans):
+        spans = sorted((fn.start_line, fn.end_line) for fn in gf.funcs if not fn.is_literal)
+        starts = [a for a, _ in spans]
+        for f in by_file.get(gf.path, []):
+            i = bisect_right(starts, f.line) - 1
+            if i < 0 or spans[i][1] < f.line:
                 f.status = "new"
                 result.findings.append(f)
 

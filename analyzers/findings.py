@@ -41,6 +41,8 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
         message=hit.message,
         suggestion=hit.suggestion,
         fingerprint=_WS.sub(" ", hit.key).strip() if hit.key is not None else construct_key(node),
+        loops=loops_around(node, func),
+        callee=_callee(node),
     )
 
 
@@ -80,6 +82,24 @@ def construct_key(node: Node) -> str:
             out += " "
         out += tok
     return out
+
+
+_LOOP_TEXT_MAX = 80
+
+
+def loops_around(node: Node, func: Func) -> list[str]:
+    """What each loop around node walks, outermost first; the flagged loop itself counts (its body
+    runs per element)."""
+    around = [lp for lp in (*func.outer_loops, *func.loops) if lp.contains(node)]
+    around.sort(key=lambda lp: lp.node.start_byte)
+    return [_WS.sub(" ", lp.range_expr or lp.cond).strip()[:_LOOP_TEXT_MAX] for lp in around]
+
+
+def _callee(node: Node) -> str:
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    if fn is None or fn.type not in ("identifier", "selector_expression"):
+        return ""
+    return _WS.sub("", text(fn))[:_LOOP_TEXT_MAX]
 
 
 def in_error_branch(node: Node, func: Func) -> bool:

@@ -46,6 +46,12 @@ class Finding:
     status: Status | None = None
     # Stable identity across line shifts: rule, function and the normalised offending text.
     fingerprint: str = ""
+    # The loops around the flagged code inside its function, outermost first (a closure run per
+    # iteration counts the loops around it): what each walks, its range expression or its condition
+    # ("" for `for {}`). The review decides per call vs per iteration, and n-dependence, from these.
+    loops: list[str] = field(default_factory=list)
+    # The function called, as written, when the flagged code is a call (`os.WriteFile`, `s.db.Query`).
+    callee: str = ""
     # The function's cumulative share of a CPU profile (0-1); None when no profile covers it.
     cpu_share: float | None = None
 

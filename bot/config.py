@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from bot.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_GIT_CACHE_MB = 2048
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Config:
     queue: str = "embedded"  # "embedded" (SQLite in data_dir) or a redis:// URL
     workers: int = 2
     bot_login: str = ""  # the App's bot account (e.g. "perf-review[bot]"), to ignore its own comments
+    git_cache_mb: int = DEFAULT_GIT_CACHE_MB  # cap of the git cache in data_dir; 0: read files through the API
+
+    @property
+    def git_cache_dir(self) -> Path:
+        return self.data_dir / "git-cache"
 
     def __repr__(self) -> str:
         return (
@@ -31,38 +37,35 @@ class Config:
         )
 
     @property
+    def queue_for_logs(self) -> str:
+        """The queue URL without its password."""
+        return _redact_url(self.queue)
+
+    @property
     def uses_redis(self) -> bool:
         return self.queue.startswith(("redis://", "rediss://", "unix://"))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """The configuration, or ConfigError naming every missing or malformed setting at once."""
         env = os.environ if env is None else env
-        app_id_raw = _required(env, "GITHUB_APP_ID")
-        if not app_id_raw.isdigit():
-            raise ConfigError(f"GITHUB_APP_ID must be a number, got {app_id_raw!r}")
-        key = env.get("GITHUB_PRIVATE_KEY", "").strip()
-        key_path = env.get("GITHUB_PRIVATE_KEY_PATH", "").strip()
-        if not key and key_path:
-            try:
-                key = Path(key_path).read_text()
-            except OSError as exc:
-                raise ConfigError(f"GITHUB_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}") from exc
-        if not key:
-            raise ConfigError("GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH must be set")
-        if "-----BEGIN" not in key or "PRIVATE KEY-----" not in key:
-            name = "GITHUB_PRIVATE_KEY" if env.get("GITHUB_PRIVATE_KEY") else "GITHUB_PRIVATE_KEY_PATH"
-            raise ConfigError(f"{name} is not a PEM private key")
-        secret = _required(env, "GITHUB_WEBHOOK_SECRET")
+        problems: list[str] = []
+        app_id_raw = _required(env, "GITHUB_APP_ID", problems)
+        if app_id_raw and not app_id_raw.isdigit():
+            problems.append(f"GITHUB_APP_ID must be a number, got {app_id_raw!r}")
+        key = _private_key(env, problems)
+        secret = _required(env, "GITHUB_WEBHOOK_SECRET", problems)
         api_url = env.get("GITHUB_API_URL", DEFAULT_API_URL).rstrip("/") or DEFAULT_API_URL
         parsed = urlparse(api_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ConfigError(f"GITHUB_API_URL must be an http(s) URL, got {api_url!r}")
+            problems.append(f"GITHUB_API_URL must be an http(s) URL, got {api_url!r}")
         queue = env.get("PERF_REVIEW_QUEUE", "embedded").strip() or "embedded"
         if queue != "embedded" and not queue.startswith(("redis://", "rediss://", "unix://")):
-            raise ConfigError(f"PERF_REVIEW_QUEUE must be 'embedded' or a redis:// URL, got {_redact_url(queue)!r}")
-        workers_raw = env.get("PERF_REVIEW_WORKERS", "2")
-        if not workers_raw.isdigit() or int(workers_raw) < 1:
-            raise ConfigError(f"PERF_REVIEW_WORKERS must be a positive number, got {workers_raw!r}")
+            problems.append(f"PERF_REVIEW_QUEUE must be 'embedded' or a redis:// URL, got {_redact_url(queue)!r}")
+        workers = _number(env, "PERF_REVIEW_WORKERS", "2", 1, problems)
+        git_cache_mb = _number(env, "PERF_REVIEW_GIT_CACHE_MB", str(DEFAULT_GIT_CACHE_MB), 0, problems)
+        if problems:
+            raise ConfigError("; ".join(problems))
         return cls(
             app_id=int(app_id_raw),
             private_key=key,
@@ -70,15 +73,42 @@ class Config:
             api_url=api_url,
             data_dir=Path(env.get("PERF_REVIEW_DATA_DIR", "./data")),
             queue=queue,
-            workers=int(workers_raw),
+            workers=workers,
             bot_login=env.get("PERF_REVIEW_BOT_LOGIN", ""),
+            git_cache_mb=git_cache_mb,
         )
 
 
-def _required(env: Mapping[str, str], name: str) -> str:
+def _private_key(env: Mapping[str, str], problems: list[str]) -> str:
+    key = env.get("GITHUB_PRIVATE_KEY", "").strip()
+    key_path = env.get("GITHUB_PRIVATE_KEY_PATH", "").strip()
+    if not key and key_path:
+        try:
+            key = Path(key_path).read_text()
+        except OSError as exc:
+            problems.append(f"GITHUB_PRIVATE_KEY_PATH: cannot read {key_path}: {exc.strerror}")
+            return ""
+    if not key:
+        problems.append("GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH must be set")
+    elif "-----BEGIN" not in key or "PRIVATE KEY-----" not in key:
+        name = "GITHUB_PRIVATE_KEY" if env.get("GITHUB_PRIVATE_KEY") else "GITHUB_PRIVATE_KEY_PATH"
+        problems.append(f"{name} is not a PEM private key")
+    return key
+
+
+def _number(env: Mapping[str, str], name: str, default: str, minimum: int, problems: list[str]) -> int:
+    raw = env.get(name, default).strip()
+    if not raw.isdigit() or int(raw) < minimum:
+        kind = "a positive number" if minimum > 0 else "a number"
+        problems.append(f"{name} must be {kind}, got {raw!r}")
+        return minimum
+    return int(raw)
+
+
+def _required(env: Mapping[str, str], name: str, problems: list[str]) -> str:
     value = env.get(name, "").strip()
     if not value:
-        raise ConfigError(f"{name} must be set")
+        problems.append(f"{name} must be set")
     return value
 
 

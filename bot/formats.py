@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from analyzers.model import Result
 from analyzers.pprof.tiers import percent
@@ -22,6 +24,10 @@ def to_text(result: Result) -> str:
         lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}{status}")
     for s in result.skipped:
         lines.append(f"{s.file}: skipped: {s.reason}")
+    for ff in result.files:
+        if ff.parse_errors:
+            errors = "1 syntax error" if ff.parse_errors == 1 else f"{ff.parse_errors} syntax errors"
+            lines.append(f"{ff.file}: {errors}; findings there may be incomplete")
     lines += profile_lines(result)
     counts = {sev: sum(1 for f in result.findings if f.severity == sev) for sev in ("error", "warning", "info")}
     lines.append(
@@ -45,7 +51,21 @@ def to_json(result: Result) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
-def to_sarif(result: Result, version: str = "0.1.0") -> str:
+def sarif_location(path: str, root: Path) -> dict[str, str]:
+    """A finding's file as SARIF wants it for code scanning: relative to `root` (the repository root with
+    --repo, else the current directory) under the base id SRCROOT; a file outside it gets its absolute URI."""
+    p = Path(path)
+    absolute = p if p.is_absolute() else root / p
+    try:
+        relative = absolute.resolve().relative_to(root.resolve())
+    except ValueError:
+        return {"uri": absolute.resolve().as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": "SRCROOT"}
+
+
+def to_sarif(result: Result, version: str = "0.1.0", root: Path | None = None) -> str:
+    """SARIF 2.1.0. `root`: what paths are relative to (default: the current directory)."""
+    root = root or Path.cwd()
     rules = rules_by_id()
     used = sorted({f.rule for f in result.findings})
     index = {rid: i for i, rid in enumerate(used)}
@@ -71,7 +91,7 @@ def to_sarif(result: Result, version: str = "0.1.0") -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.file},
+                        "artifactLocation": sarif_location(f.file, root),
                         "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line},
                     }
                 }
@@ -94,6 +114,7 @@ def to_sarif(result: Result, version: str = "0.1.0") -> str:
                         "rules": descriptors,
                     }
                 },
+                "originalUriBaseIds": {"SRCROOT": {"uri": root.resolve().as_uri().rstrip("/") + "/"}},
                 "results": results,
             }
         ],

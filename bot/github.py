@@ -23,6 +23,7 @@ from github import Auth, Github, GithubException
 from github.Commit import Commit as GithubCommit
 
 from bot.errors import GitHubError, TransientGitHubError
+from bot.gitfetch import trusted_clone_url
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class PullInfo:
     comments: int  # issue comments on the PR (0: no need to look for our comment)
     review_comments: int
     default_branch: str = ""  # the repository's, from the PR's base repository
+    clone_url: str = ""  # the base repository's git URL (whole packages are fetched over git from it)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class GitHubClient(Protocol):
     def list_check_runs(self, repo: str, ref: str, name: str) -> list[CheckRunInfo]: ...
     def get_tree(self, repo: str, sha: str) -> TreeInfo: ...
     def permission(self, repo: str, login: str) -> str: ...
+    def git_token(self, clone_url: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -349,9 +352,11 @@ class PyGithubClient:
     def get_pull(self, repo: str, number: int) -> PullInfo:
         def fetch() -> PullInfo:
             pr = self._repo(repo).get_pull(number)
+            base_repo = (pr.raw_data.get("base") or {}).get("repo") or {}
             return PullInfo(pr.number, pr.head.sha, pr.base.sha, pr.base.ref, bool(pr.draft), pr.state,
                             int(pr.comments or 0), int(pr.review_comments or 0),
-                            str(getattr(pr.base.repo, "default_branch", "") or ""))
+                            str(getattr(pr.base.repo, "default_branch", "") or ""),
+                            clone_url=str(base_repo.get("clone_url") or ""))
 
         return self._call("get_pull", fetch)
 
@@ -489,6 +494,14 @@ class PyGithubClient:
             return TreeInfo(str(tree.sha), blobs, bool(tree.truncated))
 
         return self._call("get_tree", fetch)
+
+    def git_token(self, clone_url: str) -> str | None:
+        """The installation token for git over HTTPS from clone_url, or None: no installation auth, or a
+        clone URL on another host than the API's (the token goes nowhere else)."""
+        auth = self._gh.requester.auth
+        if not isinstance(auth, InstallationAuth) or not trusted_clone_url(clone_url, self._gh.requester.base_url):
+            return None
+        return auth.token
 
     def permission(self, repo: str, login: str) -> str:
         """The collaborator's permission: admin, write (also for maintain), read or none."""

@@ -53,11 +53,19 @@ class ReviewRunner:
     def _review(self) -> Any:
         return importlib.import_module("bot.review")
 
+    def _git(self) -> Any:
+        """The git cache whole packages are fetched with (None: the contents API only)."""
+        if self.config.git_cache_mb <= 0:
+            return None
+        gitfetch = importlib.import_module("bot.gitfetch")
+        return gitfetch.GitCache(self.config.git_cache_dir, self.config.git_cache_mb * 1024 * 1024)
+
     def _client(self, request: ReviewRequest) -> Any:
         return self._review().client_for(self.config, request.installation_id, on_call=obs.record_github_call)
 
     def run(self, request: ReviewRequest, is_current: Callable[[], bool]) -> object:
-        result: object = self._review().run_review(request, self._client(request), is_current=is_current)
+        result: object = self._review().run_review(request, self._client(request), is_current=is_current,
+                                                   git=self._git())
         return result
 
     def superseded(self, request: ReviewRequest) -> None:
@@ -167,11 +175,22 @@ class JobQueue:
 
     # --- the worker side --------------------------------------------------------------------
 
-    def run_consumer(self, workers: int) -> None:
-        """Run `workers` consumer threads until SIGINT/SIGTERM (graceful: running jobs finish)."""
+    def run_consumer(self, workers: int, pending_signals: list[int] | None = None) -> None:
+        """Run `workers` consumer threads until SIGINT/SIGTERM (graceful: running jobs finish).
+        `pending_signals`: signals the caller caught before the consumer could (a SIGTERM right after
+        start-up), handed to the consumer once its own handlers are in place."""
         stop = threading.Event()
         self._start_reaper(stop)
         consumer = self.huey.create_consumer(**self._consumer_options(workers))
+        if pending_signals is not None:
+            install = consumer._set_signal_handlers
+
+            def install_then_replay() -> None:
+                install()
+                for signum in pending_signals:
+                    consumer._handle_signal(signum, None)
+
+            consumer._set_signal_handlers = install_then_replay
         try:
             consumer.run()
         finally:

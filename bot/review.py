@@ -1,17 +1,20 @@
 """The review job for one request: fetch the PR's files and the Go sources they change, analyse the
 change, render the review and publish it; plus the slash-command replies (help, bench, denied).
 
-API calls for a PR with F changed Go files stay within 9 + 2F (pagination over 100 files aside):
-get PR, read config, list files, list the default branch's tree (for CPU profiles), create check run,
-[list comments when the PR has any], write the comment, post the inline review, complete the check run,
-and at most two content reads per Go file (head, and base when modified or renamed); plus one read per
-CPU profile the worker has not seen before (profiles are cached by blob). The root go.mod is read only
-when that leaves the budget intact.
+Sources: with a git cache (bot/gitfetch.py), every Go file of each touched package at base and head, over
+git (no REST calls). Without one, or when git fails, each changed file through the contents API, and the
+API calls for a PR with F changed Go files stay within 9 + 2F (pagination over 100 files aside): get PR,
+read config, list files, list the default branch's tree (for CPU profiles), create check run, [list
+comments when the PR has any], write the comment, post the inline review, complete the check run, and at
+most two content reads per Go file (head, and base when modified or renamed); plus one read per CPU
+profile the worker has not seen before (profiles are cached by blob). The root go.mod is read only when
+that leaves the budget intact.
 """
 
 from __future__ import annotations
 
 import logging
+import posixpath
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +24,8 @@ from analyzers.diff import FileChange
 from analyzers.engine import Options, analyze_change, skip_reason
 from analyzers.model import Result
 from bot.config import Config
-from bot.errors import PerfReviewError, TransientGitHubError
+from bot.errors import GitError, PerfReviewError, TransientGitHubError
+from bot.gitfetch import GitCache, GitRemote, change_dirs
 from bot.github import AppAuth, CallHook, CheckOutput, GitHubClient, PullFile, PullInfo, installation_client
 from bot.jobspec import ReviewRequest
 from bot.profiles import load_from_github
@@ -32,6 +36,8 @@ from bot.threads import announce_fixed, gone_findings
 log = logging.getLogger(__name__)
 
 ALLOWED_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+PARTIAL_NOTE = ("Only the changed files were read, not whole packages over git: tiers and types that depend on the "
+                "other files of their packages may differ from `perf-review review`.")
 STATUSES = ("added", "modified", "removed", "renamed")
 Renderer = Callable[..., ReviewLike]
 
@@ -63,6 +69,10 @@ class Change:
     changes: list[FileChange]
     head: dict[str, bytes | None] = field(default_factory=dict)
     base: dict[str, bytes | None] = field(default_factory=dict)
+    partial: bool = False  # only the changed files (no git): the review says so
+
+    def notes(self) -> list[str]:
+        return [PARTIAL_NOTE] if self.partial and self.head else []
 
 
 # -- entry points ------------------------------------------------------------------------------------
@@ -81,7 +91,8 @@ def client_for(config: Config, installation_id: int, *, on_call: CallHook | None
 
 
 def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Callable[[], bool] = lambda: True,
-               render: Renderer | None = None) -> ReviewOutcome:
+               render: Renderer | None = None, git: GitCache | None = None) -> ReviewOutcome:
+    """One review request. `git`: the cache to fetch whole packages with (None: the contents API only)."""
     fields = _fields(request)
     if request.kind == "merge_group":
         from bot.merge_queue import run_merge_group
@@ -106,13 +117,13 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
         return ReviewOutcome("superseded", f"the PR head is now {pull.head_sha[:12]}")
     config = parse_config(client.get_file(request.repo, CONFIG_PATH))
     if request.kind == "bench":
-        return _bench(client, request, pull, config)
+        return _bench(client, request, pull, config, git)
     if pull.draft and not config.publish.drafts and request.trigger == "auto":
         return ReviewOutcome("skipped", "draft pull request (set drafts: true to review drafts)")
     run_id = client.create_check_run(request.repo, head, CHECK_NAME, status="in_progress",
                                      output=CheckOutput("Reviewing…", f"perf-review is reviewing {head[:12]}."))
     try:
-        return _review(client, request, pull, config, run_id, is_current, render)
+        return _review(client, request, pull, config, run_id, is_current, render, git)
     except BaseException as exc:
         _end_check_run(client, request.repo, run_id, _failure_text(exc), fields)
         raise
@@ -146,7 +157,7 @@ def report_superseded(request: ReviewRequest, client: GitHubClient) -> None:
 
 
 def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig, run_id: int,
-            is_current: Callable[[], bool], render: Renderer | None) -> ReviewOutcome:
+            is_current: Callable[[], bool], render: Renderer | None, git: GitCache | None = None) -> ReviewOutcome:
     files = client.list_pull_files(request.repo, request.pr)
     sticky, previous = _previous(client, request, pull)
     already = previous.inlined if previous else _inlined_by_review_comments(client, request, pull)
@@ -156,11 +167,12 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
         return ReviewOutcome("skipped", "no Go files changed", check_run_id=run_id)
     options = _with_profiles(client, request, pull, config, _options(config, request))
     budget = 9 + 2 * _go_count(files) - (8 + (pull.comments > 0) + (previous is None and pull.review_comments > 0))
-    change = fetch_change(client, request.repo, pull, files, options, budget)
+    change = fetch_change(client, request.repo, pull, files, options, budget, git)
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = pull.base_sha, pull.head_sha
     review = (render or _default_render())(result, previous=previous.findings if previous else None,
-                                           benchmarks=_plan(result, change.head), sources=change.head)
+                                           benchmarks=_plan(result, change.head, review=True),
+                                           sources=change.head, notes=change.notes())
     if not is_current():
         _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
                        _fields(request))
@@ -212,20 +224,25 @@ def _go_count(files: Sequence[PullFile]) -> int:
 
 
 def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequence[PullFile], options: Options,
-                 spare_calls: int = 0) -> Change:
-    """FileChanges for the Go files, with each needed head and base content fetched once."""
+                 spare_calls: int = 0, git: GitCache | None = None) -> Change:
+    """FileChanges for the Go files, with the sources to analyse: every Go file of each touched package at
+    base and head over git when `git` is given (no REST calls), else each changed file once through the
+    contents API (and the root go.mod when `spare_calls` allow)."""
     change = Change([])
     for f in files:
         if not _is_go(f):
             continue
         status = f.status if f.status in STATUSES else "modified"
-        fc = FileChange(f.filename, status, f.previous_filename, f.patch)  # type: ignore[arg-type]
-        change.changes.append(fc)
-        if status == "removed" or skip_reason(f.filename, b"", options) is not None:
+        change.changes.append(FileChange(f.filename, status, f.previous_filename, f.patch))  # type: ignore[arg-type]
+    if git is not None and _fetch_packages(client, repo, pull, change, options, git):
+        return change
+    change.partial = True
+    for fc in change.changes:
+        if fc.status == "removed" or skip_reason(fc.path, b"", options) is not None:
             continue
-        change.head[f.filename] = client.get_file(repo, f.filename, pull.head_sha)
+        change.head[fc.path] = client.get_file(repo, fc.path, pull.head_sha)
         spare_calls -= 1
-        if status in ("modified", "renamed") and not f.filename.endswith("_test.go"):
+        if fc.status in ("modified", "renamed") and not fc.path.endswith("_test.go"):
             change.base[fc.base_path] = client.get_file(repo, fc.base_path, pull.base_sha)
             spare_calls -= 1
     if change.head and spare_calls >= 1 and "go.mod" not in change.head:
@@ -233,13 +250,45 @@ def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequenc
     return change
 
 
-def _plan(result: Result, head: dict[str, bytes | None]) -> str | None:
+def _fetch_packages(client: GitHubClient, repo: str, pull: PullInfo, change: Change, options: Options,
+                    git: GitCache) -> bool:
+    """Whole packages over git; False (and the contents API instead) when git is not available."""
+    head_dirs, base_dirs = change_dirs(change.changes, options)
+    if not head_dirs and not base_dirs:
+        return True
+    token = client.git_token(pull.clone_url) if pull.clone_url else None
+    if token is None:
+        log.info("no usable clone URL: reading files through the API", extra={"repo": repo})
+        return False
+    wanted = {pull.head_sha: head_dirs}
+    wanted.setdefault(pull.base_sha, set()).update(base_dirs)
+    try:
+        fetched = git.packages(GitRemote(pull.clone_url, token), repo, wanted)
+    except GitError as exc:
+        log.warning("git fetch failed: reading files through the API", extra={"repo": repo, "error": str(exc)})
+        return False
+    change.head = {p: s for p, s in fetched[pull.head_sha].items() if _in(p, head_dirs)}
+    change.base = {p: s for p, s in fetched[pull.base_sha].items() if _in(p, base_dirs)}
+    return True
+
+
+def _in(path: str, dirs: set[str]) -> bool:
+    """A Go file of one of dirs, or a go.mod (the same commit can be both base and head)."""
+    return path.endswith("go.mod") or posixpath.dirname(path) in dirs
+
+
+def _plan(result: Result, head: dict[str, bytes | None], *, review: bool = False) -> str | None:
+    """The benchmark plan: for the review, the functions with findings; for `/perf-review bench`, every
+    hot and warm touched function."""
     try:
         from analyzers.report.benchmarks import plan_for_change
+        from analyzers.report.plan import review_plan
         from analyzers.report.profile_notes import hottest_first
     except ImportError:
         return None
     try:
+        if review:
+            return review_plan(result, head, order=hottest_first)
         return plan_for_change(result, head, order=hottest_first)
     except Exception:  # an optional extra: a generator bug must not cost the review
         log.exception("benchmark plan failed")
@@ -265,10 +314,11 @@ def _reply(client: GitHubClient, request: ReviewRequest, body: str) -> int:
     return client.create_issue_comment(request.repo, request.pr, body[:65_536])
 
 
-def _bench(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig) -> ReviewOutcome:
+def _bench(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig,
+           git: GitCache | None = None) -> ReviewOutcome:
     files = client.list_pull_files(request.repo, request.pr)
     options = _with_profiles(client, request, pull, config, _options(config, request))
-    change = fetch_change(client, request.repo, pull, files, options, spare_calls=1 + 2 * _go_count(files))
+    change = fetch_change(client, request.repo, pull, files, options, 1 + 2 * _go_count(files), git)
     result = analyze_change(change.changes, change.head, change.base, options)
     plan = _plan(result, change.head)
     return ReviewOutcome("replied", "bench", comment_id=_reply(client, request, bench_reply(plan, pull.head_sha)))

@@ -165,3 +165,39 @@ def test_status_follows_the_flagged_construct_not_its_line(tmp_path: Path) -> No
     ch = local_change(repo.path, "edited", "HEAD")
     result = analyze_change(ch.changes, ch.head, ch.base, rules)
     assert sorted((f.line, f.status) for f in result.findings) == [(8, "pre-existing"), (14, "new")]
+
+
+def _many(n: int) -> str:
+    body = '(xs []string) string {\n\ts := ""\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n'
+    return "package m\n" + "".join(f"\nfunc F{i}{body}" for i in range(n))
+
+
+def test_change_mode_grows_linearly_with_the_functions_of_one_file() -> None:
+    """Issue 9: one file of 9,000 functions took minutes in change mode (every function rescanned every
+    finding and every touched line). Four times the functions must cost about four times the calls."""
+    import sys
+
+    from analyzers.diff import FileChange
+
+    def calls(n: int) -> int:
+        src = _many(n).encode()
+        lines = src.count(b"\n")
+        patch = f"@@ -1 +1,{lines} @@\n-package m\n" + "".join(
+            "+" + line + "\n" for line in src.decode().splitlines())
+        count = 0
+
+        def profile(frame: object, event: str, arg: object) -> None:
+            nonlocal count
+            count += event in ("call", "c_call")
+
+        sys.setprofile(profile)
+        try:
+            result = analyze_change([FileChange("a.go", "modified", None, patch)], {"a.go": src},
+                                    {"a.go": b"package m\n"})
+        finally:
+            sys.setprofile(None)
+        assert len(result.findings) == n
+        return count
+
+    ratio = calls(800) / calls(200)
+    assert ratio < 6, f"change mode grew {ratio:.1f}x for 4x the functions"

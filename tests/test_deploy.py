@@ -26,7 +26,7 @@ from tests.test_jobs import ScriptedRunner
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "kubernetes"
-USER_FILES = ("perf-review.env", "github-app.pem")  # provided by whoever deploys; documented, never committed
+USER_FILES = ("perf-review.env", "private-key.pem")  # provided by whoever deploys; documented, never committed
 
 
 def k8s_docs() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -184,3 +184,26 @@ def test_the_commands_the_images_run_work(command: str) -> None:
     done = subprocess.run([*argv, command, "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert f"usage: perf-review {command}" in done.stdout
+
+
+KEY_FILE = "private-key.pem"
+
+
+def test_one_private_key_file_name_readable_by_the_image_user() -> None:
+    """Issue 13: the key has one name across docs/ and deploy/, and each setup lets uid 10001 read it."""
+    texts = {p: p.read_text() for p in [*DEPLOY.rglob("*"), *(ROOT / "docs").rglob("*.md"), ROOT / "README.md"]
+             if p.is_file()}
+    names = {m for text in texts.values() for m in re.findall(r"[\w<>-][\w.<>-]*\.pem\b", text)}
+    assert names <= {KEY_FILE, "<app>.private-key.pem", "your-app.private-key.pem"}, names
+    bot = compose()["x-bot"]
+    assert bot["environment"]["GITHUB_PRIVATE_KEY_PATH"] == f"/run/secrets/{KEY_FILE}"
+    [secret] = bot["secrets"]
+    assert (secret["source"], secret["uid"], secret["gid"]) == (KEY_FILE, "10001", "10001")
+    assert compose()["secrets"][KEY_FILE]["file"] == KEY_FILE
+    assert "chown 10001:10001 deploy/private-key.pem" in (DEPLOY / "docker-compose.yml").read_text()
+    assert "chown 10001:10001" in (DEPLOY / "README.md").read_text()
+    for name, spec, _ in bot_containers():
+        assert spec["securityContext"]["runAsUser"] == 10001 and spec["securityContext"]["fsGroup"] == 10001
+        [volume] = [v for v in spec["volumes"] if "secret" in v]
+        assert volume["secret"]["defaultMode"] == 0o440, name  # group 10001 (fsGroup) reads it
+        assert any(i["path"] == KEY_FILE for i in volume["secret"]["items"])

@@ -13,12 +13,12 @@ import pytest
 
 from analyzers.engine import Options, analyze_files
 from analyzers.hotpath import classify
-from analyzers.model import Finding
+from analyzers.model import Finding, Result
 from analyzers.pprof.decode import CpuProfile, decode_profile
 from analyzers.pprof.mapping import PackageRef, ProfileIndex
 from analyzers.pprof.tiers import profile_heat
 from analyzers.report.benchmarks import load_package
-from analyzers.report.context import ranked
+from analyzers.report.context import build_context, ranked
 from analyzers.report.profile_notes import summary_note
 from bot.cli import main
 from bot.repo_config import parse_config
@@ -174,7 +174,8 @@ def test_findings_rank_by_share_times_cost() -> None:
     cheap_hot = finding("sprintf-simple", 0.9)
     costly_cold = finding("string-concat-loop", 0.001)
     unprofiled = finding("string-concat-loop", None)
-    assert ranked([costly_cold, unprofiled, cheap_hot]) == [cheap_hot, costly_cold, unprofiled]
+    ctx = build_context(Result(findings=[costly_cold, unprofiled, cheap_hot]), None, None)
+    assert ranked(ctx, [costly_cold, unprofiled, cheap_hot]) == [cheap_hot, costly_cold, unprofiled]
 
 
 LIB_HEAD_EXTRA = '''
@@ -207,10 +208,11 @@ def test_review_shows_the_share_and_reads_profiles_from_the_base_only(tmp_path: 
     review = json.loads(capsys.readouterr().out)
     md = review["markdown"]
     assert "**CPU profile:** `cmd/app/default.pgo`" in md and "another module" not in md
-    assert "| hot · 95.0% CPU |" in md and LABEL_REASON in md
+    assert f"`Label` hot · 95.0% CPU ({LABEL_REASON})" in md
     # Two new hot findings: share times estimated cost puts the one in the 95% function first, although a
     # concatenation in a nested loop (Batch, new, no samples yet) costs more per call by the cost model.
-    assert "(1) `sprintf-simple` in `Label`" in md and "(2) `string-concat-loop` in `Batch`" in md
+    assert re.search(r"^\| 1 \| `Label` lib\.go:\d+ \(hot\) \| `sprintf-simple`", md, re.M)
+    assert re.search(r"^\| 2 \| `Batch` lib\.go:\d+ \(hot\) \| `string-concat-loop`", md, re.M)
     plan = md[md.index("### Benchmark Plan"):]
     assert plan.index("BenchmarkLabel") < plan.index("BenchmarkBatch")  # hottest first, though Batch is above
     assert main(["analyze", "--repo", str(repo.path), "--base", "base", "--head", "head", "--format", "json"]) == 1

@@ -71,3 +71,39 @@ def test_fit_drops_trailing_parts_when_essentials_alone_are_too_long() -> None:
     out = fit(blocks, 1_000, 65_536)
     assert len(out) <= 1_000
     assert "the rest of this review" in out
+
+
+def _calls(fn: object) -> int:
+    """Python and C function calls made by fn(): a measure of work that does not depend on the clock."""
+    import sys
+
+    count = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        fn()  # type: ignore[operator]
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def one_file_result(n: int) -> Result:
+    """n functions in one file, each with one finding (issue 9: 9,000 functions in one 904 KB file)."""
+    functions = [fact(f"F{i}", ("hot", "warm")[i % 2], file="pkg/big.go", start=i * 10) for i in range(n)]
+    findings = [finding(RULES[i % 5][0], fa.qualified_name, fa.start_line + 2, category=RULES[i % 5][1],
+                        tier=fa.hot_path, file=fa.file, fp=f"fp{i}") for i, fa in enumerate(functions)]
+    return Result(findings=findings, functions=functions, base="a" * 40, head="b" * 40)
+
+
+def test_review_building_grows_linearly_with_functions_and_findings() -> None:
+    """Four times the functions and findings cost about four times the calls, not sixteen."""
+    small, large = one_file_result(300), one_file_result(1_200)
+    plan_small, plan_large = big_plan(300), big_plan(1_200)
+    ratio = _calls(lambda: render_review(large, benchmarks=plan_large)) / _calls(
+        lambda: render_review(small, benchmarks=plan_small))
+    assert ratio < 6, f"review building grew {ratio:.1f}x for 4x the input"

@@ -80,6 +80,13 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     ),
     # No Go at all.
     "no-go": ({"README.md": "catalog\n"}, {"README.md": "catalog service\n"}),
+    # One new finding: the review stays short.
+    "one": (
+        {"go.mod": GO_MOD, "catalog.go": BASE_CATALOG.replace('s := ""', "var b strings.Builder").replace(
+            's += n + ";"', "b.WriteString(n)\n\t\tb.WriteByte(';')").replace("return s\n}", "return b.String()\n}")
+         .replace('import "sync"', 'import (\n\t"strings"\n\t"sync"\n)')},
+        {"go.mod": GO_MOD, "catalog.go": BASE_CATALOG},
+    ),
 }
 
 
@@ -137,10 +144,20 @@ def test_review_snapshot(case: str, tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_full_review_has_every_section_and_short_ones_do_not(tmp_path: Path) -> None:
     full = (SNAPSHOTS / "review-concat.md").read_text()
     assert headings(full)[0] == "Summary" and headings(full)[-1] == "Next Steps" and len(headings(full)) == 11
-    assert "**New findings (1)**" in full and "**Pre-existing findings (1)**" in full
+    assert "1 new finding (1 warning), 1 pre-existing" in full and "Pre-existing findings (1)" in full
     assert "BenchmarkCatalog_ServeHTTP" in full and "for b.Loop()" in full
+    assert "BenchmarkCatalog_Name" not in full  # no findings there: not in the review's plan
     for case in ("clean", "no-go"):
         assert headings((SNAPSHOTS / f"review-{case}.md").read_text()) == []
+
+
+def test_lengths_follow_what_there_is_to_say() -> None:
+    """Issue 13: one finding fits in 3,000 characters; no findings in a few lines."""
+    one = (SNAPSHOTS / "review-one.md").read_text()
+    assert len(headings(one)) == 11 and one.count("| 1 |") == 1
+    assert len(one) <= 3_000, len(one)
+    for case in ("clean", "no-go"):
+        assert len((SNAPSHOTS / f"review-{case}.md").read_text().splitlines()) <= 5
 
 
 def test_json_format_carries_everything_the_app_posts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

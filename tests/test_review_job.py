@@ -234,6 +234,7 @@ def test_with_the_real_report(github_fake: FakeGitHub, app_key: AppKey, github_p
     client = make_client(github_fake, app_key)
     first = run_review(request(github_fake, n), client)
     assert first.status == "published" and first.findings == 2 and first.inline_posted >= 1
+    assert "not whole packages over git" in github_fake.bot_comments(n)[0]["body"]  # no git cache here: said
     push(github_fake, {"text/join.go": CLEAN})
     second = run_review(request(github_fake, n), client)
     assert second.findings == 0 and second.inline_posted == 0

@@ -38,10 +38,12 @@ def test_profiles_come_from_the_default_branch_and_show_in_the_review(
     assert outcome.status == "published"
     (comment,) = github_fake.bot_comments(n)
     body = comment["body"]
-    assert "**CPU profile:** `cmd/app/default.pgo`" in body and "| hot · 95.0% CPU |" in body
+    assert "**CPU profile:** `cmd/app/default.pgo`" in body and "Hot: `Label` · 95.0% CPU." in body
     assert "another module" not in body and "perf/fake.pprof" not in body
     assert "`perf/cut.pprof` was not used: the gzip stream is truncated" in body
-    assert "| warning | `sprintf-simple` | `lib/lib.go:12` | `Label` | hot |" in body  # cold without the profile
+    assert "#1 `sprintf-simple` at `lib.go:12` in `Label`" in body  # pre-existing: in the folded list
+    text = github_fake.check_runs()[-1]["output"]["text"]
+    assert "| warning | `sprintf-simple` | `lib/lib.go:12` | `Label` | hot |" in text  # cold without the profile
     summary = github_fake.check_runs()[-1]["output"]["summary"]
     assert "**CPU profile:** `cmd/app/default.pgo`" in summary and "`perf/cut.pprof` was not used" in summary
     trees = github_fake.calls_to("GET", "/git/trees/")

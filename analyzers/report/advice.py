@@ -8,7 +8,7 @@ Speed-ups and allocation changes are estimates from the cost model (see costs.py
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 Section = str  # "memory" | "algorithm" | "simd" | "concurrency" | "other"
 
@@ -35,25 +35,21 @@ class Advice:
 
 
 _POOL_RISK = Risk(
-    "pooled or reused buffers keep their peak size and can leak data between uses",
+    "a reused buffer keeps its peak size, and anything that kept a slice of it sees the next use's bytes",
     "low",
-    "memory held longer; stale bytes if not reset",
-    "reset length (`buf = buf[:0]`, `Reset()`) before reuse; drop buffers over a size cap instead of pooling them",
+    "memory held longer; data overwritten",
+    "reset before reuse (`buf = buf[:0]`), copy out what must outlive the iteration, drop oversized buffers",
 )
 _PREALLOC_RISK = Risk(
-    "capacity hint larger than the real result",
+    "a capacity from a length that overcounts (the loop filters) holds memory the result never uses",
     "low",
     "memory over-allocated per call",
     "size from the input you iterate (`len(xs)`), not a guess",
 )
-_SIMD_RISK = Risk(
-    "library call slower than the loop on tiny inputs",
-    "low",
-    "a few ns per call for inputs under ~16 bytes",
-    "benchmark the smallest realistic size (the plan has an n=10 case)",
-)
+# The SIMD replacements keep the result; their small-input caveat is in the SIMD section.
+_SIMD_RISK = None
 _LOCK_RISK = Risk(
-    "narrowing or replacing a lock changes what it protects",
+    "every access to the field must move to the new primitive, or a data race remains",
     "medium",
     "data race if a field is left unguarded",
     "run the package tests with `-race` and keep every access to the field on the same primitive",
@@ -77,7 +73,7 @@ ADVICE: dict[str, Advice] = {
     "string-concat-loop": Advice(
         "memory",
         "each `+=` allocates a new string and copies everything built so far",
-        "build with `strings.Builder` (call `Grow` when the size is known)",
+        "build with `strings.Builder` (and `Grow`)",
         "1 allocation per iteration (n per call) → ~1–2 per call",
         before="O(n²) bytes copied",
         after="O(n) bytes copied",
@@ -91,7 +87,7 @@ ADVICE: dict[str, Advice] = {
     "write-string-conversion": Advice(
         "memory",
         "`[]byte(s)` copies the string into a new allocation before writing",
-        "use `io.WriteString(w, s)` (or `fmt.Fprintf(w, …)` instead of Sprintf + Write)",
+        "use `io.WriteString(w, s)`",
         "1 allocation per call → 0",
     ),
     "regexp-compile-in-func": Advice(
@@ -229,7 +225,7 @@ ADVICE: dict[str, Advice] = {
     "nested-loop-quadratic": Advice(
         "algorithm",
         "every element of one collection is compared with every element of the other",
-        "index one side in a map first, then look up",
+        "index one side in a map, then look up",
         before="O(n·m)",
         after="O(n+m) with a map",
         fix_risk=Risk(
@@ -300,6 +296,56 @@ ADVICE: dict[str, Advice] = {
         fix_risk=_SIMD_RISK,
     ),
 }
+
+# What applying each fix can break (semantics, ordering, memory, API), where it can break anything.
+_FIX_RISKS: dict[str, Risk] = {
+    "regexp-compile-in-func": Risk("a package-level regexp is built at start-up: a pattern that can fail must "
+                                   "use `MustCompile` only when it is a constant", "low", "panic at init",
+                                   "keep patterns built from arguments where they are"),
+    "equal-fold": Risk("`strings.EqualFold` folds Unicode cases: it also matches `ſ` with `s` and the Kelvin sign "
+                       "with `k`, which lowercase comparison did not", "low", "more matches",
+                       "keep ASCII-only comparisons where identifiers must match exactly"),
+    "rune-slice-conversion": Risk("`s[i]` indexes bytes where `[]rune(s)[i]` indexed characters", "medium",
+                                  "wrong positions on non-ASCII text", "range over the string for rune positions"),
+    "reflection-in-loop": Risk("a hand-written encoder drifts from the struct's tags and fields", "medium",
+                               "wrong output after a struct change", "test the output against json.Marshal"),
+    "range-value-copy": Risk("ranging by index aliases the element: a write through it now changes the slice",
+                             "low", "changed data", "keep the loop read-only"),
+    "huge-param": Risk("a pointer lets the callee modify the caller's struct and can move it to the heap",
+                       "low", "shared mutation, an allocation", "keep the callee read-only; check `-gcflags=-m`"),
+    "unbuffered-write-loop": Risk("buffered output is lost unless `Flush` runs (and is checked) on every path",
+                                  "medium", "truncated output", "defer a checked Flush, or flush before return"),
+    "unbounded-read-all": Risk("a size limit rejects large bodies that were accepted before", "medium",
+                               "requests refused", "pick the limit from real traffic and answer 413"),
+    "lock-in-loop": Risk("one lock around the whole loop holds it longer: other goroutines wait for the loop",
+                         "low", "longer waits", "batch in chunks when the loop is long"),
+    "lock-held-across-io": Risk("I/O outside the lock can overlap and finish out of order (an older snapshot "
+                                "overwrites a newer one)", "medium", "stale data written",
+                                "serialise writers on their own mutex, or check a version"),
+    "goroutine-per-item": Risk("a bounded pool changes ordering and adds back-pressure: producers wait for free "
+                               "workers", "low", "slower start of each item", "size the pool from GOMAXPROCS"),
+    "goroutine-leak-sender": Risk("with a buffer of 1 a result nobody reads is dropped silently", "low",
+                                  "lost result", "log or count abandoned results"),
+    "time-after-in-loop": Risk("a reused timer must be stopped (and drained before Go 1.23) before `Reset`",
+                               "medium", "spurious timeouts", "follow the `time.Timer.Reset` documentation"),
+    "sleep-polling": Risk("waiting on a channel needs every writer of the flag to signal it", "medium",
+                          "a missed wake-up blocks forever", "close a channel once, where the flag is set"),
+    "http-client-per-call": Risk("a shared client shares its timeouts and transport settings across callers",
+                                 "low", "one caller's settings for all", "build one client per set of settings"),
+    "nested-loop-quadratic": Risk("a map keeps one element per key: where the inner side repeats a key the loop "
+                                  "matched each, the map matches one", "medium",
+                                  "fewer or different results", "check that keys are unique, or map to a slice"),
+    "linear-search-in-loop": Risk("a map or set costs memory and its build time; below ~10–20 elements the scan is "
+                                  "faster", "low", "slower on tiny inputs", "benchmark the smallest realistic size"),
+    "sort-in-loop": Risk("code inside the loop no longer sees sorted data", "medium", "wrong results",
+                         "check nothing in the loop relies on the order"),
+    "db-call-in-loop": Risk("one query for all keys returns rows in any order and can hit query-size limits",
+                            "medium", "mismatched rows", "match rows by key; batch in chunks of a few hundred"),
+    "copy-loop": Risk("`copy` handles overlapping slices like memmove; a forward loop over an overlap did not",
+                      "low", "different data on overlap", "check the slices cannot overlap"),
+}
+
+ADVICE = {rule: replace(adv, fix_risk=_FIX_RISKS.get(rule, adv.fix_risk)) for rule, adv in ADVICE.items()}
 
 _CATEGORY_SECTION = {"alloc": "memory", "concurrency": "concurrency", "complexity": "algorithm", "simd": "simd"}
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from analyzers.model import Finding
-from analyzers.report.context import advice_of, cost_of
-from analyzers.report.costs import fmt_range, per_call, per_iter
+from analyzers.report.context import advice_of
+from analyzers.report.estimate import Estimate, estimate
 from analyzers.report.md import code, fenced
 from analyzers.source import descendants, parse, text
 
@@ -37,12 +37,10 @@ def deserves_inline(f: Finding) -> bool:
     return f.status != "pre-existing" and f.severity != "info"
 
 
-def inline_body(f: Finding, sources: Mapping[str, bytes | None] | None = None) -> str:
+def inline_body(f: Finding, sources: Mapping[str, bytes | None] | None = None, est: Estimate | None = None) -> str:
     adv = advice_of(f)
-    rc = cost_of(f)
-    cost = " + ".join(x for x in (
-        f"{fmt_range(per_iter(rc))} per iteration" if per_iter(rc) else "",
-        f"{fmt_range(per_call(rc))} per call" if per_call(rc) else "") if x)
+    e = est or estimate(f)
+    cost = e.text if e.cost else ""
     lines = [
         f"**perf-review** · {code(f.rule)} · {f.severity} · {f.hot_path} path",
         "",
@@ -61,8 +59,10 @@ def inline_body(f: Finding, sources: Mapping[str, bytes | None] | None = None) -
     return body if len(body) <= MAX_INLINE else body[: MAX_INLINE - 1] + "…"
 
 
-def inline_notes(findings: list[Finding], sources: Mapping[str, bytes | None] | None = None) -> list[InlineNote]:
-    return [InlineNote(f.file, f.line, inline_body(f, sources), f.fingerprint, f.rule, f.severity)
+def inline_notes(findings: list[Finding], sources: Mapping[str, bytes | None] | None = None,
+                 estimates: Callable[[Finding], Estimate] | None = None) -> list[InlineNote]:
+    return [InlineNote(f.file, f.line, inline_body(f, sources, estimates(f) if estimates else None), f.fingerprint,
+                       f.rule, f.severity)
             for f in findings if deserves_inline(f)]
 
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.model import Finding, Result
-from analyzers.report.context import ReviewContext, build_context, fn
+from analyzers.report.context import ReviewContext, build_context, fn, notable_skips, short_where
 from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
-from analyzers.report.md import bullets, code, details, fenced, plural
-from analyzers.report.profile_notes import summary_note
+from analyzers.report.md import code, plural
+from analyzers.report.profile_notes import share_text, summary_note
 from analyzers.report.sections_design import design_sections
-from analyzers.report.sections_findings import add_findings, counts, hot_path, summary, verdict
+from analyzers.report.sections_findings import add_findings, counts, hot_path, pre_existing, summary, verdict
 from analyzers.report.sections_plan import plan_sections
 
 SECTIONS = (
@@ -50,12 +50,14 @@ def render_review(
     previous: Sequence[Finding] | None = None,
     benchmarks: str | None = None,
     sources: Mapping[str, bytes | None] | None = None,
+    notes: Sequence[str] = (),
 ) -> Review:
     """The whole review. `previous`: findings of the last review (for "fixed"); `benchmarks`: the plan
     from benchmarks.plan_for_change; `sources`: head file contents, which let inline notes carry exact
-    ```suggestion``` lines."""
+    ```suggestion``` lines; `notes`: what the caller must say about its input (files it could not read)."""
     ctx = build_context(result, previous, benchmarks)
-    short = not ctx.current
+    ctx.notes = list(notes)
+    short = not ctx.new  # pre-existing findings alone: a short review with them folded
     blocks = short_review(ctx) if short else full_review(ctx)
     markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT)
     return Review(
@@ -64,7 +66,7 @@ def render_review(
         check_summary=fit([Block("", [p for b in blocks[:1] for p in b.parts])] if short else [summary(ctx)],
                           CHECK_LIMIT, CHECK_LIMIT),
         check_text=fit(check_blocks(ctx), CHECK_LIMIT, CHECK_LIMIT),
-        inline=inline_notes(ctx.new, sources),
+        inline=inline_notes(ctx.new, sources, ctx.est),
         fixed=list(ctx.fixed),
     )
 
@@ -93,36 +95,36 @@ def short_review(ctx: ReviewContext) -> list[Block]:
     block = Block("")
     block.add(HEADING)
     block.add(_checked(ctx))
+    for text in ctx.notes:
+        block.add(text)
     note = summary_note(ctx.result)
     if note:
         block.add(note)
     if ctx.fixed:
-        block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):**")
-        block.add(bullets([f"{code(f.rule)} in {fn(f.function)} ({f.file}:{f.line})" for f in ctx.fixed[:50]]))
-        if len(ctx.fixed) > 50:
-            block.add(f"…and {len(ctx.fixed) - 50:,} more.")
-    if ctx.result.skipped:
-        rows = [f"{code(s.file)}: {s.reason}" for s in ctx.result.skipped]
-        block.add(details(f"Not analysed ({len(rows)})", bullets(rows)), optional=True,
-                  label="the list of skipped files")
-    for path, code_text in ctx.bench_files:
-        if ctx.benches:
-            block.add(details(f"Benchmark plan: {path}", fenced(code_text, "go")), optional=True,
-                      label=f"the benchmark code of {path}")
+        items = ", ".join(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)})" for f in ctx.fixed[:10])
+        more = f" …and {len(ctx.fixed) - 10:,} more" if len(ctx.fixed) > 10 else ""
+        block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):** {items}{more}.")
+    if ctx.pre:
+        block.add(pre_existing(ctx), optional=True, label="the list of pre-existing findings")
+    skipped = notable_skips(ctx)
+    if skipped:
+        block.add(f"Not analysed: {skipped}.")
     return [block]
 
 
 def _checked(ctx: ReviewContext) -> str:
     if not ctx.funcs:
-        skipped = f" ({plural(len(ctx.result.skipped), 'file')} skipped, listed below)" if ctx.result.skipped else ""
-        return f"**Nothing to review:** this change touches no Go functions{skipped}."
+        return "**Nothing to review:** this change touches no Go functions."
     tiers = ctx.tier_counts()
-    hot = [fn(s.name) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
+    hot = [fn(s.name) + share_text(s.fact) for s in ctx.funcs if s.fact.hot_path == "hot"][:8]
     hot_text = f" Hot: {', '.join(hot)}." if hot else ""
+    found = (f"nothing new; {plural(len(ctx.pre), 'pre-existing finding')} in these functions, listed below"
+             if ctx.pre else "nothing found")
     return (
-        f"**No performance findings.** Checked {plural(len(ctx.funcs), 'touched Go function')} in "
+        f"**{'No new' if ctx.pre else 'No'} performance findings.** Checked "
+        f"{plural(len(ctx.funcs), 'touched Go function')} in "
         f"{plural(ctx.go_files, 'file')} ({tiers['hot']} hot, {tiers['warm']} warm, {tiers['cold']} cold) for "
-        f"allocation, concurrency, complexity, SIMD and I/O patterns; nothing found.{hot_text}"
+        f"allocation, concurrency, complexity, SIMD and I/O patterns: {found}.{hot_text}"
     )
 
 

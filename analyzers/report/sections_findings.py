@@ -1,4 +1,5 @@
-"""Summary and Hot Path Analysis: the verdict, the touched functions and the findings, grouped."""
+"""Summary and Hot Path Analysis: the verdict, the one table of findings (numbered: the later
+sections refer to #n instead of repeating them), the tiers and the cost-model rows used."""
 
 # ruff: noqa: RUF001  (typographic dashes and signs in review text are deliberate)
 
@@ -7,13 +8,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from analyzers.model import Finding
-from analyzers.report.context import FuncStats, ReviewContext, fn, ranked, short_where, where
-from analyzers.report.costs import COSTS, MEMORY_LEVELS, Range, fmt_range
+from analyzers.report.context import FuncStats, ReviewContext, fn, notable_skips, short_where, where
+from analyzers.report.costs import COST_MODEL_URL
+from analyzers.report.estimate import row_text
 from analyzers.report.limits import Block, chunk_rows
-from analyzers.report.md import code, details, plural, table
+from analyzers.report.md import bullets, code, details, plural, table
 from analyzers.report.profile_notes import hot_path_note, summary_note, tier_cell
 
-FINDING_HEADERS = ("#", "Severity", "Rule", "Where", "Function", "Tier", "Message")
+FINDING_HEADERS = ("#", "Where", "Finding", "Estimated cost", "Impact")
+CHECK_HEADERS = ("#", "Severity", "Rule", "Where", "Function", "Tier", "Message")
+TOP = 3
+TIERS_SHOWN = 6
 
 
 def verdict(ctx: ReviewContext) -> str:
@@ -30,71 +35,59 @@ def counts(findings: Sequence[Finding]) -> str:
     return ", ".join(p for p in parts if not p.startswith("0 "))
 
 
-def summary(ctx: ReviewContext) -> Block:
+def summary_lines(ctx: ReviewContext) -> list[str]:
+    """The Summary's sentences; other parts of the report may append theirs (a profile's CPU share)."""
     tiers = ctx.tier_counts()
     r = ctx.result
-    span = f" between {code(r.base[:12])} and {code(r.head[:12])}" if r.base and r.head else ""
-    text = (
-        f"This change touches {plural(len(ctx.funcs), 'Go function')} in {plural(ctx.go_files, 'file')}{span} "
-        f"({tiers['hot']} hot, {tiers['warm']} warm, {tiers['cold']} cold). **Verdict: {verdict(ctx)}** — "
-        f"{plural(len(ctx.new), 'new finding')}"
+    span = f" (`{r.base[:12]}`…`{r.head[:12]}`)" if r.base and r.head else ""
+    tier_text = ", ".join(f"{tiers[t]} {t}" for t in ("hot", "warm", "cold") if tiers[t])
+    lines = [
+        f"{plural(len(ctx.funcs), 'touched Go function')} in {plural(ctx.go_files, 'file')}{span}: {tier_text}. "
+        f"**Verdict: {verdict(ctx)}** — {plural(len(ctx.new), 'new finding')}"
         + (f" ({counts(ctx.new)})" if ctx.new else "")
-        + f", {len(ctx.pre):,} pre-existing"
+        + (f", {len(ctx.pre):,} pre-existing" if ctx.pre else "")
         + (f", {len(ctx.fixed):,} fixed since the last review" if ctx.fixed else "")
         + "."
-    )
-    note = summary_note(r)
-    top = ranked(ctx.new)[:3] or ranked(ctx.pre)[:3]
-    if top:
-        label = "What matters most" if ctx.new else "Pre-existing findings worth a look"
-        items = "; ".join(
-            f"({i}) {code(f.rule)} in {fn(f.function)} ({short_where(f)}, {f.hot_path}): {f.message}"
-            for i, f in enumerate(top, 1)
-        )
-        text += f" {label}: {items}."
+    ]
+    top = [f for f in ctx.new or ctx.pre if ctx.est(f).impact == "high"][:TOP]
+    if top and len(ctx.new) > 1:
+        items = ", ".join(f"{ctx.num(f)} {fn(f.function)}" for f in top)
+        lines.append(f"High estimated impact: {items}.")
+    return lines
+
+
+def summary(ctx: ReviewContext) -> Block:
     block = Block("Summary")
-    block.add(text)
+    block.add(" ".join(summary_lines(ctx)))
+    note = summary_note(ctx.result)
     if note:
         block.add(note)
     return block
 
 
-def _alloc_cell(s: FuncStats) -> str:
-    call = f"{s.allocs_call}" + (f" + {s.growth_sites} growing (~log₂n)" if s.growth_sites else "")
-    return f"{call} / {s.allocs_iter}"
-
-
-def _overhead_cell(s: FuncStats) -> str:
-    if not s.cost_call and not s.cost_iter:
-        return "—"
+def _tier_line(funcs: Sequence[FuncStats], others: Sequence[FuncStats]) -> str:
     parts = []
-    if s.cost_call:
-        parts.append(f"{fmt_range(s.cost_call)} per call")
-    if s.cost_iter:
-        parts.append(f"{fmt_range(s.cost_iter)} per iteration")
-    return " + ".join(parts)
+    for s in funcs:
+        why = s.fact.hot_reasons[0].split(",", 1)[0] if s.fact.hot_reasons else ""
+        change = {"added": ", new", "modified": ""}.get(s.fact.change or "", "")
+        parts.append(f"{fn(s.name)} {tier_cell(s.fact)}{change}" + (f" ({why})" if why else ""))
+    text = "Tiers: " + " · ".join(parts) + "."
+    if others:
+        tiers = {t: sum(1 for s in others if s.fact.hot_path == t) for t in ("hot", "warm", "cold")}
+        split = ", ".join(f"{n} {t}" for t, n in tiers.items() if n)
+        text += f" {plural(len(others), 'other touched function')} ({split}) without new findings."
+    return text
 
 
-def _function_row(s: FuncStats) -> list[str]:
-    fa = s.fact
-    reasons = "; ".join(fa.hot_reasons[:3]) or "—"
-    rules = ", ".join(sorted({f.rule for f in s.findings})) or "none"
-    return [
-        f"{fn(s.name)} ({fa.file.rsplit('/', 1)[-1]}:{fa.start_line})",
-        fa.change or "—",
-        tier_cell(fa),
-        reasons,
-        f"{len(s.findings)} ({rules})" if s.findings else "0",
-        _alloc_cell(s),
-        _overhead_cell(s),
-    ]
-
-
-def finding_rows(findings: Sequence[Finding], start: int = 1) -> list[list[str]]:
-    return [
-        [str(i), f.severity, code(f.rule), code(where(f)), fn(f.function), f.hot_path, f.message]
-        for i, f in enumerate(findings, start)
-    ]
+def finding_rows(ctx: ReviewContext, findings: Sequence[Finding]) -> list[list[str]]:
+    rows = []
+    for f in findings:
+        e = ctx.est(f)
+        label = ", ".join(x for x in (f.severity if f.severity != "warning" else "", f.hot_path,
+                                      "pre-existing" if f.status == "pre-existing" else "") if x)
+        rows.append([str(ctx.numbers.get(id(f), "")), f"{fn(f.function)} {short_where(f)} ({label})",
+                     f"{code(f.rule)}: {f.message}", e.text, e.impact])
+    return rows
 
 
 def add_table(block: Block, headers: Sequence[str], rows: Sequence[Sequence[object]], what: str,
@@ -110,45 +103,68 @@ def add_table(block: Block, headers: Sequence[str], rows: Sequence[Sequence[obje
         offset += len(chunk)
 
 
-FUNCTION_HEADERS = ("Function", "Change", "Tier", "Why this tier", "Findings",
-                    "Alloc sites per call / per iteration", "Overhead (cost-model estimate)")
+def cost_rows_used(ctx: ReviewContext) -> str:
+    keys = list(dict.fromkeys(k for f in ctx.new or ctx.pre for k in ctx.est(f).keys))
+    if not keys:
+        return f"Estimates come from the [cost model]({COST_MODEL_URL}); they are not measurements."
+    rows = "; ".join(row_text(k) for k in keys[:8])
+    return f"Estimates, not measurements ([cost model]({COST_MODEL_URL})): {rows}."
 
 
 def hot_path(ctx: ReviewContext) -> Block:
     block = Block("Hot Path Analysis")
-    block.add(
-        "Tiers come from static evidence (handlers, loops, callers in loops, benchmarks, markers). Overheads "
-        "are estimates from the cost model below, summed over each function's findings: ranges, not measurements."
-    )
+    flagged = {(f.file, f.function) for f in ctx.new}
+    shown = [s for s in ctx.funcs if (s.fact.file, s.name) in flagged]
+    others = [s for s in ctx.funcs if (s.fact.file, s.name) not in flagged]
+    if len(shown) + len(others) <= TIERS_SHOWN:  # few enough to name them all
+        shown, others = shown + [s for s in others if s.fact.hot_path != "cold"], []
+    if shown:
+        block.add(_tier_line(shown[:TIERS_SHOWN], others + shown[TIERS_SHOWN:]))
     profile_note = hot_path_note(ctx.result)
     if profile_note:
         block.add(profile_note)
-    add_table(block, FUNCTION_HEADERS, [_function_row(s) for s in ctx.funcs], "touched functions")
-    add_findings(block, ctx)
-    block.add(details("Cost model (estimates, not measurements)", cost_table()), optional=True,
-              label="the cost-model table (see analyzers/report/costs.py)")
+    if ctx.new:
+        add_table(block, FINDING_HEADERS, finding_rows(ctx, ctx.new), "new findings")
+    if ctx.pre:
+        block.add(pre_existing(ctx), optional=True, label="the list of pre-existing findings")
+    if ctx.fixed:
+        items = ", ".join(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)})" for f in ctx.fixed[:10])
+        more = f" …and {len(ctx.fixed) - 10:,} more" if len(ctx.fixed) > 10 else ""
+        block.add(f"Fixed since the last review: {items}{more}.")
+    skipped = notable_skips(ctx)
+    if skipped:
+        block.add(f"Not analysed: {skipped}.")
+    for note in ctx.notes:
+        block.add(note)
+    block.add(cost_rows_used(ctx))
     return block
 
 
+def pre_existing(ctx: ReviewContext, shown: int = 100) -> str:
+    """The pre-existing findings, folded, one line each (their messages are in the check run): they are
+    in the base version of the touched functions, not brought by this change."""
+    label = f"Pre-existing findings ({len(ctx.pre):,}), already in the base version of these functions"
+    items = [f"{ctx.num(f)} {code(f.rule)} at `{short_where(f)}` in {fn(f.function)}"
+             + (f", {ctx.est(f).text}" if ctx.est(f).cost else "") for f in ctx.pre[:shown]]
+    more = f"\n\n…and {len(ctx.pre) - shown:,} more." if len(ctx.pre) > shown else ""
+    return details(label, bullets(items) + more + "\n\nTheir messages are in the check run.")
+
+
 def add_findings(block: Block, ctx: ReviewContext) -> None:
+    """Every finding, for the check run's text (which has room for all of them)."""
     if ctx.new:
         block.add(f"**New findings ({len(ctx.new):,})**")
-        add_table(block, FINDING_HEADERS, finding_rows(ranked(ctx.new)), "new findings")
+        add_table(block, CHECK_HEADERS, check_rows(ctx.new), "new findings")
     else:
         block.add("**New findings:** none.")
     if ctx.pre:
         block.add(f"**Pre-existing findings ({len(ctx.pre):,})** — already in the base version of these functions.")
-        add_table(block, FINDING_HEADERS, finding_rows(ranked(ctx.pre)), "pre-existing findings", fold_all=True)
+        add_table(block, CHECK_HEADERS, check_rows(ctx.pre), "pre-existing findings", fold_all=True)
     if ctx.fixed:
         block.add(f"**Fixed since the last review ({len(ctx.fixed):,})**")
-        rows = [[str(i), f.severity, code(f.rule), code(where(f)), fn(f.function), f.hot_path, f.message]
-                for i, f in enumerate(ctx.fixed, 1)]
-        add_table(block, FINDING_HEADERS, rows, "fixed findings", fold_all=True)
+        add_table(block, CHECK_HEADERS, check_rows(ctx.fixed), "fixed findings", fold_all=True)
 
 
-def cost_table() -> str:
-    rows = [[key, fmt_range(Range(c.low_ns, c.high_ns)), c.what] for key, c in COSTS.items()]
-    for level, (lat_lo, lat_hi, bw_lo, bw_hi) in MEMORY_LEVELS.items():
-        bandwidth = f"bandwidth est. ~{bw_lo:g}–{bw_hi:g} GB/s per core"
-        rows.append([level, fmt_range(Range(lat_lo, lat_hi)) + " latency", bandwidth])
-    return table(("Operation", "Cost (estimate)", "What"), rows)
+def check_rows(findings: Sequence[Finding]) -> list[list[str]]:
+    return [[str(i), f.severity, code(f.rule), code(where(f)), fn(f.function), f.hot_path, f.message]
+            for i, f in enumerate(findings, 1)]

@@ -7,40 +7,35 @@ from __future__ import annotations
 import posixpath
 
 from analyzers.model import Finding
-from analyzers.report.advice import Risk
-from analyzers.report.benchmarks import BENCH_FILE
-from analyzers.report.context import FuncStats, ReviewContext, advice_of, cost_of, fn, ranked, short_where
-from analyzers.report.costs import Range, fmt_cost, fmt_range, per_call, per_iter
+from analyzers.report.context import FuncStats, ReviewContext, advice_of, fn
+from analyzers.report.costs import COSTS, Range, fmt_range
+from analyzers.report.estimate import Estimate, N
 from analyzers.report.limits import Block
-from analyzers.report.md import checkbox, code, details, fenced, numbered, plural, table
-from analyzers.report.sections_design import add_items
+from analyzers.report.md import details, fenced, numbered, plural
+from analyzers.report.sections_design import add_items, refs
 
-TARGET_N = 1_000
 MAX_NAMED = 20  # beyond this, commands select benchmarks by tier instead of by name
+SCALE = 10
 
 
-def _bench_ref(s: FuncStats) -> str:
-    return f" — {code(s.bench.name)}" if s.bench else ""
-
-
-def _target(s: FuncStats) -> str:
-    head = f"{fn(s.name)} ({s.fact.hot_path}){_bench_ref(s)}:"
-    if s.fact.change == "added":
-        base = "new in this change, so there is no base to compare: record allocs/op and time/op as the baseline"
-        if s.allocs_iter or s.growth_sites:
-            base += "; allocs/op should not grow with n once the findings are fixed"
-        return f"{head} {base}."
-    if not s.findings:
-        return f"{head} no regression against base — allocs/op equal, time/op within benchstat noise."
+def _target(ctx: ReviewContext, s: FuncStats) -> str:
+    """One function's target: what its benchmark should show once its findings are fixed."""
+    head = f"{fn(s.name)}:"
+    ests = [(f, ctx.est(f)) for f in s.findings if f.status != "pre-existing"]
     parts = []
-    if s.allocs_iter:
-        parts.append(f"allocs/op from ~{s.allocs_iter}·n today (est.) to a constant independent of n")
-    elif s.allocs_call or s.growth_sites:
-        sites = s.allocs_call + s.growth_sites
-        parts.append(f"allocs/op down by the {sites} flagged allocation site{'s' if sites > 1 else ''}")
-    saved = Range(s.cost_iter.low * TARGET_N, s.cost_iter.high * TARGET_N) + s.cost_call
-    if saved:
-        parts.append(f"time/op at n={TARGET_N:,} lower than base by {fmt_range(saved)}")
+    per_iter_allocs = [f for f, _ in ests if f.loops and advice_of(f).alloc_change]
+    if per_iter_allocs:
+        parts.append("allocs/op no longer growing with the input")
+    elif any(advice_of(f).alloc_change and "→" in advice_of(f).alloc_change for f, _ in ests):
+        parts.append("fewer allocs/op")
+    for lock in (True, False):
+        chosen = [e for f, e in ests if e.cost and (f.rule == "lock-held-across-io") == lock]
+        deltas = []
+        for basis in dict.fromkeys(e.basis for e in chosen):
+            total = sum((e.cost for e in chosen if e.basis == basis), Range())
+            deltas.append(f"−{fmt_range(total)} {basis}")
+        if deltas:
+            parts.append(f"{'lock hold' if lock else 'time/op'} " + " and ".join(deltas))
     if not parts:
         parts.append("time/op and allocs/op no worse than base")
     return f"{head} " + "; ".join(parts) + "."
@@ -48,160 +43,181 @@ def _target(s: FuncStats) -> str:
 
 def targets(ctx: ReviewContext) -> Block:
     block = Block("Performance Targets")
-    items = [_target(s) for s in ctx.hot_warm]
-    if not items:
-        block.add("No hot or warm function is touched: no targets.")
+    funcs = [s for s in ctx.hot_warm if any(f.status != "pre-existing" for f in s.findings)]
+    if not funcs:
+        block.add("No finding in a hot or warm function: time/op and allocs/op no worse than base.")
         return block
-    block.add("Per hot or warm function, relative to today (targets derive from the cost model: estimates):")
-    add_items(block, [f"- [ ] {i}" for i in items], "targets", shown=20)
+    block.add("Once the findings are fixed, against this head:")
+    add_items(block, [f"- [ ] {_target(ctx, s)}" for s in funcs], "targets", shown=20)
+    others = len(ctx.hot_warm) - len(funcs)
+    if others:
+        block.add(f"The other {others:,} hot or warm touched function{'s' if others > 1 else ''}: no regression "
+                  "against base.")
     return block
 
 
 def _pattern(names: list[str]) -> str:
+    if all(n.startswith("Benchmark") for n in names):
+        return "^Benchmark(" + "|".join(n.removeprefix("Benchmark") for n in names) + ")$"
     return "^(" + "|".join(names) + ")$"
 
 
 def _commands(ctx: ReviewContext) -> str:
     r = ctx.result
     base, head = (r.base or "BASE")[:12], (r.head or "HEAD")[:12]
-    lines = []
+    added = {s.name for s in ctx.funcs if s.fact.change == "added"}
+    lines: list[str] = []
+    old, new = "old.txt", "new.txt"
     for path, code_text in ctx.bench_files:
         directory = posixpath.dirname(path) or "."
         target = directory if directory == "." else "./" + directory
         in_file = [b for b in ctx.benches if f"func {b.name}(" in code_text]
-        funcs = [b.function for b in in_file]
-        added = {s.name for s in ctx.funcs if s.fact.change == "added"}
-        at_base = [b for b in in_file if b.function not in added]
         if not in_file:
             continue
+        at_base = [b for b in in_file if b.function not in added]
+        if len(at_base) == len(in_file) <= MAX_NAMED:  # the same benchmarks on both sides: one loop
+            lines += [f"for rev in {base} {head}; do git checkout $rev && perf-review benchmarks {target} --functions "
+                      f"{','.join(b.function for b in in_file)} --write && go test -run '^$' -bench "
+                      f"'{_pattern([b.name for b in in_file])}' -benchmem -count 10 {target} > $rev.txt; done"]
+            old, new = f"{base}.txt", f"{head}.txt"
+            continue
         if len(in_file) > MAX_NAMED:
-            lines += [f"git checkout {base}", f"perf-review benchmarks {target} --write",
-                      f"go test -run '^$' -bench . -benchmem -count 10 {target} > old.txt",
-                      f"git checkout {head}", f"perf-review benchmarks {target} --write",
-                      f"go test -run '^$' -bench . -benchmem -count 10 {target} > new.txt"]
+            for rev, out in ((base, "old"), (head, "new")):
+                lines += [f"git checkout {rev} && perf-review benchmarks {target} --write",
+                          f"go test -run '^$' -bench . -benchmem -count 10 {target} > {out}.txt"]
             continue
         if at_base:
-            lines += [f"git checkout {base}",
-                      f"perf-review benchmarks {target} --functions {','.join(b.function for b in at_base)} --write",
+            lines += [f"git checkout {base} && perf-review benchmarks {target} --functions "
+                      f"{','.join(b.function for b in at_base)} --write",
                       f"go test -run '^$' -bench '{_pattern([b.name for b in at_base])}' -benchmem -count 10 "
                       f"{target} > old.txt"]
-        lines += [f"git checkout {head}",
-                  f"perf-review benchmarks {target} --functions {','.join(funcs)} --write",
+        lines += [f"git checkout {head} && perf-review benchmarks {target} --functions "
+                  f"{','.join(b.function for b in in_file)} --write",
                   f"go test -run '^$' -bench '{_pattern([b.name for b in in_file])}' -benchmem -count 10 "
                   f"{target} > new.txt"]
-    lines += ["# go install golang.org/x/perf/cmd/benchstat@latest", "benchstat old.txt new.txt"]
+    lines.append(f"benchstat {old} {new}  # golang.org/x/perf/cmd/benchstat")
     return fenced("\n".join(lines), "sh")
 
 
 def bench_plan(ctx: ReviewContext) -> Block:
     block = Block("Benchmark Plan")
     if not ctx.benches:
-        why = "no hot or warm function is touched" if not ctx.hot_warm else "no benchmark was generated"
-        block.add(f"No benchmarks: {why}. `perf-review benchmarks PKG_DIR --functions A,B` prints one for any "
+        why = "no function with a new finding is hot or warm" if not ctx.hot_warm else "none could be generated"
+        block.add(f"No benchmarks: {why}. `perf-review benchmarks PKG_DIR --functions A,B` writes one for any "
                   "function.")
         return block
-    items = [f"{code(b.name)} → {fn(b.function)} ({b.location})" for b in ctx.benches]
-    items += [f"no benchmark for {fn(name)}: {why}" for name, why in ctx.bench_skips]
-    block.add(
-        "Each benchmark reports allocations, builds its input outside the timed loop, runs sub-benchmarks over "
-        "input sizes (n=10, 100, 1,000) for sizeable inputs and `b.RunParallel` for functions that take locks. Fill "
-        "in the `TODO`s with realistic input first."
-    )
-    add_items(block, [f"- {i}" for i in items], "benchmarks", shown=MAX_NAMED)
-    block.add("Run on base and head, then compare (benchmarks of functions added here exist only at head):")
+    skipped = "".join(f" No benchmark for {fn(name)}: {why}." for name, why in ctx.bench_skips[:5])
+    block.add(f"For the functions with findings.{skipped} Fill in the `TODO`s, then run at base and head:")
     block.add(_commands(ctx))
     for path, code_text in ctx.bench_files:
-        label = f"{path} ({code_text.count('// Benchmark')} benchmarks)"
-        block.add(details(label, fenced(code_text, "go")), optional=True,
+        label = f"{path} ({plural(code_text.count('// Benchmark'), 'benchmark')})"
+        block.add(details(label, fenced(compact(code_text), "go")), optional=True,
                   label=f"the code of {path}; print it with `perf-review benchmarks {posixpath.dirname(path) or '.'}`")
     return block
 
 
-def _finding_risk(f: Finding) -> Risk:
-    rc = cost_of(f)
-    cost = " + ".join(x for x in (
-        f"{fmt_range(per_iter(rc))} per iteration" if per_iter(rc) else "",
-        f"{fmt_range(per_call(rc))} per call" if per_call(rc) else "") if x) or "correctness or resource use"
-    probability = "high" if f.hot_path == "hot" else "medium" if f.hot_path == "warm" else "low"
-    return Risk(f"{code(f.rule)} in {fn(f.function)} ({short_where(f)}) ships on a {f.hot_path} path",
-                probability, cost, f"{advice_of(f).fix}; confirm with the benchmark plan")
+def compact(code_text: str) -> str:
+    """The file for reading in the review: from its package clause (the header repeats the commands shown
+    above it), without whole-line comments other than TODOs. `perf-review benchmarks` prints it whole."""
+    at = code_text.find("\npackage ")
+    body = code_text[at + 1 :] if code_text.startswith("//") and at >= 0 else code_text
+    lines = [ln for ln in body.splitlines() if not ln.lstrip().startswith("//") or "TODO" in ln]
+    return "\n".join(lines) + "\n"
+
+
+def _scale_risks(ctx: ReviewContext) -> list[str]:
+    grows = []
+    items = []
+    for f in ctx.new:
+        e = ctx.est(f)
+        if e.power >= 2 and e.n and e.cost:
+            grows.append(f"{ctx.num(f)} {fn(f.function)} {fmt_range(e.at(e.n * SCALE))}")
+        elif f.rule == "lock-held-across-io" and e.cost:
+            lo, hi = 1e9 / e.cost.high, 1e9 / e.cost.low
+            what = COSTS[e.keys[0]].label or e.keys[0]
+            items.append(f"- Under load, {ctx.num(f)}: callers of the lock in {fn(f.function)} queue behind each "
+                         f"{what}: at most ~{_count(lo)}–{_count(hi)} calls/s pass it, whatever the core count.")
+    if grows:
+        items.insert(0, f"- At scale (n={N * SCALE:,}, growing as n² or faster): " + ", ".join(grows)
+                     + " per call.")
+    return items
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if x < 10_000 else f"{x / 1000:,.0f}k"
 
 
 def risks(ctx: ReviewContext) -> Block:
     block = Block("Risks")
-    found: list[Risk] = [_finding_risk(f) for f in ranked(ctx.new)[:5] if f.severity != "info"]
-    seen: set[str] = set()
-    for f in ranked(ctx.current):
-        fix = advice_of(f).fix_risk
-        if fix is not None and fix.text not in seen:
-            seen.add(fix.text)
-            found.append(Risk(f"Fixing {code(f.rule)}: {fix.text}", fix.probability, fix.impact, fix.mitigation))
-    if any(s.fact.takes_lock for s in ctx.hot_warm):
-        found.append(Risk("lock contention on a hot path grows with concurrency", "medium",
-                          f"{fmt_cost('mutex')} uncontended, queueing under load",
-                          "run the `b.RunParallel` benchmarks with `-cpu 1,4,16`"))
-    if ctx.result.skipped:
-        found.append(Risk(f"{len(ctx.result.skipped)} file(s) were not analysed (see Next Steps)", "low",
-                          "findings there are missing", "review them by hand"))
-    found.append(Risk("the estimates here come from a cost model, not from measurements", "medium",
-                      "priorities could be off", "run the benchmark plan; trust benchstat over this review"))
-    block.add(table(("Risk", "Probability", "Impact", "Mitigation"),
-                    [[r.text, r.probability, r.impact, r.mitigation] for r in found]))
+    items: list[str] = []
+    by_rule: dict[str, list[Finding]] = {}
+    for f in ctx.new:
+        by_rule.setdefault(f.rule, []).append(f)
+    for found in by_rule.values():
+        risk = advice_of(found[0]).fix_risk
+        if risk is not None:
+            items.append(f"- Fixing {refs(ctx, found)}: {risk.text}; {risk.mitigation}.")
+    items += _scale_risks(ctx)
+    if not items:
+        block.add("The suggested fixes keep behaviour; nothing in this change grows faster than its input.")
+        return block
+    add_items(block, items, "risks")
     return block
-
-
-def _recommendation(group: list[Finding]) -> str:
-    f = group[0]
-    adv = advice_of(f)
-    status = "pre-existing" if f.status == "pre-existing" else "new"
-    where = f"{f.file}:{', '.join(str(g.line) for g in group[:5])}{', …' if len(group) > 5 else ''}"
-    gain = " + ".join(x for x in (
-        f"{fmt_range(per_iter(cost_of(f)))} per iteration" if per_iter(cost_of(f)) else "",
-        f"{fmt_range(per_call(cost_of(f)))} per call" if per_call(cost_of(f)) else "") if x)
-    extra = f" Expected gain: {gain} at each site." if gain else ""
-    return (f"**{adv.fix[:1].upper()}{adv.fix[1:]}** in {fn(f.function)} — {code(f.rule)} at {code(where)} "
-            f"({f.hot_path}, {status}, {f.severity}): {adv.why}.{extra}")
 
 
 def recommendation_groups(ctx: ReviewContext) -> list[list[Finding]]:
     out: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in ranked(ctx.current):
+    for f in ctx.new:
         out.setdefault((f.rule, f.file, f.function), []).append(f)
     return list(out.values())
 
 
+def _gain(f: Finding, e: Estimate, n: int) -> str:
+    if not e.cost:
+        return f"removes the risk: {e.note}" if e.note else "fixes a correctness problem"
+    if f.rule == "lock-held-across-io":
+        return f"lock held {fmt_range(e.cost * n)} less {e.basis}"
+    return f"saves {fmt_range(e.cost * n)} {e.basis}"
+
+
 def recommendations(ctx: ReviewContext) -> Block:
     block = Block("Recommendations")
-    items = [_recommendation(g) for g in recommendation_groups(ctx)]
-    if not items:
+    groups = recommendation_groups(ctx)
+    if not groups:
         block.add("None: nothing in the touched code needs changing.")
         return block
-    block.add("Ranked by status (new first), severity, hot-path tier and estimated cost:")
-    block.add(numbered(items[:15]))
-    if len(items) > 15:
-        block.add(details(f"{len(items) - 15} more recommendations", numbered(items[15:], start=16)),
-                  optional=True, label=f"{len(items) - 15} lower-ranked recommendations")
+
+    def priority(g: list[Finding]) -> tuple[float, ...]:
+        e = ctx.est(g[0])
+        weight = {"high": 3, "medium": 2, "low": 1}.get(e.impact, 2.5)
+        return (g[0].status == "pre-existing", -weight, -e.cost.high * len(g))
+
+    items = []
+    for g in sorted(groups, key=priority):
+        f, adv = g[0], advice_of(g[0])
+        fix = adv.fix[:1].upper() + adv.fix[1:]
+        items.append(f"{refs(ctx, g)} {fn(f.function)}: **{fix}** — {_gain(f, ctx.est(f), len(g))}.")
+    block.add(numbered(items[:10]))
+    if len(items) > 10:
+        block.add(details(f"{len(items) - 10} more", numbered(items[10:], start=11)), optional=True,
+                  label=f"{len(items) - 10} lower-priority recommendations")
     return block
 
 
 def next_steps(ctx: ReviewContext) -> Block:
     block = Block("Next Steps")
-    steps = []
-    if ctx.new:
-        first = min(3, sum(1 for g in recommendation_groups(ctx) if g[0].status != "pre-existing"))
-        start = "recommendation 1" if first == 1 else f"recommendations 1–{first}"
-        steps.append(f"Fix or justify the {plural(len(ctx.new), 'new finding')}, starting with {start}")
-    if ctx.benches:
-        steps.append(f"Fill in the TODOs of `{BENCH_FILE}` and run the benchmark plan on base and head")
-        steps.append("Compare with `benchstat old.txt new.txt` and tick the Performance Targets that hold")
-    steps.append("Mark intentional patterns with `//perf-review:ignore <rule-id> <reason>` on or above the line")
-    if ctx.result.skipped:
-        names = ", ".join(code(s.file) for s in ctx.result.skipped[:5])
-        steps.append(f"Review by hand what was skipped: {names}" + (" …" if len(ctx.result.skipped) > 5 else ""))
-    steps.append("Push again (or comment `/perf-review`) for a fresh review")
-    block.add(checkbox(steps))
+    base = (ctx.result.base or "BASE")[:12]
+    dirs = sorted({s.fact.package or "." for s in ctx.funcs if any(f.status != "pre-existing" for f in s.findings)})
+    pkgs = " ".join(d if d == "." else "./" + d for d in dirs[:5]) or "./..."
+    lines = [f"perf-review analyze --repo . --base {base}  # after the fixes: exit 0 when none is left"]
+    if any(f.category == "concurrency" for f in ctx.new):
+        lines.append(f"go test -race {pkgs}  # the concurrency changes")
+    lines.append(f"perf-review benchmarks {dirs[0] if dirs else '.'} --write  # every hot and warm function")
+    lines.append("# keep a pattern on purpose: //perf-review:ignore <rule-id> <reason> (on or above its line)")
+    block.add(fenced("\n".join(lines), "sh"))
     return block
 
 
 def plan_sections(ctx: ReviewContext) -> list[Block]:
     return [targets(ctx), bench_plan(ctx), risks(ctx), recommendations(ctx), next_steps(ctx)]
+

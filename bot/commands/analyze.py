@@ -194,8 +194,10 @@ def run(args: argparse.Namespace) -> int:
         options = dataclasses.replace(options, skip_dirs=(), skip_hidden_dirs=False)
         sources = disk_sources([Path(p) for p in args.paths])
         result = analyze_parallel(files, options, sources, args.jobs or default_jobs())
-    render = {"text": to_text, "json": to_json, "sarif": to_sarif}[args.format]
-    sys.stdout.write(render(result))
+    if args.format == "sarif":  # paths relative to the repository root with --repo, else to the current directory
+        sys.stdout.write(to_sarif(result, root=args.repo.resolve() if args.repo is not None else Path.cwd()))
+    else:
+        sys.stdout.write((to_text if args.format == "text" else to_json)(result))
     return exit_status(result, args.fail_on)
 
 

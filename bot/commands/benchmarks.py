@@ -88,12 +88,16 @@ def run(args: argparse.Namespace) -> int:
     if pkg is None:
         raise UsageError(f"{args.package}: no Go source files")
     names = [n.strip() for n in args.functions.split(",") if n.strip()] if args.functions else None
+    known = {f.qualified_name for f in pkg.funcs if not f.is_literal} | {f.name for f in pkg.funcs if not f.is_literal}
+    unknown = [n for n in names or () if n not in known]
+    if unknown:
+        raise UsageError(f"{args.package}: no function {', '.join(map(repr, unknown))} in this package")
     if names is None:
         names = _profiled_selection(pkg, args.package, args)
     try:
         code = benchmark_file(pkg, names)
     except BenchmarkError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(f"{args.package}: {exc}") from exc
     if args.write:
         target = args.package / BENCH_FILE
         target.write_text(code)

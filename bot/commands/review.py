@@ -10,7 +10,7 @@ from typing import Any
 
 from analyzers.engine import analyze_change
 from analyzers.report import Review, render_review
-from analyzers.report.benchmarks import plan_for_change
+from analyzers.report.plan import review_plan
 from analyzers.report.profile_notes import hottest_first
 from bot.commands.analyze import add_profile_args, options_from, profiles_for_change, with_profiles
 from bot.errors import UsageError
@@ -37,7 +37,7 @@ def build_review(repo: Path, base: str, head: str, args: argparse.Namespace) -> 
     options = with_profiles(options_from(args), args, profiles_for_change(args, repo, change.base_sha))
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = change.base_sha, change.head_sha
-    plan = plan_for_change(result, change.head, order=hottest_first)
+    plan = review_plan(result, change.head, order=hottest_first)
     return render_review(result, benchmarks=plan, sources=change.head)
 
 

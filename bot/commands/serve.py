@@ -45,14 +45,32 @@ def run(args: argparse.Namespace) -> int:
     bind = parse_bind(args.bind)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    config = Config.from_env()  # a missing or malformed setting stops here, naming the variable
+    config = Config.from_env()  # missing or malformed settings stop here, each named
     _setup_logging()
+    check_queue(config)
     jobs = None if config.uses_redis else JobProcess(config.workers)
     logger.info(
         "serving on %s with %d web workers, queue %s", bind, args.workers, "redis" if jobs is None else "embedded"
     )
     Server(config, bind=bind, workers=args.workers, jobs=jobs).run()
     return 0
+
+
+def check_queue(config: Config) -> bool:
+    """Start even when the queue's store does not answer (it may come up later), but say so once, plainly:
+    deliveries are refused (503, GitHub can redeliver) and /readyz says not ready until it answers."""
+    if not config.uses_redis:
+        return True
+    from bot.jobs import make_queue
+
+    queue = make_queue(config)
+    try:
+        queue.store.ping()
+    except Exception as exc:  # whatever the client raises: the message says what to check
+        logger.warning("the queue's Redis (%s) does not answer (%s): /readyz reports not ready until it does",
+                       config.queue_for_logs, type(exc).__name__)
+        return False
+    return True
 
 
 def parse_bind(raw: str) -> str:

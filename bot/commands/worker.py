@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 from typing import Any
 
+from bot.commands.serve import check_queue
 from bot.config import Config
 from bot.errors import UsageError
 
@@ -45,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
     from bot.jobs import make_queue
 
     observability.setup_logging()
+    # Until the consumer installs its handlers, a SIGTERM (a quick restart) is kept for it, not fatal.
+    pending: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda s, _frame: pending.append(s))
+    check_queue(config)
     queue = make_queue(config)
     workers = args.workers or config.workers
     if args.metrics_port is not None:
@@ -52,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
 
         start_http_server(args.metrics_port, registry=observability.REGISTRY)
     logger.info("worker started: %d job threads, queue %s", workers, queue.store.kind, extra={"workers": workers})
-    queue.run_consumer(workers)
+    queue.run_consumer(workers, pending_signals=pending)
     return 0

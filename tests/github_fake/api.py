@@ -28,6 +28,7 @@ class Ctx:
     caller: dict[str, Any]  # the user object of whoever is calling
     installation_id: int | None
     base_url: str  # scheme://host:port[/api/v3]
+    clone_url: str = ""  # where git clones the repository from (served by githttp)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Api:
             "id": 4242, "node_id": "R_4242", "name": self.s.name, "full_name": self.s.full_name,
             "owner": user(self.s.owner, "Organization"), "private": False, "url": self.repo_url(ctx),
             "html_url": f"https://github.test/{self.s.full_name}", "default_branch": self.s.default_branch,
+            "clone_url": ctx.clone_url,
             "fork": False, "archived": False, "disabled": False,
         }
 

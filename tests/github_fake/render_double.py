@@ -30,7 +30,7 @@ class FakeReview:
 
 
 def render(result: Result, *, previous: Sequence[Finding] | None = None, benchmarks: str | None = None,
-           sources: Mapping[str, bytes | None] | None = None) -> FakeReview:
+           sources: Mapping[str, bytes | None] | None = None, notes: Sequence[str] = ()) -> FakeReview:
     now = {f.fingerprint for f in result.findings}
     fixed = [f for f in (previous or []) if f.fingerprint not in now]
     before = {f.fingerprint for f in previous or []}

@@ -16,8 +16,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import jwt
 
+from tests.github_fake import githttp
 from tests.github_fake.api import Api, Ctx, Reply, dumps
 from tests.github_fake.gitdata import GitData
+from tests.github_fake.githttp import GitRequest
 from tests.github_fake.spec import load_spec
 from tests.github_fake.state import BOT_TYPE, Pull, State, Token, iso, user
 
@@ -74,6 +76,9 @@ class FakeGitHub:
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.auth_failures: list[str] = []
+        self.git_requests: list[GitRequest] = []  # git over HTTP: apart from `calls` (no REST budget)
+        self.git_auth_failures: list[str] = []
+        self.serve_git = True  # False: the repository cannot be cloned (the App must fall back to the API)
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -104,6 +109,12 @@ class FakeGitHub:
     def url(self) -> str:
         assert self._server is not None, "the stand-in is not running"
         return f"http://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
+
+    @property
+    def clone_url(self) -> str:
+        """Where git clones the repository from: the host, without the API prefix (as on GHES)."""
+        assert self._server is not None, "the stand-in is not running"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/{self.state.full_name}.git"
 
     # -- test-side helpers ------------------------------------------------------------------------
 
@@ -175,6 +186,9 @@ class FakeGitHub:
     def handle(self, method: str, raw_path: str, headers: dict[str, str], raw_body: bytes) -> Reply:
         split = urlsplit(raw_path)
         path = unquote(split.path)
+        git_root = f"/{self.state.full_name}.git"
+        if path.startswith(git_root + "/"):
+            return self._git(method, path[len(git_root):], split.query, headers, raw_body)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         if self.prefix:
             if not path.startswith(self.prefix + "/"):
@@ -202,7 +216,7 @@ class FakeGitHub:
                 self.auth_failures.append(auth_problem)
             reply = Reply(401, {"message": auth_problem, "documentation_url": "https://docs.github.com/rest"})
             return self._record(method, path, op.operation_id, query, body, reply)
-        ctx = Ctx(params, query, body, caller, installation, self.url)
+        ctx = Ctx(params, query, body, caller, installation, self.url, self.clone_url)
         with self.lock:
             if op.operation_id == "apps/create-installation-access-token":
                 reply = self._create_token(ctx)
@@ -243,6 +257,25 @@ class FakeGitHub:
         reply.headers.setdefault("x-ratelimit-reset", str(int(time.time()) + 3600))
         reply.headers.setdefault("x-ratelimit-used", str(used))
         reply.headers.setdefault("x-ratelimit-resource", "core")
+        return reply
+
+    def _git(self, method: str, rest: str, query: str, headers: dict[str, str], body: bytes) -> Reply:
+        token = githttp.token_of(headers.get("authorization", ""))
+        with self.lock:
+            known = self.state.tokens.get(token or "")
+        problem = None
+        if not self.serve_git:
+            reply = Reply(503, raw=b"git is unavailable\n", headers={"Content-Type": "text/plain"})
+        elif token is None:
+            problem, reply = "git: no credentials", githttp.challenge("Authentication required")
+        elif known is None or known.expires_at <= time.time():
+            problem, reply = "git: bad or expired installation token", githttp.challenge("Invalid credentials")
+        else:
+            reply = githttp.serve(self.git.path, method, rest, query, headers, body)
+        with self.lock:
+            if problem:
+                self.git_auth_failures.append(problem)
+            self.git_requests.append(GitRequest(method, rest, reply.status, len(reply.raw or b"")))
         return reply
 
     # -- credentials ---------------------------------------------------------------------------------
@@ -303,9 +336,21 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: calls are recorded instead
         return
 
-    def _serve(self) -> None:
+    def _body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():  # git sends large requests chunked
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def _serve(self) -> None:
+        raw = self._body()
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             reply = self.owner.handle(self.command, self.path, headers, raw)
