@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
+from bot.limits import Limits
 
 DEFAULT_API_URL = "https://api.github.com"
 
@@ -23,6 +24,9 @@ class Config:
     queue: str = "embedded"  # "embedded" (SQLite in data_dir) or a redis:// URL
     workers: int = 2
     bot_login: str = ""  # the App's bot account (e.g. "perf-review[bot]"), to ignore its own comments
+    limits: Limits = field(default_factory=Limits)  # what one review may cost (bot/limits.py)
+    request_timeout: float = 10.0  # seconds a client has to send one whole webhook request
+    heartbeat: float = 5.0  # seconds between the job process's heartbeats; /readyz wants one within 3x
 
     def __repr__(self) -> str:
         return (
@@ -72,7 +76,46 @@ class Config:
             queue=queue,
             workers=int(workers_raw),
             bot_login=env.get("PERF_REVIEW_BOT_LOGIN", ""),
+            limits=_limits(env),
+            request_timeout=_number(env, "PERF_REVIEW_REQUEST_TIMEOUT", 10.0),
+            heartbeat=_number(env, "PERF_REVIEW_HEARTBEAT_SECONDS", 5.0),
         )
+
+
+# Per-review limits: the environment variable of each Limits field.
+LIMIT_SETTINGS = {
+    "files": "PERF_REVIEW_MAX_FILES",
+    "source_bytes": "PERF_REVIEW_MAX_BYTES",
+    "functions": "PERF_REVIEW_MAX_FUNCTIONS",
+    "findings": "PERF_REVIEW_MAX_FINDINGS",
+    "api_calls": "PERF_REVIEW_MAX_API_CALLS",
+    "job_seconds": "PERF_REVIEW_JOB_TIMEOUT",
+    "job_memory_mb": "PERF_REVIEW_JOB_MEMORY_MB",
+}
+
+
+def _limits(env: Mapping[str, str]) -> Limits:
+    defaults = Limits()
+    values: dict[str, float] = {}
+    for name, variable in LIMIT_SETTINGS.items():
+        default = getattr(defaults, name)
+        value = _number(env, variable, float(default))
+        values[name] = value if isinstance(default, float) else int(value)
+    return Limits(**values)  # type: ignore[arg-type]
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number setting, or `default` when unset."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a positive number, got {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be a positive number, got {raw!r}")
+    return value
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

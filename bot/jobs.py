@@ -35,6 +35,8 @@ from bot.jobrun import JobRun, Runner, Tuning
 from bot.jobspec import ReviewRequest
 from bot.jobstore import JobStore, SqliteStore
 from bot.jobstore_redis import RedisStore
+from bot.limits import BudgetedClient, CallBudget
+from bot.sandbox import Bounds, run_bounded
 
 __all__ = ["JobQueue", "ReviewRunner", "Runner", "Tuning", "make_queue"]
 
@@ -44,8 +46,40 @@ QUEUE_NAME = "perf-review"
 SQLITE_FILE = "jobs.sqlite3"
 
 
+@dataclass(frozen=True)
+class ChildJob:
+    """What the review process needs: settings, the request, and the worker's installation token
+    (so each review does not mint its own)."""
+
+    config: Config
+    request: ReviewRequest
+    token: str
+    expires: float
+
+
+def review_in_child(job: ChildJob, is_current: Callable[[], bool], emit: Callable[[Any], None]) -> object:
+    """The review, inside the bounded process of bot.sandbox: GitHub calls are counted against the
+    review's budget and reported to the worker for its metrics."""
+    review = importlib.import_module("bot.review")
+    from bot.github import installation_client
+
+    app = review.app_for(job.config)
+    app.remember_token(job.request.installation_id, job.token, job.expires)
+    client = installation_client(app, job.request.installation_id,
+                                 on_call=lambda kind, status, left: emit(("call", kind, status, left)))
+    budgeted = BudgetedClient(client, CallBudget(job.config.limits.api_calls))
+    result: object = review.run_review(job.request, budgeted, is_current=is_current, limits=job.config.limits)
+    return result
+
+
+def _record(event: Any) -> None:
+    if isinstance(event, tuple) and len(event) == 4 and event[0] == "call":
+        obs.record_github_call(event[1], event[2], event[3])
+
+
 class ReviewRunner:
-    """The production runner: bot.review with a client for the request's installation."""
+    """The production runner: bot.review with a client for the request's installation, each review in
+    a process of its own within the configured time and memory (bot/sandbox.py)."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -57,14 +91,24 @@ class ReviewRunner:
         return self._review().client_for(self.config, request.installation_id, on_call=obs.record_github_call)
 
     def run(self, request: ReviewRequest, is_current: Callable[[], bool]) -> object:
-        result: object = self._review().run_review(request, self._client(request), is_current=is_current)
-        return result
+        token, expires = self._review().app_for(self.config).token_and_expiry(request.installation_id)
+        limits = self.config.limits
+        return run_bounded(review_in_child, ChildJob(self.config, request, token, expires),
+                           Bounds(limits.job_seconds, limits.job_memory_mb), is_current=is_current, on_event=_record)
 
     def superseded(self, request: ReviewRequest) -> None:
         self._review().report_superseded(request, self._client(request))
 
     def failed(self, request: ReviewRequest, message: str) -> None:
         self._review().report_failure(request, self._client(request), message)
+
+    def abandoned(self, request: ReviewRequest) -> None:
+        self._review().report_abandoned(request, self._client(request))
+
+    def current_head(self, request: ReviewRequest) -> str:
+        """The PR's head according to GitHub (asked only when the ledger's answer is in doubt)."""
+        head: str = self._client(request).get_pull(request.repo, request.pr).head_sha
+        return head
 
 
 def make_queue(config: Config, runner: Runner | None = None, tuning: Tuning | None = None) -> JobQueue:
@@ -118,18 +162,19 @@ class JobQueue:
     # --- the webhook side -------------------------------------------------------------------
 
     def enqueue(self, request: ReviewRequest) -> bool:
-        """Queue a request; False when an automatic review of this head is already queued or done."""
+        """Queue a request; False when an automatic review of this head (or this slash command) is
+        already queued or done."""
         auto = request.trigger == "auto"
-        if auto and not self.store.claim_dedupe(request.dedupe_key):
+        if request.once and not self.store.claim_dedupe(request.dedupe_key):
             obs.JOBS.labels(outcome="deduplicated").inc()
             return False
         try:
             if auto and request.kind in ("review", "bench") and request.head_sha:
-                self.store.note_head(request.pr_key, request.head_sha)
+                self.store.note_head(request.pr_key, request.head_sha, request.head_stamp, request.head_before)
             job_id = uuid.uuid4().hex
             self.store.add_job(job_id, request, self.tuning.queued_grace)
         except Exception:
-            if auto:
+            if request.once:
                 self.store.release_dedupe(request.dedupe_key)
             raise
         self._push(job_id, 0.0)  # should this fail, the ledger has the job and the reaper pushes it

@@ -60,8 +60,10 @@ class JobStore(Protocol):
     def forget_delivery(self, delivery_id: str) -> None:
         """Drop a recorded delivery id (its enqueue failed, so a redelivery must run)."""
 
-    def note_head(self, pr_key: str, head_sha: str) -> None:
-        """Make `head_sha` the PR's current head (bumping its generation when it changed)."""
+    def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
+                  force: bool = False) -> bool:
+        """Make `head_sha` the PR's current head (bumping its generation) when it is newer: see
+        newer_head(). True when the head moved."""
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
         """The PR's current head and generation; ("", 0) when unknown."""
@@ -91,6 +93,17 @@ class JobStore(Protocol):
         """Jobs by state: {"queued": n, "running": n}."""
 
 
+def newer_head(current: str, current_stamp: float, head: str, stamp: float, before: str, force: bool) -> bool:
+    """Whether a delivery for `head` moves a PR's head forward from `current` (issue 9.3): a head is
+    never moved backwards by a late delivery. It moves when it replaced the current head (`before`),
+    when its PR timestamp is later, or when GitHub said so (`force`); a tie or an older timestamp is
+    left for the job to settle with GitHub. A delivery without a timestamp (none from GitHub lacks
+    one) moves it, as the latest word."""
+    if head == current:
+        return False
+    return not current or force or (bool(before) and before == current) or stamp > current_stamp or not stamp
+
+
 def encode_request(request: ReviewRequest) -> str:
     return json.dumps(request.to_json(), separators=(",", ":"), sort_keys=True)
 
@@ -103,7 +116,7 @@ _SCHEMA = """
 create table if not exists perf_delivery (id text primary key, expires real not null);
 create table if not exists perf_dedupe (key text primary key, expires real not null);
 create table if not exists perf_pr (pr_key text primary key, head text not null, gen integer not null,
-  expires real not null);
+  expires real not null, stamp real not null default 0);
 create table if not exists perf_job (id text primary key, request text not null, state text not null,
   owner text not null, attempt integer not null, lease_until real not null);
 create index if not exists perf_job_lease on perf_job (lease_until);
@@ -130,6 +143,9 @@ class SqliteStore:
             conn.execute("pragma synchronous=normal")
             if not self._schema_ready:
                 conn.executescript(_SCHEMA)
+                columns = {row[1] for row in conn.execute("pragma table_info(perf_pr)")}
+                if "stamp" not in columns:  # a ledger written before issue 9.3
+                    conn.execute("alter table perf_pr add column stamp real not null default 0")
                 self._schema_ready = True
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
@@ -173,12 +189,23 @@ class SqliteStore:
     def forget_delivery(self, delivery_id: str) -> None:
         self._run("delete from perf_delivery where id = ?", (delivery_id,))
 
-    def note_head(self, pr_key: str, head_sha: str) -> None:
-        sql = (
-            "insert into perf_pr (pr_key, head, gen, expires) values (?, ?, 1, ?) on conflict (pr_key) do update "
-            "set gen = perf_pr.gen + (perf_pr.head != excluded.head), head = excluded.head, expires = excluded.expires"
-        )
-        self._run(sql, (pr_key, head_sha, time.time() + PR_TTL))
+    def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
+                  force: bool = False) -> bool:
+        expires = time.time() + PR_TTL
+        with self._write() as conn:
+            row = conn.execute("select head, stamp from perf_pr where pr_key = ?", (pr_key,)).fetchone()
+            current, current_stamp = (str(row[0]), float(row[1])) if row else ("", 0.0)
+            moved = newer_head(current, current_stamp, head_sha, stamp, before, force)
+            if row is None:
+                conn.execute("insert into perf_pr (pr_key, head, gen, expires, stamp) values (?, ?, 1, ?, ?)",
+                             (pr_key, head_sha, expires, stamp))
+            elif moved:
+                conn.execute("update perf_pr set head = ?, gen = gen + 1, stamp = max(stamp, ?), expires = ? "
+                             "where pr_key = ?", (head_sha, stamp, expires, pr_key))
+            else:
+                conn.execute("update perf_pr set stamp = max(stamp, ?), expires = ? where pr_key = ?",
+                             (stamp if head_sha == current else 0.0, expires, pr_key))
+        return moved
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
         row = self._conn().execute("select head, gen from perf_pr where pr_key = ?", (pr_key,)).fetchone()

@@ -78,14 +78,23 @@ end
 return out
 """
 
-# KEYS: pr hash. ARGV: head, ttl.
+# KEYS: pr hash. ARGV: head, ttl, stamp, before, force ("1"/"0"). The rule of jobstore.newer_head.
 _NOTE_HEAD = """
-if redis.call('HGET', KEYS[1], 'head') ~= ARGV[1] then
+local current = redis.call('HGET', KEYS[1], 'head') or ''
+local current_stamp = tonumber(redis.call('HGET', KEYS[1], 'stamp') or '0') or 0
+local stamp = tonumber(ARGV[3])
+local moved = 0
+if current ~= ARGV[1] and (current == '' or ARGV[5] == '1' or (ARGV[4] ~= '' and ARGV[4] == current)
+    or stamp > current_stamp or stamp == 0) then
   redis.call('HSET', KEYS[1], 'head', ARGV[1])
   redis.call('HINCRBY', KEYS[1], 'gen', 1)
+  moved = 1
+end
+if (moved == 1 or current == ARGV[1]) and stamp > current_stamp then
+  redis.call('HSET', KEYS[1], 'stamp', ARGV[3])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
+return moved
 """
 
 # KEYS: lock. ARGV: owner, ttl ms.
@@ -136,8 +145,10 @@ class RedisStore:
     def forget_delivery(self, delivery_id: str) -> None:
         self.redis.delete(f"{self.prefix}:delivery:{delivery_id}")
 
-    def note_head(self, pr_key: str, head_sha: str) -> None:
-        self._script(_NOTE_HEAD)(keys=[f"{self.prefix}:pr:{pr_key}"], args=[head_sha, int(PR_TTL)])
+    def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
+                  force: bool = False) -> bool:
+        args = [head_sha, int(PR_TTL), repr(float(stamp)), before, "1" if force else "0"]
+        return bool(self._script(_NOTE_HEAD)(keys=[f"{self.prefix}:pr:{pr_key}"], args=args))
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
         head, gen = self.redis.hmget(f"{self.prefix}:pr:{pr_key}", ["head", "gen"])

@@ -117,9 +117,9 @@ class FakeGitHub:
     def set_permission(self, login: str, role: str) -> None:
         self.state.permissions[login] = role
 
-    def add_comment(self, number: int, body: str, author: str = "octocat") -> int:
+    def add_comment(self, number: int, body: str, author: str = "octocat", kind: str = "User") -> int:
         with self.lock:
-            return int(self.api.add_comment(number, body, user(author), self.url)["id"])
+            return int(self.api.add_comment(number, body, user(author, kind), self.url)["id"])
 
     def bot_comments(self, number: int) -> list[dict[str, Any]]:
         return self.state.bot_comments(number)
