@@ -15,13 +15,15 @@ The details live in bot/jobrun.py (one run) and bot/jobstore.py (the ledger).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +33,9 @@ from redis import ConnectionPool, Redis
 
 from bot import observability as obs
 from bot.config import Config
-from bot.jobrun import JobRun, Runner, Tuning
+from bot.jobrun import SUPERSEDABLE, JobRun, Runner, Tuning
 from bot.jobspec import ReviewRequest
-from bot.jobstore import JobStore, SqliteStore
+from bot.jobstore import Admission, JobStore, SqliteStore
 from bot.jobstore_redis import RedisStore
 from bot.limits import BudgetedClient, CallBudget
 from bot.sandbox import Bounds, run_bounded
@@ -124,7 +126,7 @@ def make_queue(config: Config, runner: Runner | None = None, tuning: Tuning | No
         path = config.data_dir / SQLITE_FILE
         huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False, timeout=10)
         store = SqliteStore(path)
-    return JobQueue(huey, store, runner, tuning)
+    return JobQueue(huey, store, runner, tuning, config.heartbeat)
 
 
 @dataclass
@@ -150,11 +152,12 @@ class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
 class JobQueue:
     """Enqueue review requests, run consumers, answer health and stats questions."""
 
-    def __init__(self, huey: Any, store: JobStore, runner: Runner, tuning: Tuning) -> None:
+    def __init__(self, huey: Any, store: JobStore, runner: Runner, tuning: Tuning, heartbeat: float = 5.0) -> None:
         self.huey = huey
         self.store = store
         self.runner = runner
         self.tuning = tuning
+        self.heartbeat = heartbeat
         self._task = huey.task(name="review_job")(self._execute)
         self._embedded: ConsumerHandle | None = None
         self._embedded_pid = 0
@@ -164,22 +167,31 @@ class JobQueue:
     def enqueue(self, request: ReviewRequest) -> bool:
         """Queue a request; False when an automatic review of this head (or this slash command) is
         already queued or done."""
-        auto = request.trigger == "auto"
-        if request.once and not self.store.claim_dedupe(request.dedupe_key):
-            obs.JOBS.labels(outcome="deduplicated").inc()
-            return False
+        added = self.admit("", [request])
+        return bool(added and added[0])
+
+    def admit(self, delivery_id: str, requests: Sequence[ReviewRequest]) -> list[bool] | None:
+        """Record a webhook delivery and queue what it asks for, in one transaction of the ledger:
+        None when the delivery was seen before, else whether each request was queued (False:
+        deduplicated). Raises when the ledger cannot take it, having recorded nothing, so the webhook
+        answers 503 and GitHub's redelivery runs (issue 9.7)."""
+        jobs = [Admission(uuid.uuid4().hex, r, r.once, _notes_head(r)) for r in requests]
+        added = self.store.admit(delivery_id, jobs, self.tuning.queued_grace)
+        if added is None:
+            return None
+        for job, ok in zip(jobs, added, strict=True):
+            obs.JOBS.labels(outcome="queued" if ok else "deduplicated").inc()
+            if ok:
+                self._push_or_leave(job.job_id)
+        return added
+
+    def _push_or_leave(self, job_id: str) -> None:
+        """The ledger has the job: should its message not go out now, the reaper pushes it later."""
         try:
-            if auto and request.kind in ("review", "bench") and request.head_sha:
-                self.store.note_head(request.pr_key, request.head_sha, request.head_stamp, request.head_before)
-            job_id = uuid.uuid4().hex
-            self.store.add_job(job_id, request, self.tuning.queued_grace)
+            self._push(job_id, 0.0)
         except Exception:
-            if request.once:
-                self.store.release_dedupe(request.dedupe_key)
-            raise
-        self._push(job_id, 0.0)  # should this fail, the ledger has the job and the reaper pushes it
-        obs.JOBS.labels(outcome="queued").inc()
-        return True
+            logger.warning("could not push job %s now; the reaper will", job_id, exc_info=True,
+                           extra={"job_id": job_id})
 
     def seen_delivery(self, delivery_id: str) -> bool:
         """Record a webhook delivery id; True when it was seen before (a redelivery)."""
@@ -200,6 +212,23 @@ class JobQueue:
             return False
         return True
 
+    def readiness(self) -> list[str]:
+        """Why the bot cannot take and run reviews right now; [] when it can. The queue must accept a
+        write, and a job process must have sent a heartbeat within three intervals."""
+        problems: list[str] = []
+        try:
+            self.store.probe_write()
+        except Exception:
+            logger.warning("queue store does not accept writes", exc_info=True)
+            problems.append("the queue's store does not accept writes")
+        try:
+            if self.store.alive_workers() == 0:
+                problems.append(f"no job process has sent a heartbeat in the last {3 * self.heartbeat:g} s")
+        except Exception:
+            logger.warning("queue store unreadable", exc_info=True)
+            problems.append("the queue's store cannot be read")
+        return problems
+
     def stats(self) -> dict[str, Any]:
         counts = self.store.counts()
         return {
@@ -217,6 +246,7 @@ class JobQueue:
         stop = threading.Event()
         self._start_reaper(stop)
         consumer = self.huey.create_consumer(**self._consumer_options(workers))
+        self._start_heartbeat(stop, consumer)
         try:
             consumer.run()
         finally:
@@ -230,6 +260,7 @@ class JobQueue:
         consumer = _EmbeddedConsumer(self.huey, **self._consumer_options(workers or 2))
         consumer.start()
         self._start_reaper(stop)
+        self._start_heartbeat(stop, consumer)
         self._embedded, self._embedded_pid = ConsumerHandle(consumer, stop), os.getpid()
         return self._embedded
 
@@ -266,11 +297,36 @@ class JobQueue:
 
         threading.Thread(target=loop, name="perf-review-reaper", daemon=True).start()
 
+    def _start_heartbeat(self, stop: threading.Event, consumer: Any) -> None:
+        """Tell /readyz this process is alive and its consumer threads are running (issue 9.7). A
+        process frozen on anything stops beating, and readiness goes with it."""
+        name = f"{socket.gethostname()}:{os.getpid()}"
+
+        def loop() -> None:
+            while True:
+                try:
+                    if _consumer_alive(consumer):
+                        self.store.beat(name, 3 * self.heartbeat)
+                    else:
+                        logger.error("a consumer thread died: no heartbeat until it is back")
+                except Exception:
+                    logger.warning("could not record the heartbeat", exc_info=True)
+                if stop.wait(self.heartbeat):
+                    return
+
+        threading.Thread(target=loop, name="perf-review-heartbeat", daemon=True).start()
+
     def _push(self, job_id: str, delay: float) -> None:
-        if delay > 0:
-            self._task.schedule((job_id,), delay=delay)
-        else:
-            self._task(job_id)
+        try:
+            if delay > 0:
+                self._task.schedule((job_id,), delay=delay)
+            else:
+                self._task(job_id)
+        except sqlite3.Error:
+            # huey keeps one SQLite connection: one opened while the data dir was read-only stays so.
+            with contextlib.suppress(Exception):
+                self.huey.storage.close()
+            raise
 
     def _execute(self, job_id: str) -> None:
         """The huey task: claim the job in the ledger, then run it (a duplicate message finds it
@@ -281,3 +337,16 @@ class JobQueue:
             logger.debug("job %s is running elsewhere or done", job_id, extra={"job_id": job_id})
             return
         JobRun(self.store, self.runner, self.tuning, self._push, record, owner).run()
+
+
+def _notes_head(request: ReviewRequest) -> bool:
+    """Automatic reviews announce the PR's newest head (the one newer reviews supersede older by)."""
+    return request.trigger == "auto" and request.kind in SUPERSEDABLE and bool(request.head_sha)
+
+
+def _consumer_alive(consumer: Any) -> bool:
+    """huey's worker threads are all running (a thread that died takes a share of the capacity)."""
+    threads = getattr(consumer, "worker_threads", None)
+    if not threads:
+        return True
+    return all(thread.is_alive() for _, thread in threads)

@@ -19,8 +19,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,16 @@ from bot.jobspec import ReviewRequest
 DELIVERY_TTL = 7 * 24 * 3600.0  # GitHub redelivers for up to 3 days (GHES: 7)
 DEDUPE_TTL = 24 * 3600.0  # a head reviewed automatically within a day is not reviewed again
 PR_TTL = 30 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Admission:
+    """One request a delivery asks for, as the ledger records it in admit()."""
+
+    job_id: str
+    request: ReviewRequest
+    once: bool  # claim the request's dedupe key (automatic reviews, slash commands)
+    note_head: bool  # make its head the PR's current head (automatic reviews)
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,20 @@ class JobStore(Protocol):
 
     def ping(self) -> None:
         """Raise when the store does not answer."""
+
+    def probe_write(self) -> None:
+        """Raise when the store does not accept a write (read-only, full, unreachable)."""
+
+    def admit(self, delivery_id: str, jobs: Sequence[Admission], grace: float) -> list[bool] | None:
+        """Record a delivery and the jobs it asks for, all or nothing: None when the delivery id was seen
+        before, else whether each job was added (False: deduplicated). A delivery answered 202 has its
+        jobs in the ledger; one that failed here left no trace, so GitHub's redelivery runs."""
+
+    def beat(self, worker: str, ttl: float) -> None:
+        """Record that the job process `worker` is alive; the record lapses after `ttl` seconds."""
+
+    def alive_workers(self) -> int:
+        """Job processes whose last heartbeat has not lapsed."""
 
     def first_delivery(self, delivery_id: str) -> bool:
         """Record a delivery id; True when it was not seen before."""
@@ -121,6 +145,7 @@ create table if not exists perf_job (id text primary key, request text not null,
   owner text not null, attempt integer not null, lease_until real not null);
 create index if not exists perf_job_lease on perf_job (lease_until);
 create table if not exists perf_lock (name text primary key, owner text not null, expires real not null);
+create table if not exists perf_worker (name text primary key, expires real not null);
 """
 
 
@@ -152,15 +177,29 @@ class SqliteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front so read-then-write steps cannot interleave."""
+        """One write transaction, taken up front so read-then-write steps cannot interleave. A
+        connection that failed is dropped: one opened while the data dir was read-only stays read-only
+        for good, and the next call should find the dir as it is now."""
         conn = self._conn()
-        conn.execute("begin immediate")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("rollback")
+            conn.execute("begin immediate")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("rollback")
+                raise
+            conn.execute("commit")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                self._drop()
             raise
-        conn.execute("commit")
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with suppress(sqlite3.Error):
+                conn.close()
 
     def _run(self, sql: str, params: tuple[object, ...]) -> int:
         with self._write() as conn:
@@ -169,6 +208,35 @@ class SqliteStore:
     def ping(self) -> None:
         self._conn().execute("select 1").fetchone()
 
+    def probe_write(self) -> None:
+        self._run("insert or replace into perf_worker (name, expires) values ('probe', 0)", ())
+
+    def admit(self, delivery_id: str, jobs: Sequence[Admission], grace: float) -> list[bool] | None:
+        now = time.time()
+        with self._write() as conn:
+            if delivery_id and not self._take_in(conn, "perf_delivery", "id", delivery_id, DELIVERY_TTL, now):
+                return None
+            added = []
+            for job in jobs:
+                if job.once and not self._take_in(conn, "perf_dedupe", "key", job.request.dedupe_key, DEDUPE_TTL, now):
+                    added.append(False)
+                    continue
+                req = job.request
+                if job.note_head:
+                    self._note_head_in(conn, req.pr_key, req.head_sha, req.head_stamp, req.head_before, False)
+                conn.execute("insert into perf_job (id, request, state, owner, attempt, lease_until) "
+                             "values (?, ?, 'queued', '', 0, ?)", (job.job_id, encode_request(req), now + grace))
+                added.append(True)
+        return added
+
+    def beat(self, worker: str, ttl: float) -> None:
+        sql = "insert or replace into perf_worker (name, expires) values (?, ?)"
+        self._run(sql, (worker, time.time() + ttl))
+
+    def alive_workers(self) -> int:
+        row = self._conn().execute("select count(*) from perf_worker where expires > ?", (time.time(),)).fetchone()
+        return int(row[0])
+
     def first_delivery(self, delivery_id: str) -> bool:
         return self._take("perf_delivery", "id", delivery_id, DELIVERY_TTL)
 
@@ -176,12 +244,16 @@ class SqliteStore:
         return self._take("perf_dedupe", "key", key, DEDUPE_TTL)
 
     def _take(self, table: str, column: str, value: str, ttl: float) -> bool:
-        now = time.time()
+        with self._write() as conn:
+            return self._take_in(conn, table, column, value, ttl, time.time())
+
+    @staticmethod
+    def _take_in(conn: sqlite3.Connection, table: str, column: str, value: str, ttl: float, now: float) -> bool:
         sql = (
             f"insert into {table} ({column}, expires) values (?, ?) on conflict ({column}) "
             f"do update set expires = excluded.expires where {table}.expires < ?"
         )
-        return self._run(sql, (value, now + ttl, now)) == 1
+        return int(conn.execute(sql, (value, now + ttl, now)).rowcount) == 1
 
     def release_dedupe(self, key: str) -> None:
         self._run("delete from perf_dedupe where key = ?", (key,))
@@ -191,20 +263,25 @@ class SqliteStore:
 
     def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
                   force: bool = False) -> bool:
-        expires = time.time() + PR_TTL
         with self._write() as conn:
-            row = conn.execute("select head, stamp from perf_pr where pr_key = ?", (pr_key,)).fetchone()
-            current, current_stamp = (str(row[0]), float(row[1])) if row else ("", 0.0)
-            moved = newer_head(current, current_stamp, head_sha, stamp, before, force)
-            if row is None:
-                conn.execute("insert into perf_pr (pr_key, head, gen, expires, stamp) values (?, ?, 1, ?, ?)",
-                             (pr_key, head_sha, expires, stamp))
-            elif moved:
-                conn.execute("update perf_pr set head = ?, gen = gen + 1, stamp = max(stamp, ?), expires = ? "
-                             "where pr_key = ?", (head_sha, stamp, expires, pr_key))
-            else:
-                conn.execute("update perf_pr set stamp = max(stamp, ?), expires = ? where pr_key = ?",
-                             (stamp if head_sha == current else 0.0, expires, pr_key))
+            return self._note_head_in(conn, pr_key, head_sha, stamp, before, force)
+
+    @staticmethod
+    def _note_head_in(conn: sqlite3.Connection, pr_key: str, head_sha: str, stamp: float, before: str,
+                      force: bool) -> bool:
+        expires = time.time() + PR_TTL
+        row = conn.execute("select head, stamp from perf_pr where pr_key = ?", (pr_key,)).fetchone()
+        current, current_stamp = (str(row[0]), float(row[1])) if row else ("", 0.0)
+        moved = newer_head(current, current_stamp, head_sha, stamp, before, force)
+        if row is None:
+            conn.execute("insert into perf_pr (pr_key, head, gen, expires, stamp) values (?, ?, 1, ?, ?)",
+                         (pr_key, head_sha, expires, stamp))
+        elif moved:
+            conn.execute("update perf_pr set head = ?, gen = gen + 1, stamp = max(stamp, ?), expires = ? "
+                         "where pr_key = ?", (head_sha, stamp, expires, pr_key))
+        else:
+            conn.execute("update perf_pr set stamp = max(stamp, ?), expires = ? where pr_key = ?",
+                         (stamp if head_sha == current else 0.0, expires, pr_key))
         return moved
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
@@ -247,7 +324,7 @@ class SqliteStore:
                 "lease_until = ? where lease_until < ? returning id",
                 (now + grace, now),
             ).fetchall()
-            for table in ("perf_delivery", "perf_dedupe", "perf_pr", "perf_lock"):
+            for table in ("perf_delivery", "perf_dedupe", "perf_pr", "perf_lock", "perf_worker"):
                 conn.execute(f"delete from {table} where expires < ?", (now,))
         return [str(row[0]) for row in rows]
 

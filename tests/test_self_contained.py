@@ -66,7 +66,8 @@ def _escapes(path: Path) -> list[str]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in PATH_CALLS:
                 for arg in node.args:
-                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.match(r"\.\.(/|$)", arg.value):
+                    literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                    if literal and re.match(r"\.\.(/|$)", arg.value):
                         problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}({arg.value!r})")
     return problems
 
