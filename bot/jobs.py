@@ -349,4 +349,4 @@ def _consumer_alive(consumer: Any) -> bool:
     threads = getattr(consumer, "worker_threads", None)
     if not threads:
         return True
-    return all(thread.is_alive() for _, thread in threads)
+    return all(thread.ident is None or thread.is_alive() for _, thread in threads)  # not yet started: fine

@@ -93,7 +93,7 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
             log.info("command denied", extra=fields)
             return ReviewOutcome("denied", request.requester)
         if request.comment_id is not None:
-            client.add_reaction(request.repo, request.comment_id, "eyes")
+            _react(client, request)
     if request.kind == "help":
         return ReviewOutcome("replied", "help", comment_id=_reply(client, request, HELP_TEXT))
     pull = client.get_pull(request.repo, request.pr)
@@ -265,6 +265,14 @@ def _may_run(client: GitHubClient, request: ReviewRequest) -> bool:
     if not request.requester:
         return False
     return client.permission(request.repo, request.requester) in ALLOWED_PERMISSIONS
+
+
+def _react(client: GitHubClient, request: ReviewRequest) -> None:
+    """👀 on the command: a courtesy, so a comment deleted in the meantime does not stop the work."""
+    try:
+        client.add_reaction(request.repo, request.comment_id or 0, "eyes")
+    except PerfReviewError as exc:
+        log.warning("could not react to the command: %s", exc, extra=_fields(request))
 
 
 def _reply(client: GitHubClient, request: ReviewRequest, body: str) -> int:

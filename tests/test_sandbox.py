@@ -59,7 +59,7 @@ def test_a_review_over_its_time_limit_is_stopped_reported_and_not_retried(
     number = github_pr({"text/join.go": CONCAT})
     github_fake.slow(120, count=10, path=r"/contents/text/")  # the review blocks reading the change
     config = Config(app_id=github_fake.state.app_id, private_key=app_key.private_pem, api_url=github_fake.url,
-                    data_dir=tmp_path, limits=Limits(job_seconds=4))
+                    data_dir=tmp_path, limits=Limits(job_seconds=2))
     queue = make_queue(config, tuning=FAST)
     handle = queue.start_in_process(workers=1)
     try:
@@ -70,7 +70,7 @@ def test_a_review_over_its_time_limit_is_stopped_reported_and_not_retried(
         (run,) = github_fake.check_runs()
         assert run["status"] == "completed" and run["conclusion"] == "neutral"
         assert run["output"]["title"] == "Review failed"
-        assert "took longer than 4 s, the limit for one review" in run["output"]["summary"]
+        assert "took longer than 2 s, the limit for one review" in run["output"]["summary"]
         time.sleep(FAST.lease + FAST.reap_interval * 3)  # long enough for a retry or a re-lease to show
         assert queue.store.counts() == {"queued": 0, "running": 0}
         assert len(github_fake.calls_to("POST", r"/check-runs$")) == 1, "the review ran once"
