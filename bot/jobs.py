@@ -38,7 +38,7 @@ from bot.jobspec import ReviewRequest
 from bot.jobstore import Admission, JobStore, SqliteStore
 from bot.jobstore_redis import RedisStore
 from bot.limits import BudgetedClient, CallBudget
-from bot.sandbox import Bounds, run_bounded
+from bot.sandbox import Bounds, run_bounded, warm_up
 
 __all__ = ["JobQueue", "ReviewRunner", "Runner", "Tuning", "make_queue"]
 
@@ -103,6 +103,10 @@ class ReviewRunner:
 
     def failed(self, request: ReviewRequest, message: str) -> None:
         self._review().report_failure(request, self._client(request), message)
+
+    def warm_up(self) -> None:
+        """In the process that runs jobs: get the review processes' forkserver going."""
+        warm_up()
 
     def abandoned(self, request: ReviewRequest) -> None:
         self._review().report_abandoned(request, self._client(request))
@@ -244,6 +248,7 @@ class JobQueue:
     def run_consumer(self, workers: int) -> None:
         """Run `workers` consumer threads until SIGINT/SIGTERM (graceful: running jobs finish)."""
         stop = threading.Event()
+        self._warm_up()
         self._start_reaper(stop)
         consumer = self.huey.create_consumer(**self._consumer_options(workers))
         self._start_heartbeat(stop, consumer)
@@ -257,6 +262,7 @@ class JobQueue:
         if self._embedded is not None and self._embedded_pid == os.getpid():
             return self._embedded
         stop = threading.Event()
+        self._warm_up()
         consumer = _EmbeddedConsumer(self.huey, **self._consumer_options(workers or 2))
         consumer.start()
         self._start_reaper(stop)
@@ -296,6 +302,11 @@ class JobQueue:
                     return
 
         threading.Thread(target=loop, name="perf-review-reaper", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        warm = getattr(self.runner, "warm_up", None)
+        if warm is not None:
+            warm()
 
     def _start_heartbeat(self, stop: threading.Event, consumer: Any) -> None:
         """Tell /readyz this process is alive and its consumer threads are running (issue 9.7). A

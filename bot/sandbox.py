@@ -42,7 +42,7 @@ T = TypeVar("T")
 Emit = Callable[[Any], None]
 Target = Callable[[Any, Callable[[], bool], Emit], Any]
 
-PRELOAD = ["bot.review", "analyzers.engine", "analyzers.report"]
+PRELOAD = ["bot.jobs", "bot.review", "bot.observability", "analyzers.engine", "analyzers.report"]
 POLL = 0.25  # seconds between looks at the child
 CURRENT_EVERY = 1.0  # seconds between refreshes of the is_current flag
 _lock = threading.Lock()
@@ -64,6 +64,27 @@ def context() -> Any:
             ctx.set_forkserver_preload(PRELOAD)
             _context = ctx
         return _context
+
+
+def warm_up() -> None:
+    """Start the forkserver and import the review's modules in it now, in the background, so the first
+    review does not spend its time limit on them."""
+
+    def start() -> None:
+        try:
+            context()
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+            run_bounded(_nothing, None, Bounds(120, 4096))
+        except Exception:
+            log.warning("could not start the review processes' forkserver ahead of time", exc_info=True)
+
+    threading.Thread(target=start, name="perf-review-warm-up", daemon=True).start()
+
+
+def _nothing(arg: Any, is_current: Callable[[], bool], emit: Emit) -> None:
+    return None
 
 
 def run_bounded(target: Target, arg: Any, bounds: Bounds, *, is_current: Callable[[], bool] = lambda: True,
