@@ -83,6 +83,10 @@ class Run:
         self.commands: list[tuple[int, int]] = []  # (PR, comment id) of help commands
         self.time_limited: int | None = None
         self.lock = threading.Lock()
+        # Redis mode: the worker runs beside serve; a supervisor (here, this script) restarts it.
+        self.worker: Any = None
+        self.start_worker: Callable[[], Any] | None = None
+        self.redis_port = 0
 
     # -- pull requests -------------------------------------------------------------------------
 
@@ -185,6 +189,8 @@ def descendants(root: int) -> list[int]:
 
 
 def job_process(run: Run) -> int:
+    if run.worker is not None:
+        return int(run.worker.pid)
     for pid in descendants(run.serve_pid):
         try:
             if b"bot.cli\x00worker" in (Path("/proc") / str(pid) / "cmdline").read_bytes():
@@ -213,9 +219,35 @@ def frozen_jobs(run: Run, seconds: float) -> Iterator[None]:
 
 @contextmanager
 def killed(pids: Callable[[Run], list[int]], run: Run) -> Iterator[None]:
-    for pid in pids(run):
+    """SIGKILL; `perf-review serve` restarts its job process and gunicorn its web workers, and in the
+    Redis layout this script plays the supervisor (Docker, Kubernetes) that restarts the worker."""
+    targets = pids(run)
+    for pid in targets:
         os.kill(pid, signal.SIGKILL)
+    if run.worker is not None and run.worker.pid in targets and run.start_worker is not None:
+        run.worker.wait()
+        time.sleep(2)
+        run.worker = run.start_worker()
     yield
+
+
+@contextmanager
+def redis_paused(run: Run, seconds: float) -> Iterator[None]:
+    pid = next(p for p in map(int, filter(str.isdigit, os.listdir("/proc")))
+               if b"redis-server" in _cmdline(p) and str(run.redis_port).encode() in _cmdline(p))
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+        time.sleep(seconds)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 @contextmanager
@@ -315,7 +347,8 @@ def phases(run: Run) -> list[tuple[str, Callable[[], Any], Callable[[], list[Del
         ("job process frozen 4 s", lambda: frozen_jobs(run, 4), fresh(4, 0)),
         ("job process killed", lambda: killed(lambda r: [job_process(r)], run), fresh(4, 0)),
         ("a web worker killed", lambda: killed(web_workers, run), fresh(3, 0)),
-        ("data dir full", lambda: full_disk(run), fresh(4, 0)),
+        ("data dir full" if run.worker is None else "Redis paused 3 s",
+         lambda: full_disk(run) if run.worker is None else redis_paused(run, 3), fresh(4, 0)),
         ("late deliveries for older heads", none, out_of_order),
         ("hostile pull requests", none, hostile),
         ("review over its time limit", none, time_limited),
@@ -340,10 +373,18 @@ def execute(args: argparse.Namespace) -> dict[str, Any]:
         serve = stack.enter_context(process([*cli, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env,
                                             tmp / "serve.log"))
         procs = [serve]
-        if args.queue == "redis":
-            procs.append(stack.enter_context(process([*cli, "worker", "--workers", "4"], env, tmp / "worker.log")))
-        wait_ready(port, procs)
         run = Run(fake, repo, port, serve.pid)
+        if args.queue == "redis":
+            starts = iter(range(1, 100))
+
+            def start_worker() -> Any:
+                log = tmp / f"worker-{next(starts)}.log"
+                return stack.enter_context(process([*cli, "worker", "--workers", "4"], env, log))
+
+            run.worker, run.start_worker = start_worker(), start_worker
+            run.redis_port = int(str(queue).rsplit(":", 1)[1].split("/")[0])
+            procs.append(run.worker)
+        wait_ready(port, procs)
         started = time.monotonic()
         notes = []
         for name, fault, deliveries in phases(run):

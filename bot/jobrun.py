@@ -58,7 +58,7 @@ class Tuning:
     """Timings of the job layer, in seconds. Production defaults; tests shrink them."""
 
     lease: float = 60.0  # a running job renews its lease every lease/3; a dead worker's job reruns after this
-    queued_grace: float = 600.0  # a queued job whose message vanished is pushed again after this
+    queued_grace: float = 120.0  # a queued job whose message vanished (taken by a worker that died) is pushed again
     reap_interval: float = 15.0
     max_attempts: int = 5  # retries of transient failures plus worker crashes
     backoff_base: float = 5.0
