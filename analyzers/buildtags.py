@@ -29,9 +29,10 @@ UNIX_OS = _words(
     "aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris"
 )
 
-_GO_BUILD = re.compile(rb"^//go:build\s+(.+?)\s*$", re.MULTILINE)
-_PLUS_BUILD = re.compile(rb"^//\s*\+build\s+(.+?)\s*$", re.MULTILINE)
-_TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[\w.]+)")
+# Linear on any input (tests/test_regex_linear.py): one line each, trailing blanks stripped in code.
+_GO_BUILD = re.compile(rb"^//go:build[ \t]++([^\n]*)", re.MULTILINE)
+_PLUS_BUILD = re.compile(rb"^//[ \t]*+\+build[ \t]++([^\n]*)", re.MULTILINE)
+_TOKEN = re.compile(r"\(|\)|!|&&|\|\||[\w.]++")
 _MAX_FREE_TAGS = 10
 
 
@@ -50,8 +51,8 @@ def constraint(src: bytes) -> str | None:
     head = header(src)
     m = _GO_BUILD.search(head)
     if m is not None:
-        return m.group(1).decode("utf-8", "replace")
-    lines = _PLUS_BUILD.findall(head)
+        return m.group(1).decode("utf-8", "replace").strip()
+    lines = [line.strip() for line in _PLUS_BUILD.findall(head)]
     if not lines:
         return None
     # Legacy syntax: spaces are OR, commas AND, and several lines AND together.
@@ -111,13 +112,15 @@ def evaluate(expr: str, has_tag: Callable[[str], bool]) -> bool:
 def _tokens(expr: str) -> list[str]:
     out: list[str] = []
     pos = 0
-    while pos < len(expr):
-        if expr[pos:].strip() == "":
+    while True:
+        while pos < len(expr) and expr[pos].isspace():
+            pos += 1
+        if pos == len(expr):
             break
         m = _TOKEN.match(expr, pos)
         if m is None:
             raise ConstraintError(f"bad character in build expression {expr!r}")
-        out.append(m.group(1))
+        out.append(m.group(0))
         pos = m.end()
     return out
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FUNC = re.compile(rb"^func\s*(\([^)\n]*\))?\s*(\w+)[^\n]*", re.MULTILINE)
+_FUNC = re.compile(rb"^func[ \t]*+(\([^)\n]*\))?[ \t]*+(\w+)[^\n]*", re.MULTILINE)
 _DECL = re.compile(rb"^(func|type|var|const)\b")
 _NEXT_DECL = re.compile(rb"^(?:func|type|var|const)\b", re.MULTILINE)
 

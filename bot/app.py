@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -29,11 +30,7 @@ READ_CHUNK = 1 << 16
 class WebhookQueue(Protocol):
     """The part of bot.jobs.JobQueue the webhook uses."""
 
-    def enqueue(self, request: ReviewRequest) -> bool: ...
-
-    def seen_delivery(self, delivery_id: str) -> bool: ...
-
-    def forget_delivery(self, delivery_id: str) -> None: ...
+    def admit(self, delivery_id: str, requests: Sequence[ReviewRequest]) -> list[bool] | None: ...
 
 
 def create_app(config: Config | None = None, queue: WebhookQueue | None = None) -> Flask:
@@ -115,20 +112,17 @@ class Webhook:
         return self._answer(200, status, decision.reason, delivery.delivery_id, delivery.event)
 
     def _enqueue(self, delivery: Delivery, decision: Route) -> tuple[Response, int]:
+        """The delivery id and its jobs are recorded together: a 202 means the jobs are in the ledger,
+        a 503 means nothing was recorded and GitHub's redelivery will run (issue 9.7)."""
         ctx = _context(delivery)
         try:
-            if self.queue.seen_delivery(delivery.delivery_id):
-                logger.info("webhook delivery seen before: nothing to do", extra=ctx)
-                return self._answer(200, "duplicate", "delivery seen before", delivery.delivery_id, delivery.event)
+            accepted = self.queue.admit(delivery.delivery_id, decision.requests)
         except Exception:  # the queue's store (SQLite, Redis) failed: GitHub shows it, the log has why
-            logger.exception("webhook could not record the delivery", extra=ctx)
-            return self._answer(503, "error", "queue unavailable", delivery.delivery_id, delivery.event)
-        try:
-            accepted = [self.queue.enqueue(req) for req in decision.requests]
-        except Exception:
             logger.exception("webhook could not enqueue", extra=ctx)
-            self._forget(delivery)
             return self._answer(503, "error", "queue unavailable", delivery.delivery_id, delivery.event)
+        if accepted is None:
+            logger.info("webhook delivery seen before: nothing to do", extra=ctx)
+            return self._answer(200, "duplicate", "delivery seen before", delivery.delivery_id, delivery.event)
         for req, new in zip(decision.requests, accepted, strict=True):
             logger.info(
                 "review %s (%s)",
@@ -137,13 +131,6 @@ class Webhook:
                 extra={**ctx, "pr": req.pr, "head_sha": req.head_sha, "kind": req.kind, "trigger": req.trigger},
             )
         return self._answer(202, "queued", decision.reason, delivery.delivery_id, delivery.event, queued=sum(accepted))
-
-    def _forget(self, delivery: Delivery) -> None:
-        """A delivery that was not queued must not count as seen: a redelivery has to run."""
-        try:
-            self.queue.forget_delivery(delivery.delivery_id)
-        except Exception:
-            logger.exception("webhook could not forget the delivery id", extra=_context(delivery))
 
     def _answer(
         self, code: int, status: str, reason: str, delivery_id: str, event: str, **extra: Any

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.errors import ConfigError
+from bot.limits import Limits
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_GIT_CACHE_MB = 2048
@@ -25,6 +26,9 @@ class Config:
     workers: int = 2
     bot_login: str = ""  # the App's bot account (e.g. "perf-review[bot]"), to ignore its own comments
     git_cache_mb: int = DEFAULT_GIT_CACHE_MB  # cap of the git cache in data_dir; 0: read files through the API
+    limits: Limits = field(default_factory=Limits)  # what one review may cost (bot/limits.py)
+    request_timeout: float = 10.0  # seconds a client has to send one whole webhook request
+    heartbeat: float = 5.0  # seconds between the job process's heartbeats; /readyz wants one within 3x
 
     @property
     def git_cache_dir(self) -> Path:
@@ -64,6 +68,9 @@ class Config:
             problems.append(f"PERF_REVIEW_QUEUE must be 'embedded' or a redis:// URL, got {_redact_url(queue)!r}")
         workers = _number(env, "PERF_REVIEW_WORKERS", "2", 1, problems)
         git_cache_mb = _number(env, "PERF_REVIEW_GIT_CACHE_MB", str(DEFAULT_GIT_CACHE_MB), 0, problems)
+        limits = _limits(env, problems)
+        request_timeout = _positive(env, "PERF_REVIEW_REQUEST_TIMEOUT", 10.0, problems)
+        heartbeat = _positive(env, "PERF_REVIEW_HEARTBEAT_SECONDS", 5.0, problems)
         if problems:
             raise ConfigError("; ".join(problems))
         return cls(
@@ -76,7 +83,47 @@ class Config:
             workers=workers,
             bot_login=env.get("PERF_REVIEW_BOT_LOGIN", ""),
             git_cache_mb=git_cache_mb,
+            limits=limits,
+            request_timeout=request_timeout,
+            heartbeat=heartbeat,
         )
+
+
+# Per-review limits: the environment variable of each Limits field.
+LIMIT_SETTINGS = {
+    "files": "PERF_REVIEW_MAX_FILES",
+    "source_bytes": "PERF_REVIEW_MAX_BYTES",
+    "functions": "PERF_REVIEW_MAX_FUNCTIONS",
+    "findings": "PERF_REVIEW_MAX_FINDINGS",
+    "api_calls": "PERF_REVIEW_MAX_API_CALLS",
+    "job_seconds": "PERF_REVIEW_JOB_TIMEOUT",
+    "job_memory_mb": "PERF_REVIEW_JOB_MEMORY_MB",
+}
+
+
+def _limits(env: Mapping[str, str], problems: list[str]) -> Limits:
+    defaults = Limits()
+    values: dict[str, float] = {}
+    for name, variable in LIMIT_SETTINGS.items():
+        default = getattr(defaults, name)
+        value = _positive(env, variable, float(default), problems)
+        values[name] = value if isinstance(default, float) else int(value)
+    return Limits(**values)  # type: ignore[arg-type]
+
+
+def _positive(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+    """A positive number setting, or `default` when unset (and when malformed, with a problem noted)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        problems.append(f"{name} must be a positive number, got {raw!r}")
+        return default
+    return value
 
 
 def _private_key(env: Mapping[str, str], problems: list[str]) -> str:

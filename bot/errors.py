@@ -41,3 +41,8 @@ class TransientGitHubError(GitHubError):
 
 class GitError(PerfReviewError):
     """A local git command failed (bad revision, not a repository)."""
+
+
+class LimitError(PerfReviewError):
+    """A review went over one of its limits (time, memory, GitHub API calls): running it again would
+    do the same, so it is reported and not retried. The message says which limit, in plain words."""

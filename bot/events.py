@@ -110,6 +110,8 @@ def _decode(body: bytes, content_type: str) -> Mapping[str, Any]:
         payload = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc
+    except RecursionError:  # a signed body nested 1,000 deep: no delivery GitHub sends
+        raise PayloadError("body is nested too deeply") from None
     if not isinstance(payload, dict):
         raise PayloadError("body is not a JSON object")
     return payload

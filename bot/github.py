@@ -32,6 +32,7 @@ PER_PAGE = 100
 JWT_BACKDATE_S = 60  # GitHub's advice: iat in the past, against clock drift
 JWT_LIFETIME_S = 540  # exp = now + 9 min: under GitHub's 10-minute maximum even with some drift
 TOKEN_REFRESH_MARGIN_S = 300.0  # mint a new installation token this long before the old one expires
+SECONDARY_LIMIT_WAIT_S = 60.0
 CallHook = Callable[[str, str, "int | None"], None]  # (operation, outcome, rate-limit remaining)
 
 
@@ -63,6 +64,7 @@ class Comment:
     body: str
     author: str
     is_bot: bool
+    app_id: int | None = None  # the GitHub App that wrote it (performed_via_github_app), if any
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class CheckRunInfo:
     summary: str = ""
     app_id: int | None = None
     html_url: str = ""
+    external_id: str = ""  # which job made it (bot/checkrun.py)
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ class GitHubClient(Protocol):
                       comments: Sequence[InlineComment]) -> int: ...
     def create_check_run(self, repo: str, head_sha: str, name: str, *, status: str,
                          output: CheckOutput, conclusion: str | None = None,
-                         actions: Sequence[CheckAction] = ()) -> int: ...
+                         actions: Sequence[CheckAction] = (), external_id: str = "") -> int: ...
     def update_check_run(self, repo: str, check_run_id: int, *, output: CheckOutput,
                          status: str | None = None, conclusion: str | None = None,
                          actions: Sequence[CheckAction] = ()) -> None: ...
@@ -193,6 +196,7 @@ class RetryPolicy:
     base_delay: float = 1.0
     max_delay: float = 60.0
     max_wait: float = 900.0  # a longer wait (a rate-limit reset far ahead) is left to the job queue
+    max_sleep: float = 10.0  # a longer wait is not slept in the worker: the job is queued again with a delay
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
     clock: Callable[[], float] = field(default=time.time, compare=False)
 
@@ -214,6 +218,8 @@ def classify(exc: BaseException, clock: Callable[[], float] = time.time) -> GitH
     message = str(data.get("message") or "")[:200]
     retry_after = _retry_after(headers, clock)
     limited = headers.get("x-ratelimit-remaining") == "0" or "rate limit" in message.lower()
+    if retry_after is None and "secondary rate limit" in message.lower() and status in (403, 429):
+        retry_after = SECONDARY_LIMIT_WAIT_S  # GitHub's advice when it gives no Retry-After: at least a minute
     if status >= 500 or status == 429 or (status == 403 and (limited or retry_after is not None)):
         return TransientGitHubError(f"GitHub answered {status}: {message}".rstrip(": "), status, retry_after)
     return GitHubError(f"GitHub answered {status}: {message}".rstrip(": "), status)
@@ -243,7 +249,10 @@ def call_with_retry(kind: str, fn: Callable[[], T], policy: RetryPolicy,
                 raise err from None
             delay = err.retry_after if err.retry_after is not None else policy.backoff(attempt)
             attempt += 1
-            if attempt >= policy.attempts or delay > policy.max_wait:
+            if attempt >= policy.attempts or delay > min(policy.max_wait, policy.max_sleep):
+                # A long wait (a rate limit) is the job queue's: it puts the job back with this delay
+                # instead of holding a worker thread asleep.
+                err.retry_after = max(delay, err.retry_after or 0.0)
                 raise err from None
             log.warning("transient GitHub failure, retrying",
                         extra={"operation": kind, "status": err.status, "delay_s": round(delay, 1),
@@ -267,6 +276,7 @@ class AppAuth:
         self.timeout = timeout
         self._clock = clock
         self._tokens: dict[int, tuple[str, float]] = {}
+        self._login: str | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -281,15 +291,39 @@ class AppAuth:
             raise GitHubError(f"cannot sign the app JWT: the private key is unusable ({type(exc).__name__})") from None
 
     def installation_token(self, installation_id: int) -> str:
+        return self.token_and_expiry(installation_id)[0]
+
+    def token_and_expiry(self, installation_id: int) -> tuple[str, float]:
+        """The cached installation token and when it expires (epoch seconds), minted when needed."""
         with self._lock:
             cached = self._tokens.get(installation_id)
             if cached and cached[1] - TOKEN_REFRESH_MARGIN_S > self._clock():
-                return cached[0]
+                return cached
             token, expires = call_with_retry("create_installation_token", lambda: self._mint(installation_id),
                                              self.retry)
             self._tokens[installation_id] = (token, expires)
             log.info("installation token minted", extra={"installation_id": installation_id})
-            return token
+            return token, expires
+
+    def remember_token(self, installation_id: int, token: str, expires: float) -> None:
+        """A token minted elsewhere (the worker, for the review process it starts)."""
+        with self._lock:
+            self._tokens[installation_id] = (token, expires)
+
+    def bot_login(self) -> str:
+        """The App's bot account, "<slug>[bot]" (GET /app, once per process)."""
+        with self._lock:
+            if self._login is None:
+                self._login = call_with_retry("get_app", self._slug, self.retry) + "[bot]"
+            return self._login
+
+    def _slug(self) -> str:
+        gh = make_github(self.api_url, Auth.AppAuthToken(self.jwt()), self.timeout)
+        try:
+            _, data = gh.requester.requestJsonAndCheck("GET", "/app")
+        finally:
+            gh.close()
+        return str(data["slug"])
 
     def _mint(self, installation_id: int) -> tuple[str, float]:
         gh = make_github(self.api_url, Auth.AppAuthToken(self.jwt()), self.timeout)
@@ -333,10 +367,17 @@ class PyGithubClient:
     """GitHubClient over PyGithub. `on_call(operation, outcome, rate_remaining)` is told about every
     operation (outcome "ok" or the HTTP status), for metrics; the lead wires it to bot.observability."""
 
-    def __init__(self, gh: Github, *, retry: RetryPolicy | None = None, on_call: CallHook | None = None) -> None:
+    def __init__(self, gh: Github, *, retry: RetryPolicy | None = None, on_call: CallHook | None = None,
+                 app: AppAuth | None = None) -> None:
         self._gh = gh
         self._retry = retry or RetryPolicy()
         self._on_call = on_call
+        self._app = app
+        self.app_id: int | None = app.app_id if app is not None else None
+
+    def app_login(self) -> str:
+        """This App's bot login ("" without App credentials): what its review comments are written as."""
+        return self._app.bot_login() if self._app is not None else ""
 
     def _call(self, kind: str, fn: Callable[[], T]) -> T:
         return call_with_retry(kind, fn, self._retry, self._report)
@@ -405,7 +446,7 @@ class PyGithubClient:
 
     def list_issue_comments(self, repo: str, number: int) -> list[Comment]:
         def fetch() -> list[Comment]:
-            return [Comment(c.id, c.body or "", c.user.login, c.user.type == "Bot")
+            return [Comment(c.id, c.body or "", c.user.login, c.user.type == "Bot", _app_id(c))
                     for c in self._repo(repo).get_issue(number).get_comments()]
 
         return self._call("list_issue_comments", fetch)
@@ -452,8 +493,8 @@ class PyGithubClient:
 
     def create_check_run(self, repo: str, head_sha: str, name: str, *, status: str,
                          output: CheckOutput, conclusion: str | None = None,
-                         actions: Sequence[CheckAction] = ()) -> int:
-        extra: dict[str, Any] = {"conclusion": conclusion} if conclusion else {}
+                         actions: Sequence[CheckAction] = (), external_id: str = "") -> int:
+        extra: dict[str, Any] = {k: v for k, v in (("conclusion", conclusion), ("external_id", external_id)) if v}
         if actions:
             extra["actions"] = [a.to_json() for a in actions]
 
@@ -480,7 +521,8 @@ class PyGithubClient:
         def fetch() -> list[CheckRunInfo]:
             runs = self._repo(repo).get_commit(ref).get_check_runs(check_name=name)
             return [CheckRunInfo(r.id, r.status, r.conclusion, str(r.output.title or ""),
-                                 str(r.output.summary or ""), r.app.id if r.app else None, str(r.html_url or ""))
+                                 str(r.output.summary or ""), r.app.id if r.app else None, str(r.html_url or ""),
+                                 str(r.external_id or ""))
                     for r in runs]
 
         return self._call("list_check_runs", fetch)
@@ -507,7 +549,12 @@ class PyGithubClient:
         """The collaborator's permission: admin, write (also for maintain), read or none."""
 
         def fetch() -> str:
-            return str(self._repo(repo).get_collaborator_permission(login) or "none")
+            try:
+                return str(self._repo(repo).get_collaborator_permission(login) or "none")
+            except GithubException as exc:
+                if exc.status == 404:  # no such user, or not one GitHub will say anything about: no permission
+                    return "none"
+                raise
 
         return self._call("permission", fetch)
 
@@ -515,4 +562,9 @@ class PyGithubClient:
 def installation_client(app: AppAuth, installation_id: int, *, retry: RetryPolicy | None = None,
                         on_call: CallHook | None = None) -> PyGithubClient:
     gh = make_github(app.api_url, InstallationAuth(app, installation_id), timeout=app.timeout)
-    return PyGithubClient(gh, retry=retry or app.retry, on_call=on_call)
+    return PyGithubClient(gh, retry=retry or app.retry, on_call=on_call, app=app)
+
+
+def _app_id(comment: Any) -> int | None:
+    app = comment.performed_via_github_app
+    return int(app.id) if app is not None and app.id is not None else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,10 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import redis
 import requests
 
 from bot import observability as obs
-from bot.errors import GitHubError, TransientGitHubError
+from bot.errors import GitHubError, LimitError, TransientGitHubError
 from bot.jobspec import ReviewRequest
 from bot.jobstore import JobRecord, JobStore
 
@@ -31,11 +33,18 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     TimeoutError,
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
+    # The queue's own store blinking (Redis restarting, SQLite busy or briefly read-only) is not the
+    # review's fault: retried like GitHub's 5xx, never reported as an internal error.
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    sqlite3.OperationalError,
 )
 
 
 class Runner(Protocol):
-    """What a job does with a request. bot.jobs.ReviewRunner calls bot.review; tests use their own."""
+    """What a job does with a request. bot.jobs.ReviewRunner calls bot.review; tests use their own.
+    Optional: `abandoned(request)` (close what an earlier attempt left open) and
+    `current_head(request)` (the PR's head according to GitHub, when the ledger's is in doubt)."""
 
     def run(self, request: ReviewRequest, is_current: Callable[[], bool]) -> object: ...
 
@@ -49,7 +58,7 @@ class Tuning:
     """Timings of the job layer, in seconds. Production defaults; tests shrink them."""
 
     lease: float = 60.0  # a running job renews its lease every lease/3; a dead worker's job reruns after this
-    queued_grace: float = 600.0  # a queued job whose message vanished is pushed again after this
+    queued_grace: float = 120.0  # a queued job whose message vanished (taken by a worker that died) is pushed again
     reap_interval: float = 15.0
     max_attempts: int = 5  # retries of transient failures plus worker crashes
     backoff_base: float = 5.0
@@ -97,7 +106,7 @@ class JobRun:
         if self.record.attempt >= self.tuning.max_attempts:
             self._fail(f"the review stopped after {self.record.attempt} attempts (its worker kept stopping)")
             return
-        if self.request.kind in SUPERSEDABLE and not self._head_current():
+        if self.request.kind in SUPERSEDABLE and not self._head_confirmed():
             self._superseded()
             return
         lock = self.request.pr_key if self.request.kind in SUPERSEDABLE else None
@@ -137,14 +146,40 @@ class JobRun:
         head, _ = self.store.pr_head(self.request.pr_key)
         return head in ("", self.request.head_sha) or not self.request.head_sha
 
+    def _head_confirmed(self) -> bool:
+        """Whether this job's head is still the PR's. The ledger only moves a head forward (issue 9.3),
+        so when it names another head, that one came later or the order was in doubt; GitHub settles
+        the doubt, and a head it confirms becomes the ledger's."""
+        if self._head_current():
+            return True
+        ask = getattr(self.runner, "current_head", None)
+        if ask is None:
+            return False
+        try:
+            actual = ask(self.request)
+        except Exception:  # cannot ask: the ledger's answer stands
+            logger.warning("could not ask GitHub for the PR's head", exc_info=True, extra=self.ctx)
+            return False
+        if actual != self.request.head_sha:
+            return False
+        self.store.note_head(self.request.pr_key, self.request.head_sha, force=True)
+        logger.info("the ledger's head was older than GitHub's: moved forward", extra=self.ctx)
+        return True
+
     def _attempt(self) -> None:
         obs.JOBS.labels(outcome="started").inc()
         logger.info("job started", extra=self.ctx)
         started = time.monotonic()
+        if self.record.attempt > 0 and hasattr(self.runner, "abandoned"):
+            self._report(lambda: self.runner.abandoned(self.request))  # type: ignore[attr-defined]
         try:
             self.runner.run(self.request, self.is_current)
         except TRANSIENT as exc:
             self._retry_or_fail(exc)
+        except LimitError as exc:
+            logger.warning("job stopped at a limit: %s", exc, extra=self.ctx)
+            obs.JOBS.labels(outcome="limit").inc()
+            self._fail(str(exc))
         except GitHubError as exc:
             logger.warning("job failed: GitHub refused: %s", exc, extra=self.ctx)
             self._fail(f"GitHub refused a request the review needs ({exc})")
@@ -204,7 +239,7 @@ class JobRun:
         """Close a job that did not succeed; an automatic review's key is released so a later
         delivery for the same head (a redelivery, a force-push back) can review it again."""
         self.store.finish_job(self.record.job_id, self.owner)
-        if self.request.trigger == "auto":
+        if self.request.once:
             self.store.release_dedupe(self.request.dedupe_key)
 
     def _report(self, call: Callable[[], None]) -> None:

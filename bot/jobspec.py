@@ -21,12 +21,26 @@ class ReviewRequest:
     delivery_id: str = ""
     comment_id: int | None = None  # the /perf-review comment that asked, for the reaction and reply
     requester: str = ""  # login of who asked (slash commands): permission is checked in the job
+    # Ordering of pushes (issue 9.3): the head this push replaced (`before` of a synchronize event) and
+    # the PR's updated_at (epoch seconds), so a late delivery for an older head never takes over.
+    head_before: str = ""
+    head_stamp: float = 0.0
 
     @property
     def dedupe_key(self) -> str:
-        """Automatic reviews of one head run once; explicit requests always run."""
+        """Automatic reviews of one head run once; a slash command runs once per comment (a replayed
+        delivery of it under a new delivery id does nothing); other explicit requests always run."""
         base = f"{self.repo}#{self.pr}@{self.head_sha}:{self.kind}:{int(self.full)}"
-        return base if self.trigger == "auto" else f"{base}:{self.trigger}:{self.delivery_id}"
+        if self.trigger == "auto":
+            return base
+        if self.trigger == "command" and self.comment_id is not None:
+            return f"{self.repo}#{self.pr}:command:{self.comment_id}"
+        return f"{base}:{self.trigger}:{self.delivery_id}"
+
+    @property
+    def once(self) -> bool:
+        """Whether the queue runs this request at most once per dedupe_key."""
+        return self.trigger == "auto" or (self.trigger == "command" and self.comment_id is not None)
 
     @property
     def pr_key(self) -> str:
@@ -37,4 +51,5 @@ class ReviewRequest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReviewRequest:
-        return cls(**data)
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})

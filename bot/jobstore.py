@@ -19,8 +19,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,16 @@ from bot.jobspec import ReviewRequest
 DELIVERY_TTL = 7 * 24 * 3600.0  # GitHub redelivers for up to 3 days (GHES: 7)
 DEDUPE_TTL = 24 * 3600.0  # a head reviewed automatically within a day is not reviewed again
 PR_TTL = 30 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Admission:
+    """One request a delivery asks for, as the ledger records it in admit()."""
+
+    job_id: str
+    request: ReviewRequest
+    once: bool  # claim the request's dedupe key (automatic reviews, slash commands)
+    note_head: bool  # make its head the PR's current head (automatic reviews)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,20 @@ class JobStore(Protocol):
     def ping(self) -> None:
         """Raise when the store does not answer."""
 
+    def probe_write(self) -> None:
+        """Raise when the store does not accept a write (read-only, full, unreachable)."""
+
+    def admit(self, delivery_id: str, jobs: Sequence[Admission], grace: float) -> list[bool] | None:
+        """Record a delivery and the jobs it asks for, all or nothing: None when the delivery id was seen
+        before, else whether each job was added (False: deduplicated). A delivery answered 202 has its
+        jobs in the ledger; one that failed here left no trace, so GitHub's redelivery runs."""
+
+    def beat(self, worker: str, ttl: float) -> None:
+        """Record that the job process `worker` is alive; the record lapses after `ttl` seconds."""
+
+    def alive_workers(self) -> int:
+        """Job processes whose last heartbeat has not lapsed."""
+
     def first_delivery(self, delivery_id: str) -> bool:
         """Record a delivery id; True when it was not seen before."""
 
@@ -60,8 +84,10 @@ class JobStore(Protocol):
     def forget_delivery(self, delivery_id: str) -> None:
         """Drop a recorded delivery id (its enqueue failed, so a redelivery must run)."""
 
-    def note_head(self, pr_key: str, head_sha: str) -> None:
-        """Make `head_sha` the PR's current head (bumping its generation when it changed)."""
+    def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
+                  force: bool = False) -> bool:
+        """Make `head_sha` the PR's current head (bumping its generation) when it is newer: see
+        newer_head(). True when the head moved."""
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
         """The PR's current head and generation; ("", 0) when unknown."""
@@ -91,6 +117,17 @@ class JobStore(Protocol):
         """Jobs by state: {"queued": n, "running": n}."""
 
 
+def newer_head(current: str, current_stamp: float, head: str, stamp: float, before: str, force: bool) -> bool:
+    """Whether a delivery for `head` moves a PR's head forward from `current` (issue 9.3): a head is
+    never moved backwards by a late delivery. It moves when it replaced the current head (`before`),
+    when its PR timestamp is later, or when GitHub said so (`force`); a tie or an older timestamp is
+    left for the job to settle with GitHub. A delivery without a timestamp (none from GitHub lacks
+    one) moves it, as the latest word."""
+    if head == current:
+        return False
+    return not current or force or (bool(before) and before == current) or stamp > current_stamp or not stamp
+
+
 def encode_request(request: ReviewRequest) -> str:
     return json.dumps(request.to_json(), separators=(",", ":"), sort_keys=True)
 
@@ -103,11 +140,12 @@ _SCHEMA = """
 create table if not exists perf_delivery (id text primary key, expires real not null);
 create table if not exists perf_dedupe (key text primary key, expires real not null);
 create table if not exists perf_pr (pr_key text primary key, head text not null, gen integer not null,
-  expires real not null);
+  expires real not null, stamp real not null default 0);
 create table if not exists perf_job (id text primary key, request text not null, state text not null,
   owner text not null, attempt integer not null, lease_until real not null);
 create index if not exists perf_job_lease on perf_job (lease_until);
 create table if not exists perf_lock (name text primary key, owner text not null, expires real not null);
+create table if not exists perf_worker (name text primary key, expires real not null);
 """
 
 
@@ -130,21 +168,38 @@ class SqliteStore:
             conn.execute("pragma synchronous=normal")
             if not self._schema_ready:
                 conn.executescript(_SCHEMA)
+                columns = {row[1] for row in conn.execute("pragma table_info(perf_pr)")}
+                if "stamp" not in columns:  # a ledger written before issue 9.3
+                    conn.execute("alter table perf_pr add column stamp real not null default 0")
                 self._schema_ready = True
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken up front so read-then-write steps cannot interleave."""
+        """One write transaction, taken up front so read-then-write steps cannot interleave. A
+        connection that failed is dropped: one opened while the data dir was read-only stays read-only
+        for good, and the next call should find the dir as it is now."""
         conn = self._conn()
-        conn.execute("begin immediate")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("rollback")
+            conn.execute("begin immediate")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("rollback")
+                raise
+            conn.execute("commit")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                self._drop()
             raise
-        conn.execute("commit")
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with suppress(sqlite3.Error):
+                conn.close()
 
     def _run(self, sql: str, params: tuple[object, ...]) -> int:
         with self._write() as conn:
@@ -153,6 +208,35 @@ class SqliteStore:
     def ping(self) -> None:
         self._conn().execute("select 1").fetchone()
 
+    def probe_write(self) -> None:
+        self._run("insert or replace into perf_worker (name, expires) values ('probe', 0)", ())
+
+    def admit(self, delivery_id: str, jobs: Sequence[Admission], grace: float) -> list[bool] | None:
+        now = time.time()
+        with self._write() as conn:
+            if delivery_id and not self._take_in(conn, "perf_delivery", "id", delivery_id, DELIVERY_TTL, now):
+                return None
+            added = []
+            for job in jobs:
+                if job.once and not self._take_in(conn, "perf_dedupe", "key", job.request.dedupe_key, DEDUPE_TTL, now):
+                    added.append(False)
+                    continue
+                req = job.request
+                if job.note_head:
+                    self._note_head_in(conn, req.pr_key, req.head_sha, req.head_stamp, req.head_before, False)
+                conn.execute("insert into perf_job (id, request, state, owner, attempt, lease_until) "
+                             "values (?, ?, 'queued', '', 0, ?)", (job.job_id, encode_request(req), now + grace))
+                added.append(True)
+        return added
+
+    def beat(self, worker: str, ttl: float) -> None:
+        sql = "insert or replace into perf_worker (name, expires) values (?, ?)"
+        self._run(sql, (worker, time.time() + ttl))
+
+    def alive_workers(self) -> int:
+        row = self._conn().execute("select count(*) from perf_worker where expires > ?", (time.time(),)).fetchone()
+        return int(row[0])
+
     def first_delivery(self, delivery_id: str) -> bool:
         return self._take("perf_delivery", "id", delivery_id, DELIVERY_TTL)
 
@@ -160,12 +244,16 @@ class SqliteStore:
         return self._take("perf_dedupe", "key", key, DEDUPE_TTL)
 
     def _take(self, table: str, column: str, value: str, ttl: float) -> bool:
-        now = time.time()
+        with self._write() as conn:
+            return self._take_in(conn, table, column, value, ttl, time.time())
+
+    @staticmethod
+    def _take_in(conn: sqlite3.Connection, table: str, column: str, value: str, ttl: float, now: float) -> bool:
         sql = (
             f"insert into {table} ({column}, expires) values (?, ?) on conflict ({column}) "
             f"do update set expires = excluded.expires where {table}.expires < ?"
         )
-        return self._run(sql, (value, now + ttl, now)) == 1
+        return int(conn.execute(sql, (value, now + ttl, now)).rowcount) == 1
 
     def release_dedupe(self, key: str) -> None:
         self._run("delete from perf_dedupe where key = ?", (key,))
@@ -173,12 +261,28 @@ class SqliteStore:
     def forget_delivery(self, delivery_id: str) -> None:
         self._run("delete from perf_delivery where id = ?", (delivery_id,))
 
-    def note_head(self, pr_key: str, head_sha: str) -> None:
-        sql = (
-            "insert into perf_pr (pr_key, head, gen, expires) values (?, ?, 1, ?) on conflict (pr_key) do update "
-            "set gen = perf_pr.gen + (perf_pr.head != excluded.head), head = excluded.head, expires = excluded.expires"
-        )
-        self._run(sql, (pr_key, head_sha, time.time() + PR_TTL))
+    def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
+                  force: bool = False) -> bool:
+        with self._write() as conn:
+            return self._note_head_in(conn, pr_key, head_sha, stamp, before, force)
+
+    @staticmethod
+    def _note_head_in(conn: sqlite3.Connection, pr_key: str, head_sha: str, stamp: float, before: str,
+                      force: bool) -> bool:
+        expires = time.time() + PR_TTL
+        row = conn.execute("select head, stamp from perf_pr where pr_key = ?", (pr_key,)).fetchone()
+        current, current_stamp = (str(row[0]), float(row[1])) if row else ("", 0.0)
+        moved = newer_head(current, current_stamp, head_sha, stamp, before, force)
+        if row is None:
+            conn.execute("insert into perf_pr (pr_key, head, gen, expires, stamp) values (?, ?, 1, ?, ?)",
+                         (pr_key, head_sha, expires, stamp))
+        elif moved:
+            conn.execute("update perf_pr set head = ?, gen = gen + 1, stamp = max(stamp, ?), expires = ? "
+                         "where pr_key = ?", (head_sha, stamp, expires, pr_key))
+        else:
+            conn.execute("update perf_pr set stamp = max(stamp, ?), expires = ? where pr_key = ?",
+                         (stamp if head_sha == current else 0.0, expires, pr_key))
+        return moved
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
         row = self._conn().execute("select head, gen from perf_pr where pr_key = ?", (pr_key,)).fetchone()
@@ -220,7 +324,7 @@ class SqliteStore:
                 "lease_until = ? where lease_until < ? returning id",
                 (now + grace, now),
             ).fetchall()
-            for table in ("perf_delivery", "perf_dedupe", "perf_pr", "perf_lock"):
+            for table in ("perf_delivery", "perf_dedupe", "perf_pr", "perf_lock", "perf_worker"):
                 conn.execute(f"delete from {table} where expires < ?", (now,))
         return [str(row[0]) for row in rows]
 

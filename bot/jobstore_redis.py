@@ -7,12 +7,13 @@ names from a prefix, so the ledger needs a single Redis (or a Redis Cluster hash
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from redis import Redis
 
 from bot.jobspec import ReviewRequest
-from bot.jobstore import DEDUPE_TTL, DELIVERY_TTL, PR_TTL, JobRecord, decode_request, encode_request
+from bot.jobstore import DEDUPE_TTL, DELIVERY_TTL, PR_TTL, Admission, JobRecord, decode_request, encode_request
 
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000\n"
 
@@ -78,14 +79,62 @@ end
 return out
 """
 
-# KEYS: pr hash. ARGV: head, ttl.
+# KEYS: pr hash. ARGV: head, ttl, stamp, before, force ("1"/"0"). The rule of jobstore.newer_head.
 _NOTE_HEAD = """
-if redis.call('HGET', KEYS[1], 'head') ~= ARGV[1] then
+local current = redis.call('HGET', KEYS[1], 'head') or ''
+local current_stamp = tonumber(redis.call('HGET', KEYS[1], 'stamp') or '0') or 0
+local stamp = tonumber(ARGV[3])
+local moved = 0
+if current ~= ARGV[1] and (current == '' or ARGV[5] == '1' or (ARGV[4] ~= '' and ARGV[4] == current)
+    or stamp > current_stamp or stamp == 0) then
   redis.call('HSET', KEYS[1], 'head', ARGV[1])
   redis.call('HINCRBY', KEYS[1], 'gen', 1)
+  moved = 1
+end
+if (moved == 1 or current == ARGV[1]) and stamp > current_stamp then
+  redis.call('HSET', KEYS[1], 'stamp', ARGV[3])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
+return moved
+"""
+
+# ARGV: prefix, delivery id, delivery ttl, dedupe ttl, pr ttl, grace, then 8 per job: job id, request,
+# dedupe key, once, pr key, head, stamp, before ("" when not noting the head: head is then "").
+# Returns false when the delivery was seen before, else a 0/1 per job. All of it or nothing.
+_ADMIT = _NOW + """
+local p = ARGV[1]
+if ARGV[2] ~= '' then
+  if not redis.call('SET', p .. ':delivery:' .. ARGV[2], '1', 'NX', 'EX', ARGV[3]) then return false end
+end
+local out = {}
+for i = 7, #ARGV, 8 do
+  local id, request, dedupe, once, pr, head, stamp, before = unpack(ARGV, i, i + 7)
+  if once == '1' and not redis.call('SET', p .. ':dedupe:' .. dedupe, '1', 'NX', 'EX', ARGV[4]) then
+    table.insert(out, 0)
+  else
+    if head ~= '' then
+      local key = p .. ':pr:' .. pr
+      local current = redis.call('HGET', key, 'head') or ''
+      local current_stamp = tonumber(redis.call('HGET', key, 'stamp') or '0') or 0
+      local s = tonumber(stamp)
+      if current ~= head and (current == '' or (before ~= '' and before == current) or s > current_stamp
+          or s == 0) then
+        redis.call('HSET', key, 'head', head)
+        redis.call('HINCRBY', key, 'gen', 1)
+        if s > current_stamp then redis.call('HSET', key, 'stamp', stamp) end
+      elseif current == head and s > current_stamp then
+        redis.call('HSET', key, 'stamp', stamp)
+      end
+      redis.call('EXPIRE', key, ARGV[5])
+    end
+    local lease = now + tonumber(ARGV[6])
+    redis.call('HSET', p .. ':job:' .. id, 'request', request, 'state', 'queued', 'owner', '', 'attempt', 0,
+      'lease_until', tostring(lease))
+    redis.call('ZADD', p .. ':leases', lease, id)
+    table.insert(out, 1)
+  end
+end
+return out
 """
 
 # KEYS: lock. ARGV: owner, ttl ms.
@@ -123,6 +172,29 @@ class RedisStore:
     def ping(self) -> None:
         self.redis.ping()
 
+    def probe_write(self) -> None:
+        self.redis.set(f"{self.prefix}:probe", "1", ex=60)
+
+    def admit(self, delivery_id: str, jobs: Sequence[Admission], grace: float) -> list[bool] | None:
+        args: list[object] = [self.prefix, delivery_id, int(DELIVERY_TTL), int(DEDUPE_TTL), int(PR_TTL), grace]
+        for job in jobs:
+            req = job.request
+            head = req.head_sha if job.note_head else ""
+            args += [job.job_id, encode_request(req), req.dedupe_key, "1" if job.once else "0", req.pr_key, head,
+                     repr(float(req.head_stamp)), req.head_before]
+        found = self._script(_ADMIT)(keys=[], args=args)
+        return None if found is None else [bool(x) for x in found]
+
+    def beat(self, worker: str, ttl: float) -> None:
+        now = _server_time(self.redis)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zadd(f"{self.prefix}:workers", {worker: now + ttl})
+        pipe.zremrangebyscore(f"{self.prefix}:workers", "-inf", now)
+        pipe.execute()
+
+    def alive_workers(self) -> int:
+        return int(self.redis.zcount(f"{self.prefix}:workers", _server_time(self.redis), "+inf"))
+
     def first_delivery(self, delivery_id: str) -> bool:
         key = f"{self.prefix}:delivery:{delivery_id}"
         return bool(self.redis.set(key, "1", nx=True, ex=int(DELIVERY_TTL)))
@@ -136,8 +208,10 @@ class RedisStore:
     def forget_delivery(self, delivery_id: str) -> None:
         self.redis.delete(f"{self.prefix}:delivery:{delivery_id}")
 
-    def note_head(self, pr_key: str, head_sha: str) -> None:
-        self._script(_NOTE_HEAD)(keys=[f"{self.prefix}:pr:{pr_key}"], args=[head_sha, int(PR_TTL)])
+    def note_head(self, pr_key: str, head_sha: str, stamp: float = 0.0, before: str = "",
+                  force: bool = False) -> bool:
+        args = [head_sha, int(PR_TTL), repr(float(stamp)), before, "1" if force else "0"]
+        return bool(self._script(_NOTE_HEAD)(keys=[f"{self.prefix}:pr:{pr_key}"], args=args))
 
     def pr_head(self, pr_key: str) -> tuple[str, int]:
         head, gen = self.redis.hmget(f"{self.prefix}:pr:{pr_key}", ["head", "gen"])

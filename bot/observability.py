@@ -44,7 +44,7 @@ DELIVERIES = Counter(
 )
 JOBS = Counter(
     "perf_review_jobs",
-    "Job transitions: queued, deduplicated, started, succeeded, retried, failed, superseded, lock_busy.",
+    "Job transitions: queued, deduplicated, started, succeeded, retried, failed, limit, superseded, lock_busy.",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -77,18 +77,21 @@ RATE_LIMIT_REMAINING = Gauge(
 class ReadinessQueue(Protocol):
     """The part of bot.jobs.JobQueue that readiness and metrics read."""
 
-    def ping(self) -> bool: ...
+    def readiness(self) -> list[str]: ...
 
     def stats(self) -> dict[str, Any]: ...
 
 
 def register(app: Flask, queue: ReadinessQueue) -> None:
-    """Add GET /readyz (200 when the queue's store answers, else 503) and GET /metrics."""
+    """Add GET /readyz and GET /metrics. /readyz is 200 only when the bot can take a delivery and run
+    its review: the queue's store accepts a write, and a job process sent a heartbeat lately
+    (bot.jobs.JobQueue.readiness); else 503 with the reasons."""
 
     def readyz() -> tuple[Response, int]:
-        if queue.ping():
+        problems = queue.readiness()
+        if not problems:
             return jsonify(status="ready"), 200
-        return jsonify(status="unavailable", reason="queue store unreachable"), 503
+        return jsonify(status="unavailable", reason="; ".join(problems), problems=problems), 503
 
     def metrics() -> Response:
         _refresh_queue_gauges(queue)

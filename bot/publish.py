@@ -43,6 +43,7 @@ MAX_CHECK_TEXT = 65_535
 ANNOTATIONS_PER_REQUEST = 50
 MAX_ANNOTATIONS = 250
 STATE_VERSION = 1
+MAX_STATE_BYTES = 1 << 20  # decompressed; a real state is a few KB (it must fit in one comment)
 _MIN_STATE_ROOM = 600
 _LEVELS = {"info": "notice", "warning": "warning", "error": "failure"}
 # The buttons of a completed review's check run; bot/handlers/check_actions.py answers them.
@@ -135,11 +136,11 @@ def _marker(head: str, rows: list[list[Any]], partial: bool) -> str:
 
 
 def decode_state(body: str) -> PreviousState | None:
-    m = _STATE_RE.search(body)
+    m = _STATE_RE.search(body[: MAX_COMMENT + 100])
     if not m:
         return None
     try:
-        doc: dict[str, Any] = json.loads(zlib.decompress(base64.urlsafe_b64decode(m.group(1))))
+        doc: dict[str, Any] = json.loads(_inflate(base64.urlsafe_b64decode(m.group(1))))
         if doc.get("v") != STATE_VERSION:
             return None
         findings = [Finding(rule=r[1], category="", severity=r[2], file=r[3], line=int(r[4]), column=0,
@@ -152,17 +153,31 @@ def decode_state(body: str) -> PreviousState | None:
         return None
 
 
-def find_sticky(comments: Sequence[Comment]) -> Comment | None:
-    """The bot's own review comment (the first, should a race ever have made two)."""
+def _inflate(packed: bytes) -> bytes:
+    """zlib.decompress with a ceiling: the marker is text anyone who can write a comment could forge,
+    and 64 KB of zlib can inflate to 64 MB."""
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(packed, MAX_STATE_BYTES)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError("the state is larger than a review's state can be")
+    return data
+
+
+def find_sticky(comments: Sequence[Comment], app_id: int | None = None) -> Comment | None:
+    """This App's own review comment (the first, should a race ever have made two). With `app_id`
+    known, only a comment this App wrote counts: any other bot could write our marker."""
     for c in comments:
-        if c.is_bot and COMMENT_MARKER in c.body:
+        mine = c.app_id == app_id if app_id is not None else c.is_bot
+        if mine and COMMENT_MARKER in c.body:
             return c
     return None
 
 
-def inlined_in(review_comments: Sequence[ReviewComment]) -> set[str]:
-    """Fingerprints the bot already commented inline, from the hidden marker in its review comments."""
-    return {m.group(1) for c in review_comments if c.is_bot for m in _FP_RE.finditer(c.body)}
+def inlined_in(review_comments: Sequence[ReviewComment], login: str = "") -> set[str]:
+    """Fingerprints the bot already commented inline, from the hidden marker in its review comments
+    (only comments by `login`, this App's bot account, when it is known)."""
+    return {m.group(1) for c in review_comments if c.is_bot and (not login or c.author == login)
+            for m in _FP_RE.finditer(c.body)}
 
 
 # -- inline comments ---------------------------------------------------------------------------------
@@ -203,12 +218,14 @@ def inline_body(note: InlineNoteLike) -> str:
 # -- the comment -------------------------------------------------------------------------------------
 
 
-def compose_comment(markdown: str, plan: InlinePlan, problems: Sequence[ConfigProblem], state: Any) -> str:
-    """The whole comment body, within GitHub's limit. `state(room) -> marker` fills what is left."""
+def compose_comment(markdown: str, plan: InlinePlan, problems: Sequence[ConfigProblem], state: Any,
+                    notes: str = "") -> str:
+    """The whole comment body, within GitHub's limit. `state(room) -> marker` fills what is left.
+    `notes` says what the review left out (bot/limits.py)."""
     head = COMMENT_MARKER + "\n"
     room = MAX_COMMENT - len(head) - _MIN_STATE_ROOM - 2
     markdown = _cut(markdown, min(room, 65_000))
-    extras = _cut(_extras(plan, problems), max(0, room - len(markdown)))
+    extras = _cut(_notes(notes) + _extras(plan, problems), max(0, room - len(markdown)))
     body = f"{head}{markdown}{extras}\n"
     return f"{body}{state(MAX_COMMENT - len(body))}"
 
@@ -224,6 +241,12 @@ def _extras(plan: InlinePlan, problems: Sequence[ConfigProblem]) -> str:
         parts.append(f"\n\n> [!WARNING]\n> `.github/perf-review.yml` has {len(problems)} problem(s); "
                      "the review used the defaults for those settings (details in the check run).")
     return "".join(parts)
+
+
+def _notes(notes: str) -> str:
+    if not notes:
+        return ""
+    return "\n\n<details><summary>Left out of this review</summary>\n\n" + notes + "\n\n</details>"
 
 
 def _first_line(text: str) -> str:
@@ -262,7 +285,9 @@ def config_annotations(problems: Sequence[ConfigProblem]) -> list[Annotation]:
             for p in problems]
 
 
-def check_summary(summary: str, problems: Sequence[ConfigProblem]) -> str:
+def check_summary(summary: str, problems: Sequence[ConfigProblem], notes: str = "") -> str:
+    if notes:
+        summary += f"\n\n### Left out of this review\n\n{notes}"
     if problems:
         listed = "\n".join(f"- {p.where}: {p.message}" for p in problems)
         summary += (f"\n\n### Configuration problems\n\n`.github/perf-review.yml` could not be used as "
@@ -294,12 +319,12 @@ class Target:
 
 def publish(client: GitHubClient, target: Target, review: ReviewLike, result: Result, files: Sequence[PullFile],
             settings: PublishSettings, problems: Sequence[ConfigProblem], sticky: Comment | None,
-            already_inlined: set[str]) -> Publication:
+            already_inlined: set[str], notes: str = "") -> Publication:
     plan = plan_inline(list(review.inline), commentable_lines(files), already_inlined,
                        settings.max_inline_comments)
     inlined = already_inlined | {n.fingerprint for n in plan.post}
     body = compose_comment(review.markdown, plan, problems,
-                           lambda room: encode_state(target.head_sha, result.findings, inlined, room))
+                           lambda room: encode_state(target.head_sha, result.findings, inlined, room), notes)
     if sticky is None:
         comment_id = client.create_issue_comment(target.repo, target.number, body)
     else:
@@ -313,7 +338,7 @@ def publish(client: GitHubClient, target: Target, review: ReviewLike, result: Re
         review_id = client.create_review(target.repo, target.number, target.head_sha, intro, comments)
     result_conclusion = conclusion(result.findings, settings.fail_on)
     complete_check_run(client, target.repo, target.check_run_id, review.title,
-                       check_summary(review.check_summary, problems), review.check_text,
+                       check_summary(review.check_summary, problems, notes), review.check_text,
                        config_annotations(problems) + annotations_for(result.findings), result_conclusion)
     log.info("review published", extra={"repo": target.repo, "pr": target.number, "head_sha": target.head_sha,
                                         "inline": len(plan.post), "conclusion": result_conclusion})

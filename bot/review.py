@@ -22,14 +22,16 @@ from typing import Any
 
 from analyzers.diff import FileChange
 from analyzers.engine import Options, analyze_change, skip_reason
-from analyzers.model import Result
+from analyzers.model import Finding, Result
+from bot import checkrun
 from bot.config import Config
 from bot.errors import GitError, PerfReviewError, TransientGitHubError
 from bot.gitfetch import GitCache, GitRemote, change_dirs
 from bot.github import AppAuth, CallHook, CheckOutput, GitHubClient, PullFile, PullInfo, installation_client
 from bot.jobspec import ReviewRequest
+from bot.limits import Limits, Omission, as_skipped, cap_findings, pick_files, summary, trim_change
 from bot.profiles import load_from_github
-from bot.publish import CHECK_NAME, PreviousState, ReviewLike, Target, decode_state, find_sticky, inlined_in, publish
+from bot.publish import PreviousState, ReviewLike, Target, decode_state, find_sticky, inlined_in, publish
 from bot.repo_config import CONFIG_PATH, RepoConfig, parse_config
 from bot.threads import announce_fixed, gone_findings
 
@@ -70,6 +72,7 @@ class Change:
     head: dict[str, bytes | None] = field(default_factory=dict)
     base: dict[str, bytes | None] = field(default_factory=dict)
     partial: bool = False  # only the changed files (no git): the review says so
+    left_out: list[Omission] = field(default_factory=list)  # changed Go files past the contents-API limit
 
     def notes(self) -> list[str]:
         return [PARTIAL_NOTE] if self.partial and self.head else []
@@ -81,17 +84,23 @@ _apps: dict[tuple[int, str], AppAuth] = {}
 _apps_lock = threading.Lock()
 
 
-def client_for(config: Config, installation_id: int, *, on_call: CallHook | None = None) -> GitHubClient:
-    """A client for one installation; the App's credentials (and token cache) are shared per App."""
+def app_for(config: Config) -> AppAuth:
+    """The App's credentials (and token cache), one per App and process."""
     with _apps_lock:
         app = _apps.get((config.app_id, config.api_url))
         if app is None:
             app = _apps[(config.app_id, config.api_url)] = AppAuth(config.app_id, config.private_key, config.api_url)
-    return installation_client(app, installation_id, on_call=on_call)
+        return app
+
+
+def client_for(config: Config, installation_id: int, *, on_call: CallHook | None = None) -> GitHubClient:
+    """A client for one installation; the App's credentials (and token cache) are shared per App."""
+    return installation_client(app_for(config), installation_id, on_call=on_call)
 
 
 def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Callable[[], bool] = lambda: True,
-               render: Renderer | None = None, git: GitCache | None = None) -> ReviewOutcome:
+               render: Renderer | None = None, limits: Limits | None = None,
+               git: GitCache | None = None) -> ReviewOutcome:
     """One review request. `git`: the cache to fetch whole packages with (None: the contents API only)."""
     fields = _fields(request)
     if request.kind == "merge_group":
@@ -105,7 +114,7 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
             log.info("command denied", extra=fields)
             return ReviewOutcome("denied", request.requester)
         if request.comment_id is not None:
-            client.add_reaction(request.repo, request.comment_id, "eyes")
+            _react(client, request)
     if request.kind == "help":
         return ReviewOutcome("replied", "help", comment_id=_reply(client, request, HELP_TEXT))
     pull = client.get_pull(request.repo, request.pr)
@@ -117,79 +126,98 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
         return ReviewOutcome("superseded", f"the PR head is now {pull.head_sha[:12]}")
     config = parse_config(client.get_file(request.repo, CONFIG_PATH))
     if request.kind == "bench":
-        return _bench(client, request, pull, config, git)
+        return _bench(client, request, pull, config, limits or Limits(), git)
     if pull.draft and not config.publish.drafts and request.trigger == "auto":
         return ReviewOutcome("skipped", "draft pull request (set drafts: true to review drafts)")
-    run_id = client.create_check_run(request.repo, head, CHECK_NAME, status="in_progress",
-                                     output=CheckOutput("Reviewing…", f"perf-review is reviewing {head[:12]}."))
+    run_id = checkrun.start(client, request, head)
     try:
-        return _review(client, request, pull, config, run_id, is_current, render, git)
+        return _review(client, request, pull, config, run_id, is_current, render, limits or Limits(), git)
     except BaseException as exc:
-        _end_check_run(client, request.repo, run_id, _failure_text(exc), fields)
+        checkrun.close(client, request.repo, head, run_id, checkrun.NOT_COMPLETED, _failure_text(exc))
         raise
 
 
 def report_failure(request: ReviewRequest, client: GitHubClient, message: str) -> None:
-    """A review that finally failed: its check run ends `neutral` with a plain explanation."""
+    """A review that finally failed: its own check run says why (bot/checkrun.py decides the
+    conclusion); a command that never got as far as a check run is answered in the conversation."""
     head = request.head_sha or client.get_pull(request.repo, request.pr).head_sha
-    summary = f"perf-review could not review this commit: {message[:1000]}"
-    open_runs = [r for r in client.list_check_runs(request.repo, head, CHECK_NAME) if r.status != "completed"]
-    for run in open_runs:
-        client.update_check_run(request.repo, run.id, status="completed", conclusion="neutral",
-                                output=CheckOutput("Review failed", summary))
-    if not open_runs:
-        client.create_check_run(request.repo, head, CHECK_NAME, status="completed", conclusion="neutral",
-                                output=CheckOutput("Review failed", summary))
+    if not checkrun.report_failure(client, request, head, message) and request.comment_id is not None:
+        _reply(client, request, f"@{request.requester or 'there'}: perf-review could not run this command: "
+                                f"{message[:1000]}")
 
 
 def report_superseded(request: ReviewRequest, client: GitHubClient) -> None:
-    """An outdated review: its unfinished check runs end `neutral`, "superseded"."""
-    if not request.head_sha:
-        return
-    for run in client.list_check_runs(request.repo, request.head_sha, CHECK_NAME):
-        if run.status != "completed":
-            client.update_check_run(request.repo, run.id, status="completed", conclusion="neutral",
-                                    output=CheckOutput("Superseded", "A newer push to this pull request is "
-                                                       "being reviewed instead."))
+    """An outdated review: its unfinished check runs end "superseded"."""
+    if request.head_sha:
+        checkrun.report_superseded(client, request, request.head_sha)
+
+
+def report_abandoned(request: ReviewRequest, client: GitHubClient) -> None:
+    """An earlier attempt of this job stopped mid-way (its worker died): close what it left open."""
+    head = request.head_sha or client.get_pull(request.repo, request.pr).head_sha
+    checkrun.report_abandoned(client, request, head)
 
 
 # -- the review --------------------------------------------------------------------------------------
 
 
 def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig, run_id: int,
-            is_current: Callable[[], bool], render: Renderer | None, git: GitCache | None = None) -> ReviewOutcome:
-    files = client.list_pull_files(request.repo, request.pr)
+            is_current: Callable[[], bool], render: Renderer | None, limits: Limits,
+            git: GitCache | None = None) -> ReviewOutcome:
+    files, omitted = pick_files(client.list_pull_files(request.repo, request.pr), limits, count_go=git is None)
     sticky, previous = _previous(client, request, pull)
     already = previous.inlined if previous else _inlined_by_review_comments(client, request, pull)
     if _go_count(files) == 0 and sticky is None:
-        _end_check_run(client, request.repo, run_id, "This pull request changes no Go files: nothing to review.",
-                       _fields(request), title="No Go changes")
+        client.update_check_run(request.repo, run_id, status="completed", conclusion="neutral",
+                                output=CheckOutput("No Go changes", "This pull request changes no Go files: "
+                                                   "nothing to review." + _left_out(omitted)))
         return ReviewOutcome("skipped", "no Go files changed", check_run_id=run_id)
     options = _with_profiles(client, request, pull, config, _options(config, request))
     budget = 9 + 2 * _go_count(files) - (8 + (pull.comments > 0) + (previous is None and pull.review_comments > 0))
-    change = fetch_change(client, request.repo, pull, files, options, budget, git)
+    change = fetch_change(client, request.repo, pull, files, options, budget, git, max_files=limits.files)
+    omitted += change.left_out + _fit(change, limits)
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = pull.base_sha, pull.head_sha
-    review = (render or _default_render())(result, previous=previous.findings if previous else None,
+    hidden, capped = cap_findings(result, limits)
+    omitted += capped
+    as_skipped(result, omitted)
+    review = (render or _default_render())(result, previous=_comparable(previous, omitted, hidden),
                                            benchmarks=_plan(result, change.head, review=True),
                                            sources=change.head, notes=change.notes())
     if not is_current():
-        _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
-                       _fields(request))
+        checkrun.close(client, request.repo, pull.head_sha, run_id, "Superseded",
+                       "A newer push to this pull request is being reviewed instead.")
         return ReviewOutcome("superseded", "a newer request took over", check_run_id=run_id)
-    gone = gone_findings(already, previous, result, options)
-    announce_fixed(client, request.repo, request.pr, pull.head_sha, gone, result, files,
+    gone = gone_findings(already, previous, result, options) - hidden  # capped out is not fixed
+    announce_fixed(client, request.repo, request.pr, pull.head_sha, gone, result, files + _left_out_files(omitted),
                    sticky.author if sticky else None)
     target = Target(request.repo, request.pr, pull.head_sha, run_id)
-    pub = publish(client, target, review, result, files, config.publish, config.problems, sticky, already)
+    pub = publish(client, target, review, result, files, config.publish, config.problems, sticky, already,
+                  notes=summary(omitted))
     return ReviewOutcome("published", pub.conclusion, run_id, pub.comment_id, pub.inline_posted,
                          len(result.findings))
+
+
+def _fit(change: Change, limits: Limits) -> list[Omission]:
+    """Changed files past the byte or function budget leave the change (listed as left out)."""
+    base_paths = {c.path: c.base_path for c in change.changes}
+    dropped, omitted = trim_change([c.path for c in change.changes], change.head, change.base, base_paths, limits)
+    change.changes = [c for c in change.changes if c.path not in dropped]
+    return omitted
+
+
+def _comparable(previous: PreviousState | None, omitted: Sequence[Omission], hidden: set[str]) -> list[Finding] | None:
+    """The last review's findings that this one can speak for: what it left out is not "fixed"."""
+    if previous is None:
+        return None
+    left_out = {o.path for o in omitted if o.path}
+    return [f for f in previous.findings if f.file not in left_out and f.fingerprint not in hidden]
 
 
 def _previous(client: GitHubClient, request: ReviewRequest, pull: PullInfo) -> tuple[Any, PreviousState | None]:
     if pull.comments == 0:
         return None, None
-    sticky = find_sticky(client.list_issue_comments(request.repo, request.pr))
+    sticky = find_sticky(client.list_issue_comments(request.repo, request.pr), getattr(client, "app_id", None))
     return sticky, (decode_state(sticky.body) if sticky else None)
 
 
@@ -197,7 +225,8 @@ def _inlined_by_review_comments(client: GitHubClient, request: ReviewRequest, pu
     """Without our comment's state (deleted, unreadable), earlier inline comments still must not repeat."""
     if pull.review_comments == 0:
         return set()
-    return inlined_in(client.list_review_comments(request.repo, request.pr))
+    login = client.app_login() if hasattr(client, "app_login") else ""
+    return inlined_in(client.list_review_comments(request.repo, request.pr), login)
 
 
 def _options(config: RepoConfig, request: ReviewRequest) -> Options:
@@ -224,7 +253,7 @@ def _go_count(files: Sequence[PullFile]) -> int:
 
 
 def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequence[PullFile], options: Options,
-                 spare_calls: int = 0, git: GitCache | None = None) -> Change:
+                 spare_calls: int = 0, git: GitCache | None = None, max_files: int | None = None) -> Change:
     """FileChanges for the Go files, with the sources to analyse: every Go file of each touched package at
     base and head over git when `git` is given (no REST calls), else each changed file once through the
     contents API (and the root go.mod when `spare_calls` allow)."""
@@ -237,6 +266,10 @@ def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequenc
     if git is not None and _fetch_packages(client, repo, pull, change, options, git):
         return change
     change.partial = True
+    if max_files is not None and len(change.changes) > max_files:  # git failed: the API reads only so many
+        change.left_out = [Omission(c.path, f"left out: over the limit of {max_files} Go files per review")
+                           for c in change.changes[max_files:]]
+        change.changes = change.changes[:max_files]
     for fc in change.changes:
         if fc.status == "removed" or skip_reason(fc.path, b"", options) is not None:
             continue
@@ -310,15 +343,25 @@ def _may_run(client: GitHubClient, request: ReviewRequest) -> bool:
     return client.permission(request.repo, request.requester) in ALLOWED_PERMISSIONS
 
 
+def _react(client: GitHubClient, request: ReviewRequest) -> None:
+    """👀 on the command: a courtesy, so a comment deleted in the meantime does not stop the work."""
+    try:
+        client.add_reaction(request.repo, request.comment_id or 0, "eyes")
+    except PerfReviewError as exc:
+        log.warning("could not react to the command: %s", exc, extra=_fields(request))
+
+
 def _reply(client: GitHubClient, request: ReviewRequest, body: str) -> int:
     return client.create_issue_comment(request.repo, request.pr, body[:65_536])
 
 
 def _bench(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig,
-           git: GitCache | None = None) -> ReviewOutcome:
-    files = client.list_pull_files(request.repo, request.pr)
+           limits: Limits, git: GitCache | None = None) -> ReviewOutcome:
+    files, _ = pick_files(client.list_pull_files(request.repo, request.pr), limits, count_go=git is None)
     options = _with_profiles(client, request, pull, config, _options(config, request))
-    change = fetch_change(client, request.repo, pull, files, options, 1 + 2 * _go_count(files), git)
+    change = fetch_change(client, request.repo, pull, files, options, 1 + 2 * _go_count(files), git,
+                          max_files=limits.files)
+    _fit(change, limits)
     result = analyze_change(change.changes, change.head, change.base, options)
     plan = _plan(result, change.head)
     return ReviewOutcome("replied", "bench", comment_id=_reply(client, request, bench_reply(plan, pull.head_sha)))
@@ -356,13 +399,14 @@ def _failure_text(exc: BaseException) -> str:
     return f"The review could not be completed because of an internal error ({type(exc).__name__})."
 
 
-def _end_check_run(client: GitHubClient, repo: str, run_id: int, text: str, fields: dict[str, Any],
-                   title: str = "Review not completed") -> None:
-    try:
-        client.update_check_run(repo, run_id, status="completed", conclusion="neutral",
-                                output=CheckOutput(title, text))
-    except PerfReviewError as exc:  # already failing: keep the first error, note this one
-        log.warning("could not close the check run", extra={**fields, "error": type(exc).__name__})
+def _left_out_files(omitted: Sequence[Omission]) -> list[PullFile]:
+    """Files the limits kept out: still changed by the PR, not analysed, so nothing in them is "fixed"."""
+    return [PullFile(o.path, "modified") for o in omitted if o.path and o.reason.startswith("left out")]
+
+
+def _left_out(omitted: Sequence[Omission]) -> str:
+    text = summary(omitted)
+    return f"\n\n{text}" if text else ""
 
 
 def _fields(request: ReviewRequest) -> dict[str, Any]:

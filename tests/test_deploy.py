@@ -143,12 +143,28 @@ def test_pods_run_as_non_root_with_probes_on_real_endpoints(tmp_path: Path) -> N
 
 def test_compose_commands_parse_and_the_worker_health_check_matches_its_port() -> None:
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "redis"}
+    assert set(services) == {"web", "worker", "redis", "proxy"}
     web = build_parser().parse_args(services["web"]["command"])
     worker = build_parser().parse_args(services["worker"]["command"])
     assert web.command == "serve" and worker.command == "worker"
     assert f":{worker.metrics_port}/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
-    assert services["web"]["ports"] == [f"{web.bind.rsplit(':', 1)[1]}:8000"]
+    port = web.bind.rsplit(":", 1)[1]
+    assert "ports" not in services["web"] and services["web"]["expose"] == [port], "8000 is not exposed bare"
+
+
+def test_the_proxy_buffers_requests_for_the_web_service() -> None:
+    """Issue 9.6: the compose file puts nginx (deploy/nginx.conf) in front; it passes only POST /webhook
+    to `web`, with request buffering and client deadlines."""
+    proxy = compose()["services"]["proxy"]
+    source = proxy["volumes"][0].split(":")[0]
+    conf = (DEPLOY / source).read_text()
+    web_port = build_parser().parse_args(compose()["services"]["web"]["command"]).bind.rsplit(":", 1)[1]
+    assert f"server web:{web_port};" in conf
+    for directive in ("proxy_request_buffering on;", "client_body_timeout", "client_header_timeout",
+                      "client_max_body_size 25m;", "location = /webhook"):
+        assert directive in conf, directive
+    listen = re.search(r"^\s*listen (\d+);", conf, re.M)
+    assert listen and proxy["ports"] == [f"{listen.group(1)}:{listen.group(1)}"]
 
 
 def _env_names_in_deploy() -> dict[str, set[str]]:

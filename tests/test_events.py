@@ -11,6 +11,7 @@ import copy
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -234,9 +235,13 @@ def test_pull_request_actions_enqueue_a_review_of_the_head(name: str) -> None:
     decision = routed("pull_request", pr_payload(action, variant=f".{variant}" if variant else ""), "pr-1")
     assert decision.outcome == "enqueue"
     trigger: Trigger = "rerun" if action == "ready_for_review" else "auto"
-    assert decision.requests == (
-        ReviewRequest(INSTALLATION_ID, REPO, PR, HEAD, trigger=trigger, kind="review", delivery_id="pr-1"),
+    (got,) = decision.requests
+    assert replace(got, head_before="", head_stamp=0.0) == ReviewRequest(
+        INSTALLATION_ID, REPO, PR, HEAD, trigger=trigger, kind="review", delivery_id="pr-1"
     )
+    # The order of pushes (issue 9.3): GitHub's updated_at, and the replaced head of a synchronize.
+    assert got.head_stamp > 1.5e9
+    assert (got.head_before != "") == (action == "synchronize")
 
 
 def test_ready_for_review_is_not_deduplicated_against_the_draft_head() -> None:

@@ -82,10 +82,10 @@ def test_retry_after_and_rate_limit_reset(github_fake: FakeGitHub, app_key: AppK
     sleeps: list[float] = []
     client = installation_client(app_for(github_fake, app_key, sleeps), github_fake.state.installation_id)
     client.get_pull(REPO, pull)
-    github_fake.secondary_limit(retry_after=11, status=403)
-    github_fake.rate_limit(reset_in=20)
+    github_fake.secondary_limit(retry_after=9, status=403)
+    github_fake.rate_limit(reset_in=8)
     client.get_pull(REPO, pull)
-    assert sleeps[0] == 11.0 and 15 <= sleeps[1] <= 22
+    assert sleeps[0] == 9.0 and 5 <= sleeps[1] <= 10
 
 
 def test_a_far_reset_is_left_to_the_job_queue(github_fake: FakeGitHub, app_key: AppKey, pull: int) -> None:

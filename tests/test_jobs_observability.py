@@ -33,8 +33,14 @@ def config(tmp_path: Path) -> Config:
     return Config(app_id=1, webhook_secret=SECRET, data_dir=tmp_path)
 
 
-def test_readyz_answers_200_when_the_queue_store_answers(config: Config) -> None:
-    response = client_for(config).get("/readyz")
+def test_readyz_answers_200_when_the_queue_takes_writes_and_a_job_process_beats(config: Config) -> None:
+    queue = make_queue(config, runner=ScriptedRunner())
+    client = create_app(config, queue).test_client()
+    response = client.get("/readyz")
+    assert response.status_code == 503, "no job process has reported yet"
+    assert "no job process has sent a heartbeat" in response.get_json()["reason"]
+    queue.store.beat("worker-1", 15.0)
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ready"}
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from bot.errors import TransientGitHubError
 from bot.publish import COMMENT_MARKER, decode_state
 from bot.review import run_review
 from tests.github_fake import FakeGitHub
 from tests.github_fake.fixtures import AppKey, make_client, push
 from tests.github_fake.fixtures import review_request as request
 from tests.github_fake.render_double import render
+from tests.github_fake.server import Fault
 
 CONCAT = """package text
 
@@ -104,11 +108,29 @@ def test_rate_limits_honour_retry_after_and_reset(github_fake: FakeGitHub, app_k
     sleeps: list[float] = []
     client = make_client(github_fake, app_key, sleeps)
     client.get_pull(github_fake.state.full_name, n)  # mint the token first: the fault hits the review
-    github_fake.rate_limit(count=1, reset_in=30)
+    github_fake.rate_limit(count=1, reset_in=8)
     assert run_review(request(github_fake, n), client, render=render).status == "published"
     assert sleeps[0] == 7.0
-    assert 25.0 <= sleeps[1] <= 32.0
+    assert 5.0 <= sleeps[1] <= 10.0
     assert len(github_fake.bot_comments(n)) == 1
+
+
+def test_long_waits_go_back_to_the_queue_instead_of_sleeping(github_fake: FakeGitHub, app_key: AppKey,
+                                                             github_pr: Callable[..., int]) -> None:
+    """Issue 9.8: a rate limit reset 30 s away, or a secondary limit without Retry-After (at least
+    60 s), is not slept in a worker thread: the error carries the wait for the job queue."""
+    n = github_pr({"text/join.go": CONCAT})
+    sleeps: list[float] = []
+    client = make_client(github_fake, app_key, sleeps)
+    client.get_pull(github_fake.state.full_name, n)
+    github_fake.rate_limit(count=1, reset_in=30)
+    with pytest.raises(TransientGitHubError) as info:
+        client.get_pull(github_fake.state.full_name, n)
+    assert sleeps == [] and info.value.retry_after is not None and info.value.retry_after >= 25
+    github_fake.inject(Fault(403, 1, message="You have exceeded a secondary rate limit. Please wait."))
+    with pytest.raises(TransientGitHubError) as info:
+        client.get_pull(github_fake.state.full_name, n)
+    assert sleeps == [] and info.value.retry_after == 60.0
 
 
 def test_pr_of_250_files_reads_every_page_and_each_go_file_once(github_fake: FakeGitHub, app_key: AppKey,

@@ -15,8 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class MemoryQueue:
-    """In-memory double of bot.jobs.JobQueue: enqueue / seen_delivery / ping / stats."""
+    """In-memory double of bot.jobs.JobQueue: admit / enqueue / ping / readiness / stats."""
 
     def __init__(self, *, broken: bool = False) -> None:
         self.requests: list[ReviewRequest] = []
@@ -70,11 +70,18 @@ class MemoryQueue:
         self.deliveries.add(delivery_id)
         return seen
 
-    def forget_delivery(self, delivery_id: str) -> None:
-        self.deliveries.discard(delivery_id)
+    def admit(self, delivery_id: str, requests: Sequence[ReviewRequest]) -> list[bool] | None:
+        if self.broken:
+            raise ConnectionError("store unavailable")
+        if self.seen_delivery(delivery_id):
+            return None
+        return [self.enqueue(r) for r in requests]
 
     def ping(self) -> bool:
         return not self.broken
+
+    def readiness(self) -> list[str]:
+        return ["store unavailable"] if self.broken else []
 
     def stats(self) -> dict[str, int]:
         return {"queued": len(self.requests)}
@@ -253,7 +260,10 @@ def test_pull_request_is_queued_and_answered_at_once(client: FlaskClient, queue:
         "queued": 1,
     }
     trigger: Trigger = "rerun" if action == "ready_for_review" else "auto"
-    assert queue.requests == [ReviewRequest(INSTALLATION_ID, REPO, PR, HEAD, trigger, delivery_id=f"pr-{action}")]
+    (got,) = queue.requests
+    assert replace(got, head_before="", head_stamp=0.0) == ReviewRequest(
+        INSTALLATION_ID, REPO, PR, HEAD, trigger, delivery_id=f"pr-{action}"
+    )
 
 
 def test_draft_is_queued_for_the_job_to_decide(client: FlaskClient, queue: MemoryQueue) -> None:
@@ -310,16 +320,16 @@ def test_a_delivery_that_could_not_be_queued_runs_when_redelivered(tmp_path: Pat
 
     config = dataclasses.replace(CONFIG, data_dir=tmp_path)
     real = make_queue(config)
-    enqueue = real.enqueue
+    admit = real.store.admit
     calls = {"n": 0}
 
-    def flaky(request: ReviewRequest) -> bool:
+    def flaky(*args: Any) -> list[bool] | None:
         calls["n"] += 1
         if calls["n"] == 1:
             raise ConnectionError("store went away")
-        return enqueue(request)
+        return admit(*args)
 
-    real.enqueue = flaky  # type: ignore[method-assign]
+    real.store.admit = flaky  # type: ignore[method-assign]
     client = create_app(config, real).test_client()
     assert post(client, "pull_request", pr_payload("opened"), delivery_id="flaky-1").status_code == 503
     again = post(client, "pull_request", pr_payload("opened"), delivery_id="flaky-1")

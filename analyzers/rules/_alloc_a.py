@@ -37,15 +37,17 @@ def top_func(func: Func) -> Func:
 
 # --- Loops: sized collections and statements that skip or end iterations -------------------------
 
-_INIT = re.compile(r"^\s*(\w+)\s*:=\s*(.+?)\s*$")
-_LIMIT = re.compile(r"^\s*(\w+)\s*(<=?|>=?)\s*(.+?)\s*$")
+# `(\S(?:.*\S)?)\s*$`, not `(.+?)\s*$`: the lazy form retries `\s*$` at every character, quadratic in a
+# run of blanks inside the expression (tests/test_regex_linear.py).
+_INIT = re.compile(r"^\s*(\w+)\s*:=\s*(\S(?:.*\S)?)\s*$")
+_LIMIT = re.compile(r"^\s*(\w+)\s*(<=?|>=?)\s*(\S(?:.*\S)?)\s*$")
 _INC = re.compile(r"^\s*(\w+)\s*(\+\+|\+=\s*1)\s*$")
 _STEP = re.compile(r"^\s*(\w+)\s*\+=\s*([2-9])\s*$")  # `i += 2`: pairs
 _DEC = re.compile(r"^\s*(\w+)\s*(--|-=\s*1)\s*$")
 _SIMPLE = re.compile(r"^\w+$")
-_MINUS_ONE = re.compile(r"^(.+?)\s*-\s*1$")
+_MINUS_ONE = re.compile(r"^(.*\S)\s*-\s*1$")
 _ARITHMETIC = re.compile(r"^\s*\d+(\s*[+-]\s*\d+)*\s*$")
-_TERM = re.compile(r"[+-]?\s*\d+")
+_TERM = re.compile(r"[+-]\s*\d+|\d+")  # `[+-]?\s*\d+` rescans every run of blanks from each of its characters
 NO_LENGTH_PREFIXES = ("chan ", "<-chan ", "chan<- ", "func(", "iter.", "*bufio.Scanner")
 
 

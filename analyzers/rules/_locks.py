@@ -265,7 +265,7 @@ def _local_mutex(owner_func: Func, name: str, kind: str) -> tuple[tuple[str, str
     return key, Guarded("", name, kind, field_types=types, local=True), ""
 
 
-_FIELD_LINE = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(\S.*?)\s*$")
+_FIELD_LINE = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(\S.*)")  # lines come stripped
 
 
 def anonymous_struct_fields(type_text: str) -> dict[str, str]:

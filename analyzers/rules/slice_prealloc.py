@@ -237,7 +237,7 @@ def _fresh_field(pkg: Package, func: Func, name: str, stmt: Node, loops: tuple[L
         typ = decl.declared_type or ""
     elif init.type == "composite_literal":
         typ = text(init.child_by_field_name("type"))
-        keys = re.findall(r"(\w+)\s*:", text(init.child_by_field_name("body")))
+        keys = re.findall(r"(?<!\w)(\w++)\s*+:", text(init.child_by_field_name("body")))
         if field_name in keys:
             return None
     else:
@@ -267,7 +267,7 @@ def _foreign_make(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...]) ->
         return None
     args = init.child_by_field_name("arguments")
     typ = text(args.named_children[0]) if args is not None and args.named_child_count else ""
-    if not re.fullmatch(r"\w+\.\w+", typ) or [id(lp) for lp in decl.loops] != [id(lp) for lp in loops[:-1]]:
+    if not re.fullmatch(r"(?<!\w)\w++\.\w++", typ) or [id(lp) for lp in decl.loops] != [id(lp) for lp in loops[:-1]]:
         return None
     for site in func.sites("assignment_statement"):
         node = site.node

@@ -119,12 +119,17 @@ class Server(BaseApplication):  # type: ignore[misc]
     the fork; the job process, when there is one, starts once the socket is bound."""
 
     def __init__(self, config: Config, *, bind: str, workers: int, jobs: JobProcess | None) -> None:
+        from bot.httpworker import GuardedThreadWorker
+
         self.config = config
+        GuardedThreadWorker.request_timeout = config.request_timeout  # inherited by the forked workers
         self.options = {
             "bind": bind,
             "workers": workers,
-            "worker_class": "gthread",
+            # gthread that reads each request whole before a thread sees it (slow clients, issue 9.6)
+            "worker_class": GuardedThreadWorker,
             "threads": 4,
+            "keepalive": 0,  # one request per connection, as GitHub sends them: no thread waits on a client
             "timeout": 30,
             "accesslog": None,
             "errorlog": "-",

@@ -11,7 +11,8 @@ head that leaves draft is usually one the job already saw (and skipped) while it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
 from bot.handlers import Route, number, obj, repo_name, sender_bot_reason, text
@@ -43,7 +44,24 @@ def handle(delivery: Delivery, config: Config) -> Route:
         head_sha=text(obj(pr, "head"), "sha"),
         trigger="rerun" if delivery.action == "ready_for_review" else "auto",
         delivery_id=delivery.delivery_id,
+        head_before=_sha(payload.get("before")) if delivery.action == "synchronize" else "",
+        head_stamp=_epoch(pr.get("updated_at")),
     )
     if pr.get("draft") is True:
         return Route.enqueue("draft pull request: the job reviews it only if the repository config allows", request)
     return Route.enqueue(f"pull request {delivery.action}", request)
+
+
+def _sha(value: Any) -> str:
+    return value if isinstance(value, str) and len(value) <= 64 else ""
+
+
+def _epoch(value: Any) -> float:
+    """GitHub's "2024-05-01T12:00:00Z" as epoch seconds; 0 when absent or unreadable (the order of
+    such a delivery is then left to the job, which asks GitHub)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return 0.0
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0

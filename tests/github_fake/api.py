@@ -138,10 +138,14 @@ class Api:
 
     # -- apps --------------------------------------------------------------------------------------
 
+    def app_json(self) -> dict[str, Any]:
+        return {"id": self.s.app_id, "slug": self.s.app_slug, "name": "perf-review",
+                "owner": user(self.s.owner, "Organization"), "node_id": "A_1", "description": None,
+                "external_url": "https://github.test/apps/perf-review", "html_url": "https://github.test/apps/perf-review",
+                "created_at": iso(0), "updated_at": iso(0), "events": [], "permissions": {}}
+
     def get_app(self, ctx: Ctx) -> Reply:
-        return Reply(200, {"id": self.s.app_id, "slug": self.s.app_slug, "name": "perf-review",
-                           "owner": user(self.s.owner, "Organization"), "node_id": "A_1",
-                           "events": [], "permissions": {}})
+        return Reply(200, self.app_json())
 
     def create_token(self, ctx: Ctx) -> Reply:
         if int(ctx.params["installation_id"]) != self.s.installation_id:
@@ -285,7 +289,8 @@ class Api:
                    "created_at": iso(), "updated_at": iso(), "author_association": "NONE",
                    "url": f"{base_url}/repos/{self.s.full_name}/issues/comments/{cid}",
                    "html_url": f"https://github.test/{self.s.full_name}/pull/{number}#issuecomment-{cid}",
-                   "issue_url": f"{base_url}/repos/{self.s.full_name}/issues/{number}"}
+                   "issue_url": f"{base_url}/repos/{self.s.full_name}/issues/{number}",
+                   "performed_via_github_app": self.app_json() if author["login"] == self.s.bot_login else None}
         self.s.issue_comments[cid] = comment
         return comment
 

@@ -52,6 +52,7 @@ class Fault:
     message: str = "Server Error"
     delay: float = 0.0
     include_app: bool = False  # also hit /app/... (token minting)
+    pass_through: bool = False  # only the delay: then answer the request normally (a slow GitHub)
 
     def matches(self, method: str, path: str) -> bool:
         if self.count <= 0:
@@ -128,9 +129,9 @@ class FakeGitHub:
     def set_permission(self, login: str, role: str) -> None:
         self.state.permissions[login] = role
 
-    def add_comment(self, number: int, body: str, author: str = "octocat") -> int:
+    def add_comment(self, number: int, body: str, author: str = "octocat", kind: str = "User") -> int:
         with self.lock:
-            return int(self.api.add_comment(number, body, user(author), self.url)["id"])
+            return int(self.api.add_comment(number, body, user(author, kind), self.url)["id"])
 
     def reply(self, comment_id: int, body: str, author: str = "octocat") -> int:
         """A person replies in the review thread of `comment_id` (its first comment)."""
@@ -174,6 +175,10 @@ class FakeGitHub:
     def timeout(self, count: int = 1, delay: float = 1.5, methods: frozenset[str] | None = None) -> Fault:
         return self.inject(Fault(504, count, methods, delay=delay, message="timeout"))
 
+    def slow(self, delay: float, count: int = 1, path: str | None = None) -> Fault:
+        """Answer the next `count` matching requests normally, `delay` seconds late."""
+        return self.inject(Fault(200, count, path=path, delay=delay, pass_through=True))
+
     def calls_to(self, method: str | None = None, pattern: str = "") -> list[Call]:
         return [c for c in self.calls if (method is None or c.method == method) and re.search(pattern, c.path)]
 
@@ -208,8 +213,9 @@ class FakeGitHub:
         fault = self._take_fault(method, path)
         if fault is not None:
             time.sleep(fault.delay)
-            reply = Reply(fault.status, {"message": fault.message}, dict(fault.headers))
-            return self._record(method, path, op.operation_id, query, body, reply)
+            if not fault.pass_through:
+                reply = Reply(fault.status, {"message": fault.message}, dict(fault.headers))
+                return self._record(method, path, op.operation_id, query, body, reply)
         caller, installation, auth_problem = self._authenticate(path, op.operation_id, headers, params)
         if auth_problem:
             with self.lock:
