@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Trigger = Literal["auto", "command", "rerun"]
-Kind = Literal["review", "bench", "help", "denied"]
+Kind = Literal["review", "bench", "help", "denied", "merge_group"]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 def handle(delivery: Delivery, config: Config) -> Route:
     event = delivery.event
+    if event == "check_run" and delivery.action == "requested_action":
+        from bot.handlers import check_actions
+
+        return check_actions.handle(delivery, config)
     if delivery.action != "rerequested":
         return Route.ignore(f"{event} action {delivery.action or '(none)'} is not handled")
     payload = delivery.payload
@@ -33,7 +37,7 @@ def handle(delivery: Delivery, config: Config) -> Route:
     if isinstance(app, Mapping) and app.get("id") != config.app_id:
         return Route.ignore(f"{event} belongs to another app ({app.get('slug') or app.get('id')})")
     repo_id = obj(payload, "repository").get("id")
-    numbers = _pr_numbers(_listed_prs(subject), repo_id)
+    numbers = pr_numbers(listed_prs(subject), repo_id)
     if not numbers:
         return Route.ignore(f"{event} lists no pull request of this repository")
     head_sha = text(subject, "head_sha")
@@ -51,7 +55,7 @@ def handle(delivery: Delivery, config: Config) -> Route:
     return Route.enqueue(f"{event} rerequested", *requests)
 
 
-def _listed_prs(subject: Mapping[str, Any]) -> list[Any]:
+def listed_prs(subject: Mapping[str, Any]) -> list[Any]:
     prs = subject.get("pull_requests")
     if not prs:
         suite = subject.get("check_suite")
@@ -59,7 +63,7 @@ def _listed_prs(subject: Mapping[str, Any]) -> list[Any]:
     return prs if isinstance(prs, list) else []
 
 
-def _pr_numbers(prs: Iterable[Any], repo_id: Any) -> list[int]:
+def pr_numbers(prs: Iterable[Any], repo_id: Any) -> list[int]:
     """Numbers of the listed PRs whose base is this repository, in order, without repeats."""
     numbers: list[int] = []
     for pr in prs:
