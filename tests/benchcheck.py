@@ -27,6 +27,7 @@ from pathlib import Path
 from analyzers.engine import analyze_files
 from analyzers.hotpath import classify
 from analyzers.report.benchmarks import BENCH_FILE, PlannedBenchmark, benchmark_plan, load_package
+from analyzers.source import parse
 from tests.gotool import go_binary, go_env, module_go_version, module_path
 
 
@@ -39,7 +40,6 @@ class Target:
     import_path: str
     bench: PlannedBenchmark
     lines: list[tuple[str, int, str]]  # (file relative to the module, line, rule)
-    signature: int = 0  # the function's first line
 
 
 @dataclass
@@ -83,7 +83,6 @@ def plan_module(module: Path) -> tuple[list[Target], int]:
     files = module_files(module)
     result = analyze_files(files)
     by_func: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
-    starts = {(fa.file, fa.qualified_name): fa.start_line for fa in result.functions}
     for f in result.findings:
         if f.rule.startswith("perf-review"):
             continue
@@ -108,10 +107,51 @@ def plan_module(module: Path) -> tuple[list[Target], int]:
         (module / directory / BENCH_FILE).write_text(code)
         import_path = root + ("/" + directory if directory else "")
         for p in generated:
-            found = by_func.get((directory, p.function), [])
-            start = starts.get((found[0][0], p.function), 0) if found else 0
-            targets.append(Target(module, directory, import_path, p, found, start))
+            targets.append(Target(module, directory, import_path, p, by_func.get((directory, p.function), [])))
     return targets, existing
+
+
+_IMPORT_PATH = re.compile(rb'"([\w./-]+)"')
+
+
+def _internal(data: bytes) -> bool:
+    """Whether a Go file imports a package only the standard library itself may import."""
+    head = data[: data.find(b"\nfunc ")] if b"\nfunc " in data else data
+    for m in _IMPORT_PATH.finditer(head):
+        path = m.group(1).decode()
+        if path.startswith(("internal/", "vendor/")) or "/internal/" in path or path.endswith("/internal"):
+            return True
+    return False
+
+
+def goroot() -> Path:
+    out = subprocess.run([go_binary(), "env", "GOROOT"], capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+def stdlib_module(package: str, dest: Path, root: Path | None = None) -> Path | None:
+    """A copy of a standard-library package as a module of its own (never committed: made at test time),
+    with its in-package test files; None when it imports GOROOT-internal packages or has assembly."""
+    src = (root or goroot()) / "src" / package
+    if not src.is_dir() or any(src.glob("*.s")):
+        return None
+    files: dict[str, bytes] = {}
+    for path in sorted(src.glob("*.go")):
+        data = path.read_bytes()
+        internal = _internal(data)
+        if path.name.endswith("_test.go"):
+            if internal or re.search(rb"^package \w+_test\b", data, re.MULTILINE):
+                continue
+        elif internal:
+            return None
+        files[path.name] = data
+    if not files:
+        return None
+    dest.mkdir(parents=True)
+    for name, data in files.items():
+        (dest / name).write_bytes(data)
+    (dest / "go.mod").write_text(f"module std.example/{package}\n\ngo 1.24\n")
+    return dest
 
 
 def _binary_name(import_path: str) -> str:
@@ -184,23 +224,42 @@ def run_one(t: Target, work: Path, cache: Path) -> Run:
     run = Run(t, "ok", out)
     blocks = _blocks(profile.read_text() if profile.exists() else "", t.import_path)
     for finding in t.lines:
-        ran = line_ran(blocks.get(posixpath.basename(finding[0]), []), finding[1], finding[1] == t.signature)
+        src = (t.module / finding[0]).read_bytes()
+        ran = line_ran(blocks.get(posixpath.basename(finding[0]), []), finding[1], enclosing_lines(src, finding[1]))
         (run.covered if ran else run.uncovered).append(finding)
     return run
 
 
-def line_ran(blocks: list[tuple[int, int, int]], line: int, signature: bool) -> bool:
-    """Whether a block holding the line ran. A line no block holds counts as run when the block that
-    leads to it ran: for a function's signature the first block after it, for anything else (a select
-    case header) the last block before it."""
-    holding = [count for start, end, count in blocks if start <= line <= end]
-    if holding:
-        return any(holding)
-    if signature:
-        after = [(start, count) for start, _, count in blocks if start > line]
-        return bool(after) and min(after)[1] > 0
-    before = [(end, count) for _, end, count in blocks if end < line]
-    return bool(before) and max(before)[1] > 0
+def enclosing_lines(src: bytes, line: int) -> list[int]:
+    """First lines of the statements around `line`, innermost first; 0 stands for a function's
+    signature (its body's first block decides)."""
+    tree = parse(src)
+    raw = src.split(b"\n")[line - 1] if line - 1 < len(src.split(b"\n")) else b""
+    col = len(raw) - len(raw.lstrip())
+    node = tree.root_node.descendant_for_point_range((line - 1, col), (line - 1, col))
+    out: list[int] = []
+    while node is not None:
+        if node.type in ("function_declaration", "method_declaration", "func_literal"):
+            if node.start_point[0] + 1 == line:
+                out.append(0)
+            break
+        if node.start_point[0] + 1 < line:
+            out.append(node.start_point[0] + 1)
+        node = node.parent
+    return out
+
+
+def line_ran(blocks: list[tuple[int, int, int]], line: int, enclosing: list[int]) -> bool:
+    """Whether a block holding the line ran. A line no block holds (a select case header, a function's
+    signature) counts as run when the statement around it ran, or for a signature the body's first block."""
+    for candidate in [line, *enclosing]:
+        if candidate == 0:
+            after = [(start, count) for start, _, count in blocks if start > line]
+            return bool(after) and min(after)[1] > 0
+        holding = [count for start, end, count in blocks if start <= candidate <= end]
+        if holding:
+            return any(holding)
+    return False
 
 
 def _blocks(profile: str, import_path: str) -> dict[str, list[tuple[int, int, int]]]:

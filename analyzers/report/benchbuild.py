@@ -114,7 +114,7 @@ class BenchBuilder:
         if struct is None:
             return
         use = receiver_use(self.func, self.v.index)
-        types = dict(struct.fields)
+        types = {f or t.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]: t for f, t in struct.fields}
         fillable = [f for f in use.reads if f in types and _is_collection(types[f], self.v)]
         fill = [f for f in fillable if f not in use.sends and f not in use.receives]
         env = self.v.envs.get(struct.file, self.env)
@@ -131,10 +131,15 @@ class BenchBuilder:
             for f in fill:
                 size = self.size_of(f"{var}.{f}") if f"{var}.{f}" in self.hints.drivers else self.size
                 self.out.setup.append(f"{var}.{f} = {self.v.collection(types[f], size, env)}")
+        root = self.func.receiver_name
         for path, shape in self.hints.shapes.items():
-            if path.startswith(var + ".") and path.count(".") == 1 and shape.literal is not None \
-                    and path.split(".")[1] in types and types[path.split(".")[1]] != "string":
-                self.out.setup.append(f"{path} = {shape.literal}")
+            fname = path[len(root) + 1:] if root and path.startswith(root + ".") else ""
+            if not fname or fname not in types or "." in fname:
+                continue
+            if types[fname] == "string" and (shape.prefix or shape.suffix or shape.contains or shape.digits):
+                self.out.setup.append(f"{var}.{fname} = {self.text_value(path, shape)}")
+            elif shape.literal is not None:
+                self.out.setup.append(f"{var}.{fname} = {shape.literal}")
 
     def _ensure(self, var: str, name: str, t: str, env: TypeEnv, pooled: str | None) -> None:
         """A field the code uses is never nil: a pointer, func, interface or map left nil by the
@@ -262,7 +267,8 @@ class BenchBuilder:
         elif tt in ("any", "interface{}") and self._reflected(path):
             value = self._some_struct(env)
         else:
-            value = self.v.element(tt, "1", env, in_bench=True)
+            absent = shape is not None and shape.absent
+            value = self.v.element(tt, "-2" if absent else "1", env, in_bench=True)
         var = self._var(name)
         self.out.setup.append(f"{var} := {value}")
         self._element_shapes(var, path, tt)
@@ -375,6 +381,8 @@ class BenchBuilder:
 
     def text_value(self, path: str, shape: Shape, name: str = "", index: str = "1") -> str:
         lowered = name.lower() if path not in self.hints.drivers and path not in self.hints.indexed else ""
+        if shape.absent:
+            index = "-1"  # keys 0, 1, ... are in the collections: this one is not
         key = f"{self.v.fixed('perfReviewKey')}({index})"
         if shape.literal is not None:
             return shape.literal
@@ -487,6 +495,8 @@ class BenchBuilder:
         if query:
             target += ' + "?" + ' + ' + "&" + '.join(query)
         body_shape = shapes.get(f"{path}.Body")
+        if body_shape is None and f"{path}.Body" in self.hints.drivers:
+            body_shape = Shape(literal=f"{self.v.fixed('perfReviewText')}({self.size_of(path + '.Body')})")
         body = "nil"
         httptest = self.v.std("net/http/httptest")
         var = self._var(name)
@@ -497,7 +507,8 @@ class BenchBuilder:
             target = f"{self.server()}.URL + {target}"
             build = [f"{var}, err := {http}.NewRequest({method}, {target}, nil)", "if err != nil {\n\tb.Fatal(err)\n}"]
         if body_shape is not None and (body_shape.kind or body_shape.literal):
-            content = self.text_value(f"{path}.Body", body_shape)
+            content = self._var(name + "Body")
+            self.out.setup.append(f"{content} := {self.text_value(f'{path}.Body', body_shape)}")
             body = f"{self.v.std('strings')}.NewReader({content})"
             if method == '"GET"':
                 method = '"POST"'

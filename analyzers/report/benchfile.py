@@ -25,6 +25,7 @@ from analyzers.report.benchinputs import Unbuildable, Values
 from analyzers.report.benchpaths import Hints, PathReader, read_paths
 from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
 from analyzers.report.benchreach import PackageIndex
+from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
 from analyzers.report.benchtypes import Facts
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import Func, GoFile, text
@@ -67,6 +68,11 @@ class FileGen:
         self.index = PackageIndex(pkg)
         self.facts = Facts(pkg)
         self.envs = {gf.path: self._env(gf) for gf in pkg.files}
+        imports: dict[str, str] = {}
+        for gf in pkg.files:
+            for local, path in file_imports(gf).items():
+                imports.setdefault(local, path)
+        self.pkg_env = TypeEnv(self.local_types, self.generic_types, imports)  # field types of any file
         self.values = Values(pkg, self.index, self.envs, names)
         self.values.std("testing")
         self.benches: list[str] = []
@@ -125,6 +131,9 @@ class FileGen:
         deadlock = _relocks(func)
         if deadlock is not None:
             return deadlock
+        positional = _positions(func)
+        if positional is not None:
+            return positional
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
         if sleeps:
             return f"sleeps (line {sleeps[0].line}): a benchmark would time the sleep, not the code"
@@ -170,7 +179,8 @@ class FileGen:
 
     def _add(self, func: Func) -> str | None:
         lines = list(self.lines.get(func.qualified_name, ()))
-        hints, reader = read_paths(func, lines, self.index, self.facts)
+        closure = self._returned_closure(func)
+        hints, reader = read_paths(closure[0] if closure else func, lines, self.index, self.facts)
         if hints.error_path is not None:
             where = f"line {lines[0]}" if lines else "the flagged code"
             return f"{where} runs {hints.error_path} (an error path a benchmark would not measure)"
@@ -206,6 +216,7 @@ class FileGen:
     def _unmet(self, reader: PathReader, env: TypeEnv) -> str | None:
         """Why a field the body uses cannot hold a usable value (a *sql.DB, an interface nothing in the
         package implements), or None."""
+        env = self.pkg_env
         for path in reader.dereferenced():
             t = reader.path_type(path)
             if not t or (not t.startswith(("*", "map[", "func(")) and not self._maybe_interface(t, env)):
@@ -224,25 +235,66 @@ class FileGen:
 
     def _maybe_interface(self, t: str, env: TypeEnv) -> bool:
         if "." in t:
-            return True  # an imported type: a struct or an interface, the builder knows which
+            qual, _, name = t.partition(".")
+            key = (env.resolve(qual) or "", name.split("[", 1)[0])
+            return key not in STD_ZERO_OK and key not in STD_VALUES  # known value types are never nil
         return self.facts.interface_methods(t) is not None
 
     def _build(self, func: Func, hints: Hints, env: TypeEnv, scope: Scope, parallel: bool) -> Bench:
-        builder = BenchBuilder(self.values, func, hints, env, scope.take, parallel)
+        closure = self._returned_closure(func)
+        builder = BenchBuilder(self.values, func, hints if closure is None else Hints(), env, scope.take, parallel)
         target = func.name
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
         args = [builder.argument(p, i) for i, p in enumerate(func.params)]
         name = self._bench_name(func)
+        if closure is not None:
+            # The flagged code is in the function the call returns: build that once, time calls to it.
+            inner, how = closure
+            made = scope.take("handler")
+            builder.out.setup.append(f"{made} := {target}({', '.join(args)})")
+            called = BenchBuilder(self.values, inner, hints, env, scope.take, parallel)
+            called.out = builder.out
+            inner_args = [called.argument(p, i) for i, p in enumerate(inner.params)]
+            out = builder.out
+            return Bench(name, func, out.setup, f"{made}{how}({', '.join(inner_args)})", [], out.per_iter,
+                         out.rebuild, out.worker, self._notes(hints), hints.sized, parallel)
         sinks = self._sinks(name, func.results, env)
-        notes = []
-        if hints.sized:
-            what = ", ".join(hints.drivers[:3])
-            notes.append(f"n is the size of {what}" + (" (nested loops: the cost grows with n²)."
-                                                         if hints.quadratic else "."))
         out = builder.out
         return Bench(name, func, out.setup, f"{target}({', '.join(args)})", [s.split(' ')[0] for s in sinks],
-                     out.per_iter, out.rebuild, out.worker, notes, hints.sized, parallel)
+                     out.per_iter, out.rebuild, out.worker, self._notes(hints), hints.sized, parallel)
+
+    @staticmethod
+    def _notes(hints: Hints) -> list[str]:
+        if not hints.sized:
+            return []
+        what = ", ".join(hints.drivers[:3])
+        return [f"n is the size of {what}" + (" (nested loops: the cost grows with n²)." if hints.quadratic else ".")]
+
+    def _returned_closure(self, func: Func) -> tuple[Func, str] | None:
+        """The function literal the function returns, when the finding lines are all inside it and the
+        result can be called: (the literal, "" for a func value or ".ServeHTTP" for an http.Handler)."""
+        lines = list(self.lines.get(func.qualified_name, ()))
+        if not lines or len(func.results) != 1:
+            return None
+        env = self.envs[func.file.path]
+        result = func.results[0].type
+        if env.is_(result, "net/http", "Handler"):
+            how = ".ServeHTTP"
+        elif result.startswith("func(") or env.is_(result, "net/http", "HandlerFunc") or \
+                self.pkg.type_defs.get(result, "").startswith("func("):
+            how = ""
+        else:
+            return None
+        for lit in func.closures:
+            if not all(lit.start_line <= ln <= lit.end_line for ln in lines):
+                continue
+            node = lit.node.parent
+            while node is not None and node.type not in ("return_statement", "block"):
+                node = node.parent
+            if node is not None and node.type == "return_statement":
+                return lit, how
+        return None
 
     def _sinks(self, name: str, results: list[Param], env: TypeEnv) -> list[str]:
         if not results:
@@ -269,4 +321,37 @@ def _relocks(func: Func) -> str | None:
             if site.loops and site.loops[-1] is call.loops[-1] and text(site.node).endswith(unlock):
                 return (f"deadlocks from the second iteration (line {call.line}): {call.recv}.{call.name}() runs "
                         "again before the deferred unlock")
+    return None
+
+
+_INT_PARAMS = ("int", "int32", "int64", "uint", "uint32", "uint64", "Pos")
+
+
+def _positions(func: Func) -> str | None:
+    """An unexported method whose int parameters index its receiver's own slices (directly or through a
+    loop they bound) relies on the positions its callers compute: no valid value is visible here."""
+    recv = func.receiver_name
+    if not recv or func.name[:1].isupper():
+        return None
+    ints = {p.name for p in func.params if p.name and p.type in _INT_PARAMS}
+    if not ints:
+        return None
+    bound = set(ints)
+    for loop in func.loops:
+        header = text(loop.node)[: text(loop.node).find("{")]
+        if any(re.search(rf"\b{re.escape(p)}\b", header) for p in ints) and loop.key:
+            bound.add(loop.key)
+        for child in loop.node.named_children:
+            if child.type == "for_clause":
+                init = child.child_by_field_name("initializer")
+                if init is not None and any(re.search(rf"\b{re.escape(p)}\b", text(init)) for p in ints):
+                    left = init.child_by_field_name("left")
+                    bound |= {text(c) for c in left.named_children} if left is not None else set()
+    for site in func.sites("index_expression"):
+        operand = text(site.node.child_by_field_name("operand"))
+        index = text(site.node.child_by_field_name("index"))
+        if operand.startswith(recv + ".") and any(re.search(rf"\b{re.escape(p)}\b", index) for p in bound):
+            names = ", ".join(sorted(ints))
+            return (f"its parameters ({names}) are positions into {operand}, which only its callers inside the "
+                    "package know how to compute")
     return None

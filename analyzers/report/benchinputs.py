@@ -335,7 +335,9 @@ class Values:
                     pass
             return self._helper("*" + base, mangle(t), lambda name: self._pointer_source(name, base, env)) + f"({i})"
         if inner.type == "pointer_type":
-            raise Unbuildable(f"pointer to pointer {t}")
+            written = self.type_text(t, env)
+            value = self.element(base, i, env, in_bench)
+            return f"func() {written} {{\n\tp := {value}\n\treturn &p\n}}()"
         written = self.type_text(t, env)
         value = self.element(base, i, env, in_bench)
         return f"func() {written} {{\n\tv := {value}\n\treturn &v\n}}()"

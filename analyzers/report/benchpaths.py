@@ -19,7 +19,7 @@ from tree_sitter import Node
 from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchshapes import Shape, solve
 from analyzers.report.benchtypes import Facts
-from analyzers.source import Func, strip_parens, text
+from analyzers.source import Func, descendants, strip_parens, text
 from analyzers.typeinfer import element_type
 
 _TERMINATORS = ("return_statement", "continue_statement", "break_statement", "goto_statement")
@@ -57,7 +57,12 @@ def targets(func: Func, lines: Sequence[int]) -> list[Node]:
     if body is None:
         return []
     if not lines:
-        return [lp.node for lp in func.loops if lp.depth == max(x.depth for x in func.loops)] or [body]
+        deepest = [lp.node for lp in func.loops if lp.depth == max(x.depth for x in func.loops)]
+        if deepest:
+            return deepest
+        stmts = [c for c in body.named_children if c.type == "statement_list"]
+        last = stmts[-1].named_children[-1] if stmts and stmts[-1].named_children else None
+        return [last] if last is not None else [body]  # the end: every guard before it must pass
     src = func.file.src.split(b"\n")
     out: list[Node] = []
     for line in lines:
@@ -77,10 +82,11 @@ def targets(func: Func, lines: Sequence[int]) -> list[Node]:
 class PathReader:
     """Reads conditions and loops of one function into Hints."""
 
-    def __init__(self, func: Func, index: PackageIndex, facts: Facts) -> None:
+    def __init__(self, func: Func, index: PackageIndex, facts: Facts, depth: int = 0) -> None:
         self.func = func
         self.index = index
         self.facts = facts
+        self.depth = depth
         self.hints = Hints()
         self.roots = {p.name for p in func.params if p.name and p.name != "_"}
         if func.receiver_name:
@@ -143,6 +149,9 @@ class PathReader:
             if parent.type in ("block", "statement_list"):
                 self._guards_before(parent, node)
             node = parent
+        self._callee_guards(target)
+        if target.type == "expression_switch_statement":
+            self._switch_guard(target)
         driven = 0
         for loop in reversed(loops):  # outermost first
             found = self._loop_drivers(loop)
@@ -178,7 +187,10 @@ class PathReader:
         switch = case.parent
         value = switch.child_by_field_name("value") if switch is not None else None
         values = case.child_by_field_name("value")
-        if value is None or values is None or not values.named_children:
+        if values is None or not values.named_children:
+            return
+        if value is None:  # switch { case cond: ... }: the case's condition holds
+            self._need(values.named_children[0], True)
             return
         path = self.path_of(value)
         if path is not None:
@@ -208,10 +220,45 @@ class PathReader:
                 if cond is not None:
                     self._initializer(stmt)
                     self._need(cond, False)
-            elif stmt.type == "short_var_declaration":
+            elif stmt.type == "expression_switch_statement":
+                self._switch_guard(stmt)
+            elif stmt.type in ("short_var_declaration", "assignment_statement"):
                 solve(self, stmt.child_by_field_name("right"), None)
             elif stmt.type == "expression_statement" and stmt.named_children:
                 solve(self, stmt.named_children[0], None)
+            self._callee_guards(stmt)
+
+    def _callee_guards(self, stmt: Node) -> None:
+        """Methods of the same receiver called on the way (`b.writeTo(sb)`) must get through their own
+        guards: their conditions on the receiver's fields count here too."""
+        recv = self.func.receiver_name
+        if not recv or self.depth >= 2 or stmt.type not in ("expression_statement", "return_statement",
+                                                            "short_var_declaration", "assignment_statement"):
+            return
+        for node in [stmt, *descendants(stmt)]:
+            if node.type != "call_expression":
+                continue
+            fn = strip_parens(node.child_by_field_name("function"))
+            operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" \
+                else None
+            if fn is None or operand is None or text(operand) != recv:
+                continue
+            callee = self.index.method(self.func.receiver or "", text(fn.child_by_field_name("field")))
+            if callee is None or callee is self.func or not callee.receiver_name:
+                continue
+            sub = PathReader(callee, self.index, self.facts, self.depth + 1).read([])
+            prefix = callee.receiver_name + "."
+            for path, shape in sub.shapes.items():
+                if path.startswith(prefix):
+                    self.hints.shapes.setdefault(recv + "." + path[len(prefix):], shape)
+
+    def _switch_guard(self, switch: Node) -> None:
+        """A switch whose default panics (or returns) must take one of its cases: the first."""
+        default = next((c for c in switch.named_children if c.type == "default_case"), None)
+        first = next((c for c in switch.named_children if c.type == "expression_case"), None)
+        if default is None or first is None or not _exits(default):
+            return
+        self._case(first)
 
     def _need(self, cond: Node | None, truth: bool) -> None:
         cond = strip_parens(cond)
@@ -230,9 +277,24 @@ class PathReader:
             if op in ("&&", "||"):
                 self._need(left, truth)  # one side is enough: the first
                 return
-        if self._is_error_check(cond, truth):
+        if self._is_error_check(cond, truth) or self._is_lookup(cond, truth):
             return
         solve(self, cond, truth)
+
+    def _is_lookup(self, cond: Node, truth: bool) -> bool:
+        """`v, ok := m[k]; if !ok {...}`: the key must be in the map (the default) or, needed false, absent."""
+        if cond.type != "identifier":
+            return False
+        decl = self.func.lookup(text(cond), cond)
+        if decl is None or decl.multi_init is None or decl.result_index != 1:
+            return False
+        lookup = strip_parens(decl.multi_init)
+        if lookup is None or lookup.type != "index_expression":
+            return False
+        key = self.path_of(lookup.child_by_field_name("index"))
+        if key is not None and not truth:
+            self.hints.shape(key).absent = True
+        return True
 
     def _is_error_check(self, cond: Node, truth: bool) -> bool:
         """`err != nil` needed true: the target is on an error path (unless the error is ours to make)."""
@@ -362,6 +424,8 @@ class PathReader:
             return False
         root, *fields = path.split(".")
         t = self.func.type_of(root)
+        if fields == ["Body"] and t.lstrip("*").endswith("http.Request"):
+            return True  # a request body read whole: its size is the cost
         for f in fields:
             t = self.index.field_type(t, f)
         t = t.lstrip("*")

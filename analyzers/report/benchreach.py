@@ -60,6 +60,8 @@ class PackageIndex:
                 rank = 0
             elif lowered.startswith(("new", "make")):
                 rank = 1
+            elif _builds(f, type_name):
+                rank = 2  # lex(...) *lexer: a function that makes the value it returns
             else:
                 continue
             if best is None or (rank, f.name) < best[:2]:
@@ -160,6 +162,14 @@ class PackageIndex:
             return False
         names = {f.package for f in self.pkg.files if f.package}
         return path.rsplit("/", 1)[-1] in names or qual in names
+
+
+def _builds(func: Func, type_name: str) -> bool:
+    """Whether the function makes a fresh T (`&T{...}`, `T{...}`, `new(T)`), not look one up."""
+    for site in func.sites("composite_literal"):
+        if text(site.node.child_by_field_name("type")) == type_name:
+            return True
+    return any(c.callee == "new" and [text(a) for a in c.args] == [type_name] for c in func.calls)
 
 
 def _base(type_text: str) -> str:

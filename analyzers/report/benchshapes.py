@@ -53,6 +53,7 @@ class Shape:
     digits: bool = False
     kind: str = ""  # url, file (exists, with content), path (may be created), dir, hex, json:<type>
     nil: bool = False  # the code wants nil here
+    absent: bool = False  # a key the code must not find (in a map filled with keys 0..n-1)
 
 
 def _lit(node: Node | None) -> str | None:
@@ -240,6 +241,8 @@ def _comparison(reader: PathReader, node: Node, truth: bool) -> None:
     elif value.lstrip("-").isdigit() and op in ("<", "<=", ">", ">=") and shape.literal is None:
         k = int(value)
         shape.literal = str({"<": k - 1, "<=": k, ">": k + 1, ">=": k}[op])
+    elif value[:1].isalpha() and op in ("<", "<=", ">", ">=") and shape.literal is None:
+        shape.literal = {"<": f"{value} - 1", ">": f"{value} + 1"}.get(op, value)  # a named constant
 
 
 def _is_len(node: Node) -> bool:

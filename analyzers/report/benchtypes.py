@@ -98,13 +98,27 @@ class Facts:
                 out |= inner
         return out
 
+    def method_set(self, typ: str, seen: frozenset[str] = frozenset()) -> dict[str, bool]:
+        """Methods of a local type, promoted ones from embedded fields included: name -> pointer receiver."""
+        out = dict(self.methods.get(typ, {}))
+        struct = self.pkg.structs.get(typ)
+        if struct is None or typ in seen:
+            return out
+        for fname, ftype in struct.fields:
+            if not fname and "." not in ftype:
+                for name, pointer in self.method_set(ftype.lstrip("*"), seen | {typ}).items():
+                    out.setdefault(name, pointer and not ftype.startswith("*"))
+        return out
+
     def implementations(self, type_text: str) -> list[tuple[str, bool]]:
         """Local non-interface types whose method set covers the interface: (type, needs a pointer)."""
         wanted = self.interface_methods(type_text)
         if not wanted:
             return []
         out: list[tuple[str, bool]] = []
-        for typ, methods in sorted(self.methods.items()):
+        candidates = sorted(set(self.methods) | set(self.pkg.structs))
+        for typ in candidates:
+            methods = self.method_set(typ)
             if typ == type_text or not wanted <= set(methods) or self.interface_methods(typ) is not None:
                 continue
             out.append((typ, any(methods[m] for m in wanted)))
