@@ -15,11 +15,12 @@ from analyzers.report.benchpaths import Hints
 from analyzers.report.benchrecv import adder, receiver_use
 from analyzers.report.benchshapes import Shape
 from analyzers.report.benchstd import STD_INTERFACES
+from analyzers.report.benchtests import TestArgs
 from analyzers.report.benchtypes import type_node
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import Func, text
 
-_PATH_NAMES = ("path", "file", "filename", "fname", "dst", "src", "target", "out", "output", "input")
+_PATH_NAMES = ("path", "file", "filename", "fname", "filepath", "pathname")
 _DIR_NAMES = ("dir", "root", "folder", "directory", "base", "basedir", "tmp")
 _URL_NAMES = ("url", "u", "endpoint", "uri", "link", "href", "rawurl")
 _HOST_NAMES = ("host", "hostname", "domain")
@@ -41,7 +42,7 @@ def _go_string(s: str) -> str:
 
 class BenchBuilder:
     def __init__(self, values: Values, func: Func, hints: Hints, env: TypeEnv, scope_take: object,
-                 parallel: bool) -> None:
+                 parallel: bool, test_args: TestArgs | None = None) -> None:
         self.v = values
         self.func = func
         self.hints = hints
@@ -49,6 +50,7 @@ class BenchBuilder:
         self.take = scope_take  # Scope.take
         self.parallel = parallel
         self.out = Built()
+        self.test_args = test_args
         self.size = "n" if hints.sized else str(DEFAULT_SIZE)
         self._sources: dict[tuple[str, str], str] = {}
         self.func_env = env
@@ -215,7 +217,36 @@ class BenchBuilder:
             t = "[]" + t[3:]
             expr = self._argument(name, t, p.name)
             return expr + "..."
-        return self._argument(name, t, p.name)
+        from_tests = self._from_tests(name, t, p.name, index)
+        return from_tests if from_tests is not None else self._argument(name, t, p.name)
+
+    def _from_tests(self, name: str, t: str, path: str, index: int) -> str | None:
+        """The argument the package's own tests pass, for inputs whose size does not drive the cost and
+        whose shape the code does not dictate (a file, a URL)."""
+        found = self.test_args
+        if found is None or index >= len(found.values) or found.values[index] is None:
+            return None
+        shape = self.hints.shapes.get(path)
+        lowered = path.lower()
+        if path in self.hints.drivers or path in self.hints.indexed or (shape is not None and (
+                shape.kind or shape.literal is not None)) or lowered in _PATH_NAMES + _DIR_NAMES + _URL_NAMES:
+            return None
+        saved = self.v.checkpoint()
+        try:
+            for q, imp in found.imports.items():
+                self.v.use(q, imp)
+        except Unbuildable:
+            self.v.restore(saved)
+            return None
+        var = self._var(name)
+        self.out.setup.append(f"{var} := {self._typed(found.values[index] or '', t)}")
+        return var
+
+    def _typed(self, value: str, t: str) -> str:
+        """An untyped constant from a test keeps the parameter's type in `x := ...`."""
+        if re.fullmatch(r"-?[0-9][0-9_]*|'.*'|-?[0-9.]+(e-?[0-9]+)?", value) and t not in ("int", "rune", "float64"):
+            return f"{self.v.type_text(t, self.env)}({value})"
+        return value
 
     def _argument(self, name: str, t: str, path: str) -> str:
         env = self.env

@@ -26,6 +26,7 @@ from analyzers.report.benchpaths import Hints, PathReader, read_paths
 from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
 from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
+from analyzers.report.benchtests import TestValues
 from analyzers.report.benchtypes import Facts
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import Func, GoFile, text
@@ -74,6 +75,7 @@ class FileGen:
                 imports.setdefault(local, path)
         self.pkg_env = TypeEnv(self.local_types, self.generic_types, imports)  # field types of any file
         self.values = Values(pkg, self.index, self.envs, names)
+        self.tests = TestValues(pkg, self.index, names)
         self.values.std("testing")
         self.benches: list[str] = []
         self.names: list[str] = []
@@ -242,7 +244,8 @@ class FileGen:
 
     def _build(self, func: Func, hints: Hints, env: TypeEnv, scope: Scope, parallel: bool) -> Bench:
         closure = self._returned_closure(func)
-        builder = BenchBuilder(self.values, func, hints if closure is None else Hints(), env, scope.take, parallel)
+        builder = BenchBuilder(self.values, func, hints if closure is None else Hints(), env, scope.take, parallel,
+                               self.tests.arguments(func))
         target = func.name
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
