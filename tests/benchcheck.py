@@ -12,6 +12,7 @@ was executed by the benchmark of its function.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import posixpath
 import re
@@ -19,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ from analyzers.report.benchmarks import BENCH_FILE, PlannedBenchmark, benchmark_
 from analyzers.source import parse
 from tests.gotool import go_binary, go_env, module_go_version, module_path
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Target:
@@ -40,6 +44,7 @@ class Target:
     import_path: str
     bench: PlannedBenchmark
     lines: list[tuple[str, int, str]]  # (file relative to the module, line, rule)
+    origin: Path = Path()  # the module this copy was made from
 
 
 @dataclass
@@ -221,10 +226,44 @@ def run_one(t: Target, work: Path, cache: Path) -> Run:
         return Run(t, "fail", out)
     if _SKIP.search(out) or t.bench.skip_reason is not None:
         return Run(t, "skip", out)
-    run = Run(t, "ok", out)
-    blocks = _blocks(profile.read_text() if profile.exists() else "", t.import_path)
-    for finding in t.lines:
-        src = (t.module / finding[0]).read_bytes()
+    return _covered(Run(t, "ok", out), _blocks(profile.read_text() if profile.exists() else "", t.import_path))
+
+
+def run_package(group: list[Target], work: Path, cache: Path) -> list[Run]:
+    """All generated benchmarks of one package in one process (`-test.bench '^(A|B)$'`): a failure is
+    read from its `--- FAIL: Name` line, and coverage is the package's, shared by its benchmarks."""
+    first = group[0]
+    binary = work / "bin" / first.import_path.replace("/", "_")
+    if not binary.exists():
+        return [Run(t, "missing", "no test binary (build failed)") for t in group]
+    profile = work / "cover" / f"{first.import_path.replace('/', '_')}.out"
+    pattern = "^(" + "|".join(t.bench.name for t in group) + ")$"
+    cmd = [str(binary), "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", "1x",
+           "-test.coverprofile", str(profile), "-test.timeout", "60s"]
+    try:
+        proc = subprocess.run(cmd, cwd=first.module / first.directory, env=dict(os.environ, GOCACHE=str(cache)),
+                              capture_output=True, text=True, timeout=90)
+        out = proc.stdout + proc.stderr
+        crashed = proc.returncode != 0 and not re.search(r"^--- FAIL: ", out, re.MULTILINE)
+    except subprocess.TimeoutExpired:
+        out, crashed = "timed out", True
+    failed = set(re.findall(r"^--- FAIL: (Benchmark\w+)", out, re.MULTILINE))
+    blocks = _blocks(profile.read_text() if profile.exists() else "", first.import_path)
+    runs = []
+    for t in group:
+        if crashed or t.bench.name in failed:
+            runs.append(Run(t, "fail", out))
+            continue
+        if t.bench.skip_reason is not None:
+            runs.append(Run(t, "skip", ""))
+            continue
+        runs.append(_covered(Run(t, "ok", ""), blocks))
+    return runs
+
+
+def _covered(run: Run, blocks: dict[str, list[tuple[int, int, int]]]) -> Run:
+    for finding in run.target.lines:
+        src = (run.target.module / finding[0]).read_bytes()
         ran = line_ran(blocks.get(posixpath.basename(finding[0]), []), finding[1], enclosing_lines(src, finding[1]))
         (run.covered if ran else run.uncovered).append(finding)
     return run
@@ -275,8 +314,11 @@ def _blocks(profile: str, import_path: str) -> dict[str, list[tuple[int, int, in
     return out
 
 
-def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2) -> tuple[Figures, list[str], list[Run]]:
-    """Copy modules into work, plan, build and run; (figures, build errors, runs)."""
+def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2,
+          per_benchmark: bool = True) -> tuple[Figures, list[str], list[Run]]:
+    """Copy modules into work, plan, build and run; (figures, build errors, runs). per_benchmark: one
+    process per benchmark, so each finding's coverage is its own benchmark's (else one per package)."""
+    started = time.monotonic()
     copies: list[Path] = []
     targets: list[Target] = []
     existing = 0
@@ -284,6 +326,8 @@ def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2) -> tu
         copy = work / "mods" / f"{i:03d}-{source.name}"
         shutil.copytree(source, copy)
         found, named = plan_module(copy)
+        for t in found:
+            t.origin = source
         targets += found
         existing += named
         copies.append(copy)
@@ -295,9 +339,18 @@ def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2) -> tu
     (work / "bin").mkdir(parents=True, exist_ok=True)
     (work / "cover").mkdir(parents=True, exist_ok=True)
     with_targets = [m for m in copies if m in imports]
+    planned = time.monotonic()
     errors = build(with_targets, imports, work, cache) if with_targets else []
+    built = time.monotonic()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        runs = list(pool.map(lambda t: run_one(t, work, cache), targets))
+        if per_benchmark:
+            runs = list(pool.map(lambda t: run_one(t, work, cache), targets))
+        else:
+            by_package: dict[str, list[Target]] = {}
+            for t in targets:
+                by_package.setdefault(t.import_path + "@" + str(t.module), []).append(t)
+            runs = [r for rs in pool.map(lambda g: run_package(g, work, cache), by_package.values()) for r in rs]
+    log.info("plan %.1fs, build %.1fs, run %.1fs", planned - started, built - planned, time.monotonic() - built)
     figures = Figures(generated=len(runs), existing=existing)
     for r in runs:
         if r.status in ("fail", "missing"):
@@ -315,10 +368,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchcheck", description=__doc__)
     parser.add_argument("modules", nargs="+", type=Path)
     parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--per-package", action="store_true",
+                        help="one process per package (coverage shared by its benchmarks): faster")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     cache = Path(__file__).resolve().parent.parent / ".venv" / "go-cache"
     with tempfile.TemporaryDirectory(prefix="benchcheck-") as tmp:
-        figures, errors, runs = check(args.modules, Path(tmp), cache)
+        figures, errors, runs = check(args.modules, Path(tmp), cache, per_benchmark=not args.per_package)
     for e in errors:
         print("BUILD:", e[:3000], file=sys.stderr)
     for r in figures.failed:
