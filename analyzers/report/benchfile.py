@@ -54,9 +54,11 @@ def top_level_names(gf: GoFile) -> set[str]:
 
 
 class FileGen:
-    def __init__(self, pkg: Package, lines: dict[str, Sequence[int]] | None = None) -> None:
+    def __init__(self, pkg: Package, lines: dict[str, Sequence[int]] | None = None,
+                 like: Sequence[PlannedBenchmark] | None = None) -> None:
         self.pkg = pkg
         self.lines = lines or {}
+        self.like = {p.function: p for p in like or () if not p.existing}
         self.planned: list[PlannedBenchmark] = []
         minor = go_minor(pkg.go_version)
         self.loop_b = minor is not None and minor >= 24
@@ -166,6 +168,9 @@ class FileGen:
     def _bench_name(self, func: Func) -> str:
         qualified = func.qualified_name.replace(".", "_")
         name = "Benchmark" + qualified[:1].upper() + qualified[1:]
+        other = self.like.get(func.qualified_name)
+        if other is not None and other.name not in self.taken:
+            name = other.name
         while name in self.taken:
             name += "_PerfReview"
         self.taken.add(name)
@@ -190,6 +195,10 @@ class FileGen:
         unmet = self._unmet(reader, env)
         if unmet is not None:
             return unmet
+        other = self.like.get(func.qualified_name)
+        if other is not None and other.skip_reason is None:
+            hints.forced = bool(other.sizes)
+            hints.drivers = list(other.scales) if other.sizes else []
         scope = Scope(self.pkg_names | set(self.values.imports))
         parallel = bool(func.receiver) and bool(func.calls_named("Lock", "RLock")) and not hints.sized
         saved = self.values.checkpoint()
@@ -212,7 +221,8 @@ class FileGen:
         self.names.append(bench.name)
         self.sized = self.sized or bench.sized
         self.planned.append(PlannedBenchmark(bench.name, func.qualified_name, False, BENCH_FILE,
-                                             sizes=SIZES if bench.sized else ()))
+                                             sizes=SIZES if bench.sized else (),
+                                             scales=tuple(hints.drivers) if bench.sized else ()))
         return None
 
     def _unmet(self, reader: PathReader, env: TypeEnv) -> str | None:
@@ -271,6 +281,8 @@ class FileGen:
     def _notes(hints: Hints) -> list[str]:
         if not hints.sized:
             return []
+        if not hints.drivers:
+            return ["n follows the other revision's benchmark: nothing here walks a collection of that size."]
         what = ", ".join(hints.drivers[:3])
         return [f"n is the size of {what}" + (" (nested loops: the cost grows with n²)." if hints.quadratic else ".")]
 

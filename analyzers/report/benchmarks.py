@@ -53,11 +53,14 @@ def benchmark_file(pkg: Package, functions: Sequence[str] | None = None) -> str:
 
 
 def benchmark_plan(
-    pkg: Package, functions: Sequence[str] | None = None, lines: Mapping[str, Sequence[int]] | None = None
+    pkg: Package, functions: Sequence[str] | None = None, lines: Mapping[str, Sequence[int]] | None = None,
+    like: Sequence[PlannedBenchmark] | None = None,
 ) -> tuple[list[PlannedBenchmark], str]:
     """The plan for the named functions (default: hot and warm ones), existing benchmarks first, and the
     text of BENCH_FILE holding only the generated (missing) ones. `lines` maps a function to the finding
-    lines its benchmark must reach. Raises BenchmarkError for a name the package does not define."""
+    lines its benchmark must reach. `like`: another revision's plan (head's, when planning base) whose
+    generated benchmarks this one copies by name and sizes, so that benchstat can pair them even where
+    only one revision's code grows with n. Raises BenchmarkError for a name the package does not define."""
     chosen = _select(pkg, functions)
     found = reaches(pkg)
     existing: list[PlannedBenchmark] = []
@@ -68,7 +71,7 @@ def benchmark_plan(
             missing.append(func)
         for r in hits:
             existing.append(PlannedBenchmark(r.bench, func.qualified_name, True, r.file, r.path))
-    gen = FileGen(pkg, dict(lines or {}))
+    gen = FileGen(pkg, dict(lines or {}), like)
     code = gen.generate(missing)
     return existing + gen.planned, code
 

@@ -38,10 +38,11 @@ class Hints:
     shapes: dict[str, Shape] = field(default_factory=dict)
     chans: dict[str, str] = field(default_factory=dict)  # path -> "send" / "recv"
     error_path: str | None = None  # the targets run only on an error we cannot cause
+    forced: bool | None = None  # sized (or not) to match another revision's plan, whatever the code says
 
     @property
     def sized(self) -> bool:
-        return bool(self.drivers)
+        return self.forced if self.forced is not None else bool(self.drivers)
 
     @property
     def quadratic(self) -> bool:
