@@ -84,7 +84,7 @@ class FileGen:
         self.sinks: list[str] = []
         self.sized = False
 
-    def generate(self, funcs: list[Func]) -> str:
+    def generate(self, funcs: list[Func], existing: Sequence[PlannedBenchmark] = ()) -> str:
         for func in funcs:
             reason = self._skip_reason(func)
             if reason is None:
@@ -100,7 +100,7 @@ class FileGen:
         code = _COMMENT.sub("", code)
         used = {q: path for q, path in v.imports.items() if re.search(rf"(?<![\w.]){re.escape(q)}\.", code)}
         return render_file(self._package_name(), self.pkg.dir, self.benches, self.names, used,
-                           list(v.helpers.values()), self.sinks, self.sized)
+                           list(v.helpers.values()), self.sinks, self.sized, _existing_note(existing))
 
     def _package_name(self) -> str:
         names = [gf.package for gf in self.pkg.files if gf.package and not constrained(gf)]
@@ -370,3 +370,13 @@ def _positions(func: Func) -> str | None:
             return (f"its parameters ({names}) are positions into {operand}, which only its callers inside the "
                     "package know how to compute")
     return None
+
+
+def _existing_note(existing: Sequence[PlannedBenchmark]) -> list[str]:
+    """Header lines naming the package's own benchmarks that already reach the selected functions."""
+    lines: list[str] = []
+    for p in existing:
+        path = " → ".join(p.reaches)
+        lines.append(f"{p.name} ({p.file.rsplit('/', 1)[-1]}) reaches {p.function}" +
+                     (f" via {path}" if len(p.reaches) > 1 else ""))
+    return list(dict.fromkeys(lines))

@@ -215,11 +215,17 @@ def _parallel(bench: Bench) -> list[str]:
     return lines + _indent(inner, 1) + ["})"]
 
 
-def file_header(pkg_name: str, pkg_dir: str, names: list[str]) -> str:
+def file_header(pkg_name: str, pkg_dir: str, names: list[str], existing: list[str] | None = None) -> str:
     target = "./" + pkg_dir if pkg_dir not in ("", ".") else "."
-    pattern = "^(" + "|".join(names) + ")$" if names else "^Benchmark"
+    own = list(dict.fromkeys(e.split(" ", 1)[0] for e in existing or []))
+    every = [*own, *(n for n in names if n not in own)]
+    pattern = "^(" + "|".join(every) + ")$" if every else "^Benchmark"
+    reuse = "".join(f"//\t{e}\n" for e in existing or [])
+    if reuse:
+        reuse = "// The package's own benchmarks already reach some of the functions, and are selected below:\n" + reuse
     return (
         f"// perf_review_bench_test.go: benchmarks for package {pkg_name}, written by `perf-review benchmarks`.\n"
+        + reuse +
         "// Inputs come from what the code checks, the package's constructors and its tests; a benchmark\n"
         "// that no input can drive to its finding says so with b.Skip. Compare base and head:\n"
         "//\n"
@@ -237,8 +243,9 @@ def render_file(
     helpers: list[str],
     sinks: list[str],
     sized: bool,
+    existing: list[str] | None = None,
 ) -> str:
-    out = [file_header(pkg_name, pkg_dir, names), f"package {pkg_name}\n"]
+    out = [file_header(pkg_name, pkg_dir, names, existing), f"package {pkg_name}\n"]
     if imports:
         specs = []
         for local, path in sorted(imports.items(), key=lambda kv: kv[1]):
@@ -258,7 +265,9 @@ def render_file(
             "var (\n" + "\n".join("\t" + s for s in sinks) + "\n)\n"
         )
     out.extend(benches)
-    if not benches:
+    if not benches and existing:
+        out.append("// perf-review: every selected function already has a benchmark of the package's own (above).\n")
+    elif not benches:
         out.append("// perf-review: no function selected (the package has no hot or warm function).\n")
     out.extend(helpers)
     return "\n".join(out)

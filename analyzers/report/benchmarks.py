@@ -72,7 +72,7 @@ def benchmark_plan(
         for r in hits:
             existing.append(PlannedBenchmark(r.bench, func.qualified_name, True, r.file, r.path))
     gen = FileGen(pkg, dict(lines or {}), like)
-    code = gen.generate(missing)
+    code = gen.generate(missing, existing)
     return existing + gen.planned, code
 
 
@@ -126,7 +126,12 @@ def plan_for_change(result: Result, head: Mapping[str, bytes | None],
         if pkg is None:
             continue
         present = {f.qualified_name for f in pkg.funcs if not f.is_literal}
-        files[posixpath.join(directory, BENCH_FILE)] = benchmark_file(pkg, [n for n in names if n in present])
+        lines: dict[str, list[int]] = {}
+        for finding in result.findings:
+            if posixpath.dirname(finding.file) == directory:
+                lines.setdefault(finding.function, []).append(finding.line)
+        _, code = benchmark_plan(pkg, [n for n in names if n in present], lines)
+        files[posixpath.join(directory, BENCH_FILE)] = code
     return join_plan(files) if files else None
 
 
