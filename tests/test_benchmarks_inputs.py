@@ -260,7 +260,8 @@ def test_existing_benchmarks_that_reach_a_function_are_reused() -> None:
     assert planned[0] == PlannedBenchmark("BenchmarkMux", "node.findRoute", True, "mux_test.go",
                                           ("Mux.ServeHTTP", "Mux.routeHTTP", "node.findRoute"))
     assert [p.name for p in planned[1:]] == ["BenchmarkWalk"] and "func BenchmarkNode_findRoute" not in code
-    assert "BenchmarkMux (mux_test.go) reaches node.findRoute via Mux.ServeHTTP → Mux.routeHTTP → node.findRoute" in code
+    assert ("BenchmarkMux (mux_test.go) reaches node.findRoute via Mux.ServeHTTP → Mux.routeHTTP → "
+            "node.findRoute") in code
     assert "-bench '^(BenchmarkMux|BenchmarkWalk)$'" in code  # the run command selects it too
 
 
