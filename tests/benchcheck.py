@@ -159,6 +159,11 @@ def stdlib_module(package: str, dest: Path, root: Path | None = None) -> Path | 
     return dest
 
 
+def binary_path(work: Path, module: Path, import_path: str) -> Path:
+    """Where a package's test binary is kept: two copies may share an import path (base and head)."""
+    return work / "bin" / f"{module.name}-{import_path.replace('/', '_')}"
+
+
 def _binary_name(import_path: str) -> str:
     return import_path.rsplit("/", 1)[-1] + ".test"
 
@@ -191,15 +196,24 @@ def build(modules: Sequence[Path], imports: dict[Path, list[str]], work: Path, c
         env = go_env(cache)
         env.update(GOWORK=str(ws / "go.work"), GOFLAGS="")
         pkgs = sorted({i for m in group for i in imports[m]})
-        proc = subprocess.run([go_binary(), "test", "-c", "-cover", "-vet=off", "-o", f"{ws}/bin/", *pkgs],
-                              cwd=ws, env=env, capture_output=True, text=True, timeout=900)
-        if proc.returncode != 0:
+        for _attempt in range(3):
+            proc = subprocess.run([go_binary(), "test", "-c", "-cover", "-vet=off", "-o", f"{ws}/bin/", *pkgs],
+                                  cwd=ws, env=env, capture_output=True, text=True, timeout=900)
+            if proc.returncode == 0:
+                break
             errors.append(proc.stdout + proc.stderr)
+            # One package that does not build stops the others' binaries: build again without it.
+            broken = set(re.findall(r"^# (\S+)", proc.stdout + proc.stderr, re.MULTILINE))
+            broken |= set(re.findall(r"^FAIL\s+(\S+) \[", proc.stdout + proc.stderr, re.MULTILINE))
+            remaining = [p for p in pkgs if p not in broken]
+            if not remaining or remaining == pkgs:
+                break
+            pkgs = remaining
         for m in group:
             for i in imports[m]:
                 binary = ws / "bin" / _binary_name(i)
                 if binary.exists():
-                    binary.rename(work / "bin" / i.replace("/", "_"))
+                    binary.rename(binary_path(work, m, i))
     return errors
 
 
@@ -209,10 +223,10 @@ _BLOCK = re.compile(r"^(.+?):(\d+)\.(\d+),(\d+)\.(\d+) \d+ (\d+)$", re.MULTILINE
 
 
 def run_one(t: Target, work: Path, cache: Path) -> Run:
-    binary = work / "bin" / t.import_path.replace("/", "_")
+    binary = binary_path(work, t.module, t.import_path)
     if not binary.exists():
         return Run(t, "missing", "no test binary (build failed)")
-    profile = work / "cover" / f"{t.import_path.replace('/', '_')}.{t.bench.name}.out"
+    profile = work / "cover" / f"{t.module.name}-{t.import_path.replace('/', '_')}.{t.bench.name}.out"
     cmd = [str(binary), "-test.run", "^$", "-test.bench", f"^{t.bench.name}$", "-test.benchtime", "1x",
            "-test.coverprofile", str(profile), "-test.timeout", "20s"]
     env = dict(os.environ, GOCACHE=str(cache))
@@ -233,10 +247,10 @@ def run_package(group: list[Target], work: Path, cache: Path) -> list[Run]:
     """All generated benchmarks of one package in one process (`-test.bench '^(A|B)$'`): a failure is
     read from its `--- FAIL: Name` line, and coverage is the package's, shared by its benchmarks."""
     first = group[0]
-    binary = work / "bin" / first.import_path.replace("/", "_")
+    binary = binary_path(work, first.module, first.import_path)
     if not binary.exists():
         return [Run(t, "missing", "no test binary (build failed)") for t in group]
-    profile = work / "cover" / f"{first.import_path.replace('/', '_')}.out"
+    profile = work / "cover" / f"{first.module.name}-{first.import_path.replace('/', '_')}.out"
     pattern = "^(" + "|".join(t.bench.name for t in group) + ")$"
     cmd = [str(binary), "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", "1x",
            "-test.coverprofile", str(profile), "-test.timeout", "60s"]

@@ -93,6 +93,10 @@ class BenchBuilder:
         ctor = self.v.index.constructor(t)
         if ctor is not None and [r.type for r in ctor.results][:1] == ["*" + t]:
             return self._construct(ctor)
+        if ctor is not None and ctor.results[0].type.lstrip("*") != t:
+            made = self._var("made")
+            self.out.setup.append(f"{made} := {self._construct(ctor)}")
+            return f"{made}.(*{t})"  # the constructor returns it behind an interface
         if ctor is not None and [r.type for r in ctor.results][:1] == [t]:
             var = self._var("built")
             self.out.setup.append(f"{var} := {self._construct(ctor)}")
@@ -131,8 +135,10 @@ class BenchBuilder:
             self._fill_by(var, add)
         else:
             for f in fill:
-                size = self.size_of(f"{var}.{f}") if f"{var}.{f}" in self.hints.drivers else self.size
+                path = f"{self.func.receiver_name}.{f}"
+                size = self.size_of(path) if path in self.hints.drivers or path in self.hints.min_len else self.size
                 self.out.setup.append(f"{var}.{f} = {self.v.collection(types[f], size, env)}")
+        self._deep_fill(var, t, use.deep_reads)
         root = self.func.receiver_name
         for path, shape in self.hints.shapes.items():
             fname = path[len(root) + 1:] if root and path.startswith(root + ".") else ""
@@ -142,6 +148,33 @@ class BenchBuilder:
                 self.out.setup.append(f"{var}.{fname} = {self.text_value(path, shape)}")
             elif shape.literal is not None:
                 self.out.setup.append(f"{var}.{fname} = {shape.literal}")
+
+    def _deep_fill(self, var: str, t: str, deep: list[str]) -> None:
+        """Collections one struct field further down (`r.stats.Lats`) that the code reads or walks."""
+        root = self.func.receiver_name
+        paths = list(deep) + [p[len(root) + 1:] for p in [*self.hints.drivers, *self.hints.min_len]
+                              if root and p.startswith(root + ".") and p.count(".") == 2 and "[" not in p]
+        done: set[str] = set()
+        for rel in paths:
+            outer, _, inner = rel.partition(".")
+            if rel in done or not inner:
+                continue
+            done.add(rel)
+            outer_type = self.v.index.field_type(t, outer)
+            if not outer_type or outer_type.startswith("*") or outer_type.lstrip("*") not in self.v.pkg.structs:
+                continue  # only through a struct value: a nil pointer on the way would panic
+            ftype = self.v.index.field_type(outer_type, inner)
+            if not ftype or not _is_collection(ftype, self.v):
+                continue
+            struct = self.v.pkg.structs[outer_type]
+            env = self.v.envs.get(struct.file, self.env)
+            path = f"{root}.{rel}"
+            size = self.size_of(path) if path in self.hints.drivers or path in self.hints.min_len else self.size
+            try:
+                value = self.v.collection(ftype, size, env)
+            except Unbuildable:
+                continue
+            self.out.setup.append(f"{var}.{rel} = {value}")
 
     def _ensure(self, var: str, name: str, t: str, env: TypeEnv, pooled: str | None) -> None:
         """A field the code uses is never nil: a pointer, func, interface or map left nil by the

@@ -77,7 +77,10 @@ class FileGen:
                 imports.setdefault(local, path)
         self.pkg_env = TypeEnv(self.local_types, self.generic_types, imports)  # field types of any file
         self.values = Values(pkg, self.index, self.envs, names)
-        self.tests = TestValues(pkg, self.index, names)
+        source_names: set[str] = set()
+        for gf in pkg.files:
+            source_names |= top_level_names(gf)
+        self.tests = TestValues(pkg, self.index, source_names)  # test files' own names may not build
         self.values.std("testing")
         self.benches: list[str] = []
         self.names: list[str] = []
@@ -100,7 +103,8 @@ class FileGen:
         code = _COMMENT.sub("", code)
         used = {q: path for q, path in v.imports.items() if re.search(rf"(?<![\w.]){re.escape(q)}\.", code)}
         return render_file(self._package_name(), self.pkg.dir, self.benches, self.names, used,
-                           list(v.helpers.values()), self.sinks, self.sized, _existing_note(existing))
+                           list(v.helpers.values()), self.sinks, self.sized, _existing_note(existing),
+                           list(dict.fromkeys(p.name for p in existing)))
 
     def _package_name(self) -> str:
         names = [gf.package for gf in self.pkg.files if gf.package and not constrained(gf)]
@@ -373,9 +377,14 @@ def _positions(func: Func) -> str | None:
 
 
 def _existing_note(existing: Sequence[PlannedBenchmark]) -> list[str]:
-    """Header lines naming the package's own benchmarks that already reach the selected functions."""
+    """Header lines naming, per selected function, the package's own benchmark that reaches it closest
+    (the run command selects all of them)."""
     lines: list[str] = []
+    shown: set[str] = set()
     for p in existing:
+        if p.function in shown:
+            continue  # the plan keeps every one; the header names the closest
+        shown.add(p.function)
         path = " → ".join(p.reaches)
         lines.append(f"{p.name} ({p.file.rsplit('/', 1)[-1]}) reaches {p.function}" +
                      (f" via {path}" if len(p.reaches) > 1 else ""))

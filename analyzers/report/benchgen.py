@@ -215,9 +215,11 @@ def _parallel(bench: Bench) -> list[str]:
     return lines + _indent(inner, 1) + ["})"]
 
 
-def file_header(pkg_name: str, pkg_dir: str, names: list[str], existing: list[str] | None = None) -> str:
+def file_header(pkg_name: str, pkg_dir: str, names: list[str], existing: list[str] | None = None,
+                every_existing: list[str] | None = None) -> str:
     target = "./" + pkg_dir if pkg_dir not in ("", ".") else "."
     own = list(dict.fromkeys(e.split(" ", 1)[0] for e in existing or []))
+    own += [n for n in (every_existing or []) if n not in own]
     every = [*own, *(n for n in names if n not in own)]
     pattern = "^(" + "|".join(every) + ")$" if every else "^Benchmark"
     reuse = "".join(f"//\t{e}\n" for e in existing or [])
@@ -244,8 +246,9 @@ def render_file(
     sinks: list[str],
     sized: bool,
     existing: list[str] | None = None,
+    every_existing: list[str] | None = None,
 ) -> str:
-    out = [file_header(pkg_name, pkg_dir, names, existing), f"package {pkg_name}\n"]
+    out = [file_header(pkg_name, pkg_dir, names, existing, every_existing), f"package {pkg_name}\n"]
     if imports:
         specs = []
         for local, path in sorted(imports.items(), key=lambda kv: kv[1]):

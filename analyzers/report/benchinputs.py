@@ -188,7 +188,7 @@ class Values:
         if t in ("float32", "float64"):
             return f"{t}({i}) + 0.5"
         if t == "bool":
-            return f"{i}%2 == 0"
+            return ("true" if int(i) % 2 == 0 else "false") if i.isdigit() else f"{i}%2 == 0"
         if t in ("rune", "int32"):
             return f"rune('a' + {i}%26)"
         if t in ("byte",):
@@ -209,7 +209,9 @@ class Values:
         try:
             fields: list[str] = []
             for fname, ftype in struct.fields:
-                key = fname or ftype.lstrip("*").rsplit(".", 1)[-1]
+                if fname == "_":
+                    continue
+                key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
                 value = self.field_value(ftype, "i", env)
                 if value is not None:
                     fields.append(f"\t\t{key}: {value},")
@@ -231,7 +233,9 @@ class Values:
         try:
             fields: list[str] = []
             for fname, ftype in struct.fields:
-                key = fname or ftype.lstrip("*").rsplit(".", 1)[-1]
+                if fname == "_":
+                    continue
+                key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
                 node = type_node(ftype)
                 if node is None or node.type in ("slice_type", "channel_type"):
                     continue
@@ -328,6 +332,8 @@ class Values:
         base = text(inner)
         if inner.type == "type_identifier" and base in self.pkg.structs:
             ctor = self.index.constructor(base)
+            if ctor is not None and ctor.results[0].type != "*" + base:
+                ctor = None  # behind an interface or by value: build the literal here
             if ctor is not None and base not in self._building:
                 try:
                     return self.constructed(ctor, base, i, env, in_bench)

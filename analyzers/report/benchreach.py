@@ -53,9 +53,18 @@ class PackageIndex:
             if f.node.child_by_field_name("type_parameters") is not None:
                 continue
             results = [r.type for r in f.results]
-            if not results or results[0].lstrip("*") != type_name or results[1:] not in ([], ["error"]):
+            if not results or results[1:] not in ([], ["error"]):
                 continue
             lowered = f.name.lower()
+            if results[0].lstrip("*") != type_name:
+                # NewTree() Tree returning &tree{...}: a constructor behind an interface
+                under = self.pkg.type_defs.get(results[0], "").strip()
+                if under.startswith("interface") and _returns_built(f, type_name) and \
+                        lowered.startswith(("new", "make")):
+                    rank = 3
+                    if best is None or (rank, f.name) < best[:2]:
+                        best = (rank, f.name, f)
+                continue
             if lowered == "new" + type_name.lower():
                 rank = 0
             elif lowered.startswith(("new", "make")):
@@ -166,10 +175,23 @@ class PackageIndex:
 
 def _builds(func: Func, type_name: str) -> bool:
     """Whether the function makes a fresh T (`&T{...}`, `T{...}`, `new(T)`), not look one up."""
-    for site in func.sites("composite_literal"):
-        if text(site.node.child_by_field_name("type")) == type_name:
-            return True
+    for f in [func, *func.closures]:
+        for site in f.sites("composite_literal"):
+            if text(site.node.child_by_field_name("type")) == type_name:
+                return True
     return any(c.callee == "new" and [text(a) for a in c.args] == [type_name] for c in func.calls)
+
+
+def _returns_built(func: Func, type_name: str) -> bool:
+    """Whether the function returns a fresh `&T{...}` (behind whatever type it declares)."""
+    for site in func.sites("return_statement"):
+        for node in descendants(site.node):
+            if node.type == "composite_literal" and text(node.child_by_field_name("type")) == type_name:
+                parent = node.parent
+                if parent is not None and parent.type == "unary_expression" and parent.parent is not None \
+                        and parent.parent.type == "expression_list":
+                    return True
+    return False
 
 
 def _base(type_text: str) -> str:

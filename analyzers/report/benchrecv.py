@@ -19,6 +19,7 @@ ADDERS = ("Add", "Put", "Set", "Insert", "Store", "Push", "Append", "Register", 
 @dataclass
 class ReceiverUse:
     reads: list[str] = field(default_factory=list)  # field names read, first use first
+    deep_reads: list[str] = field(default_factory=list)  # "f.g": a field of a struct-valued field
     writes: set[str] = field(default_factory=set)  # fields assigned, appended to or written into
     sends: set[str] = field(default_factory=set)  # channel fields sent on
     receives: set[str] = field(default_factory=set)  # channel fields received from
@@ -59,6 +60,13 @@ def _visit(func: Func, index: PackageIndex, use: ReceiverUse, seen: set[Func], d
             if name is not None and operand is not None and text(operand) == recv and name not in use.reads \
                     and not _is_method_call(node):
                 use.reads.append(name)
+            inner = strip_parens(operand)
+            if inner is not None and inner.type == "selector_expression" and not _is_method_call(node):
+                base = inner.child_by_field_name("operand")
+                if base is not None and text(base) == recv:
+                    deep = f"{text(inner.child_by_field_name('field'))}.{text(node.child_by_field_name('field'))}"
+                    if deep not in use.deep_reads:
+                        use.deep_reads.append(deep)
         elif kind == "send_statement":
             name = _receiver_field(node.child_by_field_name("channel"), recv)
             if name is not None:

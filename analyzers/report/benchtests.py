@@ -86,12 +86,15 @@ class TestValues:
 
     def _portable(self, node: Node, caller: Func, gf: GoFile, imports: dict[str, str]) -> str | None:
         """The expression's text when it means the same at package level of the generated file."""
-        if node.type in ("func_literal",):
-            return None
+        if node.type in ("func_literal", "nil"):
+            return None  # a closure may capture the test's locals; nil has no type of its own
         wanted: dict[str, str] = {}
         for n in [node, *descendants(node)]:
             if n.type == "func_literal":
                 return None
+            if n.type == "type_identifier" and (n.parent is None or n.parent.type != "qualified_type") \
+                    and text(n) not in self.names and text(n) not in _BUILTINS:
+                return None  # a type the test declares for itself
             if n.type == "identifier":
                 name = text(n)
                 parent = n.parent

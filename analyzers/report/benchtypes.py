@@ -54,6 +54,7 @@ class Facts:
         self.consts: dict[str, list[str]] = {}  # type -> constants declared with it
         self.untyped: list[str] = []
         self.methods: dict[str, dict[str, bool]] = {}  # type -> method name -> pointer receiver
+        self.signatures: dict[tuple[str, str], str] = {}  # (type, method) -> "(params) results", normalised
         for gf in pkg.files:
             for node in gf.tree.root_node.named_children:
                 if node.type == "const_declaration":
@@ -61,6 +62,8 @@ class Facts:
         for f in pkg.funcs:
             if f.receiver and not f.is_literal:
                 self.methods.setdefault(f.receiver, {})[f.name] = f.pointer_receiver
+                self.signatures[(f.receiver, f.name)] = _signature([p.type for p in f.params],
+                                                                   [r.type for r in f.results])
 
     def _consts(self, decl: Node) -> None:
         current = ""
@@ -78,6 +81,19 @@ class Facts:
                 continue
             for name in names:
                 self.consts.setdefault(current, []).append(name)
+
+    def interface_signatures(self, type_text: str) -> dict[str, str]:
+        """Method name -> normalised signature, for the methods an interface declares itself."""
+        node = type_node(self.pkg.type_defs.get(type_text.strip(), type_text.strip()))
+        out: dict[str, str] = {}
+        for elem in node.named_children if node is not None and node.type == "interface_type" else []:
+            if elem.type == "method_elem":
+                params = elem.child_by_field_name("parameters")
+                result = elem.child_by_field_name("result")
+                out[text(elem.child_by_field_name("name"))] = _signature(
+                    _param_types(params), _param_types(result) if result is not None and
+                    result.type == "parameter_list" else ([text(result)] if result is not None else []))
+        return out
 
     def interface_methods(self, type_text: str, seen: frozenset[str] = frozenset()) -> set[str] | None:
         """Method names an interface type requires (embedded local interfaces included); None when the
@@ -121,6 +137,23 @@ class Facts:
             methods = self.method_set(typ)
             if typ == type_text or not wanted <= set(methods) or self.interface_methods(typ) is not None:
                 continue
+            declared = self.interface_signatures(type_text)
+            if any(self.signatures.get((typ, m), sig) != sig for m, sig in declared.items()):
+                continue  # same names, other signatures: not an implementation
             out.append((typ, any(methods[m] for m in wanted)))
         # Prefer types that are not themselves wrappers of the interface (fewer fields of that type).
         return out
+
+
+def _param_types(params: Node | None) -> list[str]:
+    out: list[str] = []
+    for p in params.named_children if params is not None else []:
+        if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+            t = text(p.child_by_field_name("type"))
+            t = "..." + t if p.type == "variadic_parameter_declaration" else t
+            out += [t] * max(1, len(p.children_by_field_name("name")))
+    return out
+
+
+def _signature(params: list[str], results: list[str]) -> str:
+    return "(" + ",".join(" ".join(t.split()) for t in params) + ")" + ",".join(" ".join(r.split()) for r in results)
