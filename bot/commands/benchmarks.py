@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analyzers.engine import analyze_files
 from analyzers.hotpath import classify
 from analyzers.package import Package
 from analyzers.pprof.mapping import PackageRef, ProfileIndex
 from analyzers.pprof.names import module_path_of
 from analyzers.pprof.tiers import profile_heat
-from analyzers.engine import analyze_files
 from analyzers.report.benchmarks import BENCH_FILE, BenchmarkError, benchmark_plan, load_package
 from bot.commands.analyze import add_profile_args
 from bot.errors import UsageError
