@@ -365,6 +365,10 @@ def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2,
                 by_package.setdefault(t.import_path + "@" + str(t.module), []).append(t)
             runs = [r for rs in pool.map(lambda g: run_package(g, work, cache), by_package.values()) for r in rs]
     log.info("plan %.1fs, build %.1fs, run %.1fs", planned - started, built - planned, time.monotonic() - built)
+    return summarise(runs, existing), errors, runs
+
+
+def summarise(runs: Sequence[Run], existing: int = 0) -> Figures:
     figures = Figures(generated=len(runs), existing=existing)
     for r in runs:
         if r.status in ("fail", "missing"):
@@ -375,7 +379,7 @@ def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2,
             figures.findings += len(r.covered) + len(r.uncovered)
             figures.covered += len(r.covered)
             figures.uncovered += [(r, u) for u in r.uncovered]
-    return figures, errors, runs
+    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -401,6 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose:
         for r in runs:
             print(f"{r.status} {r.target.bench.name} covered={r.covered}")
+        by_origin: dict[Path, list[Run]] = {}
+        for r in runs:
+            by_origin.setdefault(r.target.origin, []).append(r)
+        for origin, group in sorted(by_origin.items()):
+            print(f"{origin}: {summarise(group).summary()}")
     print(figures.summary())
     return 0
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.benchcheck import Figures, Run, check, stdlib_module
+from tests.benchcheck import Run, check, stdlib_module, summarise
 from tests.ruletest import TESTDATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,22 +46,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory, go_cache: Path) -> dict[str, 
     return out
 
 
-def figures_of(runs: list[Run]) -> Figures:
-    f = Figures(generated=len(runs))
-    for r in runs:
-        if r.status in ("fail", "missing"):
-            f.failed.append(r)
-        elif r.status == "skip":
-            f.skipped.append(r)
-        else:
-            f.findings += len(r.covered) + len(r.uncovered)
-            f.covered += len(r.covered)
-    return f
-
-
 @pytest.mark.parametrize("corpus", ["testdata", "clean", "demo", "stdlib"])
 def test_generated_benchmarks_run_and_reach_the_findings(runs: dict[str, list[Run]], corpus: str) -> None:
-    f = figures_of(runs[corpus])
+    f = summarise(runs[corpus])
     failures = [f"{r.target.import_path} {r.target.bench.name}: {r.output.strip()[-800:]}" for r in f.failed]
     assert not failures, "\n".join(failures)
     assert f.generated > 0
