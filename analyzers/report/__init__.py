@@ -2,7 +2,9 @@
 
 `render_review(result, previous=..., benchmarks=...)` turns the engine's Result into the Markdown the
 App posts (within GitHub's size limits), the check run's summary and text, and inline notes;
-`benchmarks.benchmark_file(pkg, functions)` writes a compilable perf_review_bench_test.go.
+`benchmarks.benchmark_plan(pkg, functions, lines)` lists the benchmarks that measure each function (the
+package's own that reach it, else generated ones that reach the finding lines) and writes the compilable
+perf_review_bench_test.go.
 """
 
 from __future__ import annotations

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analyzers.engine import analyze_files
 from analyzers.hotpath import classify
 from analyzers.package import Package
 from analyzers.pprof.mapping import PackageRef, ProfileIndex
 from analyzers.pprof.names import module_path_of
 from analyzers.pprof.tiers import profile_heat
-from analyzers.report.benchmarks import BENCH_FILE, BenchmarkError, benchmark_file, load_package
+from analyzers.report.benchmarks import BENCH_FILE, BenchmarkError, benchmark_plan, load_package
 from bot.commands.analyze import add_profile_args
 from bot.errors import UsageError
 from bot.profiles import Loaded, find_default_pgo, load_files, threshold_from_percent
@@ -82,6 +83,14 @@ def _report(loaded: Loaded) -> None:
         print(f"perf-review: profile {problem.source} not used: {problem.message}", file=sys.stderr)
 
 
+def finding_lines(files: dict[str, bytes | None]) -> dict[str, list[int]]:
+    """Function -> the lines of its findings in the package: what its benchmark must reach."""
+    lines: dict[str, list[int]] = {}
+    for f in analyze_files({k: v for k, v in files.items() if "/" not in k}).findings:
+        lines.setdefault(f.function, []).append(f.line)
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     files = read_package_files(args.package)
     pkg = load_package("", files)
@@ -95,9 +104,14 @@ def run(args: argparse.Namespace) -> int:
     if names is None:
         names = _profiled_selection(pkg, args.package, args)
     try:
-        code = benchmark_file(pkg, names)
+        plan, code = benchmark_plan(pkg, names, finding_lines(files))
     except BenchmarkError as exc:
         raise UsageError(f"{args.package}: {exc}") from exc
+    for p in plan:
+        if p.existing:
+            print(f"perf-review: {p.name} ({p.file}) already reaches {p.function}", file=sys.stderr)
+        elif p.skip_reason:
+            print(f"perf-review: {p.name} skips {p.function}: {p.skip_reason}", file=sys.stderr)
     if args.write:
         target = args.package / BENCH_FILE
         target.write_text(code)

@@ -1,0 +1,192 @@
+"""The receiver of a benchmarked method: built by the package's constructor, with the collections it reads
+filled, the fields it uses never nil and the channels it waits on served."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from analyzers.report.benchinputs import Unbuildable
+from analyzers.report.benchparts import BuilderBase, _is_collection
+from analyzers.report.benchrecv import adder, receiver_use
+from analyzers.report.benchstd import STD_INTERFACES
+from analyzers.report.benchtypes import type_node
+from analyzers.report.benchvalues import TypeEnv
+from analyzers.source import Func, text
+
+
+class ReceiverParts(BuilderBase):
+    # ----- receiver -----
+
+    def receiver(self) -> str:
+        func = self.func
+        assert func.receiver is not None
+        t = func.receiver
+        var = self._var(func.receiver_name or t[:1].lower())
+        under = self.v.pkg.type_defs.get(t, "")
+        if under.startswith(("[]", "map[")):
+            value = self.v.collection(t, self.size_of(var), self.env)
+            if func.pointer_receiver:
+                self.out.setup.append(f"{var}Value := {value}")
+                value = f"&{var}Value"
+        elif func.pointer_receiver:
+            value = self._pointer_receiver(t)
+        else:
+            value = self.v.element(t, "1", self.env, in_bench=True)
+        self.out.setup.append(f"{var} := {value}")
+        self._populate(var, t)
+        return var
+
+    def _pointer_receiver(self, t: str) -> str:
+        ctor = self.v.index.constructor(t)
+        if ctor is not None and [r.type for r in ctor.results][:1] == ["*" + t]:
+            return self._construct(ctor)
+        if ctor is not None and ctor.results[0].type.lstrip("*") != t:
+            made = self._var("made")
+            self.out.setup.append(f"{made} := {self._construct(ctor)}")
+            return f"{made}.(*{t})"  # the constructor returns it behind an interface
+        if ctor is not None and [r.type for r in ctor.results][:1] == [t]:
+            var = self._var("built")
+            self.out.setup.append(f"{var} := {self._construct(ctor)}")
+            return "&" + var
+        if t in self.v.pkg.structs:
+            return self.v.shell(t)
+        return self.v.element("*" + t, "1", self.env, in_bench=True)
+
+    def _construct(self, ctor: Func) -> str:
+        env = self.v.envs.get(ctor.file.path, self.env)
+        args = [self.named_value(p, env, "") for p in ctor.params if not p.type.startswith("...")]
+        call = f"{ctor.name}({', '.join(args)})"
+        if len(ctor.results) == 1:
+            return call
+        var = self._var("built")
+        self.out.setup += [f"{var}, err := {call}", "if err != nil {\n\tb.Fatal(err)\n}"]
+        return var
+
+    def _populate(self, var: str, t: str) -> None:
+        struct = self.v.pkg.structs.get(t)
+        if struct is None:
+            return
+        use = receiver_use(self.func, self.v.index)
+        types = {f or t.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]: t for f, t in struct.fields}
+        fillable = [f for f in use.reads if f in types and _is_collection(types[f], self.v)]
+        fill = [f for f in fillable if f not in use.sends and f not in use.receives]
+        env = self.v.envs.get(struct.file, self.env)
+        for f in sorted(use.sends | use.receives):
+            if f in types:
+                self._channel(var, f, types[f], f in use.receives, f in use.sends)
+        for f in [*use.reads, *sorted(use.writes - set(use.reads))]:
+            if f in types and f not in fill and f not in use.sends and f not in use.receives:
+                self._ensure(var, f, types[f], env, use.pools.get(f))
+        add = adder(t, set(fill), self.v.index, self.func) if fill else None
+        if add is not None:
+            self._fill_by(var, add)
+        else:
+            for f in fill:
+                path = f"{self.func.receiver_name}.{f}"
+                size = self.size_of(path) if path in self.hints.drivers or path in self.hints.min_len else self.size
+                self.out.setup.append(f"{var}.{f} = {self.v.collection(types[f], size, env)}")
+        self._deep_fill(var, t, use.deep_reads)
+        root = self.func.receiver_name
+        for path, shape in self.hints.shapes.items():
+            fname = path[len(root) + 1:] if root and path.startswith(root + ".") else ""
+            if not fname or fname not in types or "." in fname:
+                continue
+            if types[fname] == "string" and (shape.prefix or shape.suffix or shape.contains or shape.digits):
+                self.out.setup.append(f"{var}.{fname} = {self.text_value(path, shape)}")
+            elif shape.literal is not None:
+                self.out.setup.append(f"{var}.{fname} = {shape.literal}")
+
+    def _deep_fill(self, var: str, t: str, deep: list[str]) -> None:
+        """Collections one struct field further down (`r.stats.Lats`) that the code reads or walks."""
+        root = self.func.receiver_name
+        paths = list(deep) + [p[len(root) + 1:] for p in [*self.hints.drivers, *self.hints.min_len]
+                              if root and p.startswith(root + ".") and p.count(".") == 2 and "[" not in p]
+        done: set[str] = set()
+        for rel in paths:
+            outer, _, inner = rel.partition(".")
+            if rel in done or not inner:
+                continue
+            done.add(rel)
+            outer_type = self.v.index.field_type(t, outer)
+            if not outer_type or outer_type.startswith("*") or outer_type.lstrip("*") not in self.v.pkg.structs:
+                continue  # only through a struct value: a nil pointer on the way would panic
+            ftype = self.v.index.field_type(outer_type, inner)
+            if not ftype or not _is_collection(ftype, self.v):
+                continue
+            struct = self.v.pkg.structs[outer_type]
+            env = self.v.envs.get(struct.file, self.env)
+            path = f"{root}.{rel}"
+            size = self.size_of(path) if path in self.hints.drivers or path in self.hints.min_len else self.size
+            try:
+                value = self.v.collection(ftype, size, env)
+            except Unbuildable:
+                continue
+            self.out.setup.append(f"{var}.{rel} = {value}")
+
+    def _ensure(self, var: str, name: str, t: str, env: TypeEnv, pooled: str | None) -> None:
+        """A field the code uses is never nil: a pointer, func, interface or map left nil by the
+        constructor gets a usable value (an empty map); a sync.Pool without New gets one."""
+        node = type_node(t)
+        if node is None:
+            return
+        pool = (node.type == "qualified_type" and t.endswith(".Pool")) or (t.endswith(".Pool") and t.startswith("*"))
+        saved = self.v.checkpoint()
+        try:
+            if pool and pooled:
+                value = self.v.element(pooled, "1", self.func_env, in_bench=True)
+                if t.startswith("*"):
+                    self.out.setup.append(f"if {var}.{name} == nil {{\n\t{var}.{name} = "
+                                          f"new({self.v.type_text(t[1:], env)})\n}}")
+                self.out.setup.append(f"{var}.{name}.New = func() any {{ return {value} }}")
+                return
+            if node.type == "map_type" or (t in self.v.pkg.type_defs and
+                                           self.v.pkg.type_defs[t].startswith("map[")):
+                value = f"make({self.v.type_text(t, env)})"
+            elif node.type in ("pointer_type", "function_type") or self._std_interface(node, env) \
+                    or self.v.facts.interface_methods(t) is not None:
+                value = self.v.element(t, "1", env, in_bench=True)
+            else:
+                return
+        except Unbuildable:
+            self.v.restore(saved)
+            return
+        self.out.setup.append(f"if {var}.{name} == nil {{\n\t{var}.{name} = {value}\n}}")
+
+    @staticmethod
+    def _std_interface(node: Node, env: TypeEnv) -> bool:
+        if node.type != "qualified_type":
+            return False
+        path = env.resolve(text(node.child_by_field_name("package")))
+        return (path or "", text(node.child_by_field_name("name"))) in STD_INTERFACES
+
+    def _fill_by(self, var: str, method: Func) -> None:
+        env = self.v.envs.get(method.file.path, self.env)
+        args = []
+        for p in method.params:
+            if p.type.startswith("..."):
+                continue
+            args.append(self.v.element(p.type, "i", env, in_bench=True))
+        self.out.setup.append(f"for i := 0; i < {self.size}; i++ {{\n\t{var}.{method.name}({', '.join(args)})\n}}")
+
+    def _channel(self, var: str, name: str, t: str, receives: bool, sends: bool) -> None:
+        """A channel field the code waits on gets a partner goroutine for the benchmark's lifetime."""
+        node = type_node(t)
+        if node is None or node.type != "channel_type":
+            return
+        elem = text(node.child_by_field_name("value"))
+        written = self.v.type_text(elem, self.v.envs.get("", self.env) or self.env)
+        value = self.v.element(elem, "i", self.env)
+        stop = self._var("stop")
+        lines = [f"{var}.{name} = make(chan {written}, 1)", f"{stop} := make(chan struct{{}})",
+                 f"b.Cleanup(func() {{ close({stop}) }})"]
+        if receives:
+            lines.append(f"go func() {{\n\tdefer func() {{ _ = recover() }}()\n\tfor i := 0; ; i++ {{\n"
+                         f"\t\tselect {{\n\t\tcase {var}.{name} <- {value}:\n\t\tcase <-{stop}:\n\t\t\treturn\n"
+                         f"\t\t}}\n\t}}\n}}()")
+        if sends and not receives:
+            lines.append(f"go func() {{\n\tfor {{\n\t\tselect {{\n\t\tcase <-{var}.{name}:\n"
+                         f"\t\tcase <-{stop}:\n\t\t\treturn\n\t\t}}\n\t}}\n}}()")
+        self.out.setup += lines
+
+    # ----- arguments -----
+

@@ -1,0 +1,274 @@
+"""What the generator builds for a function, read from the generated Go (no toolchain here: the corpora
+are compiled and run by test_benchmarks_run): inputs that get past the guards to the finding's line,
+n only where the flagged loop walks it, the package's own benchmarks reused, skips that say why."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analyzers.report.benchmarks import PlannedBenchmark, benchmark_plan, load_package
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
+
+
+def plan(sources: dict[str, str], functions: list[str], lines: dict[str, list[int]] | None = None,
+         like: list[PlannedBenchmark] | None = None) -> tuple[dict[str, PlannedBenchmark], str]:
+    files: dict[str, bytes | None] = {"go.mod": b"module example.com/p\n\ngo 1.22\n"}
+    files.update({name: src.encode() for name, src in sources.items()})
+    pkg = load_package("", files)
+    assert pkg is not None
+    planned, code = benchmark_plan(pkg, functions, lines, like)
+    return {p.function: p for p in planned if not p.existing}, code
+
+
+def body(code: str, name: str) -> str:
+    m = re.search(rf"^func {name}\(b \*testing\.B\) \{{\n(.*?)^\}}$", code, re.MULTILINE | re.DOTALL)
+    assert m, f"{name} not generated:\n{code}"
+    return m.group(1)
+
+
+def line_of(src: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(src.split("\n"), 1) if fragment in line)
+
+
+def demo(rev: str) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted((DEMO / rev).glob("*.go"))}
+
+
+def test_demo_put_writes_a_real_file_under_the_lock_at_every_store_size() -> None:
+    planned, code = plan(demo("head"), ["Store.Put"], {"Store.Put": [48]})
+    put = body(code, "BenchmarkStore_Put")
+    assert planned["Store.Put"].sizes == (10, 100, 1000) and planned["Store.Put"].scales == ("s.items",)
+    assert 'file := filepath.Join(dir, "perf-review.dat")' in put and "s := NewStore(file)" in put  # not ""
+    assert "s.items = perfReviewMapStringToItem(n)" in put  # what json.Marshal and the write grow with
+    assert "RunParallel" not in put  # sized benchmarks run serially
+
+
+def test_demo_handler_asks_for_items_the_store_has() -> None:
+    _, code = plan(demo("head"), ["Store.ServeHTTP"], {"Store.ServeHTTP": [25]})
+    serve = body(code, "BenchmarkStore_ServeHTTP")
+    assert 's.items = perfReviewMapStringToItem(n)' in serve
+    assert '"skus=" + perfReviewJoin(n, ",", "", "")' in serve  # k0,k1,...: every one found, Sprintf reached
+    assert 'b.Run("n="+strconv.Itoa(n)' in serve
+
+
+def test_quadratic_loop_gets_sizes_and_linear_lookups_do_not() -> None:
+    planned, code = plan(demo("head"), ["Backordered", "Store.Get"], {"Backordered": [34], "Store.Get": [33]})
+    assert planned["Backordered"].sizes == (10, 100, 1000) and planned["Backordered"].scales == ("orders", "items")
+    assert "nested loops: the cost grows with n²" in code
+    assert "orders := perfReviewSliceOrder(n)" in body(code, "BenchmarkBackordered")
+    assert planned["Store.Get"].sizes == () and "b.Run(" not in body(code, "BenchmarkStore_Get")
+    # Distinct elements whose keys match across types: Order k3 and Item k3 share their SKU.
+    assert "SKU: perfReviewKey(i)," in code
+
+
+def test_base_plan_takes_heads_names_and_sizes() -> None:
+    head, _ = plan(demo("head"), ["Store.Put"], {"Store.Put": [48]})
+    base, code = plan(demo("base"), ["Store.Put"], like=list(head.values()))
+    assert base["Store.Put"].name == head["Store.Put"].name and base["Store.Put"].sizes == (10, 100, 1000)
+    assert "s.items = perfReviewMapStringToItem(n)" in body(code, "BenchmarkStore_Put")
+
+
+GUARDS = """package p
+
+import (
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+)
+
+type Mode int
+
+const (
+	Slow Mode = iota
+	Fast
+)
+
+func Route(p string, mode Mode) int {
+	if !strings.HasPrefix(p, "/") {
+		panic("routing pattern must begin with '/'")
+	}
+	if mode != Fast {
+		return 0
+	}
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' {
+			n++
+		}
+	}
+	return n
+}
+
+func Sum(fields []string) (int, error) {
+	total := 0
+	for _, f := range fields {
+		v, err := strconv.Atoi(f)
+		if err != nil {
+			return 0, err
+		}
+		total += v
+	}
+	return total, nil
+}
+
+func Load(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, errors.New("load: " + err.Error())
+	}
+	return len(data), nil
+}
+
+func Apply(xs []int, keep func(int) bool) []int {
+	var out []int
+	for _, x := range xs {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+"""
+
+
+def test_guards_are_satisfied() -> None:
+    lines = {"Route": [line_of(GUARDS, "n++")], "Sum": [line_of(GUARDS, "total += v")],
+             "Load": [line_of(GUARDS, "return len(data), nil")], "Apply": [line_of(GUARDS, "out = append")]}
+    _, code = plan({"p.go": GUARDS}, ["Route", "Sum", "Load", "Apply"], lines)
+    route = body(code, "BenchmarkRoute")
+    assert 'p := "/" + perfReviewText(n)' in route  # the prefix check passes, the loop walks n bytes
+    assert "mode := Fast" in route or "Route(p, Fast)" in route  # the early return does not fire
+    sums = body(code, "BenchmarkSum")
+    assert "fields[i] = strconv.Itoa(i + 1)" in sums  # digits where the code parses numbers
+    load = body(code, "BenchmarkLoad")
+    assert "os.WriteFile(file" in load  # the file it reads exists
+    apply = body(code, "BenchmarkApply")
+    assert "keep := func(int) bool {\n\t\t\t\treturn true\n\t\t\t}" in apply  # a closure, never nil
+
+
+def test_error_paths_and_what_cannot_run_offline_are_skipped_with_the_reason() -> None:
+    src = """package p
+
+import (
+	"database/sql"
+	"os"
+	"time"
+)
+
+func Count(db *sql.DB) int {
+	n := 0
+	for i := 0; i < 3; i++ {
+		_ = db.QueryRow("SELECT 1").Scan(&n)
+	}
+	return n
+}
+
+func Open(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		for i := 0; i < 3; i++ {
+			_ = i
+		}
+		return err
+	}
+	return f.Close()
+}
+
+func Wait(ready func() bool) {
+	for !ready() {
+		time.Sleep(time.Millisecond)
+	}
+}
+"""
+    line = line_of(src, "_ = i")
+    planned, code = plan({"p.go": src}, ["Count", "Open", "Wait"], {"Open": [line]})
+    assert planned["Count"].skip_reason == "needs a database connection (*sql.DB)"
+    assert planned["Open"].skip_reason == (
+        f"line {line} runs only when os.Open returns an error (an error path a benchmark would not measure)")
+    assert planned["Wait"].skip_reason is not None and "sleeps" in planned["Wait"].skip_reason
+    assert 'b.Skip("perf-review: needs a database connection (*sql.DB)")' in body(code, "BenchmarkCount")
+
+
+def test_every_generated_benchmark_guards_its_call() -> None:
+    _, code = plan(demo("head"), ["Render", "Store.Get"], {"Render": [55]})
+    render = body(code, "BenchmarkRender")
+    # Inside the sub-benchmark: b.Run runs it on its own goroutine, where the guard must be.
+    assert re.search(r'b\.Run\("n="\+strconv\.Itoa\(n\), func\(b \*testing\.B\) \{\n\t+defer perfReviewGuard', render)
+    assert 'defer perfReviewWorkerGuard(b, "Store.Get")' in body(code, "BenchmarkStore_Get")
+    assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in code
+
+
+ROUTER = """package chi
+
+import "net/http"
+
+type node struct{ children []*node }
+
+func (n *node) findRoute(path string) *node {
+	for _, c := range n.children {
+		if c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+type Mux struct{ tree *node }
+
+func NewRouter() *Mux { return &Mux{tree: &node{}} }
+
+func (mx *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) { mx.routeHTTP(w, r) }
+
+func (mx *Mux) routeHTTP(w http.ResponseWriter, r *http.Request) { mx.tree.findRoute(r.URL.Path) }
+
+func Walk(routes []string) int {
+	n := 0
+	for range routes {
+		n++
+	}
+	return n
+}
+"""
+ROUTER_TEST = """package chi
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func BenchmarkMux(b *testing.B) {
+	mx := NewRouter()
+	b.Run("static", func(b *testing.B) {
+		w, r := httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil)
+		for i := 0; i < b.N; i++ {
+			mx.ServeHTTP(w, r)
+		}
+	})
+}
+"""
+
+
+def test_existing_benchmarks_that_reach_a_function_are_reused() -> None:
+    files: dict[str, bytes | None] = {"go.mod": b"module example.com/chi\n\ngo 1.22\n",
+                                      "mux.go": ROUTER.encode(), "mux_test.go": ROUTER_TEST.encode()}
+    pkg = load_package("", files)
+    assert pkg is not None
+    planned, code = benchmark_plan(pkg, ["node.findRoute", "Walk"])
+    assert planned[0] == PlannedBenchmark("BenchmarkMux", "node.findRoute", True, "mux_test.go",
+                                          ("Mux.ServeHTTP", "Mux.routeHTTP", "node.findRoute"))
+    assert [p.name for p in planned[1:]] == ["BenchmarkWalk"] and "func BenchmarkNode_findRoute" not in code
+    assert ("BenchmarkMux (mux_test.go) reaches node.findRoute via Mux.ServeHTTP → Mux.routeHTTP → "
+            "node.findRoute") in code
+    assert "-bench '^(BenchmarkMux|BenchmarkWalk)$'" in code  # the run command selects it too
+
+
+def test_arguments_come_from_the_packages_tests() -> None:
+    src = "package p\n\nfunc Scale(factor int, name string) int {\n\treturn factor * len(name)\n}\n"
+    test = ('package p\n\nimport "testing"\n\nfunc TestScale(t *testing.T) {\n'
+            '\tif Scale(42, "forty-two") != 378 {\n\t\tt.Fatal("bad")\n\t}\n}\n')
+    _, code = plan({"p.go": src, "p_test.go": test}, ["Scale"])
+    scale = body(code, "BenchmarkScale")
+    assert "factor := 42" in scale and 'name := "forty-two"' in scale

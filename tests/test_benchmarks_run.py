@@ -1,0 +1,65 @@
+"""Generated benchmarks run and exercise what they are about: every generated benchmark of the rule
+testdata modules, the clean corpus, the demo and a few standard-library packages (copied into temporary
+modules at test time) runs once with -benchtime 1x -coverprofile (one coverage-instrumented binary per
+package, one process per package); none may fail, and the lines of the findings whose function got a
+generated benchmark that does not skip must be executed for at least 80 % of them, per corpus.
+
+`python -m tests.benchcheck DIR...` gives the same figures with each benchmark in its own process (so a
+finding's coverage is its own benchmark's); the README and the report quote those.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.benchcheck import Run, check, stdlib_module, summarise
+from tests.ruletest import TESTDATA
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = {
+    "testdata": sorted(p.parent for p in TESTDATA.glob("*/go.mod")),
+    "clean": [ROOT / "tests" / "corpus" / "clean"],
+    "demo": [ROOT / "examples" / "demo" / "base", ROOT / "examples" / "demo" / "head"],
+}
+# Standard-library packages that import only the standard library's public packages.
+STDLIB = ("encoding/csv", "text/tabwriter", "encoding/pem")
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory: pytest.TempPathFactory, go_cache: Path) -> dict[str, list[Run]]:
+    tmp = tmp_path_factory.mktemp("benchrun")
+    modules: dict[Path, str] = {}
+    for corpus, paths in CORPORA.items():
+        modules.update({p: corpus for p in paths})
+    for package in STDLIB:
+        copy = stdlib_module(package, tmp / "std" / package.replace("/", "_"))
+        assert copy is not None, f"{package} imports internal packages now: pick another"
+        modules[copy] = "stdlib"
+    figures, errors, all_runs = check(list(modules), tmp / "work", go_cache, per_benchmark=False)
+    assert not errors, "\n".join(errors)
+    assert figures.generated > 500
+    out: dict[str, list[Run]] = {}
+    for r in all_runs:
+        out.setdefault(modules[r.target.origin], []).append(r)
+    return out
+
+
+@pytest.mark.parametrize("corpus", ["testdata", "clean", "demo", "stdlib"])
+def test_generated_benchmarks_run_and_reach_the_findings(runs: dict[str, list[Run]], corpus: str) -> None:
+    f = summarise(runs[corpus])
+    failures = [f"{r.target.import_path} {r.target.bench.name}: {r.output.strip()[-800:]}" for r in f.failed]
+    assert not failures, "\n".join(failures)
+    assert f.generated > 0
+    if corpus in ("testdata", "demo"):
+        assert f.findings > 0
+    assert f.coverage >= 0.8, f"{corpus}: {f.summary()}"
+    for r in f.skipped:
+        assert r.target.bench.skip_reason, r.target.bench.name
+
+
+def test_skips_say_why(runs: dict[str, list[Run]]) -> None:
+    reasons = {r.target.bench.skip_reason for rs in runs.values() for r in rs if r.status == "skip"}
+    assert any(reason and "database" in reason for reason in reasons)  # db-call-in-loop: no *sql.DB offline
+    assert any(reason and "sleeps" in reason for reason in reasons)  # sleep-polling: the sleep, not the code
