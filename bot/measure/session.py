@@ -1,0 +1,311 @@
+"""A measurement from start to end: plan, worktrees, one build per package and side, a calibration run,
+then interleaved rounds (per package: base, head, base) until every verdict is decided, the count is
+reached or the time budget would be overrun.
+
+Why interleave: machine drift (thermal, other jobs, frequency) then hits both sides alike. Why the
+second base run: base against base is this run's own noise, and a verdict must beat it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzers.engine import analyze_change
+from analyzers.report.benchmarks import BENCH_FILE
+from analyzers.report.measured import Measurement
+from bot.localgit import local_change
+from bot.measure import gorun
+from bot.measure.plan import PackagePlan, plan_change
+from bot.measure.tracks import Track
+from bot.measure.worktree import worktrees
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUDGET_S = 600.0
+TARGET_ROUNDS = 10  # what the benchtime is chosen for; early stopping usually needs fewer
+MIN_ROUNDS = 5  # before any early stop (and the rounds head-only benchmarks get)
+MAX_ROUNDS = 30
+MIN_BENCHTIME_S, MAX_BENCHTIME_S = 0.01, 1.0
+CALIBRATION = "10ms"
+RAMP = 1.5  # go test runs a benchmark several times on its way to -benchtime: about 1.5 times it in all
+
+
+@dataclass(frozen=True)
+class Settings:
+    go: str
+    env: Mapping[str, str]
+    time_budget_s: float = DEFAULT_BUDGET_S
+    count: int | None = None  # exact rounds; None: adaptive, stop early once decided
+    benchtime: str | None = None  # None: chosen to fit the budget
+    min_effect_pct: float = 5.0
+
+
+@dataclass
+class Unit:
+    """One package's test binary on one side."""
+
+    binary: Path
+    cwd: Path
+    names: list[str]  # top-level benchmarks to run
+    wall_s: float = 0.0  # calibration run
+    lines: int = 0  # result lines (sub-benchmarks) in it
+
+
+@dataclass
+class Package:
+    plan: PackagePlan
+    head: Unit
+    base: Unit | None
+    to_head: dict[str, str] = field(default_factory=dict)  # base top-level name -> head top-level name
+    twins: dict[str, str | None] = field(default_factory=dict)  # head top-level -> base top-level
+
+
+@dataclass
+class Outcome:
+    measurement: Measurement
+    elapsed_s: float
+
+
+class Session:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.s = settings
+        self.clock = clock
+        self.start = clock()
+        self.tracks: dict[tuple[int, str], Track] = {}
+        self.meta: dict[tuple[int, str], dict[str, object]] = {}  # (package, head top-level) -> plan facts
+        self.skipped: list[tuple[str, str]] = []
+        self.cpu = ""
+        self.rounds = 0
+        self.benchtime = settings.benchtime or ""
+        self.stopped = ""
+
+    def elapsed(self) -> float:
+        return self.clock() - self.start
+
+    def remaining(self) -> float:
+        return self.s.time_budget_s - self.elapsed()
+
+    # -- setup ---------------------------------------------------------------------------------------
+
+    def prepare(self, plan: PackagePlan, index: int, trees: Mapping[str, Path], scratch: Path) -> Package | None:
+        where = plan.directory or "."
+        head = self._unit(plan, "head", index, trees["head"], scratch)
+        if head is None:
+            return None
+        base = self._unit(plan, "base", index, trees["base"], scratch) if plan.base else None
+        pkg = Package(plan, head, base)
+        for h, b in plan.pairs():
+            pkg.twins[h.name] = b.name if b is not None and base is not None else None
+            if b is not None and base is not None:
+                pkg.to_head[b.name] = h.name
+            meta = {"function": h.function, "file": plan.rel(h.file), "existing": h.existing}
+            self.meta[(index, h.name)] = meta
+        log.info("package %s: %d benchmark(s) at head, %d at base", where, len(head.names),
+                 len(base.names) if base else 0)
+        return pkg
+
+    def _unit(self, plan: PackagePlan, side: str, index: int, tree: Path, scratch: Path) -> Unit | None:
+        side_plan = plan.head if side == "head" else plan.base
+        assert side_plan is not None
+        cwd = tree / plan.directory if plan.directory else tree
+        if any(not b.existing for b in side_plan.benchmarks):
+            (cwd / BENCH_FILE).write_text(side_plan.generated)
+        binary = scratch / f"{side}-{index}.test"
+        try:
+            gorun.build(self.s.go, cwd, binary, self.s.env)
+        except gorun.GoError as exc:
+            for b in side_plan.benchmarks:
+                self.skipped.append((b.name, f"{side}: {exc}"))
+            return None
+        listed = set(gorun.list_benchmarks(binary, cwd, self.s.env))
+        names = [b.name for b in side_plan.benchmarks if b.name in listed]
+        for b in side_plan.benchmarks:
+            if b.name not in listed:
+                self.skipped.append((b.name, f"{side}: not in the test binary"))
+        return Unit(binary, cwd, names)
+
+    def calibrate(self, pkg: Package, index: int) -> None:
+        """One short run of each side: what fails is dropped, and the wall time prices a round."""
+        for side, unit in (("head", pkg.head), ("base", pkg.base)):
+            if unit is None:
+                continue
+            todo = list(unit.names)
+            t0 = self.clock()
+            while todo:
+                out = gorun.run_benchmarks(unit.binary, unit.cwd, todo, CALIBRATION, self.s.env,
+                                           max(60.0, self.remaining()))
+                self.cpu = self.cpu or out.cpu
+                unit.lines += len(out.samples)
+                ran = {n.split("/", 1)[0] for n in out.samples}
+                broken = dict(out.failed)
+                if out.exit_code != 0 and not broken:
+                    first = next((n for n in todo if n not in ran), None)
+                    if first is not None:
+                        broken[first] = out.tail or f"the test binary exited {out.exit_code}"
+                for name, why in broken.items():
+                    self._drop(pkg, index, side, name, why)
+                todo = [n for n in todo if n not in ran and n not in broken]
+                if out.exit_code == 0 and not broken:
+                    todo = []
+            unit.wall_s = self.clock() - t0
+
+    def _drop(self, pkg: Package, index: int, side: str, name: str, why: str) -> None:
+        unit = pkg.head if side == "head" else pkg.base
+        if unit is not None and name in unit.names:
+            unit.names.remove(name)
+        head_name = name if side == "head" else pkg.to_head.get(name, name)
+        self.skipped.append((head_name, f"{side}: {why}"))
+        if side == "head" and pkg.base is not None:
+            twin = pkg.twins.get(name)
+            if twin and twin in pkg.base.names:
+                pkg.base.names.remove(twin)
+        if side == "base" and head_name in pkg.head.names:
+            pkg.head.names.remove(head_name)
+        for key, track in list(self.tracks.items()):
+            if key[0] == index and track.top_level == head_name:
+                del self.tracks[key]
+
+    def choose_benchtime(self, packages: list[Package]) -> None:
+        if self.s.benchtime:
+            return
+        rounds = self.s.count or TARGET_ROUNDS
+        cal = _seconds(CALIBRATION)
+        fixed = per_t = 0.0
+        for pkg in packages:
+            for unit, runs in ((pkg.head, 1), (pkg.base, 2)):
+                if unit is None or not unit.names:
+                    continue
+                k = RAMP * unit.lines
+                fixed += runs * max(0.02, unit.wall_s - k * cal)
+                per_t += runs * k
+        available = self.remaining() * 0.9 / rounds - fixed
+        chosen = available / per_t if per_t > 0 else MAX_BENCHTIME_S
+        chosen = min(MAX_BENCHTIME_S, max(MIN_BENCHTIME_S, chosen))
+        self.benchtime = f"{max(1, int(chosen * 1000))}ms"
+
+    # -- rounds --------------------------------------------------------------------------------------
+
+    def run_rounds(self, packages: list[Package]) -> None:
+        last_round = 0.0
+        while True:
+            if self.s.count is not None and self.rounds >= self.s.count:
+                self.stopped = "count"
+                return
+            if self.s.count is None and self.rounds >= MAX_ROUNDS:
+                self.stopped = "count"
+                return
+            active = [self._active(pkg, i) for i, pkg in enumerate(packages)]
+            if not any(h or b for h, b in active):
+                self.stopped = "decided" if self.rounds else "nothing to run"
+                return
+            if last_round and self.elapsed() + last_round > self.s.time_budget_s:
+                self.stopped = "budget"
+                return
+            t0 = self.clock()
+            if not self._round(packages, active):
+                self.stopped = "budget"
+                return
+            last_round = self.clock() - t0
+            self.rounds += 1
+            for track in self.tracks.values():
+                track.note_round(self.s.min_effect_pct)
+            log.info("round %d done in %.1f s", self.rounds, last_round)
+
+    def _active(self, pkg: Package, index: int) -> tuple[list[str], list[str]]:
+        heads: list[str] = []
+        for name in pkg.head.names:
+            twin = pkg.twins.get(name)
+            mine = [t for (i, _), t in self.tracks.items() if i == index and t.top_level == name]
+            if twin is None:
+                keep = self.rounds < MIN_ROUNDS and (self.s.count is None or self.rounds < self.s.count)
+            else:
+                keep = (self.s.count is not None or self.rounds < MIN_ROUNDS or not mine
+                        or any(not t.decided() for t in mine))
+            if keep:
+                heads.append(name)
+        bases = [pkg.twins[n] or "" for n in heads if pkg.twins.get(n) and pkg.base and pkg.twins[n] in pkg.base.names]
+        return heads, bases
+
+    def _round(self, packages: list[Package], active: list[tuple[list[str], list[str]]]) -> bool:
+        for index, (pkg, (heads, bases)) in enumerate(zip(packages, active, strict=True)):
+            plan: list[tuple[str, Unit | None, list[str]]] = [("a", pkg.base, bases), ("h", pkg.head, heads),
+                                                              ("b", pkg.base, bases)]
+            for slot, unit, names in plan:
+                if unit is None or not names:
+                    continue
+                if self.remaining() <= 0:
+                    return False
+                out = gorun.run_benchmarks(unit.binary, unit.cwd, names, self.benchtime, self.s.env,
+                                           max(30.0, self.remaining()))
+                if out.exit_code == -1:
+                    return False
+                self._record(pkg, index, slot, out)
+        return True
+
+    def _record(self, pkg: Package, index: int, slot: str, out: gorun.RunOutput) -> None:
+        side = "head" if slot == "h" else "base"
+        for name, why in out.failed.items():
+            self._drop(pkg, index, side, name, why)
+        for full, sample in out.samples.items():
+            top, _, sub = full.partition("/")
+            head_top = top if slot == "h" else pkg.to_head.get(top)
+            if head_top is None or head_top not in pkg.head.names:
+                continue
+            head_name = head_top + ("/" + sub if sub else "")
+            track = self.tracks.get((index, head_name))
+            if track is None:
+                twin = pkg.twins.get(head_top)
+                meta = self.meta.get((index, head_top), {})
+                track = Track(head_name, twin + ("/" + sub if sub else "") if twin else None,
+                              str(meta.get("function", "")), str(meta.get("file", "")), bool(meta.get("existing")))
+                self.tracks[(index, head_name)] = track
+            {"a": track.base_a, "h": track.head, "b": track.base_b}[slot].append(sample)
+
+    # -- the result ----------------------------------------------------------------------------------
+
+    def measurement(self, base: str, head: str, facts: tuple[str, str, str]) -> Measurement:
+        out_of_time = self.stopped == "budget"
+        results = [t.result(self.s.min_effect_pct, out_of_time) for t in self.tracks.values() if t.head]
+        controls = [abs(r.control_pct) for r in results if r.control_pct is not None]
+        return Measurement(
+            base=base, head=head, go_version=facts[0], cpu=self.cpu or platform.processor(), goos=facts[1],
+            goarch=facts[2], cores=os.cpu_count() or 0, benchmarks=tuple(results),
+            control_spread_pct=max(controls) if controls else None, skipped=tuple(self.skipped),
+            rounds=self.rounds, benchtime=self.benchtime, stopped=self.stopped or "count",
+            out_of_time=tuple(r.name for r in results if r.out_of_time),
+        )
+
+
+def _seconds(benchtime: str) -> float:
+    return float(benchtime.removesuffix("ms")) / 1000 if benchtime.endswith("ms") else float(benchtime.rstrip("s"))
+
+
+def measure(repo: Path, base_rev: str, head_rev: str, settings: Settings) -> Outcome:
+    """The whole measurement of a change in a local repository (raises GitError, UsageError, GoError)."""
+    session = Session(settings)
+    facts = gorun.go_facts(settings.go, settings.env)
+    change = local_change(repo, base_rev, head_rev)
+    result = analyze_change(change.changes, change.head, change.base)
+    plans = plan_change(result, change.head, change.base)
+    for plan in plans:
+        session.skipped += plan.skipped
+    if not plans:
+        session.stopped = "nothing to run"
+        session.skipped.append(("(change)", "touches no hot or warm Go function that can be benchmarked"))
+        return Outcome(session.measurement(change.base_sha, change.head_sha, facts), session.elapsed())
+    with worktrees(repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
+        packages = []
+        for i, plan in enumerate(plans):
+            pkg = session.prepare(plan, i, trees, scratch)
+            if pkg is not None:
+                session.calibrate(pkg, i)
+                packages.append(pkg)
+        session.choose_benchtime(packages)
+        session.run_rounds(packages)
+    return Outcome(session.measurement(change.base_sha, change.head_sha, facts), session.elapsed())

@@ -1,0 +1,92 @@
+"""One measured benchmark across rounds: its samples on each side and what they say so far."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from analyzers.report.measured import MeasuredBenchmark, SideSample
+from bot.measure import stats
+from bot.measure.gorun import Sample
+
+DECIDED = ("slower", "faster", "unchanged")
+
+
+@dataclass
+class Track:
+    """head benchmark `name` (full, with sub-benchmarks) against its base twin `base_name` (None: head only).
+    Each round adds one head sample and two base samples: A before head, B after (the control pair)."""
+
+    name: str
+    base_name: str | None
+    function: str
+    file: str
+    existing: bool
+    head: list[Sample] = field(default_factory=list)
+    base_a: list[Sample] = field(default_factory=list)
+    base_b: list[Sample] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    failed: str = ""
+
+    @property
+    def base(self) -> list[Sample]:
+        return self.base_a + self.base_b
+
+    @property
+    def top_level(self) -> str:
+        return self.name.split("/", 1)[0]
+
+    def comparison(self) -> stats.Comparison | None:
+        if self.base_name is None or not self.head or not self.base:
+            return None
+        return stats.compare([s.ns_per_op for s in self.base], [s.ns_per_op for s in self.head])
+
+    def control(self) -> stats.Comparison | None:
+        n = min(len(self.base_a), len(self.base_b))
+        if n < 2:
+            return None
+        return stats.compare([s.ns_per_op for s in self.base_a[:n]], [s.ns_per_op for s in self.base_b[:n]])
+
+    def verdict(self, min_effect: float) -> str:
+        if self.base_name is None:
+            return "new"
+        c = self.comparison()
+        if c is None:
+            return "inconclusive"
+        control = self.control()
+        return stats.verdict(c, min_effect_pct=min_effect, control_pct=control.delta_pct if control else 0.0)
+
+    def note_round(self, min_effect: float) -> None:
+        self.verdicts.append(self.verdict(min_effect))
+
+    def decided(self) -> bool:
+        """Decided, and the same as one round earlier (a guard against stopping on a lucky peek)."""
+        if self.base_name is None:
+            return True
+        return len(self.verdicts) >= 2 and self.verdicts[-1] in DECIDED and self.verdicts[-1] == self.verdicts[-2]
+
+    def allocs_verdict(self) -> str:
+        if self.base_name is None:
+            return "new"
+        base = [s.allocs_per_op for s in self.base if s.allocs_per_op is not None]
+        head = [s.allocs_per_op for s in self.head if s.allocs_per_op is not None]
+        return stats.count_verdict(base, head)
+
+    def result(self, min_effect: float, out_of_time: bool) -> MeasuredBenchmark:
+        c = self.comparison()
+        control = self.control()
+        verdict = self.verdict(min_effect)
+        ci = c.ci_pct if c and all(math.isfinite(x) for x in c.ci_pct) else None
+        return MeasuredBenchmark(
+            name=self.name, function=self.function, file=self.file, existing=self.existing,
+            base=_side(self.base) if self.base_name is not None else None, head=_side(self.head),
+            delta_pct=c.delta_pct if c else None, ci_pct=ci, p_value=c.p_value if c else None, verdict=verdict,
+            allocs_verdict=self.allocs_verdict(), control_pct=control.delta_pct if control else None,
+            rounds=len(self.head), out_of_time=out_of_time and verdict == "inconclusive",
+        )
+
+
+def _side(samples: list[Sample]) -> SideSample:
+    allocs = [s.allocs_per_op for s in samples if s.allocs_per_op is not None]
+    nbytes = [s.bytes_per_op for s in samples if s.bytes_per_op is not None]
+    return SideSample(tuple(s.ns_per_op for s in samples), stats.median_count(allocs), stats.median_count(nbytes))
