@@ -51,7 +51,7 @@ class MeasuredBenchmark:
     p_value: float | None = None
     verdict: str = "inconclusive"  # slower | faster | unchanged | inconclusive | new
     allocs_verdict: str = "inconclusive"  # more | fewer | unchanged | inconclusive | new
-    control_pct: float | None = None
+    control_spread_pct: float | None = None  # this benchmark's base-against-base noise
     rounds: int = 0
     out_of_time: bool = False
 
@@ -82,7 +82,7 @@ class Measurement:
     goarch: str = ""
     cores: int = 0
     benchmarks: tuple[MeasuredBenchmark, ...] = ()
-    control_spread_pct: float | None = None
+    control_spread_pct: float | None = None  # median over the benchmarks
     skipped: tuple[tuple[str, str], ...] = ()
     rounds: int = 0
     benchtime: str = ""
@@ -217,11 +217,15 @@ def summary_line(m: Measurement) -> str:
     machine = ", ".join(x for x in (_text(m.cpu) if m.cpu else "", _text(f"{m.goos}/{m.goarch}") if m.goos else "",
                                     f"{m.cores} cores" if m.cores else "", _text(m.go_version) if m.go_version else "")
                         if x)
-    spread = (f"apparent changes up to {fmt_pct(m.control_spread_pct).replace('+', '±')}"
-              if m.control_spread_pct is not None else "not measured")
+    spreads = [b.control_spread_pct for b in m.benchmarks if b.control_spread_pct is not None]
+    if m.control_spread_pct is not None and spreads:
+        spread = (f"noise within ±{abs(m.control_spread_pct):,.1f} % (95 % interval, median over the benchmarks; "
+                  f"largest ±{max(spreads):,.1f} %)")
+    else:
+        spread = "not enough rounds to measure the noise"
     return (f"{m.rounds:,} interleaved round(s) of base, head, base (`-benchtime {_bare(m.benchtime)}`) on {machine}. "
-            f"Control (base against base): {spread}. A verdict needs p ≤ 0.05 and a change larger than both 5 % "
-            "and that control.")
+            f"Control (base against base): {spread}. A verdict needs p ≤ 0.05 and a change larger than both the "
+            "minimum effect (5 % unless set) and that benchmark's noise.")
 
 
 def _bare(value: str) -> str:

@@ -52,7 +52,7 @@ _BENCHMARK = {
         "p_value": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
         "verdict": {"enum": list(VERDICTS)},
         "allocs_verdict": {"enum": list(COUNT_VERDICTS)},
-        "control_pct": {"type": ["number", "null"]},
+        "control_spread_pct": {"type": ["number", "null"], "minimum": 0},
         "rounds": {"type": "integer", "minimum": 0},
         "out_of_time": {"type": "boolean"},
     },
@@ -79,7 +79,7 @@ SCHEMA: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "required": ["spread_pct"],
-            "properties": {"spread_pct": {"type": ["number", "null"]}},
+            "properties": {"spread_pct": {"type": ["number", "null"], "minimum": 0}},
         },
         "run": {
             "type": "object",
@@ -128,7 +128,8 @@ def to_json(m: Measurement, *, time_budget_s: float = 0.0, elapsed_s: float = 0.
             {"name": b.name, "function": b.function, "file": b.file, "existing": b.existing,
              "base": _side_json(b.base), "head": _side_json(b.head), "delta_pct": _finite(b.delta_pct),
              "ci_pct": list(b.ci_pct) if b.ci_pct else None, "p_value": b.p_value, "verdict": b.verdict,
-             "allocs_verdict": b.allocs_verdict, "control_pct": _finite(b.control_pct), "rounds": b.rounds,
+             "allocs_verdict": b.allocs_verdict, "control_spread_pct": _finite(b.control_spread_pct),
+             "rounds": b.rounds,
              "out_of_time": b.out_of_time}
             for b in m.benchmarks
         ],
@@ -188,5 +189,5 @@ def _benchmark(b: Mapping[str, Any]) -> MeasuredBenchmark:
         name=b["name"], function=b["function"], file=b["file"], existing=b["existing"], base=_side(b["base"]),
         head=_side(b["head"]), delta_pct=b["delta_pct"], ci_pct=(float(ci[0]), float(ci[1])) if ci else None,
         p_value=b["p_value"], verdict=b["verdict"], allocs_verdict=b["allocs_verdict"],
-        control_pct=b.get("control_pct"), rounds=int(b.get("rounds", 0)), out_of_time=bool(b.get("out_of_time")),
+        control_spread_pct=b.get("control_spread_pct"), rounds=int(b.get("rounds", 0)), out_of_time=bool(b.get("out_of_time")),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import statistics
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -272,11 +273,11 @@ class Session:
     def measurement(self, base: str, head: str, facts: tuple[str, str, str]) -> Measurement:
         out_of_time = self.stopped == "budget"
         results = [t.result(self.s.min_effect_pct, out_of_time) for t in self.tracks.values() if t.head]
-        controls = [abs(r.control_pct) for r in results if r.control_pct is not None]
+        controls = sorted(r.control_spread_pct for r in results if r.control_spread_pct is not None)
         return Measurement(
             base=base, head=head, go_version=facts[0], cpu=self.cpu or platform.processor(), goos=facts[1],
             goarch=facts[2], cores=os.cpu_count() or 0, benchmarks=tuple(results),
-            control_spread_pct=max(controls) if controls else None, skipped=tuple(self.skipped),
+            control_spread_pct=statistics.median(controls) if controls else None, skipped=tuple(self.skipped),
             rounds=self.rounds, benchtime=self.benchtime, stopped=self.stopped or "count",
             out_of_time=tuple(r.name for r in results if r.out_of_time),
         )

@@ -12,8 +12,12 @@ Time per operation is compared on a log scale, so that a change is a ratio (+100
 - the p-value is scipy's two-sided Mann–Whitney U test.
 
 A verdict needs both significance and size (issue 12): `slower`/`faster` when p ≤ α and |effect| exceeds
-the minimum effect and this run's own noise (the base-against-base control); `unchanged` when the whole
-interval sits inside ± the minimum effect; otherwise `inconclusive`. allocs/op and B/op are counts, not
+the minimum effect and this run's own noise; `unchanged` when the whole interval sits inside ± the
+minimum effect; otherwise `inconclusive`. The noise is the control pair: two runs of the base binary in
+every round, compared with each other like base and head are. Its spread is the farther end of that
+comparison's 95 % interval (not its point estimate, which under the null is as often small as the
+head's is large: simulated, that halves the false verdicts of a noisy run, see tests/test_measure_stats.py);
+while the control's interval is unbounded (fewer than four rounds) no slower or faster verdict is given. allocs/op and B/op are counts, not
 timings: they are compared exactly (`allocs_verdict`).
 """
 
@@ -118,6 +122,32 @@ def verdict(c: Comparison, *, min_effect_pct: float = MIN_EFFECT_PCT, control_pc
     if -min_effect_pct <= c.ci_pct[0] and c.ci_pct[1] <= min_effect_pct:
         return "unchanged"
     return "inconclusive"
+
+
+def spread(control: Comparison | None) -> float:
+    """The control pair's spread in %: how large a change noise alone produced (inf: not known yet)."""
+    if control is None or not all(math.isfinite(x) for x in control.ci_pct):
+        return math.inf
+    return max(abs(control.ci_pct[0]), abs(control.ci_pct[1]))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    comparison: Comparison
+    control: Comparison | None
+    spread_pct: float
+    verdict: Verdict
+
+
+def judge(base_a: Sequence[float], head: Sequence[float], base_b: Sequence[float], *,
+          min_effect_pct: float = MIN_EFFECT_PCT, alpha: float = ALPHA) -> Judgement:
+    """The whole decision for one benchmark: head against both base runs, with the base-against-base
+    control (the first runs of each base slot, paired by round) setting the noise floor."""
+    c = compare([*base_a, *base_b], head, alpha)
+    n = min(len(base_a), len(base_b))
+    control = compare(base_a[:n], base_b[:n], alpha) if n >= 1 else None
+    s = spread(control)
+    return Judgement(c, control, s, verdict(c, min_effect_pct=min_effect_pct, control_pct=s, alpha=alpha))
 
 
 def count_verdict(base: Sequence[int], head: Sequence[int]) -> CountVerdict:

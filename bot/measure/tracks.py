@@ -36,25 +36,17 @@ class Track:
     def top_level(self) -> str:
         return self.name.split("/", 1)[0]
 
-    def comparison(self) -> stats.Comparison | None:
-        if self.base_name is None or not self.head or not self.base:
+    def judgement(self, min_effect: float) -> stats.Judgement | None:
+        if self.base_name is None or not self.head or not self.base_a:
             return None
-        return stats.compare([s.ns_per_op for s in self.base], [s.ns_per_op for s in self.head])
-
-    def control(self) -> stats.Comparison | None:
-        n = min(len(self.base_a), len(self.base_b))
-        if n < 2:
-            return None
-        return stats.compare([s.ns_per_op for s in self.base_a[:n]], [s.ns_per_op for s in self.base_b[:n]])
+        return stats.judge([s.ns_per_op for s in self.base_a], [s.ns_per_op for s in self.head],
+                           [s.ns_per_op for s in self.base_b], min_effect_pct=min_effect)
 
     def verdict(self, min_effect: float) -> str:
         if self.base_name is None:
             return "new"
-        c = self.comparison()
-        if c is None:
-            return "inconclusive"
-        control = self.control()
-        return stats.verdict(c, min_effect_pct=min_effect, control_pct=control.delta_pct if control else 0.0)
+        j = self.judgement(min_effect)
+        return j.verdict if j else "inconclusive"
 
     def note_round(self, min_effect: float) -> None:
         self.verdicts.append(self.verdict(min_effect))
@@ -73,15 +65,16 @@ class Track:
         return stats.count_verdict(base, head)
 
     def result(self, min_effect: float, out_of_time: bool) -> MeasuredBenchmark:
-        c = self.comparison()
-        control = self.control()
+        j = self.judgement(min_effect)
+        c = j.comparison if j else None
         verdict = self.verdict(min_effect)
         ci = c.ci_pct if c and all(math.isfinite(x) for x in c.ci_pct) else None
+        spread = j.spread_pct if j and math.isfinite(j.spread_pct) else None
         return MeasuredBenchmark(
             name=self.name, function=self.function, file=self.file, existing=self.existing,
             base=_side(self.base) if self.base_name is not None else None, head=_side(self.head),
             delta_pct=c.delta_pct if c else None, ci_pct=ci, p_value=c.p_value if c else None, verdict=verdict,
-            allocs_verdict=self.allocs_verdict(), control_pct=control.delta_pct if control else None,
+            allocs_verdict=self.allocs_verdict(), control_spread_pct=spread,
             rounds=len(self.head), out_of_time=out_of_time and verdict == "inconclusive",
         )
 
