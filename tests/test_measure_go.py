@@ -46,7 +46,8 @@ func Join(names []string) string {
 	return out
 }
 """
-RENAMED = BASE.replace("var b strings", "var sb strings").replace("b.Write", "sb.Write").replace("b.String", "sb.String")
+RENAMED = (BASE.replace("var b strings", "var sb strings").replace("b.Write", "sb.Write")
+           .replace("b.String", "sb.String"))
 EXE = str(Path(sys.executable).parent / "perf-review")
 
 

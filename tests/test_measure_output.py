@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001  (typographic signs are deliberate, as in the review text)
+
 """What `measure` reads and writes, without a Go toolchain: go test's benchmark output, the versioned
 JSON (and its schema, which the App applies to untrusted artifacts) and the Markdown built from it."""
 

@@ -1,3 +1,5 @@
+# ruff: noqa: RUF002, RUF003  (typographic signs are deliberate, as in the review text)
+
 """bot/measure/stats.py on synthetic samples: the exact U distribution, the Hodges–Lehmann interval, the
 verdict rules of issue 12, and their error rates on simulated noise (seeded, pure Python, fast)."""
 
