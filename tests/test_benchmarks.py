@@ -110,7 +110,7 @@ def test_shapes_of_each_benchmark() -> None:
     assert "var n2 int // TODO" in helper
     for body in (get, handler, total, helper):
         assert "b.ReportAllocs()" in body
-    assert "// perf-review: no benchmark for Keys (generic function: instantiate it by hand)." in code
+    assert 'b.Skip("perf-review: generic function: instantiate it by hand")' in bench_body(code, "BenchmarkKeys")
     assert [b.name for b in benchmarks_in(code)][:2] == ["BenchmarkNewStore", "BenchmarkStore_Get"]
     assert skipped_in(code) == [("Keys", "generic function: instantiate it by hand")]
 
@@ -159,3 +159,31 @@ def test_cli_prints_and_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["benchmarks", str(pkg_dir), "--functions", "Nope"]) == 2
     assert "no function 'Nope'" in capsys.readouterr().err
     assert main(["benchmarks", str(tmp_path / "missing")]) == 2
+
+
+EXISTING = b"""package shop
+
+import "testing"
+
+func BenchmarkLookup(b *testing.B) {
+	s := NewStore()
+	b.Run("hit", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			s.Get("a")
+		}
+	})
+}
+"""
+
+
+def test_plan_lists_existing_benchmarks_first_and_generates_the_rest() -> None:
+    from analyzers.report.benchmarks import BENCH_FILE, PlannedBenchmark, benchmark_plan
+
+    pkg = package(extra={"shop/store_test.go": EXISTING})
+    plan, code = benchmark_plan(pkg, ["Store.Get", "Total", "Keys"])
+    assert plan[0] == PlannedBenchmark("BenchmarkLookup", "Store.Get", True, "shop/store_test.go",
+                                       ("Store.Get",))
+    generated = {p.function: p for p in plan[1:]}
+    assert set(generated) == {"Total", "Keys"} and all(not p.existing and p.file == BENCH_FILE for p in plan[1:])
+    assert generated["Keys"].skip_reason == "generic function: instantiate it by hand"
+    assert "func BenchmarkTotal(" in code and "BenchmarkStore_Get" not in code

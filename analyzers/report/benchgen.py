@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -172,10 +173,37 @@ def render_bench(bench: Bench, loop_b: bool, sinks: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def go_string(s: str) -> str:
+    """A Go interpreted string literal (JSON's escapes are a subset of Go's)."""
+    return json.dumps(s)
+
+
+def render_skip(name: str, func: Func, reason: str) -> str:
+    """A benchmark that says why it measures nothing: it skips, with the reason, instead of timing a path
+    the finding is not on."""
+    where = f"{func.file.path.rsplit('/', 1)[-1]}:{func.start_line}"
+    return (
+        f"// {name} skips {func.qualified_name} ({where}): {reason}.\n"
+        f"func {name}(b *testing.B) {{\n\tb.Skip({go_string('perf-review: ' + reason)})\n}}\n"
+    )
+
+
+def _guard(what: str, parallel: bool = False) -> list[str]:
+    """A panic in the measured code fails this benchmark only, not the whole `go test -bench` run."""
+    report = "b.Errorf" if parallel else "b.Fatalf"  # FailNow may not be called from a RunParallel worker
+    return [
+        "defer func() {",
+        "\tif r := recover(); r != nil {",
+        f"\t\t{report}({go_string('perf-review: ' + what + ' panicked: %v')}, r)",
+        "\t}",
+        "}()",
+    ]
+
+
 def _body(bench: Bench, loop_b: bool, sinks: list[str]) -> list[str]:
     shared = [a for a in bench.args if not (bench.parallel and a.per_worker)]
     worker = [a for a in bench.args if bench.parallel and a.per_worker]
-    lines = list(bench.receiver_setup)
+    lines = _guard(bench.func.qualified_name) + list(bench.receiver_setup)
     for a in shared:
         lines += a.setup
     lines.append("b.ReportAllocs()")
@@ -193,7 +221,7 @@ def _body(bench: Bench, loop_b: bool, sinks: list[str]) -> list[str]:
 
 def _parallel(bench: Bench, worker: list[Arg], sinks: list[str]) -> list[str]:
     lines = ["b.ResetTimer()", "b.RunParallel(func(pb *testing.PB) {"]
-    inner: list[str] = []
+    inner: list[str] = _guard(bench.func.qualified_name, parallel=True)
     for a in worker:
         inner += a.setup
     local = [f"local{i}" for i in range(len(sinks))]
@@ -281,9 +309,7 @@ def render_file(
     if parallel:
         out.append("// perfReviewMu guards the sinks written by parallel benchmarks.\nvar perfReviewMu sync.Mutex\n")
     out.extend(benches)
-    if not benches and not skips:
+    if not benches:
         out.append("// perf-review: no function selected (the package has no hot or warm function).\n")
-    if skips:
-        out.append("\n".join(f"// perf-review: no benchmark for {s}." for s in skips) + "\n")
     out.extend(HELPERS[h][0] for h in sorted(helpers))
     return "\n".join(out)

@@ -19,6 +19,7 @@ from analyzers.hotpath import classify
 from analyzers.model import Result
 from analyzers.package import Package, build_package, nearest_go_mod
 from analyzers.report.benchgen import (
+    SIZES,
     Bench,
     Scope,
     build_args,
@@ -28,8 +29,10 @@ from analyzers.report.benchgen import (
     go_minor,
     render_bench,
     render_file,
+    render_skip,
     type_names,
 )
+from analyzers.report.benchreach import reaches
 from analyzers.report.benchvalues import HELPERS, STD_IMPORTS, TypeEnv
 from analyzers.source import Func, GoFile
 from analyzers.walk import build_file
@@ -38,7 +41,7 @@ BENCH_FILE = "perf_review_bench_test.go"
 _SEPARATOR = re.compile(r"^// ----- (\S+) -----$", re.MULTILINE)
 _MEASURES = re.compile(r"^// (Benchmark\w+) measures (\S+) \((\S+)\)\.$", re.MULTILINE)
 _COMMENT = re.compile(r"//[^\n]*")
-_SKIPPED = re.compile(r"^// perf-review: no benchmark for (\S+) \((.*)\)\.$", re.MULTILINE)
+_SKIPPED = re.compile(r"^// Benchmark\w+ skips (\S+) \(\S+\): (.*)\.$", re.MULTILINE)
 
 
 class BenchmarkError(ValueError):
@@ -52,10 +55,44 @@ class BenchInfo:
     location: str
 
 
+@dataclass(frozen=True)
+class PlannedBenchmark:
+    """One benchmark of a plan: the package's own (existing) or one in BENCH_FILE (generated)."""
+
+    name: str  # top-level Benchmark function name, selectable with -bench '^name$'
+    function: str  # the analysed function as the analyzer JSON spells it ("Join", "Store.Put")
+    existing: bool  # True: the package's own benchmark that reaches the function
+    file: str  # the *_test.go file holding it (BENCH_FILE for generated ones)
+    reaches: tuple[str, ...] = ()  # existing ones: the call path from the benchmark to the function
+    skip_reason: str | None = None  # generated but calls b.Skip: why no input reaches the finding's line
+    sizes: tuple[int, ...] = ()  # sub-benchmark sizes (b.Run "n=<size>") when n drives the cost
+
+
 def benchmark_file(pkg: Package, functions: Sequence[str] | None = None) -> str:
     """perf_review_bench_test.go for pkg: the named functions (plain or Recv.Name), or by default every
     hot or warm function. Raises BenchmarkError for a name the package does not define."""
     return _FileGen(pkg).generate(_select(pkg, functions))
+
+
+def benchmark_plan(
+    pkg: Package, functions: Sequence[str] | None = None, lines: Mapping[str, Sequence[int]] | None = None
+) -> tuple[list[PlannedBenchmark], str]:
+    """The plan for the named functions (default: hot and warm ones), existing benchmarks first, and the
+    text of BENCH_FILE holding only the generated (missing) ones. `lines` maps a function to the finding
+    lines its benchmark must reach. Raises BenchmarkError for a name the package does not define."""
+    chosen = _select(pkg, functions)
+    found = reaches(pkg)
+    existing: list[PlannedBenchmark] = []
+    missing: list[Func] = []
+    for func in chosen:
+        hits = found.get(func.qualified_name, [])
+        if not hits:
+            missing.append(func)
+        for r in hits:
+            existing.append(PlannedBenchmark(r.bench, func.qualified_name, True, r.file, r.path))
+    gen = _FileGen(pkg, dict(lines or {}))
+    code = gen.generate(missing)
+    return existing + gen.planned, code
 
 
 def _select(pkg: Package, functions: Sequence[str] | None) -> list[Func]:
@@ -73,8 +110,10 @@ def _select(pkg: Package, functions: Sequence[str] | None) -> list[Func]:
 
 
 class _FileGen:
-    def __init__(self, pkg: Package) -> None:
+    def __init__(self, pkg: Package, lines: dict[str, Sequence[int]] | None = None) -> None:
         self.pkg = pkg
+        self.lines = lines or {}
+        self.planned: list[PlannedBenchmark] = []
         minor = go_minor(pkg.go_version)
         self.loop_b = minor is not None and minor >= 24
         self.local_types, self.generic_types = type_names(pkg)
@@ -94,7 +133,7 @@ class _FileGen:
             if reason is None:
                 reason = self._add(func)
             if reason is not None:
-                self.skips.append(f"{func.qualified_name} ({reason})")
+                self._add_skip(func, reason)
         if self.parallel:
             self.imports.setdefault("sync", "sync")
         for h in self.helpers:
@@ -133,6 +172,14 @@ class _FileGen:
             if problem is not None:
                 return problem
         return None
+
+    def _add_skip(self, func: Func, reason: str) -> None:
+        name = self._bench_name(func)
+        self.taken.add(name)
+        self.imports["testing"] = "testing"
+        self.benches.append(render_skip(name, func, reason))
+        self.skips.append(f"{func.qualified_name} ({reason})")
+        self.planned.append(PlannedBenchmark(name, func.qualified_name, False, BENCH_FILE, skip_reason=reason))
 
     def _bench_name(self, func: Func) -> str:
         qualified = func.qualified_name.replace(".", "_")
@@ -174,6 +221,8 @@ class _FileGen:
                  for i in range(len(func.results))]
         self.benches.append(render_bench(bench, self.loop_b, sinks))
         self.names.append(name)
+        self.planned.append(PlannedBenchmark(name, func.qualified_name, False, BENCH_FILE,
+                                             sizes=SIZES if bench.sized else ()))
         self.sinks += [f"{s} {r.type}" for s, r in zip(sinks, func.results, strict=True)]
         self.imports.update(needed)
         for a in args:
