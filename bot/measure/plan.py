@@ -1,9 +1,7 @@
 """Which benchmarks a measurement runs, on which side: the touched hot and warm functions of a change,
-each package's benchmark plan at head, and the same plan at base for the functions that exist there.
-
-`benchmark_plan` is the one place that knows how the analyzer plans benchmarks (issue 11's interface:
-existing benchmarks that reach a function first, then generated ones); everything else here works on
-its PlannedBenchmark values.
+each package's benchmark plan at head (analyzers.report.benchmarks.benchmark_plan: existing benchmarks
+that reach a function first, then generated ones, aimed at the lines of the change's findings), and the
+plan at base for the functions that exist there.
 """
 
 from __future__ import annotations
@@ -14,29 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzers.model import Result
 from analyzers.package import Package
-from analyzers.report.benchmarks import BENCH_FILE, benchmark_file, benchmarks_in, load_package, skipped_in
-
-
-@dataclass(frozen=True)
-class PlannedBenchmark:
-    """One benchmark of a plan (the shape of analyzers.report.benchmarks.PlannedBenchmark, issue 11)."""
-
-    name: str
-    function: str
-    existing: bool
-    file: str
-    reaches: bool | None = None
-    skip_reason: str | None = None
-    sizes: tuple[int, ...] = ()
-
-
-def benchmark_plan(pkg: Package, functions: Sequence[str] | None = None,
-                   lines: Mapping[str, Sequence[int]] | None = None) -> tuple[list[PlannedBenchmark], str]:
-    """The plan for pkg's functions and the generated file's text. Today: generated benchmarks only."""
-    text = benchmark_file(pkg, functions)
-    planned = [PlannedBenchmark(b.name, b.function, False, BENCH_FILE) for b in benchmarks_in(text)]
-    planned += [PlannedBenchmark("", name, False, "", skip_reason=why) for name, why in skipped_in(text)]
-    return planned, text
+from analyzers.report.benchmarks import PlannedBenchmark, benchmark_plan, load_package
 
 
 @dataclass
@@ -55,7 +31,8 @@ class PackagePlan:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def rel(self, file: str) -> str:
-        return posixpath.join(self.directory, file) if file else ""
+        """A benchmark's file relative to the repository root (a package's tests live in its folder)."""
+        return posixpath.join(self.directory, posixpath.basename(file)) if file else ""
 
     def pairs(self) -> list[tuple[PlannedBenchmark, PlannedBenchmark | None]]:
         """Each head benchmark with its base twin (same function, same name when it can), or None: head only."""
@@ -81,8 +58,18 @@ def touched(result: Result) -> dict[str, list[str]]:
     return by_dir
 
 
-def _side(pkg: Package, names: list[str]) -> tuple[SidePlan, list[tuple[str, str]]]:
-    planned, text = benchmark_plan(pkg, names)
+def finding_lines(result: Result, directory: str) -> dict[str, list[int]]:
+    """Function -> the head lines of its findings in this package: what its benchmark should reach."""
+    out: dict[str, list[int]] = {}
+    for f in result.findings:
+        if posixpath.dirname(f.file) == directory and f.status != "pre-existing":
+            out.setdefault(f.function, []).append(f.line)
+    return out
+
+
+def _side(pkg: Package, names: list[str],
+          lines: Mapping[str, Sequence[int]] | None = None) -> tuple[SidePlan, list[tuple[str, str]]]:
+    planned, text = benchmark_plan(pkg, names, lines)
     runnable = [p for p in planned if p.skip_reason is None and p.name]
     skipped = [(p.function, p.skip_reason or "no benchmark") for p in planned if p.skip_reason is not None]
     return SidePlan(runnable, text), skipped
@@ -99,7 +86,7 @@ def plan_change(result: Result, head: Mapping[str, bytes | None],
         names = [n for n in names if n in present]
         if not names:
             continue
-        head_side, skipped = _side(head_pkg, names)
+        head_side, skipped = _side(head_pkg, names, finding_lines(result, directory))
         base_pkg = load_package(directory, base)
         base_side = None
         if base_pkg is not None:

@@ -189,5 +189,6 @@ def _benchmark(b: Mapping[str, Any]) -> MeasuredBenchmark:
         name=b["name"], function=b["function"], file=b["file"], existing=b["existing"], base=_side(b["base"]),
         head=_side(b["head"]), delta_pct=b["delta_pct"], ci_pct=(float(ci[0]), float(ci[1])) if ci else None,
         p_value=b["p_value"], verdict=b["verdict"], allocs_verdict=b["allocs_verdict"],
-        control_spread_pct=b.get("control_spread_pct"), rounds=int(b.get("rounds", 0)), out_of_time=bool(b.get("out_of_time")),
+        control_spread_pct=b.get("control_spread_pct"), rounds=int(b.get("rounds", 0)),
+        out_of_time=bool(b.get("out_of_time")),
     )

@@ -8,6 +8,7 @@ second base run: base against base is this run's own noise, and a verdict must b
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import platform
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from analyzers.engine import analyze_change
 from analyzers.report.benchmarks import BENCH_FILE
-from analyzers.report.measured import Measurement
+from analyzers.report.measured import MeasuredBenchmark, Measurement
 from bot.localgit import local_change
 from bot.measure import gorun
 from bot.measure.plan import PackagePlan, plan_change
@@ -79,7 +80,9 @@ class Session:
         self.clock = clock
         self.start = clock()
         self.tracks: dict[tuple[int, str], Track] = {}
-        self.meta: dict[tuple[int, str], dict[str, object]] = {}  # (package, head top-level) -> plan facts
+        # (package, head top-level benchmark) -> one entry per function it measures (an existing benchmark
+        # can reach several): function, file, existing
+        self.meta: dict[tuple[int, str], list[dict[str, object]]] = {}
         self.skipped: list[tuple[str, str]] = []
         self.cpu = ""
         self.rounds = 0
@@ -105,8 +108,10 @@ class Session:
             pkg.twins[h.name] = b.name if b is not None and base is not None else None
             if b is not None and base is not None:
                 pkg.to_head[b.name] = h.name
-            meta = {"function": h.function, "file": plan.rel(h.file), "existing": h.existing}
-            self.meta[(index, h.name)] = meta
+            entry = {"function": h.function, "file": plan.rel(h.file), "existing": h.existing}
+            entries = self.meta.setdefault((index, h.name), [])
+            if entry not in entries:
+                entries.append(entry)
         log.info("package %s: %d benchmark(s) at head, %d at base", where, len(head.names),
                  len(base.names) if base else 0)
         return pkg
@@ -125,7 +130,7 @@ class Session:
                 self.skipped.append((b.name, f"{side}: {exc}"))
             return None
         listed = set(gorun.list_benchmarks(binary, cwd, self.s.env))
-        names = [b.name for b in side_plan.benchmarks if b.name in listed]
+        names = list(dict.fromkeys(b.name for b in side_plan.benchmarks if b.name in listed))
         for b in side_plan.benchmarks:
             if b.name not in listed:
                 self.skipped.append((b.name, f"{side}: not in the test binary"))
@@ -262,17 +267,25 @@ class Session:
             track = self.tracks.get((index, head_name))
             if track is None:
                 twin = pkg.twins.get(head_top)
-                meta = self.meta.get((index, head_top), {})
+                meta = (self.meta.get((index, head_top)) or [{}])[0]
                 track = Track(head_name, twin + ("/" + sub if sub else "") if twin else None,
                               str(meta.get("function", "")), str(meta.get("file", "")), bool(meta.get("existing")))
+                track.package = index
                 self.tracks[(index, head_name)] = track
             {"a": track.base_a, "h": track.head, "b": track.base_b}[slot].append(sample)
 
     # -- the result ----------------------------------------------------------------------------------
 
+    def _results(self, track: Track, out_of_time: bool) -> list[MeasuredBenchmark]:
+        """One result per function the benchmark measures (the samples are shared)."""
+        first = track.result(self.s.min_effect_pct, out_of_time)
+        entries = self.meta.get((track.package, track.top_level)) or []
+        return [first] + [dataclasses.replace(first, function=str(e["function"]), file=str(e["file"]),
+                                              existing=bool(e["existing"])) for e in entries[1:]]
+
     def measurement(self, base: str, head: str, facts: tuple[str, str, str]) -> Measurement:
         out_of_time = self.stopped == "budget"
-        results = [t.result(self.s.min_effect_pct, out_of_time) for t in self.tracks.values() if t.head]
+        results = [r for t in self.tracks.values() if t.head for r in self._results(t, out_of_time)]
         controls = sorted(r.control_spread_pct for r in results if r.control_spread_pct is not None)
         return Measurement(
             base=base, head=head, go_version=facts[0], cpu=self.cpu or platform.processor(), goos=facts[1],

@@ -17,8 +17,8 @@ minimum effect; otherwise `inconclusive`. The noise is the control pair: two run
 every round, compared with each other like base and head are. Its spread is the farther end of that
 comparison's 95 % interval (not its point estimate, which under the null is as often small as the
 head's is large: simulated, that halves the false verdicts of a noisy run, see tests/test_measure_stats.py);
-while the control's interval is unbounded (fewer than four rounds) no slower or faster verdict is given. allocs/op and B/op are counts, not
-timings: they are compared exactly (`allocs_verdict`).
+while the control's interval is unbounded (fewer than four rounds) no slower or faster verdict is given.
+allocs/op and B/op are counts, not timings: they are compared exactly (`allocs_verdict`).
 """
 
 # ruff: noqa: RUF002  (typographic signs in the docstrings are deliberate)

@@ -27,6 +27,7 @@ class Track:
     base_b: list[Sample] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
     failed: str = ""
+    package: int = 0  # index of its package in the session
 
     @property
     def base(self) -> list[Sample]:
