@@ -11,9 +11,12 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.errors import PerfReviewError, UsageError
 
@@ -71,12 +74,45 @@ def go_facts(go: str, env: Mapping[str, str]) -> tuple[str, str, str]:
     return lines[0], lines[1], lines[2]
 
 
-def build(go: str, package_dir: Path, out: Path, env: Mapping[str, str], timeout: float = BUILD_TIMEOUT) -> None:
-    """`go test -c` of the package in package_dir into out. Raises GoError with the compiler's first errors."""
-    proc = _run([go, "test", "-c", "-o", str(out), "."], package_dir, env, timeout)
-    if proc.returncode != 0 or not out.is_file():
-        errors = [ln for ln in proc.stderr.splitlines() if ln.strip() and not ln.startswith("#")]
-        raise GoError("does not build: " + ("; ".join(errors[:3]) or f"go test -c exited {proc.returncode}"))
+def build_many(go: str, jobs: Sequence[tuple[Path, Path]], env: Mapping[str, str],
+               timeout: float = BUILD_TIMEOUT, parallel: int | None = None) -> list[GoError | None]:
+    """`go test -c` for each (package_dir, out), several at once (a build is mostly one core's work);
+    None where it built. On Ctrl-C (or any error) every running build is killed before re-raising."""
+    results: list[GoError | None] = [None] * len(jobs)
+    pending = list(enumerate(jobs))
+    running: list[tuple[int, subprocess.Popen[bytes], Any, float]] = []
+    limit = parallel or max(1, os.cpu_count() or 1)
+    try:
+        while pending or running:
+            while pending and len(running) < limit:
+                i, (cwd, out) = pending.pop(0)
+                err = tempfile.TemporaryFile()  # noqa: SIM115  (closed when its build ends, or on the way out)
+                proc = subprocess.Popen([go, "test", "-c", "-o", str(out), "."], cwd=cwd, env=dict(env),
+                                        stdout=subprocess.DEVNULL, stderr=err)
+                running.append((i, proc, err, time.monotonic() + timeout))
+            time.sleep(0.02)
+            for item in list(running):
+                i, proc, err, deadline = item
+                if proc.poll() is None and time.monotonic() < deadline:
+                    continue
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                running.remove(item)
+                err.seek(0)
+                stderr = err.read().decode("utf-8", "replace")
+                err.close()
+                if proc.returncode != 0 or not jobs[i][1].is_file():
+                    errors = [ln for ln in stderr.splitlines() if ln.strip() and not ln.startswith("#")]
+                    results[i] = GoError("does not build: " + ("; ".join(errors[:3])
+                                                              or f"go test -c exited {proc.returncode}"))
+    except BaseException:
+        for _, proc, err, _ in running:
+            proc.kill()
+            proc.wait()
+            err.close()
+        raise
+    return results
 
 
 def list_benchmarks(binary: Path, cwd: Path, env: Mapping[str, str]) -> list[str]:

@@ -23,17 +23,17 @@ from analyzers.report.benchmarks import BENCH_FILE
 from analyzers.report.measured import MeasuredBenchmark, Measurement
 from bot.localgit import local_change
 from bot.measure import gorun
-from bot.measure.plan import PackagePlan, plan_change
+from bot.measure.plan import PackagePlan, SidePlan, plan_change
 from bot.measure.tracks import Track
 from bot.measure.worktree import worktrees
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_S = 600.0
-TARGET_ROUNDS = 10  # what the benchtime is chosen for; early stopping usually needs fewer
-MIN_ROUNDS = 5  # before any early stop (and the rounds head-only benchmarks get)
-MAX_ROUNDS = 30
-MIN_BENCHTIME_S, MAX_BENCHTIME_S = 0.01, 1.0
+TARGET_ROUNDS = 20  # what the benchtime is chosen for: many short rounds beat few long ones under drift
+MIN_ROUNDS = 6  # the paired interval is bounded from six rounds on; head-only benchmarks get this many
+MAX_ROUNDS = 100  # without --count: beyond this, more rounds rarely settle what 100 did not
+MIN_BENCHTIME_S, MAX_BENCHTIME_S = 0.01, 0.5
 CALIBRATION = "10ms"
 RAMP = 1.5  # go test runs a benchmark several times on its way to -benchtime: about 1.5 times it in all
 
@@ -62,6 +62,7 @@ class Unit:
 @dataclass
 class Package:
     plan: PackagePlan
+    index: int  # of its plan: the key of its tracks and plan facts
     head: Unit
     base: Unit | None
     to_head: dict[str, str] = field(default_factory=dict)  # base top-level name -> head top-level name
@@ -97,13 +98,37 @@ class Session:
 
     # -- setup ---------------------------------------------------------------------------------------
 
-    def prepare(self, plan: PackagePlan, index: int, trees: Mapping[str, Path], scratch: Path) -> Package | None:
-        where = plan.directory or "."
-        head = self._unit(plan, "head", index, trees["head"], scratch)
-        if head is None:
-            return None
-        base = self._unit(plan, "base", index, trees["base"], scratch) if plan.base else None
-        pkg = Package(plan, head, base)
+    def prepare(self, plans: list[PackagePlan], trees: Mapping[str, Path], scratch: Path) -> list[Package]:
+        """Write each side's generated benchmarks, build every test binary (concurrently), list what is in them."""
+        jobs: list[tuple[int, str, Path, Path, SidePlan]] = []
+        for index, plan in enumerate(plans):
+            for side, side_plan in (("head", plan.head), ("base", plan.base)):
+                if side_plan is None:
+                    continue
+                cwd = trees[side] / plan.directory if plan.directory else trees[side]
+                if any(not b.existing for b in side_plan.benchmarks):
+                    (cwd / BENCH_FILE).write_text(side_plan.generated)
+                jobs.append((index, side, cwd, scratch / f"{side}-{index}.test", side_plan))
+        errors = gorun.build_many(self.s.go, [(cwd, binary) for _, _, cwd, binary, _ in jobs], self.s.env)
+        units: dict[tuple[int, str], Unit] = {}
+        for (index, side, cwd, binary, side_plan), error in zip(jobs, errors, strict=True):
+            if error is not None:
+                self.skipped += [(b.name, f"{side}: {error}") for b in side_plan.benchmarks]
+                continue
+            listed = set(gorun.list_benchmarks(binary, cwd, self.s.env))
+            self.skipped += [(b.name, f"{side}: not in the test binary") for b in side_plan.benchmarks
+                             if b.name not in listed]
+            units[(index, side)] = Unit(binary, cwd, list(dict.fromkeys(
+                b.name for b in side_plan.benchmarks if b.name in listed)))
+        packages = []
+        for index, plan in enumerate(plans):
+            head = units.get((index, "head"))
+            if head is not None:
+                packages.append(self._package(plan, index, head, units.get((index, "base"))))
+        return packages
+
+    def _package(self, plan: PackagePlan, index: int, head: Unit, base: Unit | None) -> Package:
+        pkg = Package(plan, index, head, base)
         for h, b in plan.pairs():
             pkg.twins[h.name] = b.name if b is not None and base is not None else None
             if b is not None and base is not None:
@@ -112,31 +137,11 @@ class Session:
             entries = self.meta.setdefault((index, h.name), [])
             if entry not in entries:
                 entries.append(entry)
-        log.info("package %s: %d benchmark(s) at head, %d at base", where, len(head.names),
+        log.info("package %s: %d benchmark(s) at head, %d at base", plan.directory or ".", len(head.names),
                  len(base.names) if base else 0)
         return pkg
 
-    def _unit(self, plan: PackagePlan, side: str, index: int, tree: Path, scratch: Path) -> Unit | None:
-        side_plan = plan.head if side == "head" else plan.base
-        assert side_plan is not None
-        cwd = tree / plan.directory if plan.directory else tree
-        if any(not b.existing for b in side_plan.benchmarks):
-            (cwd / BENCH_FILE).write_text(side_plan.generated)
-        binary = scratch / f"{side}-{index}.test"
-        try:
-            gorun.build(self.s.go, cwd, binary, self.s.env)
-        except gorun.GoError as exc:
-            for b in side_plan.benchmarks:
-                self.skipped.append((b.name, f"{side}: {exc}"))
-            return None
-        listed = set(gorun.list_benchmarks(binary, cwd, self.s.env))
-        names = list(dict.fromkeys(b.name for b in side_plan.benchmarks if b.name in listed))
-        for b in side_plan.benchmarks:
-            if b.name not in listed:
-                self.skipped.append((b.name, f"{side}: not in the test binary"))
-        return Unit(binary, cwd, names)
-
-    def calibrate(self, pkg: Package, index: int) -> None:
+    def calibrate(self, pkg: Package) -> None:
         """One short run of each side: what fails is dropped, and the wall time prices a round."""
         for side, unit in (("head", pkg.head), ("base", pkg.base)):
             if unit is None:
@@ -155,13 +160,13 @@ class Session:
                     if first is not None:
                         broken[first] = out.tail or f"the test binary exited {out.exit_code}"
                 for name, why in broken.items():
-                    self._drop(pkg, index, side, name, why)
+                    self._drop(pkg, side, name, why)
                 todo = [n for n in todo if n not in ran and n not in broken]
                 if out.exit_code == 0 and not broken:
                     todo = []
             unit.wall_s = self.clock() - t0
 
-    def _drop(self, pkg: Package, index: int, side: str, name: str, why: str) -> None:
+    def _drop(self, pkg: Package, side: str, name: str, why: str) -> None:
         unit = pkg.head if side == "head" else pkg.base
         if unit is not None and name in unit.names:
             unit.names.remove(name)
@@ -174,7 +179,7 @@ class Session:
         if side == "base" and head_name in pkg.head.names:
             pkg.head.names.remove(head_name)
         for key, track in list(self.tracks.items()):
-            if key[0] == index and track.top_level == head_name:
+            if key[0] == pkg.index and track.top_level == head_name:
                 del self.tracks[key]
 
     def choose_benchtime(self, packages: list[Package]) -> None:
@@ -206,7 +211,7 @@ class Session:
             if self.s.count is None and self.rounds >= MAX_ROUNDS:
                 self.stopped = "count"
                 return
-            active = [self._active(pkg, i) for i, pkg in enumerate(packages)]
+            active = [self._active(pkg) for pkg in packages]
             if not any(h or b for h, b in active):
                 self.stopped = "decided" if self.rounds else "nothing to run"
                 return
@@ -223,11 +228,11 @@ class Session:
                 track.note_round(self.s.min_effect_pct)
             log.info("round %d done in %.1f s", self.rounds, last_round)
 
-    def _active(self, pkg: Package, index: int) -> tuple[list[str], list[str]]:
+    def _active(self, pkg: Package) -> tuple[list[str], list[str]]:
         heads: list[str] = []
         for name in pkg.head.names:
             twin = pkg.twins.get(name)
-            mine = [t for (i, _), t in self.tracks.items() if i == index and t.top_level == name]
+            mine = [t for (i, _), t in self.tracks.items() if i == pkg.index and t.top_level == name]
             if twin is None:
                 keep = self.rounds < MIN_ROUNDS and (self.s.count is None or self.rounds < self.s.count)
             else:
@@ -239,7 +244,7 @@ class Session:
         return heads, bases
 
     def _round(self, packages: list[Package], active: list[tuple[list[str], list[str]]]) -> bool:
-        for index, (pkg, (heads, bases)) in enumerate(zip(packages, active, strict=True)):
+        for pkg, (heads, bases) in zip(packages, active, strict=True):
             plan: list[tuple[str, Unit | None, list[str]]] = [("a", pkg.base, bases), ("h", pkg.head, heads),
                                                               ("b", pkg.base, bases)]
             for slot, unit, names in plan:
@@ -251,28 +256,28 @@ class Session:
                                            max(30.0, self.remaining()))
                 if out.exit_code == -1:
                     return False
-                self._record(pkg, index, slot, out)
+                self._record(pkg, slot, out)
         return True
 
-    def _record(self, pkg: Package, index: int, slot: str, out: gorun.RunOutput) -> None:
+    def _record(self, pkg: Package, slot: str, out: gorun.RunOutput) -> None:
         side = "head" if slot == "h" else "base"
         for name, why in out.failed.items():
-            self._drop(pkg, index, side, name, why)
+            self._drop(pkg, side, name, why)
         for full, sample in out.samples.items():
             top, _, sub = full.partition("/")
             head_top = top if slot == "h" else pkg.to_head.get(top)
             if head_top is None or head_top not in pkg.head.names:
                 continue
             head_name = head_top + ("/" + sub if sub else "")
-            track = self.tracks.get((index, head_name))
+            track = self.tracks.get((pkg.index, head_name))
             if track is None:
                 twin = pkg.twins.get(head_top)
-                meta = (self.meta.get((index, head_top)) or [{}])[0]
+                meta = (self.meta.get((pkg.index, head_top)) or [{}])[0]
                 track = Track(head_name, twin + ("/" + sub if sub else "") if twin else None,
                               str(meta.get("function", "")), str(meta.get("file", "")), bool(meta.get("existing")))
-                track.package = index
-                self.tracks[(index, head_name)] = track
-            {"a": track.base_a, "h": track.head, "b": track.base_b}[slot].append(sample)
+                track.package = pkg.index
+                self.tracks[(pkg.index, head_name)] = track
+            track.add(slot, self.rounds, sample)
 
     # -- the result ----------------------------------------------------------------------------------
 
@@ -314,12 +319,9 @@ def measure(repo: Path, base_rev: str, head_rev: str, settings: Settings) -> Out
         session.skipped.append(("(change)", "touches no hot or warm Go function that can be benchmarked"))
         return Outcome(session.measurement(change.base_sha, change.head_sha, facts), session.elapsed())
     with worktrees(repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
-        packages = []
-        for i, plan in enumerate(plans):
-            pkg = session.prepare(plan, i, trees, scratch)
-            if pkg is not None:
-                session.calibrate(pkg, i)
-                packages.append(pkg)
+        packages = session.prepare(plans, trees, scratch)
+        for pkg in packages:
+            session.calibrate(pkg)
         session.choose_benchtime(packages)
         session.run_rounds(packages)
     return Outcome(session.measurement(change.base_sha, change.head_sha, facts), session.elapsed())

@@ -22,26 +22,35 @@ class Track:
     function: str
     file: str
     existing: bool
-    head: list[Sample] = field(default_factory=list)
-    base_a: list[Sample] = field(default_factory=list)
-    base_b: list[Sample] = field(default_factory=list)
+    slots: dict[str, dict[int, Sample]] = field(default_factory=lambda: {"a": {}, "h": {}, "b": {}})
     verdicts: list[str] = field(default_factory=list)
-    failed: str = ""
     package: int = 0  # index of its package in the session
+
+    def add(self, slot: str, round_no: int, sample: Sample) -> None:
+        self.slots[slot][round_no] = sample
+
+    @property
+    def head(self) -> list[Sample]:
+        return [self.slots["h"][r] for r in sorted(self.slots["h"])]
 
     @property
     def base(self) -> list[Sample]:
-        return self.base_a + self.base_b
+        return [s[r] for s in (self.slots["a"], self.slots["b"]) for r in sorted(s)]
+
+    def complete_rounds(self) -> list[int]:
+        """Rounds with all three runs (an interrupted round, or a run that lost this benchmark, is left out)."""
+        return sorted(set(self.slots["a"]) & set(self.slots["h"]) & set(self.slots["b"]))
 
     @property
     def top_level(self) -> str:
         return self.name.split("/", 1)[0]
 
     def judgement(self, min_effect: float) -> stats.Judgement | None:
-        if self.base_name is None or not self.head or not self.base_a:
+        rounds = self.complete_rounds()
+        if self.base_name is None or not rounds:
             return None
-        return stats.judge([s.ns_per_op for s in self.base_a], [s.ns_per_op for s in self.head],
-                           [s.ns_per_op for s in self.base_b], min_effect_pct=min_effect)
+        a, h, b = ([self.slots[k][r].ns_per_op for r in rounds] for k in ("a", "h", "b"))
+        return stats.judge(a, h, b, min_effect_pct=min_effect)
 
     def verdict(self, min_effect: float) -> str:
         if self.base_name is None:
@@ -76,7 +85,8 @@ class Track:
             base=_side(self.base) if self.base_name is not None else None, head=_side(self.head),
             delta_pct=c.delta_pct if c else None, ci_pct=ci, p_value=c.p_value if c else None, verdict=verdict,
             allocs_verdict=self.allocs_verdict(), control_spread_pct=spread,
-            rounds=len(self.head), out_of_time=out_of_time and verdict == "inconclusive",
+            rounds=len(self.complete_rounds()) if self.base_name is not None else len(self.head),
+            out_of_time=out_of_time and verdict == "inconclusive",
         )
 
 
