@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Trigger = Literal["auto", "command", "rerun"]
-Kind = Literal["review", "bench", "help", "denied"]
+Kind = Literal["review", "bench", "help", "denied", "measure"]
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,14 @@ class ReviewRequest:
     delivery_id: str = ""
     comment_id: int | None = None  # the /perf-review comment that asked, for the reaction and reply
     requester: str = ""  # login of who asked (slash commands): permission is checked in the job
+    run_id: int | None = None  # kind "measure": the workflow run whose perf-review-measure artifact to read
 
     @property
     def dedupe_key(self) -> str:
         """Automatic reviews of one head run once; explicit requests always run."""
         base = f"{self.repo}#{self.pr}@{self.head_sha}:{self.kind}:{int(self.full)}"
+        if self.run_id is not None:  # each run (and re-run) of the workflow brings its own measurement
+            base += f":run{self.run_id}"
         return base if self.trigger == "auto" else f"{base}:{self.trigger}:{self.delivery_id}"
 
     @property

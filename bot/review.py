@@ -18,6 +18,7 @@ from typing import Any
 from analyzers.diff import FileChange
 from analyzers.engine import Options, analyze_change, skip_reason
 from analyzers.model import Result
+from analyzers.report.measured import Measurement
 from bot.config import Config
 from bot.errors import PerfReviewError, TransientGitHubError
 from bot.github import AppAuth, CallHook, CheckOutput, GitHubClient, PullFile, PullInfo, installation_client
@@ -77,7 +78,12 @@ def client_for(config: Config, installation_id: int, *, on_call: CallHook | None
 
 
 def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Callable[[], bool] = lambda: True,
-               render: Renderer | None = None) -> ReviewOutcome:
+               render: Renderer | None = None, measured: Measurement | None = None) -> ReviewOutcome:
+    """`measured`: figures from a perf-review-measure artifact for this head (bot.measured_review)."""
+    if request.kind == "measure":
+        from bot.measured_review import run_measured
+
+        return run_measured(request, client, is_current=is_current, render=render)
     fields = _fields(request)
     if request.trigger == "command" or request.kind in ("help", "bench", "denied"):
         if request.kind == "denied" or not _may_run(client, request):
@@ -104,7 +110,7 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
     run_id = client.create_check_run(request.repo, head, CHECK_NAME, status="in_progress",
                                      output=CheckOutput("Reviewing…", f"perf-review is reviewing {head[:12]}."))
     try:
-        return _review(client, request, pull, config, run_id, is_current, render)
+        return _review(client, request, pull, config, run_id, is_current, render, measured)
     except BaseException as exc:
         _end_check_run(client, request.repo, run_id, _failure_text(exc), fields)
         raise
@@ -112,6 +118,9 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
 
 def report_failure(request: ReviewRequest, client: GitHubClient, message: str) -> None:
     """A review that finally failed: its check run ends `neutral` with a plain explanation."""
+    if request.kind == "measure":  # the review of this head stands as it is; the job's log says why
+        log.warning("measurements not folded in: %s", message, extra=_fields(request))
+        return
     head = request.head_sha or client.get_pull(request.repo, request.pr).head_sha
     summary = f"perf-review could not review this commit: {message[:1000]}"
     open_runs = [r for r in client.list_check_runs(request.repo, head, CHECK_NAME) if r.status != "completed"]
@@ -125,7 +134,7 @@ def report_failure(request: ReviewRequest, client: GitHubClient, message: str) -
 
 def report_superseded(request: ReviewRequest, client: GitHubClient) -> None:
     """An outdated review: its unfinished check runs end `neutral`, "superseded"."""
-    if not request.head_sha:
+    if not request.head_sha or request.kind == "measure":
         return
     for run in client.list_check_runs(request.repo, request.head_sha, CHECK_NAME):
         if run.status != "completed":
@@ -138,7 +147,8 @@ def report_superseded(request: ReviewRequest, client: GitHubClient) -> None:
 
 
 def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig, run_id: int,
-            is_current: Callable[[], bool], render: Renderer | None) -> ReviewOutcome:
+            is_current: Callable[[], bool], render: Renderer | None,
+            measured: Measurement | None = None) -> ReviewOutcome:
     files = client.list_pull_files(request.repo, request.pr)
     sticky, previous = _previous(client, request, pull)
     already = previous.inlined if previous else _inlined_by_review_comments(client, request, pull)
@@ -151,8 +161,9 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
     change = fetch_change(client, request.repo, pull, files, options, budget)
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = pull.base_sha, pull.head_sha
+    extra: dict[str, Any] = {"measured": measured} if measured is not None else {}
     review = (render or _default_render())(result, previous=previous.findings if previous else None,
-                                           benchmarks=_plan(result, change.head), sources=change.head)
+                                           benchmarks=_plan(result, change.head), sources=change.head, **extra)
     if not is_current():
         _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
                        _fields(request))
@@ -297,4 +308,4 @@ def _end_check_run(client: GitHubClient, repo: str, run_id: int, text: str, fiel
 
 def _fields(request: ReviewRequest) -> dict[str, Any]:
     return {"delivery_id": request.delivery_id, "repo": request.repo, "pr": request.pr,
-            "head_sha": request.head_sha, "kind": request.kind}
+            "head_sha": request.head_sha, "kind": request.kind, "run_id": request.run_id}

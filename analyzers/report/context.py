@@ -10,6 +10,7 @@ from analyzers.report.advice import Advice, advice_for
 from analyzers.report.benchmarks import BenchInfo, benchmarks_in, skipped_in, split_plan
 from analyzers.report.costs import Range, RuleCost, per_call, per_iter, rule_cost
 from analyzers.report.md import code
+from analyzers.report.measured import Measurement
 
 META_CATEGORY = "meta"
 
@@ -41,6 +42,7 @@ class ReviewContext:
     benches: list[BenchInfo]
     bench_skips: list[tuple[str, str]]
     go_files: int
+    measured: Measurement | None = None  # perf-review measure's figures for this head, when the App has them
 
     @property
     def current(self) -> list[Finding]:

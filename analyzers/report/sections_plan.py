@@ -13,6 +13,7 @@ from analyzers.report.context import FuncStats, ReviewContext, advice_of, cost_o
 from analyzers.report.costs import Range, fmt_cost, fmt_range, per_call, per_iter
 from analyzers.report.limits import Block
 from analyzers.report.md import checkbox, code, details, fenced, numbered, plural, table
+from analyzers.report.measured import Measurement, benchmark_note, function_note
 from analyzers.report.sections_design import add_items
 
 TARGET_N = 1_000
@@ -23,7 +24,11 @@ def _bench_ref(s: FuncStats) -> str:
     return f" — {code(s.bench.name)}" if s.bench else ""
 
 
-def _target(s: FuncStats) -> str:
+def _target(s: FuncStats, measured: Measurement | None = None) -> str:
+    return _estimate_target(s) + function_note(measured, s.fact.package, s.name)
+
+
+def _estimate_target(s: FuncStats) -> str:
     head = f"{fn(s.name)} ({s.fact.hot_path}){_bench_ref(s)}:"
     if s.fact.change == "added":
         base = "new in this change, so there is no base to compare: record allocs/op and time/op as the baseline"
@@ -48,7 +53,7 @@ def _target(s: FuncStats) -> str:
 
 def targets(ctx: ReviewContext) -> Block:
     block = Block("Performance Targets")
-    items = [_target(s) for s in ctx.hot_warm]
+    items = [_target(s, ctx.measured) for s in ctx.hot_warm]
     if not items:
         block.add("No hot or warm function is touched: no targets.")
         return block
@@ -100,7 +105,9 @@ def bench_plan(ctx: ReviewContext) -> Block:
         block.add(f"No benchmarks: {why}. `perf-review benchmarks PKG_DIR --functions A,B` prints one for any "
                   "function.")
         return block
-    items = [f"{code(b.name)} → {fn(b.function)} ({b.location})" for b in ctx.benches]
+    package = {s.bench.name: s.fact.package for s in ctx.funcs if s.bench}
+    items = [f"{code(b.name)} → {fn(b.function)} ({b.location})"
+             + benchmark_note(ctx.measured, package.get(b.name, ""), b.name) for b in ctx.benches]
     items += [f"no benchmark for {fn(name)}: {why}" for name, why in ctx.bench_skips]
     block.add(
         "Each benchmark reports allocations, builds its input outside the timed loop, runs sub-benchmarks over "

@@ -7,11 +7,11 @@ the webhook alone (the PR author can push again or comment `/perf-review`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
-from bot.handlers import Route, obj, repo_name, sender_bot_reason, text
+from bot.handlers import Route, obj, pr_numbers, repo_name, sender_bot_reason, text
 from bot.jobspec import ReviewRequest
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def handle(delivery: Delivery, config: Config) -> Route:
     if isinstance(app, Mapping) and app.get("id") != config.app_id:
         return Route.ignore(f"{event} belongs to another app ({app.get('slug') or app.get('id')})")
     repo_id = obj(payload, "repository").get("id")
-    numbers = _pr_numbers(_listed_prs(subject), repo_id)
+    numbers = pr_numbers(_listed_prs(subject), repo_id)
     if not numbers:
         return Route.ignore(f"{event} lists no pull request of this repository")
     head_sha = text(subject, "head_sha")
@@ -57,18 +57,3 @@ def _listed_prs(subject: Mapping[str, Any]) -> list[Any]:
         suite = subject.get("check_suite")
         prs = suite.get("pull_requests") if isinstance(suite, Mapping) else None
     return prs if isinstance(prs, list) else []
-
-
-def _pr_numbers(prs: Iterable[Any], repo_id: Any) -> list[int]:
-    """Numbers of the listed PRs whose base is this repository, in order, without repeats."""
-    numbers: list[int] = []
-    for pr in prs:
-        if not isinstance(pr, Mapping) or not isinstance(pr.get("number"), int):
-            continue
-        base = pr.get("base")
-        base_repo = base.get("repo") if isinstance(base, Mapping) else None
-        if isinstance(base_repo, Mapping) and repo_id is not None and base_repo.get("id") != repo_id:
-            continue
-        if pr["number"] not in numbers:
-            numbers.append(pr["number"])
-    return numbers

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.github_fake.actions import Actions
 from tests.github_fake.gitdata import DiffFile, GitData, hunk_lines
 from tests.github_fake.state import Pull, State, iso, user
 
@@ -81,6 +82,8 @@ class Api:
             "rate-limit/get": self.rate_limit,
             "repos/get": self.get_repo,
         }
+        self.actions = Actions(self)
+        self.handlers.update(self.actions.handlers())
 
     # -- helpers ---------------------------------------------------------------------------------
 
