@@ -13,18 +13,21 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.artifacts import MAX_ZIPPED, ArtifactError, read_measure_artifact
 from bot.github import GitHubClient, TooLarge
 from bot.jobspec import ReviewRequest
 from bot.measure.result import ARTIFACT_NAME
 
+if TYPE_CHECKING:
+    from bot.review import ReviewOutcome
+
 log = logging.getLogger(__name__)
 
 
 def run_measured(request: ReviewRequest, client: GitHubClient, *, is_current: Callable[[], bool] = lambda: True,
-                 render: Any = None) -> Any:
+                 render: Any = None) -> ReviewOutcome:
     from bot.review import ReviewOutcome, run_review
 
     fields = {"delivery_id": request.delivery_id, "repo": request.repo, "pr": request.pr,

@@ -253,7 +253,7 @@ def test_malicious_artifacts_change_nothing(github_fake: FakeGitHub, app_key: Ap
     served = dict(github_fake.api.actions.downloads)
     fifty = [a.id for a in github_fake.api.actions.artifacts.values() if len(a.data) == 50 * 1024 * 1024]
     assert fifty[0] not in served  # listed at its size: never downloaded
-    assert github_fake.calls_to("GET", r"/actions/artifacts/%d/zip$" % fifty[1])  # listed as small: tried, cut off
+    assert github_fake.calls_to("GET", rf"/actions/artifacts/{fifty[1]}/zip$")  # listed as small: tried, cut off
 
 
 def test_strings_from_the_artifact_are_shown_only_as_code(github_fake: FakeGitHub, app_key: AppKey,

@@ -100,7 +100,6 @@ class Actions:
         return Reply(302, None, {"Location": storage})
 
     def pulls_for_commit(self, ctx: Ctx) -> Reply:
-        from tests.github_fake.api import Reply
 
         sha = ctx.params["commit_sha"]
         items = []
