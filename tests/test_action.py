@@ -80,7 +80,7 @@ def _measure_argv() -> list[str]:
 
 
 def test_the_command_it_runs_is_one_the_cli_accepts() -> None:
-    args = build_parser().parse_args(["measure", *_measure_argv()[1:]] + ["--fail-on-regression"])
+    args = build_parser().parse_args(["measure", *_measure_argv()[1:], "--fail-on-regression"])
     assert args.command == "measure" and args.time_budget == 600 and args.base == "base"
     assert args.json_out.name == ARTIFACT_FILE
 
