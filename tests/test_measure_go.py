@@ -78,7 +78,7 @@ def test_a_slower_head_that_allocates_more_is_slower(calc_repo: Path, go_environ
                                                       tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "result.json"
     code = main(["measure", "--repo", str(calc_repo), "--base", "base", "--head", "slow", "--go", go_binary(),
-                 "--count", "6", "--benchtime", "3ms", "--format", "json", "--json", str(out),
+                 "--count", "7", "--benchtime", "3ms", "--format", "json", "--json", str(out),
                  "--fail-on-regression"])
     assert code == 1, capsys.readouterr().err
     printed = json.loads(capsys.readouterr().out)
@@ -91,7 +91,7 @@ def test_a_slower_head_that_allocates_more_is_slower(calc_repo: Path, go_environ
     assert big.delta_pct is not None and big.delta_pct > 300
     assert big.head is not None and big.head.allocs_per_op is not None and big.head.allocs_per_op >= 999
     assert all(b.verdict != "faster" for b in m.benchmarks)
-    assert m.rounds == 6 and m.stopped == "count" and m.benchtime == "3ms"
+    assert m.rounds == 7 and m.stopped == "count" and m.benchtime == "3ms"
     assert m.go_version.startswith("go") and m.cores >= 1
     assert _worktrees(calc_repo) == [f"worktree {calc_repo.resolve()}"]
 

@@ -224,9 +224,15 @@ class Session:
                 return
             last_round = self.clock() - t0
             self.rounds += 1
+            floor = self.noise_floor()
             for track in self.tracks.values():
-                track.note_round(self.s.min_effect_pct)
+                track.note_round(self.s.min_effect_pct, floor)
             log.info("round %d done in %.1f s", self.rounds, last_round)
+
+    def noise_floor(self) -> float:
+        """The median control spread over the compared benchmarks: the run's typical noise."""
+        spreads = [s for t in self.tracks.values() if (s := t.spread()) is not None]
+        return statistics.median(spreads) if spreads else 0.0
 
     def _active(self, pkg: Package) -> tuple[list[str], list[str]]:
         heads: list[str] = []
@@ -253,7 +259,7 @@ class Session:
                 if self.remaining() <= 0:
                     return False
                 out = gorun.run_benchmarks(unit.binary, unit.cwd, names, self.benchtime, self.s.env,
-                                           max(30.0, self.remaining()))
+                                           self.remaining())
                 if out.exit_code == -1:
                     return False
                 self._record(pkg, slot, out)
@@ -283,7 +289,7 @@ class Session:
 
     def _results(self, track: Track, out_of_time: bool) -> list[MeasuredBenchmark]:
         """One result per function the benchmark measures (the samples are shared)."""
-        first = track.result(self.s.min_effect_pct, out_of_time)
+        first = track.result(self.s.min_effect_pct, out_of_time, self.noise_floor())
         entries = self.meta.get((track.package, track.top_level)) or []
         return [first] + [dataclasses.replace(first, function=str(e["function"]), file=str(e["file"]),
                                               existing=bool(e["existing"])) for e in entries[1:]]

@@ -214,12 +214,15 @@ class Judgement:
 
 
 def judge(base_a: Sequence[float], head: Sequence[float], base_b: Sequence[float], *,
-          min_effect_pct: float = MIN_EFFECT_PCT, alpha: float = ALPHA) -> Judgement:
-    """The whole decision for one benchmark from its rounds (A, head, B: one value each per round)."""
+          min_effect_pct: float = MIN_EFFECT_PCT, noise_floor_pct: float = 0.0, alpha: float = ALPHA) -> Judgement:
+    """The whole decision for one benchmark from its rounds (A, head, B: one value each per round).
+    `noise_floor_pct`: the run's typical control spread (the median over its benchmarks), a floor under
+    this benchmark's own: noise belongs to the machine, and one benchmark's quiet control can be luck."""
     c = paired(base_a, head, base_b, alpha)
     control = control_pair(base_a, base_b, alpha)
     s = spread(control)
-    return Judgement(c, control, s, verdict(c, min_effect_pct=min_effect_pct, control_pct=s, alpha=alpha))
+    bar = max(s, noise_floor_pct)
+    return Judgement(c, control, s, verdict(c, min_effect_pct=min_effect_pct, control_pct=bar, alpha=alpha))
 
 
 def count_verdict(base: Sequence[int], head: Sequence[int]) -> CountVerdict:

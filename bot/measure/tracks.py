@@ -45,21 +45,34 @@ class Track:
     def top_level(self) -> str:
         return self.name.split("/", 1)[0]
 
-    def judgement(self, min_effect: float) -> stats.Judgement | None:
+    def judgement(self, min_effect: float, floor: float = 0.0) -> stats.Judgement | None:
         rounds = self.complete_rounds()
         if self.base_name is None or not rounds:
             return None
         a, h, b = ([self.slots[k][r].ns_per_op for r in rounds] for k in ("a", "h", "b"))
-        return stats.judge(a, h, b, min_effect_pct=min_effect)
+        return stats.judge(a, h, b, min_effect_pct=min_effect, noise_floor_pct=floor)
 
-    def verdict(self, min_effect: float) -> str:
+    def spread(self) -> float | None:
+        """This benchmark's control spread so far (None: not bounded yet)."""
+        j = self.judgement(0.0)
+        return j.spread_pct if j and math.isfinite(j.spread_pct) else None
+
+    def verdict(self, min_effect: float, floor: float = 0.0) -> str:
         if self.base_name is None:
             return "new"
-        j = self.judgement(min_effect)
+        j = self.judgement(min_effect, floor)
         return j.verdict if j else "inconclusive"
 
-    def note_round(self, min_effect: float) -> None:
-        self.verdicts.append(self.verdict(min_effect))
+    def note_round(self, min_effect: float, floor: float = 0.0) -> None:
+        self.verdicts.append(self.verdict(min_effect, floor))
+
+    def final_verdict(self) -> str:
+        """The last verdict if the round before agreed; a verdict that just flipped is not one."""
+        if self.base_name is None:
+            return "new"
+        if len(self.verdicts) >= 2 and self.verdicts[-1] == self.verdicts[-2]:
+            return self.verdicts[-1]
+        return "inconclusive"
 
     def decided(self) -> bool:
         """Decided, and the same as one round earlier (a guard against stopping on a lucky peek)."""
@@ -74,10 +87,10 @@ class Track:
         head = [s.allocs_per_op for s in self.head if s.allocs_per_op is not None]
         return stats.count_verdict(base, head)
 
-    def result(self, min_effect: float, out_of_time: bool) -> MeasuredBenchmark:
-        j = self.judgement(min_effect)
+    def result(self, min_effect: float, out_of_time: bool, floor: float = 0.0) -> MeasuredBenchmark:
+        j = self.judgement(min_effect, floor)
         c = j.comparison if j else None
-        verdict = self.verdict(min_effect)
+        verdict = self.final_verdict()
         ci = c.ci_pct if c and all(math.isfinite(x) for x in c.ci_pct) else None
         spread = j.spread_pct if j and math.isfinite(j.spread_pct) else None
         return MeasuredBenchmark(
