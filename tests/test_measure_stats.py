@@ -195,3 +195,11 @@ def test_paired_samples_must_line_up() -> None:
 ])
 def test_count_verdicts(base: list[int], head: list[int], expected: str) -> None:
     assert count_verdict(base, head) == expected
+
+
+def test_the_run_wide_noise_floor_can_veto_a_benchmark_with_a_lucky_control() -> None:
+    rng = random.Random(12)
+    a, h, b = _null_round_robin(rng, 0.01, 8)
+    j = stats.judge(a, [x * 1.3 for x in h], b)
+    assert j.verdict == "slower"
+    assert stats.judge(a, [x * 1.3 for x in h], b, noise_floor_pct=40.0).verdict == "inconclusive"
