@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import fnmatch
 import gc
 import logging
 import posixpath
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from analyzers.diff import FileChange, touched_lines
 from analyzers.findings import apply_suppressions, assign_fingerprints, sort_findings, to_finding
-from analyzers.hotpath import Heat, classify
-from analyzers.model import FileFact, Finding, FunctionFact, Result, Severity, Skipped
+from analyzers.globs import matches_any
+from analyzers.hotpath import Heat, classify, top_function
+from analyzers.model import FileFact, Finding, FunctionFact, ProfileProblem, Result, Severity, Skipped
 from analyzers.package import Package, build_package, nearest_go_mod
+from analyzers.pprof.decode import CpuProfile
+from analyzers.pprof.mapping import PackageShares, ProfileIndex, package_ref
+from analyzers.pprof.tiers import DEFAULT_THRESHOLD, profile_heat
 from analyzers.rules import Rule, all_rules
 from analyzers.source import Func, GoFile, is_generated
 from analyzers.walk import build_file
@@ -41,6 +44,12 @@ class Options:
     package_budget_s: float = DEFAULT_PACKAGE_BUDGET_S
     # Directory names whose Go files are not analysed (callers that walk trees prune them earlier).
     skip_dirs: tuple[str, ...] = ("vendor", "testdata")
+    # CPU profiles (decoded by analyzers.pprof): where one covers a package, tiers follow measured time.
+    profiles: tuple[CpuProfile, ...] = ()
+    # Profiles the caller could not read or decode: reported in the result as given.
+    profile_problems: tuple[ProfileProblem, ...] = ()
+    profile_hot_threshold: float = DEFAULT_THRESHOLD  # cumulative share (0-1) that makes a function hot
+    now_ns: int | None = None  # the clock for the profiles' age (None: age unknown)
 
     def rules(self) -> list[Rule]:
         chosen = []
@@ -58,6 +67,23 @@ class _Analysed:
     pkg: Package
     heat: dict[Func, Heat]
     findings: list[Finding]
+    shares: PackageShares | None = None
+
+
+@dataclass
+class _Profiling:
+    """The profiles of one run, and which functions the change adds (they keep their static tiers)."""
+
+    index: ProfileIndex
+    threshold: float
+    is_new: Callable[[Func], bool] = lambda _f: False
+
+    @classmethod
+    def of(cls, options: Options) -> _Profiling | None:
+        return cls(ProfileIndex(options.profiles), options.profile_hot_threshold) if options.profiles else None
+
+    def finish(self, result: Result, options: Options) -> None:
+        result.profiles = self.index.reports(options.now_ns, self.threshold)
 
 
 def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
@@ -67,9 +93,9 @@ def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
         return "vendored code"
     if "testdata" in options.skip_dirs and "testdata" in parts:
         return "testdata"
-    if options.include and not any(fnmatch.fnmatch(path, g) for g in options.include):
+    if options.include and not matches_any(path, options.include):
         return "not matched by include globs"
-    if any(fnmatch.fnmatch(path, g) for g in options.exclude):
+    if matches_any(path, options.exclude):
         return "matched by exclude globs"
     if src is None:
         return "could not be read"
@@ -111,11 +137,14 @@ def analyze_files(files: Mapping[str, bytes | None], options: Options | None = N
 
 def _analyze_files(files: Mapping[str, bytes | None], options: Options | None) -> Result:
     options = options or Options()
-    result = Result()
-    for analysed in _analyse(files, options, result):
+    result = Result(profile_problems=list(options.profile_problems))
+    profiling = _Profiling.of(options)
+    for analysed in _analyse(files, options, result, profiling=profiling):
         result.findings.extend(analysed.findings)
         result.functions.extend(_facts(analysed, None))
     result.findings = sort_findings(result.findings)
+    if profiling is not None:
+        profiling.finish(result, options)
     return result
 
 
@@ -138,7 +167,7 @@ def _analyze_change(
     options: Options | None,
 ) -> Result:
     options = options or Options()
-    result = Result()
+    result = Result(profile_problems=list(options.profile_problems))
     go_changes = [c for c in changes if c.path.endswith(".go") or c.base_path.endswith(".go")]
     touched_files: dict[str, FileChange] = {}
     for c in go_changes:
@@ -154,11 +183,23 @@ def _analyze_change(
     base_view = {p: s for p, s in base.items() if posixpath.dirname(p) in base_dirs or p.endswith("go.mod")}
     base_result = Result()
     base_by_func = _base_fingerprints(_analyse(base_view, options, base_result))
-    for analysed in _analyse(head_view, options, result, only=set(touched_files)):
+    profiling = _Profiling.of(options)
+    if profiling is not None:
+        profiling.is_new = lambda func: _is_added(func, touched_files, base_by_func)
+    for analysed in _analyse(head_view, options, result, only=set(touched_files), profiling=profiling):
         _select_touched(analysed, touched_files, base_by_func, options, result)
     result.skipped = [s for s in result.skipped if s.file in touched_files or s.reason.startswith(("deleted", "test"))]
     result.findings = sort_findings(result.findings)
+    if profiling is not None:
+        profiling.finish(result, options)
     return result
+
+
+def _is_added(func: Func, touched: Mapping[str, FileChange], base: Mapping[tuple[str, str], set[str]]) -> bool:
+    """True for a function the change adds: in a changed file, and absent from the base version."""
+    top = top_function(func)
+    change = touched.get(top.file.path)
+    return change is not None and (change.base_path, top.qualified_name) not in base
 
 
 def _base_fingerprints(analysed: Iterable[_Analysed]) -> dict[tuple[str, str], set[str]]:
@@ -206,7 +247,8 @@ def _select_touched(
 
 
 def _analyse(
-    files: Mapping[str, bytes | None], options: Options, result: Result, only: set[str] | None = None
+    files: Mapping[str, bytes | None], options: Options, result: Result, only: set[str] | None = None,
+    profiling: _Profiling | None = None,
 ) -> Iterator[_Analysed]:
     """Packages one at a time: each package's trees are freed once its caller moves on."""
     go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
@@ -227,7 +269,12 @@ def _analyse(
         pkg = build_package(directory, sources, tests, go_mod)
         if pkg.go_version:
             result.go_versions[directory or "."] = pkg.go_version
-        yield _run_rules(pkg, options, result)
+        shares = None
+        if profiling is not None:
+            ref = package_ref(directory, [(gf.path, gf.package) for gf in sources], go_mods)
+            shares = profiling.index.package_shares(ref, pkg.funcs)
+            shares.unknown = {f for f in pkg.funcs if profiling.is_new(f)}
+        yield _run_rules(pkg, options, result, shares, profiling)
         _release(pkg)
 
 
@@ -261,8 +308,11 @@ def _load(
     return gf
 
 
-def _run_rules(pkg: Package, options: Options, result: Result) -> _Analysed:
+def _run_rules(pkg: Package, options: Options, result: Result, shares: PackageShares | None = None,
+               profiling: _Profiling | None = None) -> _Analysed:
     heat = classify(pkg, options.hot_globs)
+    if shares is not None and profiling is not None:
+        heat = profile_heat(heat, shares, profiling.threshold, profiling.is_new)
     findings: list[Finding] = []
     started = time.monotonic()
     for r in options.rules():
@@ -276,7 +326,13 @@ def _run_rules(pkg: Package, options: Options, result: Result) -> _Analysed:
             log.exception("rule crashed", extra={"rule": r.id, "package": pkg.dir})
     findings = apply_suppressions(findings, pkg.files)
     assign_fingerprints(findings)
-    return _Analysed(pkg, heat, findings)
+    if shares is not None and shares.covered_by:
+        top = {(f.file.path, f.qualified_name): f for f in pkg.funcs if not f.is_literal}
+        for finding in findings:
+            func = top.get((finding.file, finding.function))
+            share = shares.share(func) if func is not None else None
+            finding.cpu_share = None if share is None else round(share.cum, 6)
+    return _Analysed(pkg, heat, findings, shares)
 
 
 def _facts(analysed: _Analysed, only_file: GoFile | None) -> list[FunctionFact]:
@@ -285,6 +341,7 @@ def _facts(analysed: _Analysed, only_file: GoFile | None) -> list[FunctionFact]:
         if func.is_literal or (only_file is not None and func.file is not only_file):
             continue
         h = analysed.heat.get(func, Heat("cold", []))
+        share = analysed.shares.share(func) if analysed.shares is not None else None
         facts.append(
             FunctionFact(
                 file=func.file.path,
@@ -299,6 +356,8 @@ def _facts(analysed: _Analysed, only_file: GoFile | None) -> list[FunctionFact]:
                 params=list(func.params),
                 results=list(func.results),
                 takes_lock=bool(func.calls_named("Lock", "RLock")),
+                cpu_share=None if share is None else round(share.cum, 6),
+                cpu_share_flat=None if share is None else round(share.flat, 6),
             )
         )
     return facts

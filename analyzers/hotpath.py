@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from analyzers.globs import matches_any
 from analyzers.model import Tier
 from analyzers.package import Package
 from analyzers.source import Func, text
@@ -67,7 +67,7 @@ def _classify_one(
     name = func.name
     if any(HOT_MARKER in c for line in (func.start_line - 1, func.start_line) for c in func.file.comment_on(line)):
         strong.append("marked //perf-review:hot")
-    if any(fnmatch.fnmatch(func.file.path, g) for g in hot_globs):
+    if matches_any(func.file.path, hot_globs):
         strong.append("file matches a configured hot-path glob")
     key = f".{name}" if func.receiver else name
     if key in looped:

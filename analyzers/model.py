@@ -1,6 +1,9 @@
 """The engine's result: findings, function facts, files and skips (JSON format version 1).
 
-These names are the contract with the CLI, the review report and the bot: keep them stable.
+These names are the contract with the CLI, the review report and the bot: keep them stable. Fields are
+only ever added to version 1, with defaults, so older readers keep working and older JSON still loads
+(`cpu_share`, `cpu_share_flat`, `profiles` and `profile_problems` came with CPU profiles); a change
+that removes or redefines a field needs version 2.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class Finding:
     status: Status | None = None
     # Stable identity across line shifts: rule, function and the normalised offending text.
     fingerprint: str = ""
+    # The function's cumulative share of a CPU profile (0-1); None when no profile covers it.
+    cpu_share: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -64,6 +69,11 @@ class FunctionFact:
     params: list[Param] = field(default_factory=list)
     results: list[Param] = field(default_factory=list)
     takes_lock: bool = False
+    # Share of CPU samples (0-1) in the profile that covers the function best: cumulative (the function
+    # and what it calls) and flat (its own code). None when no profile covers its package; 0.0 when one
+    # does and the function never ran while it was recorded.
+    cpu_share: float | None = None
+    cpu_share_flat: float | None = None
 
     @property
     def qualified_name(self) -> str:
@@ -96,6 +106,39 @@ class Skipped:
 
 
 @dataclass
+class ProfileReport:
+    """One CPU profile that was used: what it holds and how it matched the analysed code."""
+
+    source: str  # path as given or found: "cmd/app/default.pgo"
+    sample_type: str  # "cpu/nanoseconds"
+    total: int
+    samples: int
+    time_nanos: int  # when recording started (0: unknown)
+    duration_nanos: int
+    age_days: float | None  # at analysis time; None when unknown
+    matched: int  # analysed functions with samples in it
+    unmatched: list[str] = field(default_factory=list)  # its functions in analysed packages that matched none
+    unmatched_count: int = 0
+    warnings: list[str] = field(default_factory=list)  # stale, or from another module
+    threshold: float = 0.01  # the cumulative share that made a function hot in this run
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ProfileProblem:
+    """A profile that could not be used (empty, truncated, too large, not a CPU profile): the analysis
+    went on without it."""
+
+    source: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Result:
     findings: list[Finding] = field(default_factory=list)
     functions: list[FunctionFact] = field(default_factory=list)
@@ -106,6 +149,8 @@ class Result:
     # Set in change mode: which revisions were compared.
     base: str | None = None
     head: str | None = None
+    profiles: list[ProfileReport] = field(default_factory=list)
+    profile_problems: list[ProfileProblem] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +162,8 @@ class Result:
             "go_versions": dict(self.go_versions),
             "base": self.base,
             "head": self.head,
+            "profiles": [p.to_json() for p in self.profiles],
+            "profile_problems": [p.to_json() for p in self.profile_problems],
         }
 
     @classmethod
@@ -137,4 +184,6 @@ class Result:
             go_versions=dict(data.get("go_versions", {})),
             base=data.get("base"),
             head=data.get("head"),
+            profiles=[ProfileReport(**p) for p in data.get("profiles", [])],
+            profile_problems=[ProfileProblem(**p) for p in data.get("profile_problems", [])],
         )

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
-from bot.handlers import Route, checks, installation, issue_comment, pull_request, workflow_run
+from bot.handlers import Route, checks, installation, issue_comment, merge_group, pull_request, workflow_run
 
 __all__ = ["Delivery", "Route", "parse_delivery", "route", "signature", "verify_signature"]
 
@@ -31,6 +31,7 @@ HANDLERS: Mapping[str, Handler] = {
     "issue_comment": issue_comment.handle,
     "check_run": checks.handle,
     "check_suite": checks.handle,
+    "merge_group": merge_group.handle,
     "installation": installation.handle,
     "installation_repositories": installation.handle,
     "workflow_run": workflow_run.handle,

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from analyzers.model import Result
+from analyzers.pprof.tiers import percent
+from analyzers.report.profile_notes import profile_lines
 from analyzers.rules import rules_by_id
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -16,9 +18,11 @@ def to_text(result: Result) -> str:
     lines = []
     for f in result.findings:
         status = f" [{f.status}]" if f.status else ""
+        status += f" [{f.hot_path}: {percent(f.cpu_share)} CPU]" if f.cpu_share is not None else ""
         lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}{status}")
     for s in result.skipped:
         lines.append(f"{s.file}: skipped: {s.reason}")
+    lines += profile_lines(result)
     counts = {sev: sum(1 for f in result.findings if f.severity == sev) for sev in ("error", "warning", "info")}
     lines.append(
         f"{len(result.findings)} finding(s) ({counts['error']} error, {counts['warning']} warning, "
@@ -63,7 +67,8 @@ def to_sarif(result: Result, version: str = "0.1.0") -> str:
                 }
             ],
             "partialFingerprints": {"perfReview/v1": f.fingerprint},
-            "properties": {"hotPath": f.hot_path, "function": f.function, **({"status": f.status} if f.status else {})},
+            "properties": {"hotPath": f.hot_path, "function": f.function, **({"status": f.status} if f.status else {}),
+                           **({"cpuShare": f.cpu_share} if f.cpu_share is not None else {})},
         }
         for f in result.findings
     ]

@@ -8,6 +8,7 @@ PyGithub's exceptions into our typed errors. Messages never carry tokens, keys o
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -46,6 +47,7 @@ class PullInfo:
     state: str
     comments: int  # issue comments on the PR (0: no need to look for our comment)
     review_comments: int
+    default_branch: str = ""  # the repository's, from the PR's base repository
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class ReviewComment:
     line: int | None
     author: str
     is_bot: bool
+    in_reply_to: int | None = None  # the thread's first comment, for a reply
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,46 @@ class CheckOutput:
 
 
 @dataclass(frozen=True)
+class CheckAction:
+    """A button on a completed check run (GitHub: at most 3; label 20, description 40, identifier 20
+    characters). A click sends `check_run` `requested_action` with the identifier."""
+
+    label: str
+    description: str
+    identifier: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"label": self.label, "description": self.description, "identifier": self.identifier}
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One file of a repository tree, not yet read."""
+
+    path: str
+    sha: str
+    size: int
+
+
+@dataclass(frozen=True)
 class CheckRunInfo:
     id: int
     status: str
     conclusion: str | None
+    title: str = ""
+    summary: str = ""
+    app_id: int | None = None
+    html_url: str = ""
+
+
+@dataclass(frozen=True)
+class TreeInfo:
+    """A commit's whole tree: blob SHA per file path. `truncated`: GitHub left entries out (over
+    100,000 entries or 7 MB), so a path missing from `blobs` may still exist."""
+
+    sha: str
+    blobs: Mapping[str, str]
+    truncated: bool
 
 
 @dataclass(frozen=True)
@@ -135,18 +174,24 @@ class GitHubClient(Protocol):
     def get_pull(self, repo: str, number: int) -> PullInfo: ...
     def list_pull_files(self, repo: str, number: int) -> list[PullFile]: ...
     def get_file(self, repo: str, path: str, ref: str | None = None) -> bytes | None: ...
+    def list_tree(self, repo: str, ref: str) -> list[TreeEntry]: ...
+    def get_blob(self, repo: str, sha: str) -> bytes: ...
     def list_issue_comments(self, repo: str, number: int) -> list[Comment]: ...
     def create_issue_comment(self, repo: str, number: int, body: str) -> int: ...
     def edit_issue_comment(self, repo: str, comment_id: int, body: str) -> None: ...
     def add_reaction(self, repo: str, comment_id: int, content: str) -> None: ...
     def list_review_comments(self, repo: str, number: int) -> list[ReviewComment]: ...
+    def reply_to_review_comment(self, repo: str, number: int, comment_id: int, body: str) -> int: ...
     def create_review(self, repo: str, number: int, commit_sha: str, body: str,
                       comments: Sequence[InlineComment]) -> int: ...
     def create_check_run(self, repo: str, head_sha: str, name: str, *, status: str,
-                         output: CheckOutput, conclusion: str | None = None) -> int: ...
+                         output: CheckOutput, conclusion: str | None = None,
+                         actions: Sequence[CheckAction] = ()) -> int: ...
     def update_check_run(self, repo: str, check_run_id: int, *, output: CheckOutput,
-                         status: str | None = None, conclusion: str | None = None) -> None: ...
+                         status: str | None = None, conclusion: str | None = None,
+                         actions: Sequence[CheckAction] = ()) -> None: ...
     def list_check_runs(self, repo: str, ref: str, name: str) -> list[CheckRunInfo]: ...
+    def get_tree(self, repo: str, sha: str) -> TreeInfo: ...
     def permission(self, repo: str, login: str) -> str: ...
     def list_run_artifacts(self, repo: str, run_id: int) -> list[ArtifactInfo]: ...
     def download_artifact(self, repo: str, artifact_id: int, max_bytes: int) -> bytes: ...
@@ -325,7 +370,8 @@ class PyGithubClient:
         def fetch() -> PullInfo:
             pr = self._repo(repo).get_pull(number)
             return PullInfo(pr.number, pr.head.sha, pr.base.sha, pr.base.ref, bool(pr.draft), pr.state,
-                            int(pr.comments or 0), int(pr.review_comments or 0))
+                            int(pr.comments or 0), int(pr.review_comments or 0),
+                            str(getattr(pr.base.repo, "default_branch", "") or ""))
 
         return self._call("get_pull", fetch)
 
@@ -352,6 +398,26 @@ class PyGithubClient:
 
         return self._call("get_file", fetch)
 
+    def list_tree(self, repo: str, ref: str) -> list[TreeEntry]:
+        """Every file of ref's tree (one request: GitHub lists up to 100,000 entries recursively)."""
+
+        def fetch() -> list[TreeEntry]:
+            tree = self._repo(repo).get_git_tree(ref, recursive=True)
+            return [TreeEntry(e.path, e.sha, int(e.size or 0)) for e in tree.tree if e.type == "blob"]
+
+        return self._call("list_tree", fetch)
+
+    def get_blob(self, repo: str, sha: str) -> bytes:
+        """A file's bytes by blob sha: up to 100 MB, where the contents API stops at 1 MB."""
+
+        def fetch() -> bytes:
+            blob = self._repo(repo).get_git_blob(sha)
+            if blob.encoding == "base64":
+                return base64.b64decode(blob.content)
+            return str(blob.content).encode("utf-8")
+
+        return self._call("get_blob", fetch)
+
     def list_issue_comments(self, repo: str, number: int) -> list[Comment]:
         def fetch() -> list[Comment]:
             return [Comment(c.id, c.body or "", c.user.login, c.user.type == "Bot")
@@ -377,10 +443,15 @@ class PyGithubClient:
 
     def list_review_comments(self, repo: str, number: int) -> list[ReviewComment]:
         def fetch() -> list[ReviewComment]:
-            return [ReviewComment(c.id, c.body or "", c.path, c.line, c.user.login, c.user.type == "Bot")
+            return [ReviewComment(c.id, c.body or "", c.path, c.line, c.user.login, c.user.type == "Bot",
+                                  c.in_reply_to_id)
                     for c in self._repo(repo).get_pull(number).get_review_comments()]
 
         return self._call("list_review_comments", fetch)
+
+    def reply_to_review_comment(self, repo: str, number: int, comment_id: int, body: str) -> int:
+        return self._call("reply_to_review_comment", lambda: int(
+            self._repo(repo).get_pull(number).create_review_comment_reply(comment_id, body).id))
 
     def create_review(self, repo: str, number: int, commit_sha: str, body: str,
                       comments: Sequence[InlineComment]) -> int:
@@ -395,8 +466,11 @@ class PyGithubClient:
         return self._call("create_review", post)
 
     def create_check_run(self, repo: str, head_sha: str, name: str, *, status: str,
-                         output: CheckOutput, conclusion: str | None = None) -> int:
+                         output: CheckOutput, conclusion: str | None = None,
+                         actions: Sequence[CheckAction] = ()) -> int:
         extra: dict[str, Any] = {"conclusion": conclusion} if conclusion else {}
+        if actions:
+            extra["actions"] = [a.to_json() for a in actions]
 
         def post() -> int:
             run = self._repo(repo).create_check_run(name=name, head_sha=head_sha, status=status,
@@ -406,8 +480,11 @@ class PyGithubClient:
         return self._call("create_check_run", post)
 
     def update_check_run(self, repo: str, check_run_id: int, *, output: CheckOutput,
-                         status: str | None = None, conclusion: str | None = None) -> None:
+                         status: str | None = None, conclusion: str | None = None,
+                         actions: Sequence[CheckAction] = ()) -> None:
         extra: dict[str, Any] = {k: v for k, v in (("status", status), ("conclusion", conclusion)) if v}
+        if actions:
+            extra["actions"] = [a.to_json() for a in actions]
 
         def patch() -> None:
             self._repo(repo).get_check_run(check_run_id).edit(output=output.to_json(), **extra)
@@ -417,9 +494,21 @@ class PyGithubClient:
     def list_check_runs(self, repo: str, ref: str, name: str) -> list[CheckRunInfo]:
         def fetch() -> list[CheckRunInfo]:
             runs = self._repo(repo).get_commit(ref).get_check_runs(check_name=name)
-            return [CheckRunInfo(r.id, r.status, r.conclusion) for r in runs]
+            return [CheckRunInfo(r.id, r.status, r.conclusion, str(r.output.title or ""),
+                                 str(r.output.summary or ""), r.app.id if r.app else None, str(r.html_url or ""))
+                    for r in runs]
 
         return self._call("list_check_runs", fetch)
+
+    def get_tree(self, repo: str, sha: str) -> TreeInfo:
+        """The recursive tree of a commit (or tree) SHA: one call, whatever the repository's size."""
+
+        def fetch() -> TreeInfo:
+            tree = self._repo(repo).get_git_tree(sha, recursive=True)
+            blobs = {e.path: e.sha for e in tree.tree if e.type == "blob"}
+            return TreeInfo(str(tree.sha), blobs, bool(tree.truncated))
+
+        return self._call("get_tree", fetch)
 
     def permission(self, repo: str, login: str) -> str:
         """The collaborator's permission: admin, write (also for maintain), read or none."""

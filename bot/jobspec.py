@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Trigger = Literal["auto", "command", "rerun"]
-Kind = Literal["review", "bench", "help", "denied", "measure"]
+Kind = Literal["review", "bench", "help", "denied", "merge_group", "measure"]
 
 
 @dataclass(frozen=True)

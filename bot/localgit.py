@@ -54,22 +54,38 @@ def _is_repo(repo: Path) -> bool:
         return False
 
 
-def files_at(repo: Path, sha: str, directories: set[str]) -> dict[str, bytes | None]:
-    """Go files of the given package directories and every go.mod, at revision sha."""
-    listing = _git(repo, "ls-tree", "-r", "-z", "--long", sha).split(b"\0")
-    out: dict[str, bytes | None] = {}
-    for entry in listing:
-        if not entry:
-            continue
+@dataclass(frozen=True)
+class Blob:
+    path: str
+    size: int
+    sha: str
+
+
+def blobs_at(repo: Path, sha: str) -> list[Blob]:
+    """Every file of revision sha, with its size, without reading any."""
+    out: list[Blob] = []
+    for entry in _git(repo, "ls-tree", "-r", "-z", "--long", sha).split(b"\0"):
         meta, _, name_b = entry.partition(b"\t")
-        name = name_b.decode("utf-8", "replace")
         parts = meta.split()
         if len(parts) < 4 or parts[1] != b"blob":
             continue
+        size = int(parts[3]) if parts[3].isdigit() else 0
+        out.append(Blob(name_b.decode("utf-8", "replace"), size, parts[2].decode()))
+    return out
+
+
+def read_blob(repo: Path, blob: Blob) -> bytes:
+    return _git(repo, "cat-file", "blob", blob.sha)
+
+
+def files_at(repo: Path, sha: str, directories: set[str]) -> dict[str, bytes | None]:
+    """Go files of the given package directories and every go.mod, at revision sha."""
+    out: dict[str, bytes | None] = {}
+    for blob in blobs_at(repo, sha):
+        name = blob.path
         if not (name.endswith("go.mod") or (name.endswith(".go") and posixpath.dirname(name) in directories)):
             continue
-        size = int(parts[3]) if parts[3].isdigit() else 0
-        out[name] = _git(repo, "cat-file", "blob", parts[2].decode()) if size <= MAX_BLOB else None
+        out[name] = read_blob(repo, blob) if blob.size <= MAX_BLOB else None
     return out
 
 

@@ -20,8 +20,17 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from analyzers.model import SEVERITY_ORDER, Finding, Result, Severity
-from bot.github import Annotation, CheckOutput, Comment, GitHubClient, InlineComment, PullFile, ReviewComment
-from bot.repo_config import ConfigProblem, PublishSettings
+from bot.github import (
+    Annotation,
+    CheckAction,
+    CheckOutput,
+    Comment,
+    GitHubClient,
+    InlineComment,
+    PullFile,
+    ReviewComment,
+)
+from bot.repo_config import CONFIG_PATH, ConfigProblem, PublishSettings
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,10 @@ MAX_ANNOTATIONS = 250
 STATE_VERSION = 1
 _MIN_STATE_ROOM = 600
 _LEVELS = {"info": "notice", "warning": "warning", "error": "failure"}
+# The buttons of a completed review's check run; bot/handlers/check_actions.py answers them.
+RERUN_ACTION = CheckAction("Re-run review", "Review this pull request's head again", "rerun")
+BENCH_ACTION = CheckAction("Benchmarks", "Reply with Go benchmarks for this PR", "bench")
+REVIEW_ACTIONS = (RERUN_ACTION, BENCH_ACTION)
 
 
 class InlineNoteLike(Protocol):
@@ -243,6 +256,12 @@ def annotations_for(findings: Sequence[Finding]) -> list[Annotation]:
             for f in ordered]
 
 
+def config_annotations(problems: Sequence[ConfigProblem]) -> list[Annotation]:
+    """Each configuration problem on its line of the config file (read from the default branch)."""
+    return [Annotation(CONFIG_PATH, p.line, p.line, "warning", p.message[:4000], "perf-review configuration")
+            for p in problems]
+
+
 def check_summary(summary: str, problems: Sequence[ConfigProblem]) -> str:
     if problems:
         listed = "\n".join(f"- {p.where}: {p.message}" for p in problems)
@@ -252,11 +271,12 @@ def check_summary(summary: str, problems: Sequence[ConfigProblem]) -> str:
 
 
 def complete_check_run(client: GitHubClient, repo: str, run_id: int, title: str, summary: str, text: str,
-                       notes: Sequence[Annotation], result: str) -> None:
-    """Completes the run with the first 50 annotations, then sends the rest 50 at a time."""
+                       notes: Sequence[Annotation], result: str,
+                       actions: Sequence[CheckAction] = REVIEW_ACTIONS) -> None:
+    """Completes the run with the first 50 annotations and its buttons, then sends the rest 50 at a time."""
     batches = [notes[i : i + ANNOTATIONS_PER_REQUEST] for i in range(0, len(notes), ANNOTATIONS_PER_REQUEST)]
     first = CheckOutput(title, summary, _cut(text, MAX_CHECK_TEXT), batches[0] if batches else ())
-    client.update_check_run(repo, run_id, status="completed", conclusion=result, output=first)
+    client.update_check_run(repo, run_id, status="completed", conclusion=result, output=first, actions=actions)
     for batch in batches[1:]:
         client.update_check_run(repo, run_id, output=CheckOutput(title, summary, annotations=batch))
 
@@ -294,7 +314,7 @@ def publish(client: GitHubClient, target: Target, review: ReviewLike, result: Re
     result_conclusion = conclusion(result.findings, settings.fail_on)
     complete_check_run(client, target.repo, target.check_run_id, review.title,
                        check_summary(review.check_summary, problems), review.check_text,
-                       annotations_for(result.findings), result_conclusion)
+                       config_annotations(problems) + annotations_for(result.findings), result_conclusion)
     log.info("review published", extra={"repo": target.repo, "pr": target.number, "head_sha": target.head_sha,
                                         "inline": len(plan.post), "conclusion": result_conclusion})
     return Publication(comment_id, review_id, len(plan.post), result_conclusion)

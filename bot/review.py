@@ -1,10 +1,12 @@
 """The review job for one request: fetch the PR's files and the Go sources they change, analyse the
 change, render the review and publish it; plus the slash-command replies (help, bench, denied).
 
-API calls for a PR with F changed Go files stay within 8 + 2F (pagination over 100 files aside):
-get PR, read config, list files, create check run, [list comments when the PR has any], write the
-comment, post the inline review, complete the check run, and at most two content reads per Go file
-(head, and base when modified or renamed). The root go.mod is read only when that leaves the budget intact.
+API calls for a PR with F changed Go files stay within 9 + 2F (pagination over 100 files aside):
+get PR, read config, list files, list the default branch's tree (for CPU profiles), create check run,
+[list comments when the PR has any], write the comment, post the inline review, complete the check run,
+and at most two content reads per Go file (head, and base when modified or renamed); plus one read per
+CPU profile the worker has not seen before (profiles are cached by blob). The root go.mod is read only
+when that leaves the budget intact.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from bot.config import Config
 from bot.errors import PerfReviewError, TransientGitHubError
 from bot.github import AppAuth, CallHook, CheckOutput, GitHubClient, PullFile, PullInfo, installation_client
 from bot.jobspec import ReviewRequest
+from bot.profiles import load_from_github
 from bot.publish import CHECK_NAME, PreviousState, ReviewLike, Target, decode_state, find_sticky, inlined_in, publish
 from bot.repo_config import CONFIG_PATH, RepoConfig, parse_config
+from bot.threads import announce_fixed, gone_findings
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,10 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
 
         return run_measured(request, client, is_current=is_current, render=render)
     fields = _fields(request)
+    if request.kind == "merge_group":
+        from bot.merge_queue import run_merge_group
+
+        return run_merge_group(request, client)
     if request.trigger == "command" or request.kind in ("help", "bench", "denied"):
         if request.kind == "denied" or not _may_run(client, request):
             _reply(client, request, f"@{request.requester or 'there'}: only people with write, maintain or admin "
@@ -156,8 +164,8 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
         _end_check_run(client, request.repo, run_id, "This pull request changes no Go files: nothing to review.",
                        _fields(request), title="No Go changes")
         return ReviewOutcome("skipped", "no Go files changed", check_run_id=run_id)
-    options = _options(config, request)
-    budget = 8 + 2 * _go_count(files) - (7 + (pull.comments > 0) + (previous is None and pull.review_comments > 0))
+    options = _with_profiles(client, request, pull, config, _options(config, request))
+    budget = 9 + 2 * _go_count(files) - (8 + (pull.comments > 0) + (previous is None and pull.review_comments > 0))
     change = fetch_change(client, request.repo, pull, files, options, budget)
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = pull.base_sha, pull.head_sha
@@ -168,6 +176,9 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
         _end_check_run(client, request.repo, run_id, "Superseded: a newer push is being reviewed instead.",
                        _fields(request))
         return ReviewOutcome("superseded", "a newer request took over", check_run_id=run_id)
+    gone = gone_findings(already, previous, result, options)
+    announce_fixed(client, request.repo, request.pr, pull.head_sha, gone, result, files,
+                   sticky.author if sticky else None)
     target = Target(request.repo, request.pr, pull.head_sha, run_id)
     pub = publish(client, target, review, result, files, config.publish, config.problems, sticky, already)
     return ReviewOutcome("published", pub.conclusion, run_id, pub.comment_id, pub.inline_posted,
@@ -192,7 +203,15 @@ def _options(config: RepoConfig, request: ReviewRequest) -> Options:
     o = config.options
     return Options(disabled_rules=o.disabled_rules, enabled_rules=o.enabled_rules,
                    severity_overrides=o.severity_overrides, hot_globs=o.hot_globs, include=o.include,
-                   exclude=o.exclude, full=request.full)
+                   exclude=o.exclude, full=request.full, profile_hot_threshold=o.profile_hot_threshold)
+
+
+def _with_profiles(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig,
+                   options: Options) -> Options:
+    """CPU profiles from the default branch, never from the PR's head: a change cannot make itself cold."""
+    if not config.read_profiles or not pull.default_branch:
+        return options
+    return load_from_github(client, request.repo, pull.default_branch, config.profiles).options(options)
 
 
 def _is_go(f: PullFile) -> bool:
@@ -228,10 +247,11 @@ def fetch_change(client: GitHubClient, repo: str, pull: PullInfo, files: Sequenc
 def _plan(result: Result, head: dict[str, bytes | None]) -> str | None:
     try:
         from analyzers.report.benchmarks import plan_for_change
+        from analyzers.report.profile_notes import hottest_first
     except ImportError:
         return None
     try:
-        return plan_for_change(result, head)
+        return plan_for_change(result, head, order=hottest_first)
     except Exception:  # an optional extra: a generator bug must not cost the review
         log.exception("benchmark plan failed")
         return None
@@ -258,7 +278,7 @@ def _reply(client: GitHubClient, request: ReviewRequest, body: str) -> int:
 
 def _bench(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig) -> ReviewOutcome:
     files = client.list_pull_files(request.repo, request.pr)
-    options = _options(config, request)
+    options = _with_profiles(client, request, pull, config, _options(config, request))
     change = fetch_change(client, request.repo, pull, files, options, spare_calls=1 + 2 * _go_count(files))
     result = analyze_change(change.changes, change.head, change.base, options)
     plan = _plan(result, change.head)

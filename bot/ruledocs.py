@@ -1,4 +1,5 @@
-"""Write docs/rules.md and the README's rule list from the rules' docstrings (`make docs`)."""
+"""Write docs/rules.md and the README's rule list from the rules' docstrings, and the configuration
+schema and settings table from bot.repo_config.SETTINGS (`make docs`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 from pathlib import Path
 
 from analyzers.docs import rule_table, rules_markdown, splice_readme
+from bot import config_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +17,7 @@ def expected() -> dict[Path, str]:
     return {
         ROOT / "docs" / "rules.md": rules_markdown(),
         readme: splice_readme(readme.read_text(), rule_table()),
+        **config_schema.expected(ROOT),
     }
 
 

@@ -20,6 +20,7 @@ import pytest
 from bot.events import signature
 from tests.github_fake.fixtures import AppKey, push
 from tests.github_fake.server import FakeGitHub
+from tests.github_fake.webhooks import merge_group, requested_action
 
 WEBHOOKS = Path(__file__).resolve().parent / "data" / "github" / "webhooks"
 SECRET = "end-to-end secret"
@@ -155,3 +156,21 @@ def test_pull_request_lifecycle(github_fake: FakeGitHub, github_pr: Callable[...
     (comment,) = github_fake.bot_comments(number)
     assert "fixed" in comment["body"].lower(), comment["body"][:2000]
     assert len(completed_runs(github_fake, first)) == 1
+
+    # The inline thread of the fixed finding says so, once.
+    (thread,) = [c for c in github_fake.review_comments(number) if not c.get("in_reply_to_id")]
+    said = [c["body"] for c in github_fake.review_comments(number) if c.get("in_reply_to_id") == thread["id"]]
+    assert [s.split("\n")[0] for s in said] == [f"Fixed in {second[:7]}."]
+    # The merge queue gets the pull request's result on the group's commit.
+    group = merge_group(github_fake, number)
+    assert send(bot, "merge_group", group, "e2e-3") == 202
+    group_sha = group["merge_group"]["head_sha"]
+    wait_for(lambda: bool(completed_runs(github_fake, group_sha)), "the merge group's check run")
+    (group_run,) = completed_runs(github_fake, group_sha)
+    assert group_run["conclusion"] == "neutral" and "carries over" in group_run["output"]["summary"]
+    # The check run's Benchmarks button answers like `/perf-review bench`.
+    github_fake.set_permission("alice", "write")
+    (run,) = completed_runs(github_fake, second)
+    assert send(bot, "check_run", requested_action(github_fake, run["id"], "bench", sender="alice"), "e2e-4") == 202
+    wait_for(lambda: len(github_fake.bot_comments(number)) == 2, "the benchmark reply")
+    assert "benchmark plan" in github_fake.bot_comments(number)[1]["body"].lower()

@@ -63,8 +63,13 @@ def test_one_comment_after_several_pushes_and_no_repeated_inline(
     assert len(comments) == 1 and COMMENT_MARKER in comments[0]["body"]
     assert "FIXED `text/join.go` string-concat-loop" in comments[0]["body"]
     assert len(github_fake.calls_to("PATCH", r"/issues/comments/")) == 2
-    rules = sorted(c["body"].split("**")[1] for c in github_fake.review_comments(n))
+    threads = [c for c in github_fake.review_comments(n) if not c.get("in_reply_to_id")]
+    rules = sorted(c["body"].split("**")[1] for c in threads)
     assert rules == ["byte-loop-search", "string-concat-loop"]
+    head = github_fake.git.rev("feature") or ""
+    replies = [c for c in github_fake.review_comments(n) if c.get("in_reply_to_id")]
+    assert sorted(c["in_reply_to_id"] for c in replies) == sorted(c["id"] for c in threads)  # one each
+    assert all(c["body"].startswith(f"Fixed in {head[:7]}.") for c in replies)
     runs = github_fake.check_runs()
     assert len(runs) == 3 and all(r["status"] == "completed" and r["conclusion"] == "neutral" for r in runs)
     assert runs[1]["output"]["annotations_count"] == 2
@@ -196,7 +201,7 @@ def test_drafts_are_skipped_unless_configured(github_fake: FakeGitHub, app_key: 
     assert github_fake.check_runs() == []
 
 
-def test_budget_of_8_plus_2f_calls(github_fake: FakeGitHub, app_key: AppKey, github_pr: Callable[..., int]) -> None:
+def test_budget_of_9_plus_2f_calls(github_fake: FakeGitHub, app_key: AppKey, github_pr: Callable[..., int]) -> None:
     base = {f"p{i}/a.go": CONCAT.replace("package text", f"package p{i}") for i in range(3)}
     head = {p: src + SEARCH for p, src in base.items()}
     n = github_pr({**head, "p9/new.go": "package p9\n"}, base={**base, "go.mod": "module w\n\ngo 1.22\n"})
@@ -206,11 +211,12 @@ def test_budget_of_8_plus_2f_calls(github_fake: FakeGitHub, app_key: AppKey, git
         github_fake.reset_calls()
         run_review(request(github_fake, n), client, render=render)
         repo_calls = [c for c in github_fake.calls if not c.path.startswith("/app/")]
-        assert len(repo_calls) <= 8 + 2 * 4, [f"{c.method} {c.path}" for c in repo_calls]
+        assert len(repo_calls) <= 9 + 2 * 4, [f"{c.method} {c.path}" for c in repo_calls]
         counts.append(len(repo_calls))
         push(github_fake, {"p0/a.go": base["p0/a.go"] + "\n// touch\n"})
     assert len(github_fake.calls_to("POST", "/access_tokens")) == 0  # the token was cached
-    assert counts == [15, 15]  # limit 16: PR, config, files, 7 reads + go.mod, run, comment, review or list, run
+    # limit 17: PR, config, files, tree (CPU profiles), 7 reads + go.mod, run, comment, review or list, run
+    assert counts == [16, 16]
 
 
 def test_is_current_false_ends_the_check_run_superseded(github_fake: FakeGitHub, app_key: AppKey,

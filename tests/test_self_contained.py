@@ -66,8 +66,9 @@ def _escapes(path: Path) -> list[str]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in PATH_CALLS:
                 for arg in node.args:
-                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.match(r"\.\.(/|$)", arg.value):
-                        problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}({arg.value!r})")
+                    literal = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
+                    if re.match(r"\.\.(/|$)", literal):
+                        problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}({literal!r})")
     return problems
 
 

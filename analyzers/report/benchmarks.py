@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzers.hotpath import classify
-from analyzers.model import Result
+from analyzers.model import FunctionFact, Result
 from analyzers.package import Package, build_package, nearest_go_mod
 from analyzers.report.benchgen import (
     SIZES,
@@ -253,16 +253,21 @@ def load_package(directory: str, files: Mapping[str, bytes | None]) -> Package |
     return build_package(directory, sources, tests, nearest_go_mod(sources[0].path, go_mods))
 
 
-def plan_for_change(result: Result, head: Mapping[str, bytes | None]) -> str | None:
-    """The benchmark plan for a change: one file per package with hot or warm touched functions."""
+def plan_for_change(result: Result, head: Mapping[str, bytes | None],
+                    order: Callable[[list[FunctionFact]], list[FunctionFact]] | None = None) -> str | None:
+    """The benchmark plan for a change: one file per package with hot or warm touched functions. `order`
+    may rearrange the functions (files then follow their first function); by default packages come in
+    directory order and functions in source order."""
+    facts = [f for f in result.functions if f.change is not None and f.hot_path in ("hot", "warm")]
+    if order is not None:
+        facts = order(facts)
     by_dir: dict[str, list[str]] = {}
-    for fact in result.functions:
-        if fact.change is not None and fact.hot_path in ("hot", "warm"):
-            names = by_dir.setdefault(fact.package, [])
-            if fact.qualified_name not in names:
-                names.append(fact.qualified_name)
+    for fact in facts:
+        names = by_dir.setdefault(fact.package, [])
+        if fact.qualified_name not in names:
+            names.append(fact.qualified_name)
     files: dict[str, str] = {}
-    for directory, names in sorted(by_dir.items()):
+    for directory, names in by_dir.items() if order is not None else sorted(by_dir.items()):
         pkg = load_package(directory, head)
         if pkg is None:
             continue

@@ -11,6 +11,7 @@ from analyzers.report.benchmarks import BenchInfo, benchmarks_in, skipped_in, sp
 from analyzers.report.costs import Range, RuleCost, per_call, per_iter, rule_cost
 from analyzers.report.md import code
 from analyzers.report.measured import Measurement
+from analyzers.report.profile_notes import share_weighted
 
 META_CATEGORY = "meta"
 
@@ -83,13 +84,15 @@ def fn(name: str) -> str:
 
 
 def rank_key(f: Finding) -> tuple[float, ...]:
-    """Most important first: new, severe, hot, then the estimated cost (per iteration weighs most)."""
+    """Most important first: new, severe, hot, then the estimated cost (per iteration weighs most)
+    weighted by the function's CPU share where a profile covers it."""
     rc = cost_of(f)
     weight = per_iter(rc).high * 100 + per_call(rc).high
     return (
         0 if f.status != "pre-existing" else 1,
         -SEVERITY_ORDER[f.severity],
         -TIER_ORDER[f.hot_path],
+        -share_weighted(f, weight),  # with a CPU profile: share times estimated cost
         -weight,
         0 if f.category != META_CATEGORY else 1,
     )

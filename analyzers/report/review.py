@@ -13,6 +13,7 @@ from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
 from analyzers.report.md import bullets, code, details, fenced, plural
 from analyzers.report.measured import Measurement, measured_table
+from analyzers.report.profile_notes import summary_note
 from analyzers.report.sections_design import design_sections
 from analyzers.report.sections_findings import add_findings, counts, hot_path, summary, verdict
 from analyzers.report.sections_plan import plan_sections
@@ -103,6 +104,9 @@ def short_review(ctx: ReviewContext) -> list[Block]:
     block = Block("")
     block.add(HEADING)
     block.add(_checked(ctx))
+    note = summary_note(ctx.result)
+    if note:
+        block.add(note)
     if ctx.fixed:
         block.add(f"**Fixed since the last review ({len(ctx.fixed):,}):**")
         block.add(bullets([f"{code(f.rule)} in {fn(f.function)} ({f.file}:{f.line})" for f in ctx.fixed[:50]]))

@@ -11,6 +11,7 @@ from analyzers.report.context import FuncStats, ReviewContext, fn, ranked, short
 from analyzers.report.costs import COSTS, MEMORY_LEVELS, Range, fmt_range
 from analyzers.report.limits import Block, chunk_rows
 from analyzers.report.md import code, details, plural, table
+from analyzers.report.profile_notes import hot_path_note, summary_note, tier_cell
 
 FINDING_HEADERS = ("#", "Severity", "Rule", "Where", "Function", "Tier", "Message")
 
@@ -42,6 +43,7 @@ def summary(ctx: ReviewContext) -> Block:
         + (f", {len(ctx.fixed):,} fixed since the last review" if ctx.fixed else "")
         + "."
     )
+    note = summary_note(r)
     top = ranked(ctx.new)[:3] or ranked(ctx.pre)[:3]
     if top:
         label = "What matters most" if ctx.new else "Pre-existing findings worth a look"
@@ -52,6 +54,8 @@ def summary(ctx: ReviewContext) -> Block:
         text += f" {label}: {items}."
     block = Block("Summary")
     block.add(text)
+    if note:
+        block.add(note)
     return block
 
 
@@ -78,7 +82,7 @@ def _function_row(s: FuncStats) -> list[str]:
     return [
         f"{fn(s.name)} ({fa.file.rsplit('/', 1)[-1]}:{fa.start_line})",
         fa.change or "—",
-        fa.hot_path,
+        tier_cell(fa),
         reasons,
         f"{len(s.findings)} ({rules})" if s.findings else "0",
         _alloc_cell(s),
@@ -116,6 +120,9 @@ def hot_path(ctx: ReviewContext) -> Block:
         "Tiers come from static evidence (handlers, loops, callers in loops, benchmarks, markers). Overheads "
         "are estimates from the cost model below, summed over each function's findings: ranges, not measurements."
     )
+    profile_note = hot_path_note(ctx.result)
+    if profile_note:
+        block.add(profile_note)
     add_table(block, FUNCTION_HEADERS, [_function_row(s) for s in ctx.funcs], "touched functions")
     add_findings(block, ctx)
     block.add(details("Cost model (estimates, not measurements)", cost_table()), optional=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import posixpath
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from analyzers.model import SEVERITY_ORDER, Result
 from bot.errors import UsageError
 from bot.formats import to_json, to_sarif, to_text
 from bot.localgit import local_change
+from bot.profiles import Loaded, find_default_pgo, load_at_revision, load_files, threshold_from_percent
 
 SKIP_DIRS = {".git", "vendor", "testdata", "node_modules"}
 
@@ -28,7 +30,63 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rules", help="comma-separated rule ids to run (default: all)")
     p.add_argument("--disable", help="comma-separated rule ids to skip")
     p.add_argument("--full", action="store_true", help="with --repo: every function of the changed files")
+    add_profile_args(p)
     p.set_defaults(run=run)
+
+
+def add_profile_args(p: Any) -> None:
+    p.add_argument("--profile", action="append", type=Path, default=[], metavar="FILE",
+                   help="a pprof CPU profile (repeatable); every default.pgo found is used too")
+    p.add_argument("--no-default-pgo", action="store_true", help="do not look for default.pgo files")
+    p.add_argument("--profile-threshold", type=_percent, metavar="PERCENT",
+                   help="share of CPU samples (cumulative) that makes a function hot (default 1)")
+
+
+def _percent(raw: str) -> float:
+    try:
+        value = float(raw.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {raw!r}") from None
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 100")
+    return value
+
+
+def with_profiles(options: Options, args: argparse.Namespace, loaded: Loaded) -> Options:
+    return loaded.options(options, threshold_from_percent(args.profile_threshold))
+
+
+def profiles_for_paths(args: argparse.Namespace) -> Loaded:
+    """Every default.pgo of the modules analysed (a library's profile sits beside the command that uses
+    it, so `analyze lib/` still finds cmd/app/default.pgo), then the --profile files."""
+    found = [] if args.no_default_pgo else find_default_pgo(_module_roots(args.paths))
+    return load_files([*found, *args.profile])
+
+
+def _module_roots(paths: list[str]) -> list[Path]:
+    roots: list[Path] = []
+    for raw in paths:
+        start = Path(raw) if Path(raw).is_dir() else Path(raw).parent
+        root = next((d for d in [start, *_parents(start)] if (d / "go.mod").is_file()), start)
+        root = Path(posixpath.normpath(root.as_posix()))
+        if root not in roots:
+            roots.append(root)
+    return roots
+
+
+def _parents(path: Path) -> list[Path]:
+    """Ancestors as relative paths where path is relative (so found files keep readable names)."""
+    if path.is_absolute():
+        return list(path.parents)
+    depth = len(path.resolve().parents)
+    return [path.joinpath(*([".."] * n)) for n in range(1, depth + 1)]
+
+
+def profiles_for_change(args: argparse.Namespace, repo: Path, base_rev: str) -> Loaded:
+    """default.pgo at the base revision (never the head under review, as the App), then --profile files."""
+    if args.no_default_pgo:
+        return load_files(args.profile)
+    return load_at_revision(repo, base_rev, args.profile)
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -100,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
         if args.paths:
             raise UsageError("give either paths or --repo, not both")
         change = local_change(args.repo, args.base, args.head)
+        options = with_profiles(options, args, profiles_for_change(args, args.repo, change.base_sha))
         result = analyze_change(change.changes, change.head, change.base, options)
         result.base, result.head = change.base_sha, change.head_sha
     else:
@@ -107,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("nothing to analyse: give paths, or --repo DIR --base REV")
         # read_paths already prunes vendor/ and testdata/ below the named roots; a root named
         # explicitly (even inside testdata/) is what the user asked for.
+        options = with_profiles(options, args, profiles_for_paths(args))
         result = analyze_files(read_paths(args.paths), dataclasses.replace(options, skip_dirs=()))
     render = {"text": to_text, "json": to_json, "sarif": to_sarif}[args.format]
     sys.stdout.write(render(result))

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from analyzers.hotpath import classify
+from analyzers.package import Package
+from analyzers.pprof.mapping import PackageRef, ProfileIndex
+from analyzers.pprof.names import module_path_of
+from analyzers.pprof.tiers import profile_heat
 from analyzers.report.benchmarks import BENCH_FILE, BenchmarkError, benchmark_file, load_package
+from bot.commands.analyze import add_profile_args
 from bot.errors import UsageError
+from bot.profiles import Loaded, find_default_pgo, load_files, threshold_from_percent
 
 
 def add_parser(sub: Any) -> None:
@@ -16,7 +24,15 @@ def add_parser(sub: Any) -> None:
     p.add_argument("package", type=Path, metavar="PKG_DIR", help="the package directory")
     p.add_argument("--functions", help="comma-separated functions (Name or Recv.Name); default: hot and warm ones")
     p.add_argument("--write", action="store_true", help=f"write {BENCH_FILE} into the package instead of printing")
+    add_profile_args(p)
     p.set_defaults(run=run)
+
+
+def module_root(directory: Path) -> Path | None:
+    for parent in [directory.resolve(), *directory.resolve().parents]:
+        if (parent / "go.mod").is_file():
+            return parent
+    return None
 
 
 def read_package_files(directory: Path) -> dict[str, bytes | None]:
@@ -24,12 +40,46 @@ def read_package_files(directory: Path) -> dict[str, bytes | None]:
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such directory")
     files: dict[str, bytes | None] = {p.name: p.read_bytes() for p in sorted(directory.glob("*.go")) if p.is_file()}
-    for parent in [directory.resolve(), *directory.resolve().parents]:
-        go_mod = parent / "go.mod"
-        if go_mod.is_file():
-            files["go.mod"] = go_mod.read_bytes()
-            break
+    root = module_root(directory)
+    if root is not None:
+        files["go.mod"] = (root / "go.mod").read_bytes()
     return files
+
+
+def _profiled_selection(pkg: Package, directory: Path, args: argparse.Namespace) -> list[str] | None:
+    """With CPU profiles (every default.pgo of the module, and --profile files): the package's hot and warm
+    functions by the profiles, hottest first. None when no profile was found."""
+    root = module_root(directory)
+    found = [] if args.no_default_pgo or root is None else find_default_pgo([root])
+    loaded = load_files([*found, *args.profile])
+    _report(loaded)
+    if not loaded.profiles:
+        return None
+    ref = _package_ref(pkg, directory, root)
+    shares = ProfileIndex(loaded.profiles).package_shares(ref, pkg.funcs)
+    heat = profile_heat(classify(pkg), shares, threshold_from_percent(args.profile_threshold))
+    chosen = [f for f in pkg.funcs if not f.is_literal and heat[f].tier in ("hot", "warm")]
+    chosen.sort(key=lambda f: -(s.cum if (s := shares.share(f)) is not None else 0.0))
+    return list(dict.fromkeys(f.qualified_name for f in chosen))
+
+
+def _package_ref(pkg: Package, directory: Path, root: Path | None) -> PackageRef:
+    is_main = any(gf.package == "main" for gf in pkg.files)
+    if root is None:
+        return PackageRef(None, None, is_main, {gf.path: gf.path for gf in pkg.files})
+    rel = directory.resolve().relative_to(root).as_posix()
+    files = {gf.path: (gf.path if rel == "." else f"{rel}/{gf.path}") for gf in pkg.files}
+    module = module_path_of((root / "go.mod").read_bytes())
+    if module is None:
+        return PackageRef(None, None, is_main, files)
+    return PackageRef(module if rel == "." else f"{module}/{rel}", module, is_main, files)
+
+
+def _report(loaded: Loaded) -> None:
+    for p in loaded.profiles:
+        print(f"perf-review: using CPU profile {os.path.relpath(p.source)}", file=sys.stderr)
+    for problem in loaded.problems:
+        print(f"perf-review: profile {problem.source} not used: {problem.message}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     if pkg is None:
         raise UsageError(f"{args.package}: no Go source files")
     names = [n.strip() for n in args.functions.split(",") if n.strip()] if args.functions else None
+    if names is None:
+        names = _profiled_selection(pkg, args.package, args)
     try:
         code = benchmark_file(pkg, names)
     except BenchmarkError as exc:

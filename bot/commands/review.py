@@ -11,7 +11,8 @@ from typing import Any
 from analyzers.engine import analyze_change
 from analyzers.report import Review, render_review
 from analyzers.report.benchmarks import plan_for_change
-from bot.commands.analyze import options_from
+from analyzers.report.profile_notes import hottest_first
+from bot.commands.analyze import add_profile_args, options_from, profiles_for_change, with_profiles
 from bot.errors import UsageError
 from bot.localgit import local_change
 
@@ -25,6 +26,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rules", help="comma-separated rule ids to run (default: all)")
     p.add_argument("--disable", help="comma-separated rule ids to skip")
     p.add_argument("--full", action="store_true", help="every function of the changed files")
+    add_profile_args(p)
     p.set_defaults(run=run)
 
 
@@ -32,9 +34,10 @@ def build_review(repo: Path, base: str, head: str, args: argparse.Namespace) -> 
     if not repo.is_dir():
         raise UsageError(f"{repo}: no such directory")
     change = local_change(repo, base, head)
-    result = analyze_change(change.changes, change.head, change.base, options_from(args))
+    options = with_profiles(options_from(args), args, profiles_for_change(args, repo, change.base_sha))
+    result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = change.base_sha, change.head_sha
-    plan = plan_for_change(result, change.head)
+    plan = plan_for_change(result, change.head, order=hottest_first)
     return render_review(result, benchmarks=plan, sources=change.head)
 
 

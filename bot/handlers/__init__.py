@@ -7,7 +7,7 @@ imports nothing from bot.events, so bot.events can import the handlers without a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -82,18 +82,3 @@ def bot_reason(user: Mapping[str, Any] | None, config: Config, role: str = "send
 def sender_bot_reason(payload: Mapping[str, Any], config: Config) -> str | None:
     sender = payload.get("sender")
     return bot_reason(sender if isinstance(sender, Mapping) else None, config)
-
-
-def pr_numbers(prs: Iterable[Any], repo_id: Any) -> list[int]:
-    """Numbers of the listed PRs whose base is this repository, in order, without repeats."""
-    numbers: list[int] = []
-    for pr in prs:
-        if not isinstance(pr, Mapping) or not isinstance(pr.get("number"), int):
-            continue
-        base = pr.get("base")
-        base_repo = base.get("repo") if isinstance(base, Mapping) else None
-        if isinstance(base_repo, Mapping) and repo_id is not None and base_repo.get("id") != repo_id:
-            continue
-        if pr["number"] not in numbers:
-            numbers.append(pr["number"])
-    return numbers

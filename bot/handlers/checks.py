@@ -7,11 +7,11 @@ the webhook alone (the PR author can push again or comment `/perf-review`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
-from bot.handlers import Route, obj, pr_numbers, repo_name, sender_bot_reason, text
+from bot.handlers import Route, obj, repo_name, sender_bot_reason, text
 from bot.jobspec import ReviewRequest
 
 if TYPE_CHECKING:
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 def handle(delivery: Delivery, config: Config) -> Route:
     event = delivery.event
+    if event == "check_run" and delivery.action == "requested_action":
+        from bot.handlers import check_actions
+
+        return check_actions.handle(delivery, config)
     if delivery.action != "rerequested":
         return Route.ignore(f"{event} action {delivery.action or '(none)'} is not handled")
     payload = delivery.payload
@@ -33,7 +37,7 @@ def handle(delivery: Delivery, config: Config) -> Route:
     if isinstance(app, Mapping) and app.get("id") != config.app_id:
         return Route.ignore(f"{event} belongs to another app ({app.get('slug') or app.get('id')})")
     repo_id = obj(payload, "repository").get("id")
-    numbers = pr_numbers(_listed_prs(subject), repo_id)
+    numbers = pr_numbers(listed_prs(subject), repo_id)
     if not numbers:
         return Route.ignore(f"{event} lists no pull request of this repository")
     head_sha = text(subject, "head_sha")
@@ -51,9 +55,24 @@ def handle(delivery: Delivery, config: Config) -> Route:
     return Route.enqueue(f"{event} rerequested", *requests)
 
 
-def _listed_prs(subject: Mapping[str, Any]) -> list[Any]:
+def listed_prs(subject: Mapping[str, Any]) -> list[Any]:
     prs = subject.get("pull_requests")
     if not prs:
         suite = subject.get("check_suite")
         prs = suite.get("pull_requests") if isinstance(suite, Mapping) else None
     return prs if isinstance(prs, list) else []
+
+
+def pr_numbers(prs: Iterable[Any], repo_id: Any) -> list[int]:
+    """Numbers of the listed PRs whose base is this repository, in order, without repeats."""
+    numbers: list[int] = []
+    for pr in prs:
+        if not isinstance(pr, Mapping) or not isinstance(pr.get("number"), int):
+            continue
+        base = pr.get("base")
+        base_repo = base.get("repo") if isinstance(base, Mapping) else None
+        if isinstance(base_repo, Mapping) and repo_id is not None and base_repo.get("id") != repo_id:
+            continue
+        if pr["number"] not in numbers:
+            numbers.append(pr["number"])
+    return numbers

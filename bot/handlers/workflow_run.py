@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
-from bot.handlers import Route, number, obj, pr_numbers, repo_name, sender_bot_reason, text
+from bot.handlers import Route, number, obj, repo_name, sender_bot_reason, text
+from bot.handlers.checks import pr_numbers
 from bot.jobspec import ReviewRequest
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.github_fake import api_threads
 from tests.github_fake.actions import Actions
 from tests.github_fake.gitdata import DiffFile, GitData, hunk_lines
 from tests.github_fake.state import Pull, State, iso, user
@@ -82,6 +83,7 @@ class Api:
             "rate-limit/get": self.rate_limit,
             "repos/get": self.get_repo,
         }
+        api_threads.register(self)
         self.actions = Actions(self)
         self.handlers.update(self.actions.handlers())
 
@@ -348,7 +350,7 @@ class Api:
 
     def _apply(self, run: dict[str, Any], body: dict[str, Any]) -> None:
         for key in ("name", "head_sha", "details_url", "external_id", "status", "started_at", "conclusion",
-                    "completed_at"):
+                    "completed_at", "actions"):
             if key in body:
                 run[key] = body[key]
         if "conclusion" in body:
@@ -373,7 +375,7 @@ class Api:
             "details_url": None, "external_id": "", "app": {"id": self.s.app_id, "slug": self.s.app_slug},
             "output": {"title": None, "summary": None, "text": None, "annotations_count": 0,
                        "annotations_url": f"{self.repo_url(ctx)}/check-runs/{rid}/annotations"},
-            "check_suite": {"id": 1}, "pull_requests": [], "_annotations": [], "_updates": [],
+            "check_suite": {"id": 1}, "pull_requests": [], "_annotations": [], "_updates": [], "actions": [],
         }
         self._apply(run, ctx.body)
         self.s.check_runs[rid] = run
@@ -427,13 +429,17 @@ class Api:
 
     def get_tree(self, ctx: Ctx) -> Reply:
         sha = ctx.params["tree_sha"]
-        recursive = ctx.query.get("recursive") not in (None, "", "0", "false")
+        # GitHub: any value of `recursive` (even "0" or "false") asks for the whole tree.
+        recursive = "recursive" in ctx.query
         try:
             entries = self.git.ls_tree(sha, recursive)
+            tree = self.git.git("rev-parse", f"{sha}^{{tree}}").decode().strip()  # a commit SHA names its tree
         except LookupError:
             return not_found()
-        return Reply(200, {"sha": sha, "url": "", "truncated": False, "tree": [
-            {"path": p, "mode": m, "type": t, "sha": s} for m, t, s, p in entries]})
+        sizes = self.git.blob_sizes(sha) if recursive else {}
+        return Reply(200, {"sha": tree, "url": "", "truncated": False, "tree": [
+            {"path": p, "mode": m, "type": t, "sha": s, **({"size": sizes[p]} if p in sizes else {})}
+            for m, t, s, p in entries]})
 
     def get_blob(self, ctx: Ctx) -> Reply:
         data = self.git.cat_blob(ctx.params["file_sha"])

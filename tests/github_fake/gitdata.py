@@ -77,6 +77,15 @@ class GitData:
                 out.append((mode, typ, sha, path))
         return out
 
+    def blob_sizes(self, rev: str) -> dict[str, int]:
+        """path -> size of every blob below rev (GitHub's tree listing carries them)."""
+        out = {}
+        for entry in self.git("ls-tree", "-z", "-r", "--long", "--full-tree", rev).decode().split("\0"):
+            if entry:
+                meta, path = entry.split("\t", 1)
+                out[path] = int(meta.split()[3])
+        return out
+
     def commits(self, base: str, head: str) -> list[dict[str, str]]:
         fmt = "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e"
         raw = self.git("log", "--reverse", f"--format={fmt}", f"{base}..{head}").decode()

@@ -122,6 +122,13 @@ class FakeGitHub:
         with self.lock:
             return int(self.api.add_comment(number, body, user(author), self.url)["id"])
 
+    def reply(self, comment_id: int, body: str, author: str = "octocat") -> int:
+        """A person replies in the review thread of `comment_id` (its first comment)."""
+        from tests.github_fake.api_threads import add_reply
+
+        with self.lock:
+            return int(add_reply(self.api, self.state.review_comments[comment_id], body, user(author), self.url)["id"])
+
     def bot_comments(self, number: int) -> list[dict[str, Any]]:
         return self.state.bot_comments(number)
 
