@@ -45,6 +45,27 @@ class PackageIndex:
             else:
                 self.functions.setdefault(f.name, f)
 
+    def constructor(self, type_name: str) -> Func | None:
+        """The package's constructor of *T or T: NewT / newT first, then other New*, Make* functions
+        returning it (alone or with an error); never generic ones."""
+        best: tuple[int, str, Func] | None = None
+        for f in self.functions.values():
+            if f.node.child_by_field_name("type_parameters") is not None:
+                continue
+            results = [r.type for r in f.results]
+            if not results or results[0].lstrip("*") != type_name or results[1:] not in ([], ["error"]):
+                continue
+            lowered = f.name.lower()
+            if lowered == "new" + type_name.lower():
+                rank = 0
+            elif lowered.startswith(("new", "make")):
+                rank = 1
+            else:
+                continue
+            if best is None or (rank, f.name) < best[:2]:
+                best = (rank, f.name, f)
+        return best[2] if best is not None else None
+
     def method(self, type_text: str, name: str, seen: frozenset[str] = frozenset()) -> Func | None:
         """T.name or *T.name, also promoted from embedded fields."""
         base = _base(type_text)

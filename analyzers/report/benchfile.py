@@ -1,0 +1,272 @@
+"""Writes one package's perf_review_bench_test.go: a benchmark per selected function, in the package itself,
+with inputs that reach the finding lines, or a b.Skip that says why none can."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from analyzers.model import Param
+from analyzers.package import Package
+from analyzers.report.benchbuild import BenchBuilder
+from analyzers.report.benchgen import (
+    SIZES,
+    Bench,
+    Scope,
+    constrained,
+    file_imports,
+    go_minor,
+    render_bench,
+    render_file,
+    render_skip,
+    type_names,
+)
+from analyzers.report.benchinputs import Unbuildable, Values
+from analyzers.report.benchpaths import Hints, PathReader, read_paths
+from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
+from analyzers.report.benchreach import PackageIndex
+from analyzers.report.benchtypes import Facts
+from analyzers.report.benchvalues import TypeEnv
+from analyzers.source import Func, GoFile, text
+
+_COMMENT = re.compile(r"//[^\n]*")
+_BLOCKING_TYPES = {"database/sql": "a database connection", "net": "a network connection"}
+
+
+def top_level_names(gf: GoFile) -> set[str]:
+    """Every name a file declares at package level (functions, types, variables, constants)."""
+    out: set[str] = set()
+    for node in gf.tree.root_node.named_children:
+        if node.type in ("function_declaration",):
+            out.add(text(node.child_by_field_name("name")))
+        elif node.type in ("type_declaration", "var_declaration", "const_declaration"):
+            stack = list(node.named_children)
+            while stack:
+                spec = stack.pop()
+                if spec.type in ("var_spec_list", "const_spec_list"):
+                    stack.extend(spec.named_children)
+                    continue
+                for name in spec.children_by_field_name("name"):
+                    out.add(text(name))
+    return out
+
+
+class FileGen:
+    def __init__(self, pkg: Package, lines: dict[str, Sequence[int]] | None = None) -> None:
+        self.pkg = pkg
+        self.lines = lines or {}
+        self.planned: list[PlannedBenchmark] = []
+        minor = go_minor(pkg.go_version)
+        self.loop_b = minor is not None and minor >= 24
+        self.local_types, self.generic_types = type_names(pkg)
+        names: set[str] = set()
+        for gf in [*pkg.files, *pkg.test_files]:
+            names |= top_level_names(gf)
+        self.pkg_names = names
+        self.taken = set(names)
+        self.index = PackageIndex(pkg)
+        self.facts = Facts(pkg)
+        self.envs = {gf.path: self._env(gf) for gf in pkg.files}
+        self.values = Values(pkg, self.index, self.envs, names)
+        self.values.std("testing")
+        self.benches: list[str] = []
+        self.names: list[str] = []
+        self.sinks: list[str] = []
+        self.sized = False
+
+    def generate(self, funcs: list[Func]) -> str:
+        for func in funcs:
+            reason = self._skip_reason(func)
+            if reason is None:
+                reason = self._add(func)
+            if reason is not None:
+                self._add_skip(func, reason)
+        v = self.values
+        if any(not p.skip_reason for p in self.planned):
+            v.fixed("perfReviewGuard")
+        if self.sized:
+            v.std("strconv")
+        code = "\n".join([*self.benches, *self.sinks, *v.helpers.values()])
+        code = _COMMENT.sub("", code)
+        used = {q: path for q, path in v.imports.items() if re.search(rf"(?<![\w.]){re.escape(q)}\.", code)}
+        return render_file(self._package_name(), self.pkg.dir, self.benches, self.names, used,
+                           list(v.helpers.values()), self.sinks, self.sized)
+
+    def _package_name(self) -> str:
+        names = [gf.package for gf in self.pkg.files if gf.package and not constrained(gf)]
+        names = names or [gf.package for gf in self.pkg.files if gf.package]
+        return max(set(names), key=names.count) if names else "main"
+
+    def _env(self, gf: GoFile) -> TypeEnv:
+        return TypeEnv(self.local_types, self.generic_types, file_imports(gf))
+
+    def _skip_reason(self, func: Func) -> str | None:
+        if not func.receiver and func.name in ("init", "main"):
+            return f"{func.name} runs once"
+        if func.name == "_":
+            return "a blank function cannot be called"
+        if func.node.child_by_field_name("type_parameters") is not None:
+            return "generic function: instantiate it by hand"
+        if func.receiver in self.generic_types:
+            return "method of a generic type: instantiate the type by hand"
+        if constrained(func.file):
+            return "its file has build constraints or uses cgo"
+        if func.file.package != self._package_name():
+            return f"its file is in package {func.file.package}"
+        env = self.envs[func.file.path]
+        for p in [*func.params, *func.results]:
+            problem = env.problem(p.type.removeprefix("..."))
+            if problem is not None:
+                return problem
+            for q in env.qualifiers(p.type):
+                path = env.resolve(q) or ""
+                if path in _BLOCKING_TYPES:
+                    return f"needs {_BLOCKING_TYPES[path]} ({p.type})"
+        deadlock = _relocks(func)
+        if deadlock is not None:
+            return deadlock
+        sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
+        if sleeps:
+            return f"sleeps (line {sleeps[0].line}): a benchmark would time the sleep, not the code"
+        return self._worker_loop(func)
+
+    def _worker_loop(self, func: Func) -> str | None:
+        """A function that loops forever, or until a channel of its receiver closes, is a worker, not a
+        call a benchmark can repeat."""
+        for loop in func.loops:
+            if loop.depth != 1:
+                continue
+            body = loop.body
+            raw = text(body) if body is not None else ""
+            if loop.kind == "infinite" and not re.search(r"\b(return|break|goto)\b", raw):
+                return f"loops forever (line {loop.line}): a worker, not a call a benchmark can repeat"
+            if loop.kind == "infinite" and any(loop.contains(s.node) for s in func.sites("select_statement")):
+                return (f"waits in a select loop (line {loop.line}) on channels, timers or a context: a "
+                        "benchmark cannot end it on its own")
+            recv = func.receiver_name
+            if loop.kind == "range" and recv and loop.range_expr.startswith(recv + ".") \
+                    and loop.range_expr.count(".") == 1:
+                ftype = self.index.field_type(func.receiver or "", loop.range_expr.split(".", 1)[1])
+                if ftype.startswith(("chan ", "<-chan ")):
+                    return (f"ranges over channel {loop.range_expr} until it is closed: a worker, not a call a "
+                            "benchmark can repeat")
+        return None
+
+    def _bench_name(self, func: Func) -> str:
+        qualified = func.qualified_name.replace(".", "_")
+        name = "Benchmark" + qualified[:1].upper() + qualified[1:]
+        while name in self.taken:
+            name += "_PerfReview"
+        self.taken.add(name)
+        return name
+
+    def _add_skip(self, func: Func, reason: str) -> None:
+        reason = " ".join(reason.split())
+        if len(reason) > 200:
+            reason = reason[:197] + "..."
+        name = self._bench_name(func)
+        self.benches.append(render_skip(name, func, reason))
+        self.planned.append(PlannedBenchmark(name, func.qualified_name, False, BENCH_FILE, skip_reason=reason))
+
+    def _add(self, func: Func) -> str | None:
+        lines = list(self.lines.get(func.qualified_name, ()))
+        hints, reader = read_paths(func, lines, self.index, self.facts)
+        if hints.error_path is not None:
+            where = f"line {lines[0]}" if lines else "the flagged code"
+            return f"{where} runs {hints.error_path} (an error path a benchmark would not measure)"
+        env = self.envs[func.file.path]
+        unmet = self._unmet(reader, env)
+        if unmet is not None:
+            return unmet
+        scope = Scope(self.pkg_names | set(self.values.imports))
+        parallel = bool(func.receiver) and bool(func.calls_named("Lock", "RLock")) and not hints.sized
+        saved = self.values.checkpoint()
+        taken = set(self.taken)
+        try:
+            bench = self._build(func, hints, env, scope, parallel)
+            if parallel and (bench.rebuild or bench.per_iter):
+                # Inputs consumed per call cannot be shared by parallel workers: measure serially.
+                self.values.restore(saved)
+                self.taken, self.sinks = taken, self.sinks[:len(self.sinks) - len(bench.sinks)]
+                parallel = False
+                bench = self._build(func, hints, env, Scope(self.pkg_names | set(self.values.imports)), False)
+        except Unbuildable as exc:
+            self.values.restore(saved)
+            self.taken = taken
+            return str(exc)
+        if parallel:
+            self.values.fixed("perfReviewWorkerGuard")
+        self.benches.append(render_bench(bench, self.loop_b))
+        self.names.append(bench.name)
+        self.sized = self.sized or bench.sized
+        self.planned.append(PlannedBenchmark(bench.name, func.qualified_name, False, BENCH_FILE,
+                                             sizes=SIZES if bench.sized else ()))
+        return None
+
+    def _unmet(self, reader: PathReader, env: TypeEnv) -> str | None:
+        """Why a field the body uses cannot hold a usable value (a *sql.DB, an interface nothing in the
+        package implements), or None."""
+        for path in reader.dereferenced():
+            t = reader.path_type(path)
+            if not t or (not t.startswith(("*", "map[", "func(")) and not self._maybe_interface(t, env)):
+                continue
+            for q in env.qualifiers(t):
+                if (env.resolve(q) or "") in _BLOCKING_TYPES:
+                    return f"needs {_BLOCKING_TYPES[env.resolve(q) or '']} ({path} has type {t})"
+            saved = self.values.checkpoint()
+            try:
+                self.values.element(t, "1", env, in_bench=True)
+            except Unbuildable as exc:
+                return f"{path} needs a usable {t}: {exc}"
+            finally:
+                self.values.restore(saved)
+        return None
+
+    def _maybe_interface(self, t: str, env: TypeEnv) -> bool:
+        if "." in t:
+            return True  # an imported type: a struct or an interface, the builder knows which
+        return self.facts.interface_methods(t) is not None
+
+    def _build(self, func: Func, hints: Hints, env: TypeEnv, scope: Scope, parallel: bool) -> Bench:
+        builder = BenchBuilder(self.values, func, hints, env, scope.take, parallel)
+        target = func.name
+        if func.receiver:
+            target = f"{builder.receiver()}.{func.name}"
+        args = [builder.argument(p, i) for i, p in enumerate(func.params)]
+        name = self._bench_name(func)
+        sinks = self._sinks(name, func.results, env)
+        notes = []
+        if hints.sized:
+            what = ", ".join(hints.drivers[:3])
+            notes.append(f"n is the size of {what}" + (" (nested loops: the cost grows with n²)."
+                                                         if hints.quadratic else "."))
+        out = builder.out
+        return Bench(name, func, out.setup, f"{target}({', '.join(args)})", [s.split(' ')[0] for s in sinks],
+                     out.per_iter, out.rebuild, out.worker, notes, hints.sized, parallel)
+
+    def _sinks(self, name: str, results: list[Param], env: TypeEnv) -> list[str]:
+        if not results:
+            return []
+        written = []
+        for r in results:
+            try:
+                written.append(self.values.type_text(r.type, env))
+            except Unbuildable:
+                return []
+        base = f"perfReviewSink{name.removeprefix('Benchmark')}"
+        decls = [f"{base}{i if len(results) > 1 else ''} {t}" for i, t in enumerate(written)]
+        self.sinks += decls
+        return decls
+
+
+def _relocks(func: Func) -> str | None:
+    """`for ... { mu.Lock(); defer mu.Unlock() }` locks again before the deferred unlock runs."""
+    for call in func.calls_named("Lock", "RLock"):
+        if not call.loops:
+            continue
+        unlock = call.recv + (".Unlock()" if call.name == "Lock" else ".RUnlock()")
+        for site in func.sites("defer_statement"):
+            if site.loops and site.loops[-1] is call.loops[-1] and text(site.node).endswith(unlock):
+                return (f"deadlocks from the second iteration (line {call.line}): {call.recv}.{call.name}() runs "
+                        "again before the deferred unlock")
+    return None

@@ -1,0 +1,62 @@
+"""Fixed helper functions a generated benchmark file may need, written into it only when used.
+
+Each entry: name -> (Go source with {pkg} placeholders for import names, import paths, helpers it calls).
+"""
+
+from __future__ import annotations
+
+FIXED_HELPERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "perfReviewKey": (
+        "// perfReviewKey is the i-th distinct key: every string built for element i is this one, so keys,\n"
+        "// foreign keys and lookups of element i match as they do with real data.\n"
+        'func perfReviewKey(i int) string {\n\treturn "k" + {strconv}.Itoa(i)\n}\n',
+        ("strconv",), (),
+    ),
+    "perfReviewText": (
+        "// perfReviewText returns n bytes of text (letters, no separators).\n"
+        "func perfReviewText(n int) string {\n\tb := make([]byte, n)\n\tfor i := range b {\n"
+        "\t\tb[i] = 'a' + byte(i%26)\n\t}\n\treturn string(b)\n}\n",
+        (), (),
+    ),
+    "perfReviewJoin": (
+        "// perfReviewJoin returns n distinct keys joined by sep, each one wrapped in before and after.\n"
+        "func perfReviewJoin(n int, sep, before, after string) string {\n\tparts := make([]string, n)\n"
+        "\tfor i := range parts {\n\t\tparts[i] = before + perfReviewKey(i) + after\n\t}\n"
+        "\treturn {strings}.Join(parts, sep)\n}\n",
+        ("strings",), ("perfReviewKey",),
+    ),
+    "perfReviewGuard": (
+        "// perfReviewGuard turns a panic in the measured code into a failure of this benchmark alone,\n"
+        "// so one bad input does not abort the whole `go test -bench` run. Call it with defer.\n"
+        "func perfReviewGuard(b {testing}.TB, what string) {\n\tif r := recover(); r != nil {\n"
+        '\t\tb.Fatalf("perf-review: %s panicked: %v", what, r)\n\t}\n}\n',
+        ("testing",), (),
+    ),
+    "perfReviewWorkerGuard": (
+        "// perfReviewWorkerGuard is perfReviewGuard for b.RunParallel workers, which may not call Fatal.\n"
+        "func perfReviewWorkerGuard(b {testing}.TB, what string) {\n\tif r := recover(); r != nil {\n"
+        '\t\tb.Errorf("perf-review: %s panicked: %v", what, r)\n\t}\n}\n',
+        ("testing",), (),
+    ),
+    "perfReviewServer": (
+        "// perfReviewServer is a local HTTP server answering every request with body.\n"
+        "func perfReviewServer(b {testing}.TB, body string) *{httptest}.Server {\n"
+        "\tsrv := {httptest}.NewServer({http}.HandlerFunc(func(w {http}.ResponseWriter, r *{http}.Request) {\n"
+        "\t\t_, _ = {io}.WriteString(w, body)\n\t}))\n\tb.Cleanup(srv.Close)\n\treturn srv\n}\n",
+        ("testing", "net/http/httptest", "net/http", "io"), (),
+    ),
+    "perfReviewTempFile": (
+        "// perfReviewTempFile is an empty file in the benchmark's temporary directory, closed at the end.\n"
+        "func perfReviewTempFile(b {testing}.TB) *{os}.File {\n"
+        '\tf, err := {os}.Create({filepath}.Join(b.TempDir(), "perf-review.out"))\n'
+        "\tif err != nil {\n\t\tb.Fatal(err)\n\t}\n\tb.Cleanup(func() { _ = f.Close() })\n\treturn f\n}\n",
+        ("testing", "os", "path/filepath"), (),
+    ),
+    "perfReviewNopWriteCloser": (
+        "// perfReviewNopWriteCloser discards what is written to it.\n"
+        "type perfReviewNopWriteCloser struct{}\n\n"
+        "func (perfReviewNopWriteCloser) Write(p []byte) (int, error) { return len(p), nil }\n\n"
+        "func (perfReviewNopWriteCloser) Close() error { return nil }\n",
+        (), (),
+    ),
+}

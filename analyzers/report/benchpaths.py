@@ -1,0 +1,419 @@
+"""What an input must look like for a call to reach a finding's line, read from the function's syntax.
+
+From each target line up to the function body: the loops around it (their collections are what n
+scales; two nested ones make the cost quadratic), the `if` branches and switch cases it sits in (their
+conditions must hold), and the guard clauses before it at each level (`if !strings.HasPrefix(p, "/")
+{ return }` must not fire). Conditions become hints on paths: a parameter ("p"), a field of one
+("s.items"), an element of a collection ("items[].Quantity") or a query parameter of a request
+("r?skus"). Solving is deliberately shallow (literals, nil, len, prefixes, parse calls); a condition
+it does not understand is left to the diversity of the generated elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from analyzers.report.benchreach import PackageIndex
+from analyzers.report.benchshapes import Shape, solve
+from analyzers.report.benchtypes import Facts
+from analyzers.source import Func, strip_parens, text
+from analyzers.typeinfer import element_type
+
+_TERMINATORS = ("return_statement", "continue_statement", "break_statement", "goto_statement")
+_EXITS = frozenset({"panic", "log.Fatal", "log.Fatalf", "log.Panicf", "os.Exit", "log.Fatalln"})
+
+
+@dataclass
+class Hints:
+    """Everything known about the inputs that reach the targets of one function."""
+
+    drivers: list[str] = field(default_factory=list)  # paths whose size is n, outermost loop first
+    loops: int = 0  # nested loops over drivers around the deepest target
+    min_len: dict[str, int] = field(default_factory=dict)
+    indexed: set[str] = field(default_factory=set)  # indexed alongside a driver: give them room
+    same: dict[str, str] = field(default_factory=dict)  # path -> the path whose length it must equal
+    shapes: dict[str, Shape] = field(default_factory=dict)
+    chans: dict[str, str] = field(default_factory=dict)  # path -> "send" / "recv"
+    error_path: str | None = None  # the targets run only on an error we cannot cause
+
+    @property
+    def sized(self) -> bool:
+        return bool(self.drivers)
+
+    @property
+    def quadratic(self) -> bool:
+        return self.loops >= 2
+
+    def shape(self, path: str) -> Shape:
+        return self.shapes.setdefault(path, Shape())
+
+
+def targets(func: Func, lines: Sequence[int]) -> list[Node]:
+    """The outermost statement starting on each line (the loops of the function when no line is given)."""
+    body = func.body
+    if body is None:
+        return []
+    if not lines:
+        return [lp.node for lp in func.loops if lp.depth == max(x.depth for x in func.loops)] or [body]
+    src = func.file.src.split(b"\n")
+    out: list[Node] = []
+    for line in lines:
+        if not func.start_line <= line <= func.end_line or line - 1 >= len(src):
+            continue
+        raw = src[line - 1]
+        col = len(raw) - len(raw.lstrip())
+        node: Node | None = body.descendant_for_point_range((line - 1, col), (line - 1, col))
+        while node is not None and node.parent is not None and node.parent != body \
+                and node.parent.start_point[0] == line - 1 and node.parent.type not in ("block", "statement_list"):
+            node = node.parent
+        if node is not None and node not in out:
+            out.append(node)
+    return out
+
+
+class PathReader:
+    """Reads conditions and loops of one function into Hints."""
+
+    def __init__(self, func: Func, index: PackageIndex, facts: Facts) -> None:
+        self.func = func
+        self.index = index
+        self.facts = facts
+        self.hints = Hints()
+        self.roots = {p.name for p in func.params if p.name and p.name != "_"}
+        if func.receiver_name:
+            self.roots.add(func.receiver_name)
+
+    def read(self, lines: Sequence[int]) -> Hints:
+        for target in targets(self.func, lines):
+            self._walk_up(target)
+        self._indexed()
+        return self.hints
+
+    def dereferenced(self) -> list[str]:
+        """Field paths the body calls methods on or selects through ("r.db", "shards[].db"): each must
+        hold a usable value, never nil."""
+        out: list[str] = []
+        for site in self.func.sites("selector_expression"):
+            operand = site.node.child_by_field_name("operand")
+            path = self.path_of(operand)
+            if path is not None and path not in out and ("." in path or "[]" in path) and "?" not in path:
+                out.append(path)
+        return out
+
+    def path_type(self, path: str) -> str:
+        """The declared type at a path ("" when unknown)."""
+        head, _, rest = path.partition(".")
+        root = head.split("[", 1)[0]
+        t = self.func.type_of(root)
+        steps = ["[]"] * head.count("[]")
+        for part in rest.split(".") if rest else []:
+            name = part.split("[", 1)[0]
+            steps.append("." + name)
+            steps += ["[]"] * part.count("[]")
+        for step in steps:
+            if not t:
+                return ""
+            t = element_type(t.lstrip("*")) if step == "[]" else self.index.field_type(t, step[1:])
+        return t
+
+    def _indexed(self) -> None:
+        """Collections indexed in the body that are not what n scales: they get room for every index."""
+        for site in self.func.sites("index_expression"):
+            path = self.path_of(site.node.child_by_field_name("operand"))
+            if path is not None and path not in self.hints.drivers and "?" not in path:
+                self.hints.indexed.add(path)
+
+    def _walk_up(self, target: Node) -> None:
+        body = self.func.body
+        loops: list[Node] = [target] if target.type == "for_statement" else []
+        node = target
+        while node.parent is not None and node != body:
+            parent = node.parent
+            if parent.type == "for_statement" and node == parent.child_by_field_name("body"):
+                loops.append(parent)
+            elif parent.type == "if_statement":
+                self._branch(parent, node)
+            elif parent.type == "expression_case":
+                self._case(parent)
+            elif parent.type == "communication_case":
+                self._communication(parent)
+            if parent.type in ("block", "statement_list"):
+                self._guards_before(parent, node)
+            node = parent
+        driven = 0
+        for loop in reversed(loops):  # outermost first
+            found = self._loop_drivers(loop)
+            if found:
+                driven += 1
+                for path in found:
+                    if path not in self.hints.drivers:
+                        self.hints.drivers.append(path)
+        self.hints.loops = max(self.hints.loops, driven)
+        if not loops:
+            for path in self._collections_used(target):
+                if path not in self.hints.drivers:
+                    self.hints.drivers.append(path)
+
+    # ----- conditions -----
+
+    def _branch(self, stmt: Node, child: Node) -> None:
+        cond = stmt.child_by_field_name("condition")
+        if cond is None:
+            return
+        self._initializer(stmt)
+        if child == stmt.child_by_field_name("consequence"):
+            self._need(cond, True)
+        elif child == stmt.child_by_field_name("alternative"):
+            self._need(cond, False)
+
+    def _initializer(self, stmt: Node) -> None:
+        init = stmt.child_by_field_name("initializer")
+        if init is not None and init.type == "short_var_declaration":
+            solve(self, init.child_by_field_name("right"), None)
+
+    def _case(self, case: Node) -> None:
+        switch = case.parent
+        value = switch.child_by_field_name("value") if switch is not None else None
+        values = case.child_by_field_name("value")
+        if value is None or values is None or not values.named_children:
+            return
+        path = self.path_of(value)
+        if path is not None:
+            self.hints.shape(path).literal = text(values.named_children[0])
+
+    def _communication(self, case: Node) -> None:
+        comm = case.child_by_field_name("communication")
+        if comm is None:
+            return
+        if comm.type == "send_statement":
+            path = self.path_of(comm.child_by_field_name("channel"))
+            if path is not None:
+                self.hints.chans[path] = "send"
+            return
+        right = comm.child_by_field_name("right") if comm.type == "receive_statement" else comm
+        operand = right.child_by_field_name("operand") if right is not None else None
+        path = self.path_of(operand)
+        if path is not None:
+            self.hints.chans[path] = "recv"
+
+    def _guards_before(self, block: Node, child: Node) -> None:
+        for stmt in block.named_children:
+            if stmt == child or stmt.start_byte >= child.start_byte:
+                break
+            if stmt.type == "if_statement" and _exits(stmt.child_by_field_name("consequence")):
+                cond = stmt.child_by_field_name("condition")
+                if cond is not None:
+                    self._initializer(stmt)
+                    self._need(cond, False)
+            elif stmt.type == "short_var_declaration":
+                solve(self, stmt.child_by_field_name("right"), None)
+            elif stmt.type == "expression_statement" and stmt.named_children:
+                solve(self, stmt.named_children[0], None)
+
+    def _need(self, cond: Node | None, truth: bool) -> None:
+        cond = strip_parens(cond)
+        if cond is None:
+            return
+        if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+            self._need(cond.child_by_field_name("operand"), not truth)
+            return
+        if cond.type == "binary_expression":
+            op = text(cond.child_by_field_name("operator"))
+            left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+            if (op == "&&" and truth) or (op == "||" and not truth):
+                self._need(left, truth)
+                self._need(right, truth)
+                return
+            if op in ("&&", "||"):
+                self._need(left, truth)  # one side is enough: the first
+                return
+        if self._is_error_check(cond, truth):
+            return
+        solve(self, cond, truth)
+
+    def _is_error_check(self, cond: Node, truth: bool) -> bool:
+        """`err != nil` needed true: the target is on an error path (unless the error is ours to make)."""
+        if cond.type != "binary_expression":
+            return False
+        op = text(cond.child_by_field_name("operator"))
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        if left is None or right is None or text(right) != "nil" or left.type != "identifier":
+            return False
+        if self.func.type_of(text(left), cond) != "error" and text(left) != "err":
+            return False
+        if (op == "!=") == truth and self.hints.error_path is None:
+            decl = self.func.lookup(text(left), cond)
+            call = decl.multi_init or decl.init if decl is not None else None
+            callee = text(call.child_by_field_name("function")) if call is not None and \
+                call.type == "call_expression" else ""
+            self.hints.error_path = f"only when {callee or text(left)} returns an error"
+        return True
+
+    # ----- paths -----
+
+    def path_of(self, node: Node | None, depth: int = 0) -> str | None:
+        """A root-relative path for an expression: "p", "s.items", "items[].SKU", "r?skus"."""
+        node = strip_parens(node)
+        if node is None or depth > 6:
+            return None
+        if node.type == "identifier":
+            name = text(node)
+            decl = self.func.lookup(name, node)
+            if decl is None or (decl.kind == "param" and name in self.roots):
+                return name if name in self.roots else None
+            if decl.kind == "range":
+                loop = next((lp for lp in self.func.loops if lp.node == decl.node), None)
+                if loop is not None and loop.range_node is not None and name == loop.value:
+                    inner = self.path_of(loop.range_node, depth + 1)
+                    return inner + "[]" if inner is not None else None
+                return None
+            if decl.init is not None:
+                return self.path_of(decl.init, depth + 1)
+            if decl.multi_init is not None and decl.result_index == 0 and _is_http_call(decl.multi_init):
+                return "@response"
+            return None
+        if node.type == "selector_expression":
+            inner = self.path_of(node.child_by_field_name("operand"), depth + 1)
+            return f"{inner}.{text(node.child_by_field_name('field'))}" if inner is not None else None
+        if node.type == "index_expression" and _query_call(node.child_by_field_name("operand")) is not None:
+            root = self.path_of(_query_call(node.child_by_field_name("operand")), depth + 1)
+            key = text(node.child_by_field_name("index")).strip('"`')
+            if root is None:
+                return None
+            self.hints.shape(f"{root}?{key}").sep = f"&{key}="  # a repeated parameter: u=a&u=b
+            return f"{root}?{key}"
+        if node.type in ("index_expression", "slice_expression"):
+            inner = self.path_of(node.child_by_field_name("operand"), depth + 1)
+            return inner + "[]" if inner is not None and node.type == "index_expression" else inner
+        if node.type == "unary_expression" and text(node.child_by_field_name("operator")) in ("*", "&"):
+            return self.path_of(node.child_by_field_name("operand"), depth + 1)
+        if node.type == "call_expression":
+            return solve(self, node, None)
+        if node.type == "type_conversion_expression":
+            return self.path_of(node.child_by_field_name("operand"), depth + 1)
+        return None
+
+    def _loop_drivers(self, loop: Node) -> list[str]:
+        found: list[str] = []
+        for child in loop.named_children:
+            if child.type == "range_clause":
+                right = child.child_by_field_name("right")
+                path = self.path_of(right)
+                if path is not None and right is not None and right.type != "int_literal":
+                    found.append(path)
+            elif child.type == "for_clause":
+                found += self._bounds(child.child_by_field_name("condition"))
+            elif child.type not in ("block", "comment"):
+                found += self._bounds(child)
+        return found
+
+    def _bounds(self, cond: Node | None) -> list[str]:
+        cond = strip_parens(cond)
+        if cond is None:
+            return []
+        if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) in ("&&", "||"):
+            return self._bounds(cond.child_by_field_name("left")) + self._bounds(cond.child_by_field_name("right"))
+        if cond.type != "binary_expression":
+            path = self.path_of(cond)
+            return [path] if path is not None and "?" not in path else []
+        out = []
+        for side in ("right", "left"):
+            node = strip_parens(cond.child_by_field_name(side))
+            if node is not None and node.type == "call_expression" and text(node.child_by_field_name("function")) \
+                    in ("len", "cap"):
+                args = node.child_by_field_name("arguments")
+                path = self.path_of(args.named_children[0]) if args is not None and args.named_children else None
+                if path is not None:
+                    out.append(path)
+            elif node is not None and side == "right" and node.type in ("identifier", "selector_expression"):
+                path = self.path_of(node)
+                if path is not None:
+                    out.append(path)
+        return out
+
+    def _collections_used(self, target: Node) -> list[str]:
+        """Collections the target statement hands to a call whole (json.Marshal(s.items)), so that its
+        cost grows with them even outside a loop."""
+        out: list[str] = []
+        stack = [target]
+        seen: set[Node] = set()
+        while stack:
+            node = stack.pop()
+            if node.type == "identifier":
+                decl = self.func.lookup(text(node), node)
+                init = (decl.init or decl.multi_init) if decl is not None and decl.kind in ("short", "var") \
+                    else None
+                if init is not None and init.type == "call_expression" and init not in seen:
+                    seen.add(init)
+                    stack.append(init)
+            elif node.type == "argument_list":
+                for arg in node.named_children:
+                    path = self.path_of(arg)
+                    if path is not None and self._is_collection(path):
+                        out.append(path)
+            stack.extend(c for c in node.named_children if c.type != "func_literal")
+        return out
+
+    def _is_collection(self, path: str) -> bool:
+        if "?" in path or path.endswith("[]"):
+            return False
+        root, *fields = path.split(".")
+        t = self.func.type_of(root)
+        for f in fields:
+            t = self.index.field_type(t, f)
+        t = t.lstrip("*")
+        return t.startswith(("[]", "map[")) and t not in ("[]byte",)
+
+
+def _is_http_call(node: Node) -> bool:
+    """resp, err := http.Get(u) / client.Do(req) / client.Get(u): a response from the local server."""
+    if node.type != "call_expression":
+        return False
+    fn = text(node.child_by_field_name("function"))
+    return fn in ("http.Get", "http.Post", "http.Head", "http.PostForm") or fn.endswith(
+        (".Do", ".RoundTrip")) or (fn.rsplit(".", 1)[-1] in ("Get", "Post", "Head") and "lient" in fn)
+
+
+def _query_call(node: Node | None) -> Node | None:
+    """For `r.URL.Query()` (and `r.Form`), the request expression r."""
+    node = strip_parens(node)
+    if node is None:
+        return None
+    if node.type == "call_expression":
+        fn = strip_parens(node.child_by_field_name("function"))
+        field = text(fn.child_by_field_name("field")) if fn is not None else ""
+        if fn is not None and fn.type == "selector_expression" and field == "Query":
+            url = strip_parens(fn.child_by_field_name("operand"))
+            if url is not None and url.type == "selector_expression" and \
+                    text(url.child_by_field_name("field")) == "URL":
+                return url.child_by_field_name("operand")
+    if node.type == "selector_expression" and text(node.child_by_field_name("field")) in ("Form", "PostForm"):
+        return node.child_by_field_name("operand")
+    return None
+
+
+def _exits(block: Node | None) -> bool:
+    if block is None:
+        return False
+    stmts = [c for c in block.named_children if c.type != "comment"]
+    if stmts and stmts[-1].type == "statement_list":
+        stmts = [c for c in stmts[-1].named_children if c.type != "comment"]
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if last.type in _TERMINATORS:
+        return True
+    if last.type == "expression_statement" and last.named_children:
+        call = last.named_children[0]
+        if call.type == "call_expression":
+            fn = text(call.child_by_field_name("function"))
+            return fn in _EXITS or fn.endswith((".Fatal", ".Fatalf", ".FailNow"))
+    return False
+
+
+def read_paths(func: Func, lines: Sequence[int], index: PackageIndex, facts: Facts) -> tuple[Hints, PathReader]:
+    reader = PathReader(func, index, facts)
+    return reader.read(lines), reader
