@@ -77,7 +77,8 @@ def measurement(*benches: MeasuredBenchmark, **kw: Any) -> Measurement:
 
 def test_json_has_the_fixed_version_1_shape_and_round_trips() -> None:
     m = measurement(bench(), bench("BenchmarkNew", verdict="new", allocs_verdict="new", base=None, delta_pct=None,
-                                   ci_pct=None, p_value=None, control_spread_pct=None))
+                                   ci_pct=None, p_value=None, control_spread_pct=None),
+                    bench("BenchmarkStore_Put/n=10", base_name="BenchmarkStore_Put"))
     doc = to_json(m, time_budget_s=600, elapsed_s=42.5)
     assert set(doc) >= {"version", "base", "head", "go_version", "machine", "benchmarks", "control", "skipped"}
     assert doc["version"] == 1 and doc["machine"] == {"cpu": "AMD EPYC", "goos": "linux", "goarch": "amd64",
@@ -89,6 +90,8 @@ def test_json_has_the_fixed_version_1_shape_and_round_trips() -> None:
     assert doc["control"] == {"spread_pct": 1.5}
     assert doc["skipped"] == [{"name": "Generic", "reason": "generic function: instantiate it by hand"}]
     assert loads(json.dumps(doc)) == m
+    assert "base_name" not in first and doc["benchmarks"][2]["base_name"] == "BenchmarkStore_Put"
+    assert "`BenchmarkStore_Put/n=10` (base: `BenchmarkStore_Put`)" in measured_table(m)
 
 
 @pytest.mark.parametrize("mutate", [

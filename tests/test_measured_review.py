@@ -130,7 +130,7 @@ def test_measurements_reach_the_sticky_comment_and_the_check_run(github_fake: Fa
                        client)
     assert first.status == "published"
     before = github_fake.bot_comments(number)[0]["body"]
-    assert "measured" not in before
+    assert " — measured" not in before
     github_fake.add_artifact(RUN_ID, "test-results", b"unrelated")
     github_fake.add_artifact(RUN_ID, ARTIFACT_NAME, artifact_for(head))
     [request] = requests_for(workflow_run_payload(github_fake, head, number), github_fake)

@@ -54,6 +54,7 @@ class MeasuredBenchmark:
     control_spread_pct: float | None = None  # this benchmark's base-against-base noise
     rounds: int = 0
     out_of_time: bool = False
+    base_name: str = ""  # the base benchmark compared with, when its name differs (base has no sizes)
 
     @property
     def package(self) -> str:
@@ -206,7 +207,8 @@ def _row(b: MeasuredBenchmark) -> list[str]:
     allocs = fmt_count(base_s.allocs_per_op if base_s else None, head_s.allocs_per_op if head_s else None)
     if b.allocs_verdict in ("more", "fewer"):
         allocs = f"**{allocs}**"
-    return [_text(b.name), _text(b.function), fmt_ns(base_s.median if base_s else None),
+    name = _text(b.name) + (f" (base: {_text(b.base_name)})" if b.base_name else "")
+    return [name, _text(b.function), fmt_ns(base_s.median if base_s else None),
             fmt_ns(head_s.median if head_s else None),
             fmt_pct(b.delta_pct) if b.delta_pct is not None else "–",
             fmt_ci(b.ci_pct) if b.delta_pct is not None else "–", fmt_p(b.p_value), verdict, allocs,

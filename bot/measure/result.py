@@ -55,6 +55,7 @@ _BENCHMARK = {
         "control_spread_pct": {"type": ["number", "null"], "minimum": 0},
         "rounds": {"type": "integer", "minimum": 0},
         "out_of_time": {"type": "boolean"},
+        "base_name": {"type": "string", "maxLength": 300},
     },
 }
 SCHEMA: dict[str, Any] = {
@@ -130,7 +131,7 @@ def to_json(m: Measurement, *, time_budget_s: float = 0.0, elapsed_s: float = 0.
              "ci_pct": list(b.ci_pct) if b.ci_pct else None, "p_value": b.p_value, "verdict": b.verdict,
              "allocs_verdict": b.allocs_verdict, "control_spread_pct": _finite(b.control_spread_pct),
              "rounds": b.rounds,
-             "out_of_time": b.out_of_time}
+             "out_of_time": b.out_of_time, **({"base_name": b.base_name} if b.base_name else {})}
             for b in m.benchmarks
         ],
         "control": {"spread_pct": _finite(m.control_spread_pct)},
@@ -190,5 +191,5 @@ def _benchmark(b: Mapping[str, Any]) -> MeasuredBenchmark:
         head=_side(b["head"]), delta_pct=b["delta_pct"], ci_pct=(float(ci[0]), float(ci[1])) if ci else None,
         p_value=b["p_value"], verdict=b["verdict"], allocs_verdict=b["allocs_verdict"],
         control_spread_pct=b.get("control_spread_pct"), rounds=int(b.get("rounds", 0)),
-        out_of_time=bool(b.get("out_of_time")),
+        out_of_time=bool(b.get("out_of_time")), base_name=str(b.get("base_name", "")),
     )

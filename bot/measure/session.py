@@ -67,6 +67,8 @@ class Package:
     base: Unit | None
     to_head: dict[str, str] = field(default_factory=dict)  # base top-level name -> head top-level name
     twins: dict[str, str | None] = field(default_factory=dict)  # head top-level -> base top-level
+    seen: dict[str, set[str]] = field(default_factory=lambda: {"head": set(), "base": set()})  # full names
+    base_of: dict[str, str] = field(default_factory=dict)  # head full name -> the base full name it is compared with
 
 
 @dataclass
@@ -153,6 +155,7 @@ class Session:
                                            max(60.0, self.remaining()))
                 self.cpu = self.cpu or out.cpu
                 unit.lines += len(out.samples)
+                pkg.seen[side] |= set(out.samples)
                 ran = {n.split("/", 1)[0] for n in out.samples}
                 broken = dict(out.failed)
                 if out.exit_code != 0 and not broken:
@@ -165,6 +168,26 @@ class Session:
                 if out.exit_code == 0 and not broken:
                     todo = []
             unit.wall_s = self.clock() - t0
+        self._pair_subs(pkg)
+
+    def _pair_subs(self, pkg: Package) -> None:
+        """Which base result each head result is compared with: the same sub-benchmark when both sides
+        have it; the base's only result when base has one and head several (a change that made the cost
+        grow with n gets sizes at head only: base keeps its one benchmark, compared with each size)."""
+        for head_top, twin in pkg.twins.items():
+            if twin is None:
+                continue
+            heads = sorted(n for n in pkg.seen["head"] if n.split("/", 1)[0] == head_top)
+            bases = sorted(n for n in pkg.seen["base"] if n.split("/", 1)[0] == twin)
+            for h in heads:
+                sub = h.partition("/")[2]
+                same = twin + ("/" + sub if sub else "")
+                if same in bases:
+                    pkg.base_of[h] = same
+                elif len(bases) == 1:
+                    pkg.base_of[h] = bases[0]
+                elif bases:
+                    self.skipped.append((h, f"base has no counterpart among {', '.join(bases[:4])}"))
 
     def _drop(self, pkg: Package, side: str, name: str, why: str) -> None:
         unit = pkg.head if side == "head" else pkg.base
@@ -270,20 +293,27 @@ class Session:
         for name, why in out.failed.items():
             self._drop(pkg, side, name, why)
         for full, sample in out.samples.items():
-            top, _, sub = full.partition("/")
-            head_top = top if slot == "h" else pkg.to_head.get(top)
-            if head_top is None or head_top not in pkg.head.names:
-                continue
-            head_name = head_top + ("/" + sub if sub else "")
-            track = self.tracks.get((pkg.index, head_name))
-            if track is None:
-                twin = pkg.twins.get(head_top)
-                meta = (self.meta.get((pkg.index, head_top)) or [{}])[0]
-                track = Track(head_name, twin + ("/" + sub if sub else "") if twin else None,
-                              str(meta.get("function", "")), str(meta.get("file", "")), bool(meta.get("existing")))
-                track.package = pkg.index
-                self.tracks[(pkg.index, head_name)] = track
-            track.add(slot, self.rounds, sample)
+            if slot == "h":
+                heads = [full] if full.split("/", 1)[0] in pkg.head.names else []
+            else:
+                heads = [h for h, b in pkg.base_of.items() if b == full and h.split("/", 1)[0] in pkg.head.names]
+            for head_name in heads:
+                self._track(pkg, head_name).add(slot, self.rounds, sample)
+
+    def _track(self, pkg: Package, head_name: str) -> Track:
+        track = self.tracks.get((pkg.index, head_name))
+        if track is None:
+            head_top = head_name.split("/", 1)[0]
+            twin = pkg.twins.get(head_top)
+            base_name = pkg.base_of.get(head_name) if twin else None
+            meta = (self.meta.get((pkg.index, head_top)) or [{}])[0]
+            track = Track(head_name, base_name if twin else None, str(meta.get("function", "")),
+                          str(meta.get("file", "")), bool(meta.get("existing")))
+            track.package = pkg.index
+            if twin and base_name is None:
+                track.unpaired = True
+            self.tracks[(pkg.index, head_name)] = track
+        return track
 
     # -- the result ----------------------------------------------------------------------------------
 
@@ -296,7 +326,7 @@ class Session:
 
     def measurement(self, base: str, head: str, facts: tuple[str, str, str]) -> Measurement:
         out_of_time = self.stopped == "budget"
-        results = [r for t in self.tracks.values() if t.head for r in self._results(t, out_of_time)]
+        results = [r for t in self.tracks.values() if t.head and not t.unpaired for r in self._results(t, out_of_time)]
         controls = sorted(r.control_spread_pct for r in results if r.control_spread_pct is not None)
         return Measurement(
             base=base, head=head, go_version=facts[0], cpu=self.cpu or platform.processor(), goos=facts[1],

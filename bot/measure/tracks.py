@@ -25,6 +25,7 @@ class Track:
     slots: dict[str, dict[int, Sample]] = field(default_factory=lambda: {"a": {}, "h": {}, "b": {}})
     verdicts: list[str] = field(default_factory=list)
     package: int = 0  # index of its package in the session
+    unpaired: bool = False  # the function exists at base, but no base result matches this one (listed as skipped)
 
     def add(self, slot: str, round_no: int, sample: Sample) -> None:
         self.slots[slot][round_no] = sample
@@ -100,6 +101,7 @@ class Track:
             allocs_verdict=self.allocs_verdict(), control_spread_pct=spread,
             rounds=len(self.complete_rounds()) if self.base_name is not None else len(self.head),
             out_of_time=out_of_time and verdict == "inconclusive",
+            base_name=self.base_name if self.base_name and _sub(self.base_name) != _sub(self.name) else "",
         )
 
 
@@ -107,3 +109,7 @@ def _side(samples: list[Sample]) -> SideSample:
     allocs = [s.allocs_per_op for s in samples if s.allocs_per_op is not None]
     nbytes = [s.bytes_per_op for s in samples if s.bytes_per_op is not None]
     return SideSample(tuple(s.ns_per_op for s in samples), stats.median_count(allocs), stats.median_count(nbytes))
+
+
+def _sub(name: str) -> str:
+    return name.partition("/")[2]
