@@ -75,6 +75,11 @@ def test_a_significant_change_below_the_minimum_effect_is_not_slower() -> None:
     assert verdict(c, min_effect_pct=1.0) == "slower"
 
 
+def test_an_interval_that_includes_no_change_vetoes_a_significant_p() -> None:
+    assert verdict(Comparison(1000, 1700, 76.5, (-7.7, 189.2), 0.03)) == "inconclusive"
+    assert verdict(Comparison(1000, 500, -50.0, (-70.0, 2.0), 0.03)) == "inconclusive"
+
+
 def test_the_control_spread_raises_the_bar() -> None:
     c = Comparison(1000, 1080, 8.0, (6.0, 10.0), 0.001)
     assert verdict(c) == "slower"
