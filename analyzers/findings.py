@@ -40,8 +40,46 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
         hot_path=h.tier,
         message=hit.message,
         suggestion=hit.suggestion,
-        fingerprint=_WS.sub(" ", hit.key if hit.key is not None else text(node)).strip(),
+        fingerprint=_WS.sub(" ", hit.key).strip() if hit.key is not None else construct_key(node),
     )
+
+
+# Children that hold what a construct contains rather than what it is: a loop's or an if's body,
+# a function literal's body. An edit in there is not an edit of the flagged construct.
+_INNER_FIELDS = ("body", "consequence", "alternative")
+_WORDY = re.compile(r"\w")
+
+
+def construct_key(node: Node) -> str:
+    """The flagged construct's identity, independent of its line, its layout and its contents: the
+    tokens of the node up to its body (a loop's header, not its statements), with comments dropped
+    and the bodies of function literals inside it elided. New-vs-pre-existing follows this (with the
+    rule and the enclosing function), so rewriting an unrelated expression nearby, or inside the
+    loop a finding is about, does not make an old finding new."""
+    end = node.end_byte
+    for name in _INNER_FIELDS:
+        child = node.child_by_field_name(name)
+        if child is not None and child.start_byte > node.start_byte:
+            end = min(end, child.start_byte)
+    tokens: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= end or current.type == "comment":
+            continue
+        if current.type == "block" and current.parent is not None and current.parent.type == "func_literal":
+            tokens.append("{…}")
+            continue
+        if current.child_count == 0:
+            tokens.append(text(current))
+            continue
+        stack.extend(reversed(current.children))
+    out = ""
+    for tok in tokens:
+        if out and _WORDY.match(out[-1]) and _WORDY.match(tok[:1]):
+            out += " "
+        out += tok
+    return out
 
 
 def in_error_branch(node: Node, func: Func) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from analyzers.globs import matches_any
+from analyzers.lifecycle import command_code_reason, config_code_reason, dev_code_reason, startup_functions
 from analyzers.model import Tier
 from analyzers.package import Package
 from analyzers.source import Func, text
@@ -43,7 +44,11 @@ class Heat:
 
 
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
-    looped_callers = _called_in_loops(pkg)
+    once = _runs_once(pkg, hot_globs)
+    # Constructors, init and main keep their own tier and reason, but run once all the same.
+    starters = {f: Heat("cold", _cold_reasons(f)) for f in pkg.funcs if not f.is_literal and _cold_reasons(f)}
+    runs_once = {**starters, **once}
+    looped_callers = _called_in_loops(pkg, set(runs_once))
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
     callbacks = _callback_literals(pkg)
@@ -51,11 +56,14 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     for func in pkg.funcs:
         if func.is_literal:
             continue
-        out[func] = _classify_one(func, pkg, looped_callers, bench_refs, hot_globs)
+        out[func] = once.get(func) or _classify_one(func, pkg, looped_callers, bench_refs, hot_globs)
     for func in pkg.funcs:
         if not func.is_literal:
             continue
-        out[func] = _classify_literal(func, out, once_bodies, callbacks)
+        heat = _classify_literal(func, out, once_bodies, callbacks)
+        top = top_function(func)
+        # A closure inside code that runs once (start-up, a command, a tool) runs a bounded few times too.
+        out[func] = runs_once[top] if top in runs_once and heat.tier != "cold" else heat
     return out
 
 
@@ -94,6 +102,30 @@ def _classify_one(
     if func.receiver and name[:1].isupper():
         return Heat("warm", ["exported method"])
     return Heat("cold", ["no hot-path evidence"])
+
+
+def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
+    """Development code (tests' helpers, examples, tools, generators), configuration packages,
+    command-line programs and start-up, configuration and shutdown functions are cold, unless marked
+    hot or matched by a configured hot glob."""
+    out: dict[Func, Heat] = {}
+    command = command_code_reason(pkg.files)
+    for gf in pkg.files:
+        reason = dev_code_reason(gf.path, gf.package) or config_code_reason(gf.path) or command
+        if reason is not None:
+            for func in gf.funcs:
+                if not func.is_literal:
+                    out[func] = Heat("cold", [reason])
+    for func, reason in startup_functions(pkg).items():
+        if not _cold_reasons(func):  # constructors, init and main keep their own reason
+            out.setdefault(func, Heat("cold", [reason]))
+    return {f: h for f, h in out.items() if not _marked_hot(f, hot_globs)}
+
+
+def _marked_hot(func: Func, hot_globs: Sequence[str]) -> bool:
+    if matches_any(func.file.path, hot_globs):
+        return True
+    return any(HOT_MARKER in c for line in (func.start_line - 1, func.start_line) for c in func.file.comment_on(line))
 
 
 def _handler_reasons(func: Func) -> list[str]:
@@ -146,11 +178,14 @@ def _classify_literal(
     return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
 
 
-def _called_in_loops(pkg: Package) -> dict[str, str]:
+def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, str]:
     """Names called inside a loop: "F" for a plain call F(...), ".M" for a method call x.M(...).
-    Calls into imported packages (strings.Split) name nothing of this package."""
+    Calls into imported packages (strings.Split) name nothing of this package; loops in functions of
+    `skip` (code that runs once) make nothing hot."""
     found: dict[str, str] = {}
     for func in pkg.funcs:
+        if skip and top_function(func) in skip:
+            continue
         imports = func.file.imports
         for call in func.calls:
             if not (call.loops or call.outer_loops) or not call.name:
@@ -169,17 +204,11 @@ def _called_in_loops(pkg: Package) -> dict[str, str]:
 
 
 def _benchmark_refs(pkg: Package) -> dict[str, str]:
+    """Names the package's benchmarks call (only the benchmark code of test files is parsed)."""
     refs: dict[str, str] = {}
     for tf in pkg.test_files:
-        for func in tf.funcs:
-            top = func
-            while top.parent is not None:
-                top = top.parent
-            if not top.name.startswith("Benchmark"):
-                continue
-            for call in func.calls:
-                if call.name:
-                    refs.setdefault(call.name, top.name)
+        for name, bench in tf.benchmark_calls().items():
+            refs.setdefault(name, bench)
     return refs
 
 
@@ -192,11 +221,14 @@ def _once_bodies(pkg: Package) -> set[int]:
     return ids
 
 
+_CALLBACK_NAMES = frozenset(c.rsplit(".", 1)[1] for c in SORT_CALLBACKS)
+
+
 def _callback_literals(pkg: Package) -> dict[int, str]:
     ids: dict[int, str] = {}
     for func in pkg.funcs:
         for call in func.calls:
-            if call.callee in SORT_CALLBACKS:
+            if call.name in _CALLBACK_NAMES and call.callee in SORT_CALLBACKS:
                 for arg in call.args:
                     if arg.type == "func_literal":
                         ids[arg.id] = call.callee

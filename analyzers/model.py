@@ -50,8 +50,7 @@ class Finding:
     cpu_share: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        return data
+        return dict(vars(self))
 
 
 @dataclass
@@ -80,9 +79,11 @@ class FunctionFact:
         return f"{self.receiver}.{self.name}" if self.receiver else self.name
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["params"] = [asdict(p) for p in self.params]
-        data["results"] = [asdict(p) for p in self.results]
+        # vars(), not dataclasses.asdict: asdict deep-copies every value, a second per 10k functions.
+        data = dict(vars(self))
+        data["hot_reasons"] = list(self.hot_reasons)
+        data["params"] = [{"name": p.name, "type": p.type} for p in self.params]
+        data["results"] = [{"name": p.name, "type": p.type} for p in self.results]
         return data
 
 
@@ -93,7 +94,7 @@ class FileFact:
     parse_errors: int
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Skipped:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
 
 @dataclass

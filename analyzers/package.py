@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from analyzers.source import Func, GoFile, text
+
+if TYPE_CHECKING:
+    from analyzers.extern import External
+    from analyzers.testfiles import TestFile
+    from analyzers.typeinfer import TypeResolver
 
 LOCK_TYPES = {
     "sync.Mutex": "Mutex",
@@ -49,19 +55,30 @@ class Package:
 
     dir: str
     files: list[GoFile]
-    test_files: list[GoFile] = field(default_factory=list)
+    test_files: list[TestFile] = field(default_factory=list)
     go_version: str = ""
     structs: dict[str, StructType] = field(default_factory=dict)
     type_defs: dict[str, str] = field(default_factory=dict)  # named non-struct types: name -> underlying
     vars: dict[str, str] = field(default_factory=dict)  # package-level variable -> type text
     var_nodes: dict[str, Node] = field(default_factory=dict)
+    consts: dict[str, str] = field(default_factory=dict)  # package-level constant -> type ("" untyped/unknown)
+    # Interfaces of the package: method name -> result types, and the interfaces they embed.
+    iface_methods: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    iface_embeds: dict[str, list[str]] = field(default_factory=dict)
+    # Types from other packages (the standard library's data, dependencies' source when available).
+    external: External | None = None
+    _types: TypeResolver | None = None
+    _funcs: list[Func] | None = None
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
 
     @property
-    def funcs(self) -> Iterable[Func]:
-        for f in self.files:
-            yield from f.funcs
+    def funcs(self) -> list[Func]:
+        """Every function of the package (literals included), in file order; listed once (rules
+        walk it dozens of times)."""
+        if self._funcs is None:
+            self._funcs = [fn for f in self.files for fn in f.funcs]
+        return self._funcs
 
     def struct_of(self, type_text: str) -> StructType | None:
         name = type_text.lstrip("*").split("[", 1)[0]
@@ -81,6 +98,15 @@ class Package:
     def size_of(self, type_text: str) -> int | None:
         return _size(type_text, self, set())
 
+    @property
+    def types(self) -> TypeResolver:
+        """Expression types for this package (built on first use, shared by every rule)."""
+        if self._types is None:
+            from analyzers.typeinfer import TypeResolver
+
+            self._types = TypeResolver(self)
+        return self._types
+
 
 def go_version_of(go_mod: bytes) -> str:
     m = re.search(rb"^go\s+(\d+\.\d+(?:\.\d+)?)", go_mod, re.MULTILINE)
@@ -88,9 +114,13 @@ def go_version_of(go_mod: bytes) -> str:
 
 
 def build_package(
-    directory: str, files: list[GoFile], test_files: list[GoFile] | None = None, go_mod: bytes | None = None
+    directory: str,
+    files: list[GoFile],
+    test_files: Sequence[TestFile] | None = None,
+    go_mod: bytes | None = None,
+    external: External | None = None,
 ) -> Package:
-    pkg = Package(dir=directory, files=files, test_files=test_files or [])
+    pkg = Package(dir=directory, files=files, test_files=list(test_files or []), external=external)
     if go_mod is not None:
         pkg.go_version = go_version_of(go_mod)
     for gf in files:
@@ -116,25 +146,51 @@ def _collect(gf: GoFile, pkg: Package) -> None:
                 if spec.type == "type_spec":
                     _type_spec(spec, gf, pkg)
         elif node.type == "var_declaration":
-            for spec in _var_specs(node):
+            from analyzers.typeinfer import infer_type
+
+            for spec in _specs(node, "var_spec"):
                 typ = text(spec.child_by_field_name("type"))
-                if not typ:
-                    from analyzers.typeinfer import infer_type
-
-                    vals = spec.child_by_field_name("value")
-                    typ = infer_type(vals.named_children[0]) if vals is not None and vals.named_child_count else ""
-                for ident in spec.children_by_field_name("name"):
-                    pkg.vars[text(ident)] = typ
+                vals = spec.child_by_field_name("value")
+                values = vals.named_children if vals is not None else []
+                names = spec.children_by_field_name("name")
+                for i, ident in enumerate(names):
+                    value = values[i] if len(values) == len(names) else None
+                    pkg.vars[text(ident)] = typ or (infer_type(value, None, gf.imports) if value is not None else "")
                     pkg.var_nodes[text(ident)] = spec
+        elif node.type == "const_declaration":
+            _consts(node, gf, pkg)
 
 
-def _var_specs(node: Node) -> list[Node]:
+def _consts(node: Node, gf: GoFile, pkg: Package) -> None:
+    """Constants with their types: as declared, repeated down an iota group, or the default type of
+    an untyped literal value (what the constant becomes when passed to an `any` parameter)."""
+    from analyzers.typeinfer import infer_type
+
+    prev_type = ""
+    prev_values: list[Node] = []
+    for spec in _specs(node, "const_spec"):
+        typ = spec.child_by_field_name("type")
+        vals = spec.child_by_field_name("value")
+        if typ is not None or vals is not None:
+            prev_type = text(typ)
+            prev_values = vals.named_children if vals is not None else []
+        for i, ident in enumerate(spec.children_by_field_name("name")):
+            value = prev_values[i] if i < len(prev_values) else None
+            if prev_type:
+                pkg.consts[text(ident)] = prev_type
+            elif value is not None and value.type == "identifier" and text(value) in pkg.consts:
+                pkg.consts[text(ident)] = pkg.consts[text(value)]
+            else:
+                pkg.consts[text(ident)] = infer_type(value, None, gf.imports) if value is not None else ""
+
+
+def _specs(node: Node, kind: str) -> list[Node]:
     out: list[Node] = []
     for child in node.named_children:
-        if child.type == "var_spec":
+        if child.type == kind:
             out.append(child)
-        elif child.type == "var_spec_list":
-            out.extend(c for c in child.named_children if c.type == "var_spec")
+        elif child.type.endswith("_spec_list"):
+            out.extend(c for c in child.named_children if c.type == kind)
     return out
 
 
@@ -145,6 +201,8 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
         return
     if name in pkg.structs or name in pkg.type_defs:
         pkg.ambiguous.add(name)
+    if typ.type == "interface_type":
+        _interface(name, typ, pkg)
     if typ.type != "struct_type":
         pkg.type_defs[name] = text(typ)
         return
@@ -163,6 +221,21 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
         else:
             fields.extend((n, ftype) for n in names)
     pkg.structs[name] = StructType(name=name, fields=fields, line=spec.start_point[0] + 1, file=gf.path)
+
+
+def _interface(name: str, node: Node, pkg: Package) -> None:
+    from analyzers.walk import params_of
+
+    methods: dict[str, tuple[str, ...]] = {}
+    embeds: list[str] = []
+    for elem in node.named_children:
+        if elem.type == "method_elem":
+            methods[text(elem.child_by_field_name("name"))] = tuple(
+                p.type for p in params_of(elem.child_by_field_name("result")))
+        elif elem.type == "type_elem" and elem.named_child_count == 1:
+            embeds.append(text(elem.named_children[0]))
+    pkg.iface_methods[name] = methods
+    pkg.iface_embeds[name] = embeds
 
 
 def _lock_kind(ftype: str, pkg: Package) -> str | None:

@@ -284,7 +284,7 @@ class Func:
     def qualified_name(self) -> str:
         return f"{self.receiver}.{self.name}" if self.receiver else self.name
 
-    @property
+    @cached_property
     def is_literal(self) -> bool:
         return self.node.type == "func_literal"
 
@@ -314,14 +314,19 @@ class Func:
 
     def calls_named(self, *names: str) -> list[Call]:
         """Calls whose last identifier is one of names (a dict lookup, not a scan)."""
-        if self._calls_by_name is None:
-            index: dict[str, list[Call]] = {}
+        index = self._calls_by_name
+        if index is None:
+            index = {}
             for call in self.calls:
                 index.setdefault(call.name, []).append(call)
             self._calls_by_name = index
+        if len(names) == 1:  # the common case: the index's own list (callers only read it)
+            return index.get(names[0]) or []
         out: list[Call] = []
         for name in names:
-            out.extend(self._calls_by_name.get(name, ()))
+            found = index.get(name)
+            if found:
+                out.extend(found)
         return out
 
     def decl(self, name: str, before: Node | None = None) -> Decl | None:
@@ -363,12 +368,23 @@ class GoFile:
     comments: dict[int, list[str]] = field(default_factory=dict)  # line -> comment texts
     parse_errors: int = 0
     is_test: bool = False
+    _names_of: dict[str, frozenset[str]] | None = None
 
     def import_name(self, path: str) -> str | None:
         for name, p in self.imports.items():
             if p == path:
                 return name
         return None
+
+    def names_of(self, path: str) -> frozenset[str]:
+        """Every local name under which the file imports path (a per-file table, built once)."""
+        table = self._names_of
+        if table is None:
+            built: dict[str, set[str]] = {}
+            for name, p in self.imports.items():
+                built.setdefault(p, set()).add(name)
+            table = self._names_of = {p: frozenset(n) for p, n in built.items()}
+        return table.get(path, frozenset())
 
     def comment_on(self, line: int) -> list[str]:
         return self.comments.get(line, [])

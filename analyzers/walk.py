@@ -168,8 +168,8 @@ class _Walker:
                 func.decls[recv_name] = [
                     Decl(recv_name, ("*" if pointer else "") + receiver, node, func.start_line, (), "param")
                 ]
-        func.params = _params(node.child_by_field_name("parameters"))
-        func.results = _params(node.child_by_field_name("result"))
+        func.params = params_of(node.child_by_field_name("parameters"))
+        func.results = params_of(node.child_by_field_name("result"))
         for p in func.params:
             if p.name and p.name != "_":
                 func.decls.setdefault(p.name, []).append(
@@ -234,7 +234,7 @@ class _Walker:
         inner = (*loops, loop)
         for name, typ in ((loop.key, key_type), (loop.value, value_type)):
             if name and name != "_":
-                self.add_decl(func, Decl(name, typ, loop.node, loop.line, inner, "range"))
+                self.add_decl(func, Decl(name, typ, loop.node, loop.line, inner, "range", func=func))
 
     @staticmethod
     def add_decl(func: Func, decl: Decl) -> None:
@@ -249,10 +249,10 @@ def _is_make(call: Node) -> bool:
     return text(call.child_by_field_name("function")) == "make"
 
 
-__all__ = ["Call", "Site", "build_file"]
+__all__ = ["Call", "Site", "build_file", "params_of"]
 
 
-def _params(node: Node | None) -> list[Param]:
+def params_of(node: Node | None) -> list[Param]:
     out: list[Param] = []
     if node is None:
         return out

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import posixpath
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzers.diff import FileChange, split_diff
+from analyzers.extern import SourceProvider
 from bot.errors import GitError
+from bot.gosrc import git_sources
 
 MAX_BLOB = 8_000_000
 
@@ -21,6 +23,9 @@ class LocalChange:
     base: dict[str, bytes | None]
     base_sha: str
     head_sha: str
+    # Other packages' source at each revision (the repository in git, then the module cache).
+    head_sources: list[SourceProvider] = field(default_factory=list)
+    base_sources: list[SourceProvider] = field(default_factory=list)
 
 
 def _git(repo: Path, *args: str, binary: bool = False) -> bytes:
@@ -78,14 +83,42 @@ def read_blob(repo: Path, blob: Blob) -> bytes:
     return _git(repo, "cat-file", "blob", blob.sha)
 
 
-def files_at(repo: Path, sha: str, directories: set[str]) -> dict[str, bytes | None]:
-    """Go files of the given package directories and every go.mod, at revision sha."""
-    out: dict[str, bytes | None] = {}
-    for blob in blobs_at(repo, sha):
-        name = blob.path
-        if not (name.endswith("go.mod") or (name.endswith(".go") and posixpath.dirname(name) in directories)):
-            continue
-        out[name] = read_blob(repo, blob) if blob.size <= MAX_BLOB else None
+class Revision:
+    """The files of one revision, listed once and read on demand."""
+
+    def __init__(self, repo: Path, sha: str) -> None:
+        self.repo = repo
+        self.sha = sha
+        self.blobs: dict[str, Blob] = {}
+        self.dirs: dict[str, list[str]] = {}  # directory -> its .go files
+        for blob in blobs_at(repo, sha):
+            self.blobs[blob.path] = blob
+            if blob.path.endswith(".go"):
+                self.dirs.setdefault(posixpath.dirname(blob.path), []).append(blob.path)
+
+    def read(self, name: str) -> bytes | None:
+        blob = self.blobs[name]
+        return read_blob(self.repo, blob) if blob.size <= MAX_BLOB else None
+
+    def read_dir(self, directory: str) -> list[tuple[str, bytes]]:
+        """(file name, content) of the .go files directly in directory."""
+        out = []
+        for name in sorted(self.dirs.get(posixpath.normpath(directory) if directory else "", ())):
+            src = self.read(name)
+            if src is not None:
+                out.append((posixpath.basename(name), src))
+        return out
+
+    def go_mods(self) -> dict[str, bytes | None]:
+        return {name: self.read(name) for name in self.blobs if posixpath.basename(name) == "go.mod"}
+
+
+def files_at(rev: Revision, directories: set[str]) -> dict[str, bytes | None]:
+    """Go files of the given package directories and every go.mod, at one revision."""
+    out = rev.go_mods()
+    for directory in sorted(directories):
+        for name in rev.dirs.get(directory, ()):
+            out[name] = rev.read(name)
     return out
 
 
@@ -95,10 +128,14 @@ def local_change(repo: Path, base: str, head: str = "HEAD") -> LocalChange:
     changes = split_diff(diff.decode("utf-8", "replace"))
     head_dirs = {posixpath.dirname(c.path) for c in changes if c.status != "removed"}
     base_dirs = {posixpath.dirname(c.base_path) for c in changes if c.status != "added"}
+    head_rev, base_rev = Revision(repo, head_sha), Revision(repo, base_sha)
+    head_files, base_files = files_at(head_rev, head_dirs), files_at(base_rev, base_dirs)
     return LocalChange(
         changes=changes,
-        head=files_at(repo, head_sha, head_dirs),
-        base=files_at(repo, base_sha, base_dirs),
+        head=head_files,
+        base=base_files,
         base_sha=base_sha,
         head_sha=head_sha,
+        head_sources=git_sources(head_rev.read_dir, {p: s for p, s in head_files.items() if p.endswith("go.mod")}),
+        base_sources=git_sources(base_rev.read_dir, {p: s for p, s in base_files.items() if p.endswith("go.mod")}),
     )

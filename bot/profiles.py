@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzers.engine import Options
 from analyzers.globs import matches_any
@@ -27,7 +28,9 @@ from analyzers.model import ProfileProblem
 from analyzers.pprof.decode import MAX_COMPRESSED, CpuProfile, ProfileError, decode_profile
 from analyzers.pprof.tiers import DEFAULT_THRESHOLD
 from bot.errors import GitError, PerfReviewError
-from bot.github import GitHubClient
+
+if TYPE_CHECKING:  # the CLI never talks to GitHub: PyGithub stays out of its start-up
+    from bot.github import GitHubClient
 from bot.localgit import blobs_at, read_blob
 
 log = logging.getLogger(__name__)

@@ -125,3 +125,43 @@ def test_test_files_are_skipped_but_read_for_benchmark_references(tmp_path: Path
     assert any(s.file == "m/a_test.go" and "test file" in s.reason for s in result.skipped)
     (fn,) = result.functions
     assert fn.hot_path == "hot" and fn.hot_reasons == ["exercised by BenchmarkCheap"]
+
+
+SEARCH_OLD = """package m
+
+import "slices"
+
+func Common(xs, ys []string, banned []string) []string {
+	var out []string
+	for _, x := range xs {
+		for _, y := range ys {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+		if slices.Contains(banned, x) && len(x) > 0 {
+			out = out[:len(out)-1]
+		}
+	}
+	return out
+}
+"""
+
+
+def test_status_follows_the_flagged_construct_not_its_line(tmp_path: Path) -> None:
+    """Rewriting an unrelated expression on a finding's line, or a statement inside the loop a
+    finding is about, leaves the finding pre-existing; changing the construct makes it new."""
+    repo = Repo(tmp_path / "r")
+    repo.commit({"go.mod": GO_MOD, "m/a.go": SEARCH_OLD}, tag="base")
+    edited = SEARCH_OLD.replace("len(x) > 0", "x != \"\"").replace("out = append(out, x)", "out = append(out, y)")
+    repo.commit({"m/a.go": edited}, tag="edited")
+    repo.commit({"m/a.go": edited.replace("slices.Contains(banned, x)", "slices.Contains(allowed, x)")
+                 .replace("banned []string", "allowed []string")})
+    rules = Options(enabled_rules=frozenset({"linear-search-in-loop"}))
+    ch = local_change(repo.path, "base", "edited")
+    result = analyze_change(ch.changes, ch.head, ch.base, rules)
+    assert sorted((f.line, f.status) for f in result.findings) == [(8, "pre-existing"), (14, "pre-existing")]
+    ch = local_change(repo.path, "edited", "HEAD")
+    result = analyze_change(ch.changes, ch.head, ch.base, rules)
+    assert sorted((f.line, f.status) for f in result.findings) == [(8, "pre-existing"), (14, "new")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzers.hotpath import classify
 from analyzers.package import build_package
+from analyzers.testfiles import TestFile
 from analyzers.walk import build_file
 
 SRC = b"""package p
@@ -51,7 +52,7 @@ func BenchmarkBenched(b *testing.B) {
 
 
 def tiers() -> dict[str, tuple[str, list[str]]]:
-    pkg = build_package("p", [build_file("p/a.go", SRC)], [build_file("p/a_test.go", TEST_SRC)])
+    pkg = build_package("p", [build_file("p/a.go", SRC)], [TestFile("p/a_test.go", TEST_SRC)])
     return {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
 
 
@@ -65,7 +66,7 @@ def test_tiers() -> None:
     assert t["helper"][0] == "hot" and t["helper"][1][0] == "called inside a loop in caller"
     assert t["caller.func1"][0] == "hot" and "sort.Slice" in t["caller.func1"][1][0]
     assert t["marked"][0] == "hot" and "//perf-review:hot" in t["marked"][1][0]
-    assert t["plain"] == ("cold", ["no hot-path evidence"])
+    assert t["plain"] == ("cold", ["called only from S.setup, which runs once"])
     assert t["benched"][0] == "hot" and "BenchmarkBenched" in t["benched"][1][0]
     assert t["S.setup.func1"] == ("cold", ["sync.Once body"])
     assert t["caller"] == ("warm", ["contains a loop"])

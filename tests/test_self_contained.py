@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import ROOT, outside_reads
 
-SCANNED = ("analyzers", "bot", "tests", "benchmarks", "examples")
+SCANNED = ("analyzers", "bot", "tests", "benchmarks", "examples", "tools")
 PATH_CALLS = {"Path", "open", "join", "read_text", "read_bytes", "joinpath", "chdir", "glob", "rglob"}
 
 

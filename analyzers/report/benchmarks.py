@@ -22,6 +22,7 @@ from analyzers.report.benchfile import FileGen
 from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
 from analyzers.report.benchreach import reaches
 from analyzers.source import Func, GoFile
+from analyzers.testfiles import TestFile
 from analyzers.walk import build_file
 
 __all__ = ["BENCH_FILE", "BenchInfo", "BenchmarkError", "PlannedBenchmark", "benchmark_file", "benchmark_plan",
@@ -89,14 +90,17 @@ def load_package(directory: str, files: Mapping[str, bytes | None]) -> Package |
     """The package in `directory` (a '/'-separated key prefix of files), or None when it has no Go source."""
     go_mods = {p: s for p, s in files.items() if p.endswith("go.mod") and s is not None}
     sources: list[GoFile] = []
-    tests: list[GoFile] = []
+    tests: list[TestFile] = []
     for path in sorted(files):
         src = files[path]
         if src is None or not path.endswith(".go") or posixpath.dirname(path) != directory:
             continue
         if path.rsplit("/", 1)[-1] == BENCH_FILE:
             continue
-        (tests if path.endswith("_test.go") else sources).append(build_file(path, src))
+        if path.endswith("_test.go"):
+            tests.append(TestFile(path, src))
+        else:
+            sources.append(build_file(path, src))
     if not sources:
         return None
     return build_package(directory, sources, tests, nearest_go_mod(sources[0].path, go_mods))

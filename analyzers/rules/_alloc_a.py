@@ -1,187 +1,21 @@
-"""Helpers for the alloc rules of group A: expression types with package facts, import names,
-loop shapes for preallocation, and the statements that can skip part of a loop iteration."""
+"""Helpers for the alloc rules of group A: import names, loop shapes for preallocation, and the
+statements that can skip part of a loop iteration (expression types: `Types`, the shared resolver)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from analyzers.package import Package
+from analyzers.extern import parse_named
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Func, Loop, descendants, statements, strip_parens, text
-from analyzers.typeinfer import infer_type
+from analyzers.typeinfer import TypeResolver, infer_type
+from analyzers.typetext import INT_TYPES
 
-# Results the shared table does not list, by callee text (single-result functions only).
-EXTRA_RESULTS: dict[str, str] = {
-    "strings.TrimPrefix": "string", "strings.TrimSuffix": "string", "strings.Trim": "string",
-    "strings.TrimLeft": "string", "strings.TrimRight": "string", "strings.Replace": "string",
-    "strings.ReplaceAll": "string", "strings.Title": "string", "strings.ToTitle": "string",
-    "strconv.FormatUint": "string", "strconv.FormatFloat": "string", "strconv.FormatBool": "string",
-    "strconv.QuoteToASCII": "string", "filepath.Join": "string", "filepath.Base": "string",
-    "filepath.Dir": "string", "filepath.Ext": "string", "filepath.Clean": "string",
-    "path.Join": "string", "path.Base": "string", "path.Dir": "string", "path.Ext": "string",
-    "hex.EncodeToString": "string", "string": "string",
-    "strings.Count": "int", "strings.Index": "int", "strings.IndexByte": "int",
-    "strings.LastIndex": "int", "utf8.RuneCountInString": "int", "utf8.RuneLen": "int",
-    "bytes.ToLower": "[]byte", "bytes.ToUpper": "[]byte", "bytes.TrimSpace": "[]byte",
-}
-# Results of common multi-result functions and methods (by callee text, or ".Method" for any receiver).
-MULTI_RESULTS: dict[str, tuple[str, ...]] = {
-    "io.ReadAll": ("[]byte", "error"), "ioutil.ReadAll": ("[]byte", "error"), "os.ReadFile": ("[]byte", "error"),
-    "ioutil.ReadFile": ("[]byte", "error"), "json.Marshal": ("[]byte", "error"),
-    "json.MarshalIndent": ("[]byte", "error"), "xml.Marshal": ("[]byte", "error"),
-    "hex.DecodeString": ("[]byte", "error"), "httputil.DumpRequest": ("[]byte", "error"),
-    "httputil.DumpResponse": ("[]byte", "error"), "strconv.Atoi": ("int", "error"),
-    "strconv.ParseInt": ("int64", "error"), "strconv.ParseUint": ("uint64", "error"),
-    "os.Getwd": ("string", "error"), "os.Hostname": ("string", "error"), "filepath.Abs": ("string", "error"),
-    "filepath.Rel": ("string", "error"), "strings.Cut": ("string", "string", "bool"),
-    "bytes.Cut": ("[]byte", "[]byte", "bool"), "strings.CutPrefix": ("string", "bool"),
-    "strings.CutSuffix": ("string", "bool"), "net.SplitHostPort": ("string", "string", "error"),
-    ".Output": ("[]byte", "error"), ".CombinedOutput": ("[]byte", "error"), ".DecodeString": ("[]byte", "error"),
-    ".ReadString": ("string", "error"), ".ReadBytes": ("[]byte", "error"), ".ReadLine": ("[]byte", "bool", "error"),
-}
-# Methods whose result type is fixed by convention (fmt.Stringer, error, bytes.Buffer).
-METHOD_RESULTS: dict[str, str] = {"String": "string", "Error": "string", "Bytes": "[]byte", "Len": "int"}
-# Named map and slice types of the standard library, by their usual qualified name.
-STD_NAMED: dict[str, str] = {
-    "http.Header": "map[string][]string", "url.Values": "map[string][]string",
-    "textproto.MIMEHeader": "map[string][]string", "sort.StringSlice": "[]string", "sort.IntSlice": "[]int",
-}
-# Package-level variables of the standard library with a known type.
-STD_VARS: dict[str, str] = {"os.Stdout": "*os.File", "os.Stderr": "*os.File", "os.Stdin": "*os.File"}
-
-INT_TYPES = frozenset({"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
-                       "uintptr", "byte", "rune"})
-
-
-@dataclass
-class Types:
-    """Expression types from syntax plus package facts: struct fields, package variables and the
-    results of the package's own functions and methods."""
-
-    pkg: Package
-    funcs: dict[str, str] = field(default_factory=dict)  # "Name" or "Recv.Name" -> single result type
-    multi: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the same, for several results
-    pending: set[int] = field(default_factory=set)  # declarations being typed (cycle guard)
-
-    @classmethod
-    def of(cls, pkg: Package) -> Types:
-        t = cls(pkg)
-        for f in pkg.funcs:
-            if f.is_literal or not f.results:
-                continue
-            key = f"{f.receiver}.{f.name}" if f.receiver else f.name
-            if len(f.results) == 1:
-                t.funcs[key] = f.results[0].type
-            else:
-                t.multi[key] = tuple(r.type for r in f.results)
-        return t
-
-    def type(self, node: Node | None, func: Func) -> str:
-        node = strip_parens(node)
-        if node is None:
-            return ""
-        kind = node.type
-        if kind == "identifier":
-            name = text(node)
-            if func.lookup(name) is not None:
-                return (func.type_of(name, node) or self._multi_decl(name, node, func)
-                        or self._init_call(name, node, func))
-            return self.pkg.vars.get(name, "")
-        if kind == "selector_expression":
-            return self._field(node, func)
-        if kind == "call_expression":
-            t = infer_type(node, func)
-            return t or self._call(node, func)
-        return infer_type(node, func)
-
-    def _init_call(self, name: str, at: Node, func: Func) -> str:
-        """The type of `name` in `x := f()` from f's known result (`line := sc.Bytes()`), or in
-        `x := v.field` from the struct's field."""
-        decl = func.decl(name, at)
-        init = strip_parens(decl.init) if decl is not None and decl.kind in ("short", "var") else None
-        if init is None or init.type not in ("call_expression", "selector_expression") or init.id in self.pending:
-            return ""
-        self.pending.add(init.id)  # `x := x.Next()` refers to an outer x: guard against cycles
-        try:
-            return self._call(init, func) if init.type == "call_expression" else self._field(init, func)
-        finally:
-            self.pending.discard(init.id)
-
-    def _multi_decl(self, name: str, at: Node, func: Func) -> str:
-        """The type of `name` in `a, b := f()` from f's known results."""
-        decl = func.decl(name, at)
-        if decl is None or decl.kind not in ("short", "var") or decl.init is not None:
-            return ""
-        node = decl.node
-        left = node.child_by_field_name("left") if node.type == "short_var_declaration" else None
-        right = node.child_by_field_name("right" if left is not None else "value")
-        names = [text(c) for c in left.named_children] if left is not None else [
-            text(c) for c in node.children_by_field_name("name")]
-        if right is None or right.named_child_count != 1 or name not in names:
-            return ""
-        call = strip_parens(right.named_children[0])
-        if call is None or call.type != "call_expression":
-            return ""
-        results = self._results(call, func)
-        i = names.index(name)
-        return results[i] if len(results) == len(names) else ""
-
-    def _results(self, call: Node, func: Func) -> tuple[str, ...]:
-        fn = call.child_by_field_name("function")
-        callee = text(fn)
-        if callee in MULTI_RESULTS:
-            return MULTI_RESULTS[callee]
-        if fn is None:
-            return ()
-        if fn.type == "identifier":
-            return self.multi.get(callee, ())
-        if fn.type != "selector_expression":
-            return ()
-        method = text(fn.child_by_field_name("field"))
-        operand = fn.child_by_field_name("operand")
-        if operand is not None and operand.type == "identifier" and func.file.imports.get(text(operand)):
-            return ()  # a package function not in the table
-        recv = self.type(operand, func).lstrip("*")
-        found = self.multi.get(f"{recv}.{method}", ()) if recv else ()
-        return found or MULTI_RESULTS.get("." + method, ())
-
-    def _field(self, node: Node, func: Func) -> str:
-        full = text(node)
-        if full in STD_VARS:
-            return STD_VARS[full]
-        operand = node.child_by_field_name("operand")
-        name = text(node.child_by_field_name("field"))
-        struct = self.pkg.struct_of(self.type(operand, func))
-        if struct is None:
-            return ""
-        for fname, ftype in struct.fields:
-            if fname == name:
-                return ftype
-        return ""
-
-    def _call(self, node: Node, func: Func) -> str:
-        fn = node.child_by_field_name("function")
-        callee = text(fn)
-        if callee in EXTRA_RESULTS:
-            return EXTRA_RESULTS[callee]
-        if fn is None:
-            return ""
-        if fn.type == "identifier":
-            return self.funcs.get(callee, "")
-        if fn.type != "selector_expression":
-            return ""
-        method = text(fn.child_by_field_name("field"))
-        args = node.child_by_field_name("arguments")
-        if method in METHOD_RESULTS and args is not None and args.named_child_count == 0:
-            return METHOD_RESULTS[method]
-        recv = self.type(fn.child_by_field_name("operand"), func).lstrip("*")
-        return self.funcs.get(f"{recv}.{method}", "") if recv else ""
-
-    def is_string(self, node: Node | None, func: Func) -> bool:
-        return self.type(node, func) == "string"
+# Expression types come from the package's shared resolver (analyzers/typeinfer.py); the name
+# stays for the rules that ask for it.
+Types = TypeResolver
 
 
 def import_name(func: Func, path: str) -> str | None:
@@ -206,6 +40,7 @@ def top_func(func: Func) -> Func:
 _INIT = re.compile(r"^\s*(\w+)\s*:=\s*(.+?)\s*$")
 _LIMIT = re.compile(r"^\s*(\w+)\s*(<=?|>=?)\s*(.+?)\s*$")
 _INC = re.compile(r"^\s*(\w+)\s*(\+\+|\+=\s*1)\s*$")
+_STEP = re.compile(r"^\s*(\w+)\s*\+=\s*([2-9])\s*$")  # `i += 2`: pairs
 _DEC = re.compile(r"^\s*(\w+)\s*(--|-=\s*1)\s*$")
 _SIMPLE = re.compile(r"^\w+$")
 _MINUS_ONE = re.compile(r"^(.+?)\s*-\s*1$")
@@ -233,26 +68,39 @@ def _range_count(loop: Loop, func: Func, types: Types) -> str | None:
     expr = text(node)
     if loop.kind == "range-int":
         return expr if node.type != "call_expression" or expr.startswith("len(") else None
-    t = types.type(node, func)
-    t = types.pkg.type_defs.get(t, t)  # a named type: its underlying type decides
-    t = STD_NAMED.get(t, t)
+    t = types.underlying(types.type(node, func), func)  # a named type: its underlying type decides
     if t.startswith(NO_LENGTH_PREFIXES):
         return None
-    if t in INT_TYPES:
-        return expr
+    if t in INT_TYPES:  # `range n`: as for range-int, a count from a call is not hoisted
+        return expr if node.type != "call_expression" or expr.startswith("len(") else None
     sized = t.startswith(("[", "map[", "*[")) or t == "string"
     if node.type == "call_expression":
-        return f"len({expr})" if t.startswith("[]") else None
+        if t.startswith("[]"):
+            return f"len({expr})"
+        # A protobuf-style getter (`rc.GetVirtualHosts()`) with two iteration variables returns a
+        # slice or a map: neither a channel nor a single-value iterator allows `for _, v := range`.
+        getter = text(node.child_by_field_name("function")).rsplit(".", 1)[-1]
+        return f"len({expr})" if not t and loop.value and _GETTER.match(getter) else None
     if sized:
         return f"len({expr})"
-    # Unknown type: two iteration variables rule out channels and single-value iterators, and so
-    # does indexing the collection with the key in the body (`for i := range xs { ... xs[i] ... }`).
-    if t or node.type not in ("identifier", "selector_expression") or _iterator_var(node, func):
+    # Unknown type (or another package's type whose source is not at hand): two iteration variables
+    # rule out channels and single-value iterators, and so does indexing the collection with the key
+    # in the body (`for i := range xs { ... xs[i] ... }`).
+    if t and not _opaque(t, func, types):
+        return None
+    if node.type not in ("identifier", "selector_expression") or _iterator_var(node, func):
         return None
     indexed = bool(loop.key) and f"{expr}[{loop.key}]" in text(loop.body)
     return f"len({expr})" if loop.value or indexed else None
 
 
+def _opaque(t: str, func: Func, types: Types) -> bool:
+    """A named type of another package that the resolver cannot see into."""
+    n = parse_named(t)
+    return n is not None and bool(n.qualifier) and not n.pointer and types.kind(t, func) == ""
+
+
+_GETTER = re.compile(r"^Get[A-Z]\w*$")
 _ITERATOR_PACKAGES = ("maps.", "slices.", "iter.")
 _ITERATOR_METHODS = frozenset({"All", "Keys", "Values", "Backward", "Seq", "Seq2", "Lines", "SplitSeq", "FieldsSeq"})
 
@@ -278,7 +126,8 @@ def _for_count(loop: Loop) -> str | None:
     init = _INIT.match(text(clause.child_by_field_name("initializer")))
     cond = _LIMIT.match(text(clause.child_by_field_name("condition")))
     update = text(clause.child_by_field_name("update"))
-    inc, dec = _INC.match(update), _DEC.match(update)
+    stride = _STEP.match(update)
+    inc, dec = _INC.match(update) or stride, _DEC.match(update)
     step = inc or dec
     if not (init and cond and step) or not init.group(1) == cond.group(1) == step.group(1):
         return None
@@ -296,6 +145,11 @@ def _for_count(loop: Loop) -> str | None:
     if op in ("<=", ">="):
         trimmed = _MINUS_ONE.match(count)
         count = trimmed.group(1) if trimmed else f"{count} + 1"
+    if stride is not None:
+        k = int(stride.group(2))
+        if _ARITHMETIC.match(count):
+            return None
+        count = f"({count} + {k - 1}) / {k}" if " " in count else f"({count}+{k - 1})/{k}"
     if _ARITHMETIC.match(count):
         value = sum(int(t.replace(" ", "")) for t in _TERM.findall(count))
         return str(value) if value > 8 else None
@@ -353,17 +207,17 @@ def mentions(node: Node, names: set[str]) -> bool:
 
 
 def empty_collection(func: Func, name: str, stmt: Node, loops: tuple[Loop, ...], prefix: str,
-                     type_defs: dict[str, str] | None = None) -> str | None:
+                     types: TypeResolver | None = None) -> str | None:
     """The type of `name` when it is declared with no capacity (`var xs []T`, `[]T{}`, `make([]T, 0)`, `[]T(nil)`,
     `map[K]V{}`, `make(map[K]V)`) directly around the innermost of `loops` (one loop apart) and not
-    reassigned before that loop starts; else None. Named results count for slices. With type_defs,
-    a named type (`type IDs []int`) counts by its underlying type."""
+    reassigned before that loop starts; else None. Named results count for slices. With types, a named
+    type (`type IDs []int`, `http.Header`) counts by its underlying type."""
     decl = func.decl(name, stmt)
     loop = loops[-1]
     if decl is None or decl.node.start_byte >= loop.node.start_byte:
         return None
     typ = decl.type or infer_type(decl.init, func)
-    underlying = (type_defs or {}).get(typ, typ).strip()
+    underlying = types.underlying(typ, func).strip() if types is not None else typ.strip()
     if not underlying.startswith(prefix):
         return None
     if decl.kind == "param":

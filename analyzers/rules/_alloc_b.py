@@ -1,5 +1,5 @@
-"""Helpers for the alloc rules of group B and the complexity rules: expression types with package
-facts, names a loop declares, loop-invariant collections, and the statements around a node.
+"""Helpers for the alloc rules of group B and the complexity rules: names a loop declares,
+loop-invariant collections, and the statements around a node (expression types: the shared resolver).
 
 Private to defer-in-loop, make-in-loop, reflection-in-loop, range-value-copy, huge-param,
 sync-pool-non-pointer, nested-loop-quadratic, linear-search-in-loop, sort-in-loop, prepend-in-loop.
@@ -14,14 +14,16 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Func, GoFile, Loop, descendants, statements, strip_parens, text
-from analyzers.typeinfer import element_type, infer_type
+from analyzers.typeinfer import underlying
+
+__all__ = ["underlying"]
 
 SMALL_SET = 8  # a literal collection of this many elements or fewer is cheap to scan
 
 
 def import_names(gf: GoFile, path: str) -> set[str]:
     """Local names under which gf imports path (empty when the file does not import it)."""
-    return {name for name, p in gf.imports.items() if p == path}
+    return set(gf.names_of(path))
 
 
 def is_pkg_call(gf: GoFile, callee: str, path: str, names: frozenset[str]) -> bool:
@@ -35,23 +37,6 @@ def is_pkg_call(gf: GoFile, callee: str, path: str, names: frozenset[str]) -> bo
 def hot_loops(loops: tuple[Loop, ...]) -> tuple[Loop, ...]:
     """The loops that can run many times (not a literal bound of eight or fewer)."""
     return tuple(lp for lp in loops if not is_small_constant_loop(lp))
-
-
-def declared_type(pkg: Package, func: Func, name: str, at: Node, depth: int = 0) -> str:
-    f: Func | None = func
-    while f is not None:
-        d = f.decl(name, at)
-        if d is not None:
-            if d.type or d.init is None or depth > 4:
-                return d.type
-            init = strip_parens(d.init)
-            if init is not None and init.type == "type_assertion_expression":
-                return text(init.child_by_field_name("type"))
-            if init is not None and init.type == "identifier":
-                return declared_type(pkg, f, text(init), init, depth + 1)
-            return resolve_type(pkg, f, init) if init is not None and init.type == "selector_expression" else ""
-        f = f.parent
-    return pkg.vars.get(name, "")
 
 
 _DUPLICATES: dict[int, tuple[Package, frozenset[str]]] = {}
@@ -87,45 +72,7 @@ def known_struct(pkg: Package, typ: str) -> bool:
 
 def resolve_type(pkg: Package, func: Func, node: Node | None) -> str:
     """The type of an expression as far as syntax and package facts show ("" when unknown)."""
-    node = strip_parens(node)
-    if node is None:
-        return ""
-    kind = node.type
-    if kind == "identifier":
-        return declared_type(pkg, func, text(node), node)
-    if kind == "selector_expression":
-        base = resolve_type(pkg, func, node.child_by_field_name("operand"))
-        struct = pkg.struct_of(base)
-        if struct is not None and struct.name in duplicated_types(pkg):
-            return ""
-        fname = text(node.child_by_field_name("field"))
-        if struct is not None:
-            for n, t in struct.fields:
-                if n == fname or (not n and t.lstrip("*").rsplit(".", 1)[-1] == fname):
-                    return t
-        return ""
-    if kind == "type_assertion_expression":
-        return text(node.child_by_field_name("type"))
-    if kind == "index_expression":
-        return element_type(_underlying(pkg, resolve_type(pkg, func, node.child_by_field_name("operand"))))
-    if kind == "slice_expression":
-        base = _underlying(pkg, resolve_type(pkg, func, node.child_by_field_name("operand"))).lstrip("*")
-        if base.startswith("[") and not base.startswith("[]"):
-            return "[]" + element_type(base)
-        return base
-    return infer_type(node, func)
-
-
-def _underlying(pkg: Package, typ: str) -> str:
-    for _ in range(8):
-        if typ not in pkg.type_defs:
-            break
-        typ = pkg.type_defs[typ].strip()
-    return typ
-
-
-def underlying(pkg: Package, typ: str) -> str:
-    return _underlying(pkg, typ.strip())
+    return pkg.types.type(node, func)
 
 
 def loop_names(func: Func, loop: Loop) -> set[str]:

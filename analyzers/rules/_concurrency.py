@@ -1,4 +1,4 @@
-"""Blocking-operation shapes, buffered channels and syntax-visible types for the concurrency rules.
+"""Blocking-operation shapes and buffered channels for the concurrency rules.
 
 Private to lock-in-loop, lock-held-across-io, atomic-candidate, rwmutex-candidate, mutex-copy,
 goroutine-per-item, goroutine-leak-sender, time-after-in-loop and sleep-polling; lock regions and
@@ -10,11 +10,12 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from analyzers.package import LOCK_TYPES, Package
-from analyzers.source import Call, Func, GoFile, strip_parens, text
-from analyzers.typeinfer import element_type, infer_type
+from analyzers.source import Call, Func, GoFile, text
+from analyzers.typeinfer import expr_type
 
 UNLOCK_OF = {"Lock": "Unlock", "RLock": "RUnlock"}
 INT_TYPES = frozenset({"int", "int64", "int32", "uint", "uint64", "uint32", "uintptr"})
+__all__ = ["expr_type", "field_type"]
 
 
 def _names(words: str) -> frozenset[str]:
@@ -51,15 +52,6 @@ _BLOCKING_METHODS: dict[str, frozenset[str]] = {
     "exec.Cmd": _names("Run Output CombinedOutput Wait"),
     "net.Listener": _names("Accept"),
 }
-# Results of constructors the shared type inference does not know, by callee text.
-_EXTRA_RESULTS = {
-    "exec.Command": "*exec.Cmd",
-    "exec.CommandContext": "*exec.Cmd",
-    "net.Listen": "net.Listener",
-    "tls.Listen": "net.Listener",
-    "sql.OpenDB": "*sql.DB",
-    "os.Stdout": "*os.File",
-}
 # Readers that are network or disk streams whatever wraps them: `io.ReadAll(resp.Body)`.
 _STREAM_READS = frozenset({"ReadAll", "Copy", "CopyN", "ReadFull"})
 # When the receiver type is unknown or a local stand-in: database methods whose names say what
@@ -75,13 +67,12 @@ _NAMED_RECEIVERS: dict[str, frozenset[str]] = {
 }
 
 
-# ---------------------------------------------------------------- types of expressions
+# ---------------------------------------------------------------- package calls
 
 
 def import_names(gf: GoFile, path: str) -> set[str]:
     """Local names under which gf imports path (the default name when the file shows no import)."""
-    names = {n for n, p in gf.imports.items() if p == path}
-    return names or {path.rsplit("/", 1)[-1]}
+    return set(gf.names_of(path)) or {path.rsplit("/", 1)[-1]}
 
 
 def is_pkg_call(func: Func, call: Call, path: str, *names: str) -> bool:
@@ -91,79 +82,8 @@ def is_pkg_call(func: Func, call: Call, path: str, *names: str) -> bool:
     return call.recv in import_names(func.file, path) and func.lookup(call.recv, call.node) is None
 
 
-def local_type(func: Func, name: str, at: Node) -> str:
-    """The type of a local name, also for `f, err := os.Open(p)` (first result of a known call)."""
-    f: Func | None = func
-    while f is not None:
-        d = f.decl(name, at)
-        if d is not None:
-            if d.type:
-                return d.type
-            if d.multi_init is not None and d.result_index == 0:  # f, err := os.Open(p)
-                return _call_result(d.multi_init, f)
-            return _call_result(d.init, f) if d.init is not None else ""
-        f = f.parent
-    return ""
-
-
-def _call_result(value: Node, func: Func) -> str:
-    if value.type == "call_expression":
-        extra = _EXTRA_RESULTS.get(text(value.child_by_field_name("function")))
-        if extra:
-            return extra
-    return infer_type(value, func)
-
-
 def field_type(pkg: Package, struct_type: str, name: str) -> str:
-    s = pkg.struct_of(struct_type)
-    if s is None:
-        return ""
-    for fname, ftype in s.fields:
-        if fname == name or (not fname and ftype.lstrip("*").rsplit(".", 1)[-1] == name):
-            return ftype
-    return ""
-
-
-def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
-    """The type of an identifier, field selector, deref, index or call as far as syntax shows."""
-    node = strip_parens(node)
-    if node is None:
-        return ""
-    kind = node.type
-    if kind == "identifier":
-        name = text(node)
-        if func.lookup(name, node) is not None:
-            return local_type(func, name, node)
-        return pkg.vars.get(name, "")
-    if kind == "selector_expression":
-        operand = node.child_by_field_name("operand")
-        fname = text(node.child_by_field_name("field"))
-        if (
-            operand is not None
-            and operand.type == "identifier"
-            and text(operand) in import_names(func.file, "net/http")
-            and fname == "DefaultClient"
-        ):
-            return "*http.Client"
-        if (
-            operand is not None
-            and operand.type == "identifier"
-            and text(operand) == "os"
-            and fname in ("Stdout", "Stderr", "Stdin")
-        ):
-            return "*os.File"
-        return field_type(pkg, expr_type(pkg, func, operand), fname)
-    if kind == "unary_expression":
-        op = text(node.child_by_field_name("operator"))
-        inner = expr_type(pkg, func, node.child_by_field_name("operand"))
-        if op == "*" and inner.startswith("*"):
-            return inner[1:]
-        if op == "&" and inner:
-            return "*" + inner
-        return infer_type(node, func)
-    if kind == "index_expression":
-        return element_type(expr_type(pkg, func, node.child_by_field_name("operand")).lstrip("*"))
-    return _call_result(node, func)
+    return pkg.types.field(struct_type, name, None)
 
 
 def holds_lock_value(pkg: Package, typ: str) -> bool:

@@ -20,6 +20,8 @@ from analyzers.package import LOCK_TYPES, Package
 from analyzers.rules._concurrency import UNLOCK_OF, expr_type
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Call, Func, Loop, strip_parens, text
+from analyzers.typeinfer import underlying
+from analyzers.typetext import INT_TYPES
 
 # ---------------------------------------------------------------- lock regions
 
@@ -145,6 +147,8 @@ def data_loop(pkg: Package, func: Func, loop: Loop, *, counted: bool) -> bool:
         return False
     if loop.kind == "range":
         typ = expr_type(pkg, func, loop.range_node)
+        if underlying(pkg, typ) in INT_TYPES:  # `for range runtime.NumCPU()`: a count, not a collection
+            return "len(" in loop.range_expr or counted
         if typ:
             return not _chan_like(typ)
         node = strip_parens(loop.range_node)
@@ -178,14 +182,21 @@ IDENT = re.compile(r"[A-Za-z_]\w*")
 class Guarded:
     """Every critical section of one mutex field of one struct type, across the package."""
 
-    struct: str  # "" for a package-level mutex variable
+    struct: str  # "" for a package-level or function-local mutex variable
     name: str  # mutex field or variable name ("Mutex" for an embedded sync.Mutex)
     kind: str  # Mutex or RWMutex
     sections: list[tuple[Func, Region, str]] = field(default_factory=list)  # (func, region, base text)
     opaque: bool = False  # a Lock on it that does not form a clean region
+    # `mu struct { sync.Mutex; n uint64 }`: the fields beside the mutex; for a function-local mutex,
+    # the types of the function's other locals.
+    field_types: dict[str, str] = field(default_factory=dict)
+    local: bool = False  # a mutex declared in a function: it guards that function's locals
 
 
-def guarded_mutexes(pkg: Package) -> list[Guarded]:
+def guarded_mutexes(pkg: Package, *, with_gaps: bool = False) -> list[Guarded]:
+    """Mutexes whose every Lock forms a clean region (no early unlock). with_gaps: every mutex, with
+    the regions that have early unlocks too, and `opaque` set when some Lock forms no region at all;
+    for rules that decide one critical section at a time."""
     groups: dict[tuple[str, str], Guarded] = {}
     for func in pkg.funcs:
         calls = func.calls_named("Lock", "RLock")
@@ -196,26 +207,34 @@ def guarded_mutexes(pkg: Package) -> list[Guarded]:
             found = _mutex_of(pkg, func, call)
             if found is None:
                 continue
-            struct, fname, kind, base = found
-            g = groups.setdefault((struct, fname), Guarded(struct, fname, kind))
+            key, g_new, base = found
+            g = groups.setdefault(key, g_new)
             region = regions.get(call.node.id)
-            if region is None or region.gaps:
+            if region is None or (region.gaps and not with_gaps):
                 g.opaque = True
             else:
                 g.sections.append((func, region, base))
+    if with_gaps:
+        return [g for g in groups.values() if g.sections]
     return [g for g in groups.values() if not g.opaque and g.sections]
 
 
-def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str] | None:
-    """(struct, mutex field, Mutex/RWMutex, base text) of a Lock call; struct and base are "" for a
-    package-level mutex variable."""
+def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[tuple[str, str], Guarded, str] | None:
+    """(group key, a fresh group, base text) of a Lock call; the base is "" for a package-level or
+    function-local mutex variable, `s.mu` for a mutex embedded in an anonymous struct field."""
     fn = call.node.child_by_field_name("function")
     operand = fn.child_by_field_name("operand") if fn is not None else None
     if operand is None or call.args:
         return None
-    if operand.type == "identifier" and func.lookup(text(operand), operand) is None:
-        kind = LOCK_TYPES.get(pkg.vars.get(text(operand), ""), "")
-        return ("", text(operand), kind, "") if kind in ("Mutex", "RWMutex") else None
+    if operand.type == "identifier":
+        name = text(operand)
+        d = func.lookup(name, operand)
+        if d is None:
+            kind = LOCK_TYPES.get(pkg.vars.get(name, ""), "")
+            return (("", name), Guarded("", name, kind), "") if kind in ("Mutex", "RWMutex") else None
+        kind = LOCK_TYPES.get(d.type, "")
+        if kind in ("Mutex", "RWMutex") and d.kind == "var" and d.func is not None:
+            return _local_mutex(d.func, name, kind)
     if operand.type == "selector_expression":
         base_node = operand.child_by_field_name("operand")
         fname = text(operand.child_by_field_name("field"))
@@ -228,17 +247,63 @@ def _mutex_of(pkg: Package, func: Func, call: Call) -> tuple[str, str, str, str]
     if not fname:
         fname = next((k for k in ("Mutex", "RWMutex") if s.lock_kinds.get(k) == k), "")
     kind = s.lock_kinds.get(fname, "")
-    if kind not in ("Mutex", "RWMutex"):
+    if kind in ("Mutex", "RWMutex"):
+        return (s.name, fname), Guarded(s.name, fname, kind), text(base_node)
+    ftype = next((t for n, t in s.fields if n == fname), "")
+    inner = anonymous_struct_fields(ftype) if ftype.startswith("struct") else {}
+    kind = next((LOCK_TYPES[t] for n, t in inner.items() if not n and t in ("sync.Mutex", "sync.RWMutex")), "")
+    if not kind:
         return None
-    return s.name, fname, kind, text(base_node)
+    fields = {n: t for n, t in inner.items() if n}
+    return (s.name, fname), Guarded(s.name, fname, kind, field_types=fields), text(operand)
 
 
-def owner(pkg: Package, base: str, mutex: str) -> Callable[[str], str]:
+def _local_mutex(owner_func: Func, name: str, kind: str) -> tuple[tuple[str, str], Guarded, str]:
+    top = owner_func
+    types = {n: ds[-1].type for n, ds in top.decls.items() if n != name and ds}
+    key = (f"{top.file.path}:{top.start_line}:{top.qualified_name}", name)
+    return key, Guarded("", name, kind, field_types=types, local=True), ""
+
+
+_FIELD_LINE = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(\S.*?)\s*$")
+
+
+def anonymous_struct_fields(type_text: str) -> dict[str, str]:
+    """The fields of `struct { sync.Mutex; n uint64 }` written out: name -> type, "" -> the embedded
+    type (the last one, for the lock lookup)."""
+    body = type_text.strip()
+    if not body.startswith("struct") or "{" not in body:
+        return {}
+    body = body[body.index("{") + 1 : body.rindex("}")] if "}" in body else ""
+    out: dict[str, str] = {}
+    for raw in re.split(r"[;\n]", body):
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        m = _FIELD_LINE.match(line)
+        if m is None:
+            out[""] = line.lstrip("*")
+            continue
+        for n in m.group(1).split(","):
+            out[n.strip()] = m.group(2).split("`", 1)[0].strip()
+    return out
+
+
+def owner(pkg: Package, base: str, mutex: str, g: Guarded | None = None) -> Callable[[str], str]:
     """For an expression's text, the guarded state it reaches: "n" for "c.n" when base is "c"; for a
-    package-level mutex (base ""), a package variable other than the mutex ("" when neither)."""
+    package-level mutex (base ""), a package variable other than the mutex; for a function-local
+    mutex, another local of that function ("" when neither)."""
     if base:
         prefix = base + "."
         return lambda expr: expr[len(prefix) :] if expr.startswith(prefix) else ""
+    if g is not None and g.local:
+        names = g.field_types
+
+        def local_var(expr: str) -> str:
+            root = IDENT.match(expr)
+            return expr if root is not None and root.group(0) in names and root.group(0) != mutex else ""
+
+        return local_var
 
     def package_var(expr: str) -> str:
         root = IDENT.match(expr)

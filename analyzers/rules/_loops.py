@@ -1,4 +1,5 @@
-"""Shapes shared by the simd and io rules: byte-loop anatomy, expression types, import names.
+"""Shapes shared by the simd and io rules: byte-loop anatomy and import names (expression types
+come from the shared resolver in analyzers/typeinfer.py).
 
 Private to byte-loop-search, byte-loop-count, byte-loop-compare, copy-loop and the io rules.
 """
@@ -12,7 +13,9 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.source import Call, Func, GoFile, Loop, statements, strip_parens, text
-from analyzers.typeinfer import element_type, infer_type
+from analyzers.typeinfer import element_type, expr_type, underlying
+
+__all__ = ["expr_type", "underlying"]
 
 BYTE_ELEMS = frozenset({"byte", "uint8"})
 # Words in a function, receiver, package or file name that mark code where timing must not leak.
@@ -47,87 +50,12 @@ _SECRET_WORDS = frozenset(
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
-# ---------------------------------------------------------------- expression types
+# ---------------------------------------------------------------- import names
 
 
 def import_names(gf: GoFile, path: str) -> set[str]:
     """Local names under which gf imports path (the default name even when absent: cheap guess)."""
-    names = {n for n, p in gf.imports.items() if p == path}
-    return names or {path.rsplit("/", 1)[-1]}
-
-
-# Methods whose result type is near-universal across the standard library and common packages.
-_METHOD_RESULTS = {"String": "string", "Text": "string", "Bytes": "[]byte"}
-
-
-def _decl_type(pkg: Package, func: Func, name: str, at: Node, depth: int) -> str:
-    """A local's type: as declared, from a multi-value call's first result (`f, err := os.Create(p)`),
-    or from its initialiser (`w := os.Stdout`, `line := sc.Text()`)."""
-    f: Func | None = func
-    while f is not None:
-        d = f.decl(name, at)
-        if d is not None:
-            if d.type:
-                return d.type
-            init = d.init
-            if init is None and d.multi_init is not None:  # f, err := os.Open(p)
-                return infer_type(d.multi_init, f) if d.result_index == 0 else ""
-            if init is None or depth > 4:
-                return ""
-            init = strip_parens(init)
-            if init is not None and init.type == "call_expression":
-                fn = init.child_by_field_name("function")
-                if fn is not None and fn.type == "selector_expression":
-                    known = _METHOD_RESULTS.get(text(fn.child_by_field_name("field")))
-                    if known and not (init.child_by_field_name("arguments") or init).named_child_count:
-                        return known
-            return _expr_type(pkg, f, init, depth + 1)
-        f = f.parent
-    return ""
-
-
-def underlying(pkg: Package, typ: str) -> str:
-    seen = 0
-    while typ in pkg.type_defs and seen < 8:
-        typ = pkg.type_defs[typ].strip()
-        seen += 1
-    return typ
-
-
-def expr_type(pkg: Package, func: Func, node: Node | None) -> str:
-    """The type of an identifier, field selector, index or slice expression as far as syntax shows."""
-    return _expr_type(pkg, func, node, 0)
-
-
-def _expr_type(pkg: Package, func: Func, node: Node | None, depth: int) -> str:
-    node = strip_parens(node)
-    if node is None or depth > 8:
-        return ""
-    kind = node.type
-    if kind == "identifier":
-        name = text(node)
-        return _decl_type(pkg, func, name, node, depth) or pkg.vars.get(name, "")
-    if kind == "selector_expression":
-        operand = node.child_by_field_name("operand")
-        fname = text(node.child_by_field_name("field"))
-        otext = text(operand)
-        if otext in import_names(func.file, "os") and fname in ("Stdout", "Stderr", "Stdin"):
-            return "*os.File"
-        struct = pkg.struct_of(underlying(pkg, _expr_type(pkg, func, operand, depth + 1)))
-        if struct is not None:
-            for n, t in struct.fields:
-                if n == fname:
-                    return t
-        return ""
-    if kind == "index_expression":
-        base = underlying(pkg, _expr_type(pkg, func, node.child_by_field_name("operand"), depth + 1))
-        return element_type(base.lstrip("*"))
-    if kind == "slice_expression":
-        base = underlying(pkg, _expr_type(pkg, func, node.child_by_field_name("operand"), depth + 1))
-        if base.lstrip("*").startswith("[") and not base.startswith("[]"):
-            return "[]" + element_type(base.lstrip("*"))
-        return base
-    return infer_type(node, func)
+    return set(gf.names_of(path)) or {path.rsplit("/", 1)[-1]}
 
 
 def byte_seq_kind(pkg: Package, typ: str) -> str:
@@ -328,4 +256,14 @@ def is_sized_loop(pkg: Package, func: Func, loop: Loop) -> bool:
         return not t.startswith(("chan ", "<-chan ", "chan<-"))
     if loop.kind == "range-int":
         return True
-    return loop.kind == "for" and loop.sized
+    return loop.kind == "for" and loop.sized and not _strided(loop)
+
+
+def _strided(loop: Loop) -> bool:
+    """`for off := 0; off < len(b); off += chunk`: one iteration per chunk, already a batch."""
+    clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+    update = clause.child_by_field_name("update") if clause is not None else None
+    if update is None or update.type != "assignment_statement":
+        return False
+    return text(update.child_by_field_name("operator")) in ("+=", "-=") and text(
+        update.child_by_field_name("right")) != "1"

@@ -10,6 +10,10 @@ from analyzers.source import Func, Loop, Site, strip_parens, text
 from analyzers.typeinfer import infer_type
 
 _SMALL_BOUND = re.compile(r"^\s*\w+\s*<=?\s*(\d+)\s*$")
+# Collections sized by a deployment's configuration, not by its traffic: a cluster's peers, a
+# client's endpoints, the configured servers, origins or credentials (a handful each).
+_CONFIGURED = re.compile(r"(?i)(peers|endpoints|^eps|servers|serverconfigs|replicas|backends|upstreams|"
+                         r"listeners|origins|cfgs|configs|creds|credentials|encodings|alarms)$")
 
 
 def loops_between(func: Func, name: str, site: Site) -> tuple[Loop, ...]:
@@ -53,3 +57,11 @@ def is_string_literal(node: Node | None) -> bool:
 
 def callee_text(call: Node) -> str:
     return text(call.child_by_field_name("function"))
+
+
+def configuration_sized(loop: Loop) -> bool:
+    """A loop over a collection named for configured entities (`for _, ep := range c.endpoints`): a
+    handful of items, so per-item micro-costs add up to nothing."""
+    expr = loop.range_expr.strip().lstrip("*(").rstrip(")")
+    last = re.split(r"[.\[\]()]", expr)[-1] if expr else ""
+    return bool(last) and loop.kind == "range" and _CONFIGURED.search(last) is not None

@@ -57,7 +57,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         if not name:
             continue
         for func, region, base in g.sections:
-            use = section_use(region.stmts, owner(pkg, base, g.name))
+            use = section_use(region.stmts, owner(pkg, base, g.name, g))
             if use is None or use[0] not in ("inc", "add"):
                 continue
             shown = f"{base}.{name}" if base else name
@@ -120,7 +120,7 @@ def counter_field(pkg: Package, g: Guarded) -> str:
     fields: set[str] = set()
     bumps = 0
     for _, region, base in g.sections:
-        use = section_use(region.stmts, owner(pkg, base, g.name))
+        use = section_use(region.stmts, owner(pkg, base, g.name, g))
         if use is None:
             return ""
         fields.add(use[1])
@@ -128,5 +128,8 @@ def counter_field(pkg: Package, g: Guarded) -> str:
     if len(fields) != 1 or not bumps:
         return ""
     name = next(iter(fields))
-    typ = field_type(pkg, g.struct, name) if g.struct else pkg.vars.get(name, "")
+    if name in g.field_types:
+        typ = g.field_types[name]
+    else:
+        typ = field_type(pkg, g.struct, name) if g.struct else pkg.vars.get(name, "")
     return name if typ in INT_TYPES else ""

@@ -49,7 +49,11 @@ that the function only shortens (`probes = probes[:1]`). A defer followed, in it
 event loop, a defer in a case that provably fires once is not flagged: the case sets its own channel
 to nil unconditionally (and nothing in the loop sets it to anything else), or it receives from
 `t.C` of a `t := time.NewTimer(d)` that is never reset, or reset only under a successful `t.Stop()`
-(the timer had not fired). Tickers, reset timers and other channels are flagged.
+(the timer had not fired). Tickers, reset timers and other channels are flagged. A defer in an `if
+!flag { ...; flag = true }` block runs once and is not flagged, nor is a defer that closes the
+loop's own range item (`for _, l := range old { defer l.Close() }`): the iteration acquired nothing,
+nor a cleanup that runs only when the function fails (`defer func() { if err == nil { return };
+l.Close() }()`): on success the resources go to the caller.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
-from analyzers.source import Func, Loop, strip_parens, text
+from analyzers.source import Func, Loop, statements, strip_parens, text
 
 
 @rule("defer-in-loop", "alloc", correctness=True)
@@ -72,6 +76,9 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loops = tuple(lp for lp in hot_loops(site.loops) if not _small_local_list(func, lp))
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
+            if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
+                    or _cleanup_on_error(site.node):
+                continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
             yield Hit(
@@ -80,6 +87,46 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"defer {what} in a loop waits for the function to return, holding every iteration's "
                 "resource; wrap the iteration in a func literal or release it at the end of the iteration",
             )
+
+
+def _once_guarded(defer: Node, loop: Loop) -> bool:
+    """`if !locked { mu.Lock(); defer mu.Unlock(); locked = true }`: the guard's own block sets the
+    flag it tests, so the defer runs at most once."""
+    node = defer.parent
+    while node is not None and loop.contains(node) and node.id != loop.node.id:
+        if node.type == "if_statement":
+            cond = text(node.child_by_field_name("condition")).strip()
+            flag = cond[1:].strip() if cond.startswith("!") else ""
+            block = node.child_by_field_name("consequence")
+            if flag.isidentifier() and block is not None and re.search(
+                    rf"(^|\W){re.escape(flag)}\s*=\s*true\b", text(block)):
+                return True
+        node = node.parent
+    return False
+
+
+def _cleanup_on_error(defer: Node) -> bool:
+    """`defer func() { if err == nil { return }; l.Close() }()`: undoes each iteration's work only when
+    the function fails; on success the resources are handed to the caller, not released here."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "func_literal":
+        return False
+    body = statements(fn.child_by_field_name("body"))
+    if not body or body[0].type != "if_statement":
+        return False
+    cond = " ".join(text(body[0].child_by_field_name("condition")).split())
+    then = statements(body[0].child_by_field_name("consequence"))
+    return cond.startswith("err == nil") and len(then) == 1 and then[0].type == "return_statement"
+
+
+def _releases_range_item(defer: Node, loop: Loop) -> bool:
+    """`for _, l := range oldLoggers { defer l.Close() }`: closing, at the end of the function, things
+    that existed before the loop; the iteration acquires nothing that the defer keeps."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
+    return operand is not None and operand.type == "identifier" and text(operand) in {loop.key, loop.value} - {""}
 
 
 def _small_local_list(func: Func, loop: Loop) -> bool:

@@ -44,7 +44,10 @@ the function counts as a spawn too.
 Loops over a count (`for i := 0; i < workers; i++`, `range runtime.NumCPU()`) start worker pools and are
 not flagged; nor are loops over channels, iterators or small literal lists, over collections of
 functions, or over registered sets named like workers, listeners, servers, shards, hooks, handlers,
-peers, replicas, nodes or backends (sized by configuration, not by data). A `break` before the spawn is
+peers, replicas, nodes, backends, endpoints or hosts (sized by configuration, not by data), nor a range
+over an integer (`for i := range workers`: the pool itself). A goroutine that runs for the life of its
+item (`go inf.Run(stop)`, `go sl.loop()`, `go srv.Serve(l)`) is one per registered item by design, and
+is not flagged. A `break` before the spawn is
 taken as a limit check (`if running >= max { break }`). Strided loops (`i += chunk`) start one goroutine
 per chunk and are not flagged. A range over a field of the method's receiver whose item handed to the
 goroutine is a live object (a pointer, a channel, a connection or other interface value: `for _, sp :=
@@ -64,15 +67,19 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import expr_type, is_receive
+from analyzers.rules._concurrency import INT_TYPES, expr_type, is_receive
 from analyzers.rules._locks import IDENT, data_loop
 from analyzers.source import Func, Loop, Site, statements, text
 from analyzers.typeinfer import element_type, split_map_type
 
 _POOL_NAMES = re.compile(
     r"(?i)(worker|listener|server|shard|pool|hook|callback|handler|watcher|task|goroutine|fn|func|peer|replica|node"
-    r"|member|backend|upstream|partition|broker)s?$"
+    r"|member|backend|upstream|partition|broker|endpoint|ep|host)s?$"
 )
+# A goroutine that runs for the life of its item (an informer, a send loop, a server): one per
+# registered item is the design, and a pool would starve the items it does not run.
+_LONG_RUNNING = re.compile(r"^(Serve|serve|Listen|listen|Watch|watch)$|[a-z]Loop$|^loop$")
+_STOP_ARG = re.compile(r"Done\(\)|\bstop|\bquit|\bctx\b|\bcontext\b", re.IGNORECASE)
 _ACQUIRE = frozenset({"Acquire", "TryAcquire", "Wait", "WaitN", "Take", "Reserve"})
 
 
@@ -92,7 +99,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             if _registry(pkg, func, loop, site.node):
                 continue
-            if _strided(loop):
+            if _strided(loop) or _long_running(site.node) or _counted(pkg, func, loop):
                 continue
             yield Hit(
                 func,
@@ -100,6 +107,29 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"one goroutine per item of {loop.range_expr or loop.cond} with no bound (~1 µs and 2-8 KB "
                 "stack each, all at once); use a worker pool, a semaphore channel or errgroup SetLimit",
             )
+
+
+def _counted(pkg: Package, func: Func, loop: Loop) -> bool:
+    """`for i := range concurrency`: ranging over an integer starts that many workers: the pool."""
+    if loop.kind != "range" or loop.range_node is None or loop.value:
+        return False
+    return expr_type(pkg, func, loop.range_node) in INT_TYPES
+
+
+def _long_running(go: Node) -> bool:
+    """`go inf.Run(stop)`, `go sl.loop()`: the goroutine lives as long as its item."""
+    call = go.named_children[0] if go.type == "go_statement" and go.named_child_count else None
+    if call is None or call.type != "call_expression":
+        return False
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    name = text(fn.child_by_field_name("field")) if fn.type == "selector_expression" else text(fn)
+    if fn.type == "func_literal":
+        return False
+    if name in ("Run", "run"):  # `go inf.Run(ctx.Done())`: runs until told to stop
+        return _STOP_ARG.search(text(call.child_by_field_name("arguments"))) is not None
+    return _LONG_RUNNING.search(name) is not None
 
 
 def _strided(loop: Loop) -> bool:

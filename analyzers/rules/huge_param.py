@@ -31,7 +31,9 @@ is skipped. Not flagged: parameters the function assigns to or takes the address
 its own copy), function literals (their signature is usually imposed), constructors (`New*`),
 `main`/`init`, and methods whose value receiver is conventional for an interface (`String`,
 `Error`, `Format`, `MarshalJSON`, `Value`, ...). A method may need a value receiver to satisfy an
-interface the rule cannot see.
+interface the rule cannot see. Methods that an interface of the package lists are not flagged (their
+signature is imposed), nor value receivers of one-statement accessors without calls (`return c.Name`):
+the compiler inlines them and the copy goes with the call.
 """
 
 from __future__ import annotations
@@ -59,10 +61,14 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     for f in pkg.funcs:
         if f.receiver and f.pointer_receiver and not f.is_literal:
             ptr.setdefault(f.receiver, set()).add(f.name)
+    imposed = _interface_methods(pkg)
     for func in pkg.funcs:
         if func.is_literal or func.name in _SKIP_NAMES or _CTOR.match(func.name):
             continue
-        if func.receiver and not func.pointer_receiver and func.receiver_name not in ("", "_"):
+        if func.receiver and func.name in imposed:
+            continue  # an interface of the package fixes the signature
+        if func.receiver and not func.pointer_receiver and func.receiver_name not in ("", "_") \
+                and not _accessor(func):
             size = _big(pkg, func.receiver)
             recv = func.node.child_by_field_name("receiver")
             writes = ptr.get(func.receiver, set())
@@ -90,6 +96,30 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"{shown} {typ} is passed by value, copying {size} bytes per call; pass *{typ}",
                 key=f"param {shown} {typ}",
             )
+
+
+def _interface_methods(pkg: Package) -> set[str]:
+    """Method names that interfaces declared in the package list: their signatures are imposed."""
+    out: set[str] = set()
+    for body in pkg.type_defs.values():
+        if body.startswith("interface"):
+            out.update(_METHOD_NAME.findall(body))
+    return out
+
+
+_METHOD_NAME = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _accessor(func: Func) -> bool:
+    """A one-statement method with no calls (`return c.Name`, `return op.t == tPut`): the compiler
+    inlines it and the receiver copy disappears with the call."""
+    body = func.body
+    stmts = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+    if len(stmts) == 1 and stmts[0].type == "statement_list":
+        stmts = [c for c in stmts[0].named_children if c.type != "comment"]
+    if len(stmts) != 1 or stmts[0].type != "return_statement":
+        return False
+    return "(" not in text(stmts[0]) or all(c.name in ("len", "cap") for c in func.calls)
 
 
 def _big(pkg: Package, typ: str) -> int | None:

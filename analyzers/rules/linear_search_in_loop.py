@@ -45,12 +45,20 @@ from both elements (`re.FindString(s) == s`: no map can hold them),
 `strings.Contains` (substring search), binary searches, loops with a literal bound of eight or
 fewer iterations or that walk a literal of eight elements or fewer (also through a local that only
 ever holds such literals: `prefs := defaultSuites; if fips { prefs = fipsSuites }`), a variadic
-parameter (`allowed ...string`: a handful of arguments), and loops under a comment that acknowledges
+parameter (`allowed ...string`: a handful of arguments), a list the same loop appends to while it
+walks a map (`for m := range node.endpoints { if !slices.Contains(allowed, m) { allowed = append(allowed,
+m) } }`: a filter over the map's own keys, like the HTTP methods a route allows), a list named for a
+small domain (protocols, methods, schemes, versions, ciphers, curves, algorithms), and loops under a
+comment that acknowledges
 the cost ("quadratic, but N is 5", "O(n^2) is fine here"; a function's doc comment does not count).
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -76,6 +84,7 @@ from analyzers.rules._alloc_b import (
     underlying,
     variadic_param,
 )
+from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
 _SLICES = frozenset({"Contains", "Index"})
@@ -102,7 +111,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if _invariant(pkg, func, loops[-1], coll) and not acknowledged(func, loops[-1].node):
                 shown = _short(coll)
                 yield Hit(func, call.node, f"{call.callee} scans {shown} on every iteration (O(n·m)); "
-                          f"build a map/set from {shown} once before the loop")
+                          + _advice(func, loops[-1], coll, shown), key=f"{call.callee} {text(coll)}")
         for inner in func.loops:
             outer = inner.parent
             if outer is None or len(hot_loops((outer, inner))) != 2:
@@ -112,7 +121,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     and not acknowledged(func, inner.node, outer.node):
                 shown = _short(searched)
                 yield Hit(func, inner.node, f"inner loop searches {shown} linearly on every iteration of the "
-                          f"outer loop (O(n·m)); build a map/set from {shown} once before the loop")
+                          f"outer loop (O(n·m)); " + _advice(func, outer, searched, shown))
 
 
 def _invariant(pkg: Package, func: Func, loop: Loop, coll: Node) -> bool:
@@ -127,7 +136,37 @@ def _invariant(pkg: Package, func: Func, loop: Loop, coll: Node) -> bool:
         return False
     if underlying(pkg, resolve_type(pkg, func, base)) in ("string", "[]byte"):
         return False  # a rune/byte scan of a string: strings.ContainsRune territory, not a set lookup
+    if _SMALL_BY_NAME.search(text(base).rsplit(".", 1)[-1]) or configuration_sized(loop):
+        return False
+    if _grown_in(func, loop, base) and _walks_map(pkg, func, loop):
+        return False
     return not mentions(base, loop_names(func, loop) | loop_vars(loop)) and not assigned_in(func, loop, base)
+
+
+# Lists that are small by construction: protocols, HTTP methods, schemes, TLS versions and suites.
+_SMALL_BY_NAME = re.compile(r"(?i)^(protocols?|protos|methods(allowed)?|allowedmethods|schemes|versions|alpn|"
+                            r"ciphers?|ciphersuites|curves|algorithms|algs)$")
+
+
+def _advice(func: Func, loop: Loop, coll: Node, shown: str) -> str:
+    if _grown_in(func, loop, base_collection(coll)):
+        return f"keep a set of what {shown} holds beside it, filled as the loop appends"
+    return f"build a map/set from {shown} once before the loop"
+
+
+def _walks_map(pkg: Package, func: Func, loop: Loop) -> bool:
+    node = loop_collection(loop)
+    return node is not None and underlying(pkg, resolve_type(pkg, func, node)).startswith("map[")
+
+
+def _grown_in(func: Func, loop: Loop, base: Node) -> bool:
+    """`if !slices.Contains(seen, v) { seen = append(seen, v) }`: the list is built by this very loop
+    from its own items."""
+    name = text(base)
+    for call in func.calls_named("append"):
+        if call.callee == "append" and call.args and text(call.args[0]) == name and loop.contains(call.node):
+            return True
+    return False
 
 
 def _key_predicate(node: Node) -> bool:

@@ -54,7 +54,11 @@ the package sends on or closes that same field while holding that same mutex (`w
 <- r; close(w.result)`): the struct owns the channel and the lock orders the signal with the wait (a
 delivered result drained, a fired timer's close awaited). A receive from a channel of another value,
 a local or a parameter, or from a field signalled without that mutex (a worker's answers), is
-flagged; so are sends.
+flagged; so are sends. Giving back a semaphore slot the function took earlier (`<-sem` then, under
+the lock, `sem <- struct{}{}`) finds room and is not flagged. Start-up, recovery and shutdown code is
+not flagged: constructors, `init`, functions named `Open*`/`load*`/`recover*`/`restore*`/`Start`/
+`Stop`/`Close`/`Shutdown` and the like, and unexported functions called only from them; at start-up
+nothing else can want the lock yet, and a shutdown holds it on purpose.
 """
 
 from __future__ import annotations
@@ -64,9 +68,10 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from analyzers.lifecycle import startup_functions
 from analyzers.package import Package, StructType
 from analyzers.rules import Hit, rule
-from analyzers.rules._concurrency import Buffered, blocking_ops, expr_type
+from analyzers.rules._concurrency import Buffered, blocking_ops, expr_type, is_receive
 from analyzers.rules._locks import Region, lock_regions
 from analyzers.source import Func, descendants, strip_parens, text
 
@@ -227,10 +232,15 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     buffered = Buffered(pkg)
     streams: dict[tuple[str, str], bool] = {}
     handoff = _Handoff(pkg)
+    once: set[Func] | None = None
     for func in pkg.funcs:
         regions = lock_regions(func)
         if not regions:
             continue
+        if once is None:
+            once = set(startup_functions(pkg))
+        if _top(func) in once:
+            continue  # start-up and recovery run before anyone else can want the lock; shutdown holds it on purpose
         seen: set[int] = set()
         for region in regions:
             if not region.stmts or _serialises_io(region.mutex):
@@ -241,6 +251,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     continue
                 if what == "channel receive" and handoff(func, region, node):
                     continue
+                if _releases_slot(func, node):
+                    continue
                 seen.add(node.id)
                 yield Hit(
                     func,
@@ -248,3 +260,27 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     f"{what} while {region.mutex} is held blocks every goroutine waiting for the lock; "
                     "copy what you need, unlock, then do the I/O",
                 )
+
+
+def _top(func: Func) -> Func:
+    while func.parent is not None:
+        func = func.parent
+    return func
+
+
+def _releases_slot(func: Func, node: Node) -> bool:
+    """Giving back a semaphore slot the function took earlier: `<-sem` then `sem <- struct{}{}`, or
+    `sem <- struct{}{}` then `<-sem`. The slot is ours, so the release finds room and cannot block."""
+    if node.type == "send_statement":
+        if text(node.child_by_field_name("value")).replace(" ", "") != "struct{}{}":
+            return False
+        chan = text(node.child_by_field_name("channel"))
+        earlier = [s.node for s in func.sites("unary_expression") if is_receive(s.node)]
+        return any(text(n.child_by_field_name("operand")) == chan and n.end_byte <= node.start_byte for n in earlier)
+    if node.type == "unary_expression" and node.parent is not None and node.parent.type == "expression_statement":
+        chan = text(node.child_by_field_name("operand"))
+        for s in func.sites("send_statement"):
+            send = s.node
+            if send.end_byte <= node.start_byte and text(send.child_by_field_name("channel")) == chan:
+                return text(send.child_by_field_name("value")).replace(" ", "") == "struct{}{}"
+    return False

@@ -60,7 +60,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             owner, loop = found
             if not data_loop(pkg, owner, loop, counted=True):
                 continue
-            if loop_locals(owner, loop, IDENT.findall(region.mutex), region.lock.node):
+            names = IDENT.findall(region.mutex)
+            if loop_locals(owner, loop, names, region.lock.node) or _varies(owner, loop, names):
                 continue
             spawns = any(loop.contains(s.node) for s in owner.sites("go_statement"))
             if spawns or _blocks_outside(pkg, owner, loop, region) or _works_outside(owner, loop, region):
@@ -72,6 +73,24 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"{region.mutex}.{region.lock.name} per iteration of the loop over {over} costs ~15-30 ns "
                 "uncontended, far more contended; take the lock once around the loop",
             )
+
+
+def _varies(func: Func, loop: Loop, names: list[str]) -> bool:
+    """A different mutex each iteration: `series = batch[i]; series.Lock()`, `locks[i].Lock()`."""
+    per_iteration = {loop.key, loop.value} - {"", "_"}
+    clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+    init = clause.child_by_field_name("initializer") if clause is not None else None
+    if init is not None and init.type == "short_var_declaration":
+        left = init.child_by_field_name("left")
+        per_iteration.update(text(c) for c in (left.named_children if left is not None else []))
+    if per_iteration & set(names):
+        return True
+    for site in func.sites("assignment_statement"):
+        if loop.contains(site.node):
+            left = site.node.child_by_field_name("left")
+            if left is not None and any(text(c) in names for c in left.named_children):
+                return True
+    return False
 
 
 def _loop_of(func: Func, region: Region) -> tuple[Func, Loop] | None:

@@ -34,7 +34,12 @@ before it, no `break` or `goto` in the loop), whose key changes with the iterati
 writes are not flagged: `m[k]++`, `m[k] += v`, `m[k] = append(m[k], v)` (group-by: the number of
 distinct keys is unknown and often much smaller). When the collection holds duplicate keys the hint
 is an upper bound. Nested loops, channels, iterators and condition loops are not flagged, nor maps
-created with a size hint.
+created with a size hint. A map filled from several sources is sized to their sum (`len(a) + len(b)
++ 1`) and reported once, at the first loop; when some source's size is unknown (a loop over a channel,
+a nested loop) it is not flagged.
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from analyzers.rules._alloc_a import (
     mentions,
     skips_iterations,
 )
+from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, Site, strip_parens, text
 
 
@@ -72,11 +78,16 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loop = site.loops[-1]
             if not body_statement(stmt, loop) or mentions(value, {name}) or ("." in name and name in text(value)):
                 continue
+            op = "="
             if "." in name:
                 typ = _empty_field_map(func, name, loop, site.loops)
             else:
-                typ = empty_collection(func, name, stmt, site.loops, "map[", pkg.type_defs)
+                typ = empty_collection(func, name, stmt, site.loops, "map[", pkg.types)
+                op = ":=" if typ is not None else "="
+                typ = typ or _empty_field_map(func, name, loop, site.loops)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
+                continue
+            if configuration_sized(loop):
                 continue
             if not mentions(index, declared_in_loop(func, loop)):
                 continue
@@ -87,11 +98,16 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             hoist = ""
             if loop.range_node is not None and loop.range_node.type == "call_expression":
                 count, hoist = "len(items)", f" after items := {text(loop.range_node)}"
+            others = _other_sources(func, name, loop, types)
+            if others is None or (others and others[0] == "first elsewhere"):
+                continue  # another source's size is unknown, or another loop reports this map
+            count = " + ".join([count, *others])
             yield Hit(
                 func,
                 stmt,
                 f"{name} grows and rehashes ~log2(n) times as it fills; "
-                f"size it up front: {name} {'=' if '.' in name else ':='} make({typ}, {count}){hoist}",
+                f"size it up front: {name} {op} make({typ}, {count}){hoist}",
+                key=f"store {name} over {loop.range_expr or loop.cond}",
             )
 
 
@@ -118,6 +134,68 @@ def _map_store(site: Site) -> tuple[str, Node, Node] | None:
     elif operand.type != "identifier":
         return None
     return text(operand), index, right.named_children[0]
+
+
+def _other_sources(func: Func, name: str, loop: Loop, types: Types) -> list[str] | None:
+    """What the map receives besides this loop, as terms of its size: `len(ys)` for another loop that
+    stores once per item, `1` per single store, `len(src)` for maps.Copy(m, src). None when some
+    source's size is unknown; ["first elsewhere"] when an earlier loop stores into it too (that loop
+    reports the whole sum)."""
+    terms: list[str] = []
+    singles = 0
+    scope = _creation_scope(func, name, loop)
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        if loop.contains(node) or not _stores_into(node, name):
+            continue
+        if scope is not None and not (scope[0] <= node.start_byte < scope[1]):
+            continue  # another branch's or another iteration's map of the same name
+        if not site.loops:
+            singles += 1
+            continue
+        other = site.loops[-1]
+        count = loop_count(other, func, types) if body_statement(node, other) else None
+        if count is None or len(site.loops) > 1:
+            return None
+        if other.node.start_byte < loop.node.start_byte:
+            return ["first elsewhere"]
+        terms.append(count)
+    for call in func.calls_named("Copy"):
+        if call.recv == "maps" and len(call.args) == 2 and text(call.args[0]) == name and not loop.contains(call.node):
+            if call.loops:
+                return None
+            terms.append(f"len({text(call.args[1])})")
+    if singles:
+        terms.append(str(singles))
+    return terms
+
+
+def _creation_scope(func: Func, name: str, loop: Loop) -> tuple[int, int] | None:
+    """Byte range in which stores reach the map this loop fills: from where it was last made before
+    the loop to the end of the block that made it."""
+    made: Node | None = None
+    decl = func.decl(name, loop.node) if "." not in name else None
+    if decl is not None and decl.node.start_byte < loop.node.start_byte:
+        made = decl.node
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        left = node.child_by_field_name("left")
+        if node.start_byte < loop.node.start_byte and left is not None and any(
+                text(c) == name for c in left.named_children) and (made is None or node.start_byte > made.start_byte):
+            made = node
+    if made is None or made.parent is None:
+        return None
+    return made.start_byte, made.parent.end_byte
+
+
+def _stores_into(node: Node, name: str) -> bool:
+    """`name[k] = v` (or `name[k] op= v`)."""
+    left = node.child_by_field_name("left")
+    for target in left.named_children if left is not None else ():
+        target = strip_parens(target) or target
+        if target.type == "index_expression" and text(target.child_by_field_name("operand")) == name:
+            return True
+    return False
 
 
 def _written_elsewhere(func: Func, name: str, stmt: Node, loop: Loop) -> bool:

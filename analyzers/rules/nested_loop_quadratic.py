@@ -42,6 +42,9 @@ tables that index by position (`dp[i][j]`, `cur[j+1]`: edit distance, LCS), and 
 only job is to find one element (that is linear-search-in-loop), and loops under a comment that
 acknowledges the cost ("O(n^2) is deliberate: a page holds a few dozen"; a function's doc comment does
 not count).
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from analyzers.rules._alloc_b import (
     small_literal,
     variadic_param,
 )
+from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, descendants, statements, text
 
 
@@ -75,6 +79,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         for inner in func.loops:
             outer = inner.parent
             if outer is None or not hot_loops((outer, inner)) or len(hot_loops((outer, inner))) != 2:
+                continue
+            if configuration_sized(outer) or configuration_sized(inner):
                 continue
             found = _join(pkg, func, outer, inner)
             if found is None or acknowledged(func, inner.node, outer.node):

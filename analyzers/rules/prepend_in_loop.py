@@ -28,7 +28,8 @@ slices.Reverse(path)
 
 **Known limits**
 String prepends (`s = x + s`) are left to string-concat-loop. A prepend in a loop with a literal bound
-of eight iterations or fewer is not flagged.
+of eight iterations or fewer is not flagged, nor one guarded by `if xs == nil` / `if len(xs) == 0`
+(it runs the first time only).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 slices_names = import_names(func.file, "slices")
             target = _prepend_target(stmt, slices_names)
             site = Site(stmt, call.loops, call.outer_loops)
-            if target is None or not _accumulates(func, target, site):
+            if target is None or not _accumulates(func, target, site) or _first_time_only(stmt, target):
                 continue
             fix = "slices.Reverse" if pkg.go_at_least(21) else "a reversal"
             yield Hit(
@@ -70,6 +71,19 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"prepending to {target} copies the whole slice every iteration (O(n²)); append to the end "
                 f"and reverse once after the loop ({fix})",
             )
+
+
+def _first_time_only(stmt: Node, target: str) -> bool:
+    """`if fields == nil { fields = append([]T{x}, fields...) }`: the guard fails once the slice has
+    something in it, so the prepend runs once."""
+    node = stmt.parent
+    while node is not None and node.type not in ("for_statement", "func_literal", "function_declaration"):
+        if node.type == "if_statement":
+            cond = " ".join(text(node.child_by_field_name("condition")).split())
+            if cond in (f"{target} == nil", f"len({target}) == 0"):
+                return True
+        node = node.parent
+    return False
 
 
 def _prepend_target(node: Node, slices_names: set[str]) -> str | None:

@@ -36,7 +36,9 @@ for _, ev := range events {
 **Known limits**
 An encoder or decoder created per iteration over a different stream each time (a new response body
 per request) is necessary and not flagged. Functions that take a `reflect.Value` or `reflect.Type`
-(reflection walkers, where reflection is the job) are not flagged for `reflect.ValueOf`/`TypeOf`, nor
+(reflection walkers, where reflection is the job), and functions that call functions known only at
+run time (`fn.Call(args)`, which needs each argument as a `reflect.Value`), are not flagged for
+`reflect.ValueOf`/`TypeOf`, nor
 is `reflect.TypeOf` of each element in turn (`reflect.TypeOf(v)` for `v` of a `[]any`: ~1 ns, nothing to
 hoist).
 Loops with a literal bound of eight iterations or fewer are not flagged.
@@ -119,8 +121,12 @@ def _fresh_stream(func: Func, call: Call, loops: tuple[Loop, ...]) -> bool:
 
 
 def _reflection_walker(func: Func) -> bool:
+    """Reflection is the function's job: it takes reflect values or types, or calls functions it only
+    knows at run time (`fn.Call(args)`: each argument must become a reflect.Value)."""
     f: Func | None = func
     while f is not None:
+        if f.calls_named("Call", "CallSlice", "MakeFunc"):
+            return True
         for p in f.params:
             if p.type.lstrip("*") in ("reflect.Value", "reflect.Type", "[]reflect.Value"):
                 return True

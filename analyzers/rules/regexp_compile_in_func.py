@@ -1,9 +1,9 @@
 """regexp-compile-in-func
 
 **What it does**
-Flags `regexp.MustCompile` / `regexp.Compile` (and the POSIX forms) of a constant pattern inside a
-function body, and `regexp.MatchString` / `regexp.Match` / `regexp.MatchReader` of a constant pattern
-inside a loop.
+Flags `regexp.MustCompile` / `regexp.Compile` (and the POSIX forms) and `regexp.MatchString` /
+`regexp.Match` / `regexp.MatchReader` (which compile their pattern on every call) of a constant
+pattern inside a function body.
 
 **Why is this bad?**
 Compiling a pattern parses it, builds and optimises a program, and allocates dozens of objects:
@@ -32,8 +32,8 @@ func validID(s string) bool {
 Only literal patterns (or concatenations of literals) are flagged: a pattern built from a variable
 may need compiling per call. Not flagged: `init` and `main`, `sync.Once` bodies and the functions
 given to `sync.OnceValue`/`OnceFunc`/`OnceValues`, compiled regexps stored in a struct field or a
-package variable (compiled once per object or cached lazily). `regexp.MatchString` outside loops
-is not flagged (a one-off check); inside a loop it compiles once per iteration.
+package variable (compiled once per object or cached lazily). In code that runs once (start-up,
+configuration) the engine lowers the finding to info.
 """
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not call.args or not _literal_pattern(call.args[0]) or not callee_in(func, call.recv, "regexp"):
                 continue
             if call.name in MATCHERS:
-                if call.all_loops:
-                    yield Hit(func, call.node, f"regexp.{call.name} compiles the pattern on every iteration "
-                              "(~µs, dozens of allocations); compile it once into a package-level var")
+                where = "on every iteration" if call.all_loops else "on every call"
+                yield Hit(func, call.node, f"regexp.{call.name} compiles the pattern {where} "
+                          "(~µs, dozens of allocations); compile it once into a package-level var")
                 continue
             if _cached(pkg, func, call):
                 continue

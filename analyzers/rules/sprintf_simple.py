@@ -29,8 +29,12 @@ Operands must be known to be exactly `string`, `bool`, `[]byte` or a sized or pl
 from their declaration (named types may have a `String` method, and mixing named and plain strings
 in `+` does not compile). Formats with other verbs, flags, widths, `%q`, `%X`, `%T`, `%%`, `%x` of a
 signed integer, an array or a string, or an `error` operand (`err.Error()` panics on nil where fmt
-prints `<nil>`) are not flagged. At most one `%d` may be mixed with `%s` verbs. The engine lowers the
-finding to info in cold code, where `fmt` reads better and costs nothing that matters.
+prints `<nil>`) are not flagged. At most two integer verbs may be mixed with `%s`/`%v` verbs. A named
+type of the package whose underlying type is a string, integer or bool and that has no `String`,
+`Error` or `Format` method is converted (`string(v)`). Outside loops, a function that also makes a
+network, database, file or process call, or builds an HTTP request, is left alone: the URL, query or
+path the `Sprintf` builds costs ~0.01% of that call. The engine lowers the finding to info in cold code, where
+`fmt` reads better and costs nothing that matters.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import Types, callee_in, import_name
+from analyzers.rules._concurrency import call_blocks
 from analyzers.source import Call, Func, strip_parens, text
 
 _VERB = re.compile(r"%[^a-zA-Z%]*[a-zA-Z%]")
@@ -65,7 +70,13 @@ _HEX_IMPORT = "encoding/hex"
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:
-        for call in func.calls_named("Sprintf", "Sprint"):
+        calls = func.calls_named("Sprintf", "Sprint")
+        if not calls:
+            continue
+        beside_io = _beside_io(pkg, func)
+        for call in calls:
+            if beside_io and not call.all_loops:
+                continue  # a URL, query or path built once for the I/O the function makes
             if not call.args or not callee_in(func, call.recv, "fmt") or _reporting(call.node):
                 continue
             if any(a.type == "variadic_argument" for a in call.args):
@@ -97,6 +108,9 @@ def _sprint(call: Call, func: Func, types: Types) -> tuple[str, bool] | None:
 def _single(arg: Node, verb: str, func: Func, types: Types) -> tuple[str, bool] | None:
     t = types.type(arg, func)
     x = text(arg)
+    under = _plain_named(t, types)
+    if under:  # `type Verb string` without a String method: fmt prints the underlying value
+        t, x = under, f"{under}({x})"
     if t == "string" and verb in ("%s", "%v"):
         return _escape(x), False
     if t in _INT_FORMAT and verb in ("%d", "%v"):
@@ -122,7 +136,7 @@ def _sprintf(call: Call, func: Func, types: Types) -> tuple[str, bool] | None:
         return None
     if len(verbs) == 1 and body == verbs[0]:
         return _single(operands[0], verbs[0], func, types)
-    if any(v not in ("%s", "%d") for v in verbs) or verbs.count("%d") > 1 or len(verbs) > _MAX_OPERANDS:
+    if any(v not in ("%s", "%d", "%v") for v in verbs) or verbs.count("%d") > 2 or len(verbs) > _MAX_OPERANDS:
         return None
     literals = _VERB.split(body)
     if sum(len(lit) for lit in literals) > _MAX_LITERAL:
@@ -140,6 +154,29 @@ def _sprintf(call: Call, func: Func, types: Types) -> tuple[str, bool] | None:
     if literals[-1]:
         parts.append(_escape(quote + literals[-1] + quote))
     return " + ".join(parts), needs_strconv
+
+
+def _plain_named(t: str, types: Types) -> str:
+    """The underlying basic type of a package's named type that has no String or Error method."""
+    under = types.pkg.type_defs.get(t, "")
+    if under != "string" and under not in _INT_FORMAT and under != "bool":
+        return ""
+    if any(f.receiver == t and f.name in ("String", "Error", "Format") for f in types.pkg.funcs):
+        return ""
+    return under
+
+
+def _beside_io(pkg: Package, func: Func) -> bool:
+    """A function that also makes a network, database, file or process call (or builds an HTTP
+    request): the Sprintf that builds its URL, query or path costs ~0.01% of that call."""
+    top = func
+    while top.parent is not None:
+        top = top.parent
+    for f in (top, *top.closures):
+        for c in f.calls:
+            if c.name in ("NewRequest", "NewRequestWithContext") or call_blocks(pkg, f, c):
+                return True
+    return False
 
 
 def _reporting(call: Node) -> bool:

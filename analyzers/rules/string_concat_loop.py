@@ -30,6 +30,9 @@ out := b.String()
 **Known limits**
 The variable must be known to be a string from its declaration or the appended value. Loops with a
 small constant bound (eight iterations or fewer) are not flagged.
+Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+handful of items, sized by the deployment, not by traffic.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import Types
-from analyzers.rules._util import is_small_constant_loop, loops_between, string_typed
+from analyzers.rules._util import configuration_sized, is_small_constant_loop, loops_between, string_typed
 from analyzers.source import Func, strip_parens, text
 
 
@@ -82,12 +85,13 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     continue
                 root = found
             growing = loops_between(func, root, site)
-            if not growing or all(is_small_constant_loop(loop) for loop in growing):
+            if not growing or all(is_small_constant_loop(loop) or configuration_sized(loop) for loop in growing):
                 continue
             yield Hit(
                 func,
                 node,
                 f"{name} += in a loop copies the string each iteration (O(n²) bytes); use strings.Builder",
+                key=f"concat {name}",
             )
 
 

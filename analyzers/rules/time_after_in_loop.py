@@ -1,17 +1,20 @@
 """time-after-in-loop
 
 **What it does**
-Flags `time.After(d)` used as a case of a `select` inside a loop. Before Go 1.23 (the module's
-`go` line) it is flagged in every such loop; from Go 1.23 only when the select has a `default`
-case, i.e. the loop polls and creates a timer on every spin.
+Flags `time.After(d)` used as a case of a `select` inside a loop: every iteration makes a new timer
+and channel. Flagged when the loop goes round again while the timer may still be pending (a
+`default` case, or another case that continues the loop), and in a periodic loop (`for { ... }` left
+only through the select) whose select is a cancellable sleep. Before Go 1.23 (the module's `go`
+line) the message also says that pending timers are not freed until they fire.
 
 **Why is this bad?**
 Each call allocates a timer and a channel (~200 bytes, ~100-200 ns, estimate). Before Go 1.23
 the runtime keeps every such timer until it fires: a loop that wakes 10,000 times a second with
 a one-minute timeout keeps ~600,000 timers (~100 MB) alive, a leak that looks like growing memory.
-Go 1.23 collects unreferenced timers, so in a blocking select the remaining per-wakeup
-allocation is small next to the wait and is not flagged; in a polling select with `default` the
-loop spins and allocates a timer per spin.
+Go 1.23 collects unreferenced timers, so what remains is the allocation per iteration: small next to
+a long wait, but a periodic loop runs for the life of the process and a polling select with
+`default` spins, allocating on every spin. One `time.NewTimer` reset per iteration, or a
+`time.Ticker`, allocates once.
 
 **Example**
 ```go
@@ -42,10 +45,10 @@ for {
 
 **Known limits**
 Only `time.After` written directly as a select case is flagged; a timeout channel made once before
-the loop (`timeout := time.After(d)`) is the right shape and is not flagged, nor is a ticker.
-Before Go 1.23, a select whose other cases all leave the loop (`case <-ctx.Done(): return` beside
-`case <-time.After(backoff):`, a cancellable sleep in a retry loop) is not flagged: each timer fires
-before the next one is made.
+the loop (`timeout := time.After(d)`) is the right shape and is not flagged, nor is a ticker. A
+cancellable sleep in a counted loop (a retry loop with `attempt < 5` and a growing backoff) is not
+flagged: it runs a few times and each timer fires before the next one is made; nor is one in a loop
+with another way out (a condition, a `return` or `break` once an attempt succeeds): a retry loop.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._concurrency import has_default, is_pkg_call
-from analyzers.source import text
+from analyzers.source import Loop, descendants, text
 
 
 @rule("time-after-in-loop", "concurrency")
@@ -68,24 +71,36 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not call.loops or not is_pkg_call(func, call, "time", "After"):
                 continue
             select = _select_of(call.node)
-            if select is None or not call.loops[-1].contains(select):
+            loop = call.loops[-1]
+            if select is None or not loop.contains(select):
                 continue
             polling = has_default(select)
-            if modern and not polling:
-                continue
-            if not polling and not _other_case_continues(select, call.node):
-                continue
-            if modern:
-                message = (
-                    f"time.After({_arg(call.args)}) in a polling select loop allocates a timer and channel "
-                    "on every spin (~200 B, ~100-200 ns); create one time.NewTimer before the loop"
-                )
+            pending = polling or _other_case_continues(select, call.node)
+            if not pending and not _periodic(loop, select):
+                continue  # a cancellable sleep in a retry or counted loop: a few timers, each fired
+            arg = _arg(call.args)
+            if polling:
+                message = (f"time.After({arg}) in a polling select loop allocates a timer and channel on every "
+                           "spin (~200 B, ~100-200 ns); create one time.NewTimer before the loop")
             else:
-                message = (
-                    f"time.After({_arg(call.args)}) in a select loop allocates a timer per iteration that "
-                    "is not freed until it fires (before Go 1.23); reuse a time.NewTimer with Reset"
-                )
+                message = (f"time.After({arg}) in a select loop allocates a timer and channel per iteration "
+                           "(~200 B, ~100-200 ns); reuse one time.NewTimer with Reset, or a time.Ticker")
+            if pending and not modern:
+                message += "; before Go 1.23 each pending timer is not freed until it fires"
             yield Hit(func, call.node, message)
+
+
+def _periodic(loop: Loop, select: Node) -> bool:
+    """`for { ...; select { case <-stop: return; case <-time.After(d): } }`: an endless loop left only
+    through its select, ticking for the life of the component. A loop with another way out (a
+    condition, a return or break on success) is a retry loop that waits a few times."""
+    if loop.kind != "infinite" or loop.body is None:
+        return False
+    for node in descendants(loop.body):
+        if node.type in ("return_statement", "break_statement", "goto_statement") and not (
+                select.start_byte <= node.start_byte < select.end_byte):
+            return False
+    return True
 
 
 def _other_case_continues(select: Node, after: Node) -> bool:

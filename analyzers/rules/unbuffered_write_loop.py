@@ -38,7 +38,9 @@ if err := w.Flush(); err != nil {
 **Known limits**
 Writers of unknown concreteness (`io.Writer` parameters) are never flagged: the caller may pass a
 buffered writer. `http.ResponseWriter`, `bufio.Writer`, `bytes.Buffer` and `strings.Builder` are
-already buffered. `os.Stderr` is left alone (diagnostics are meant to be unbuffered), and so are
+already buffered. `os.Stderr` is left alone (diagnostics are meant to be unbuffered), and so is
+standard output in a `main` package or a package that builds a command with cobra, urfave/cli, kingpin
+or kong (a command's output to a terminal, once per run), and so are
 loops without a known length (`for {}`, condition loops, channel ranges), where each write usually
 must go out at once.
 """
@@ -50,6 +52,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from analyzers.lifecycle import command_code_reason
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._loops import expr_type, import_names, is_pkg_call, is_sized_loop, receiver_node, underlying
@@ -83,6 +86,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             if _debug_only(func, call, kind == "stdout") or _then_exits(call):
                 continue
+            if kind == "stdout" and _command_line_output(pkg):
+                continue
             what = call.callee or call.name
             yield Hit(
                 func,
@@ -106,6 +111,12 @@ def _debug_only(func: Func, call: Call, stdout: bool) -> bool:
             return True
         node = node.parent
     return False
+
+
+def _command_line_output(pkg: Package) -> bool:
+    """A command's own output: a `main` package or a package built on a command-line framework prints
+    its results to the terminal once per run, where the write per line is no one's bottleneck."""
+    return command_code_reason(pkg.files) is not None
 
 
 def _then_exits(call: Call) -> bool:

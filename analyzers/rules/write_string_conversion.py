@@ -31,7 +31,9 @@ The writer's type must be known from its declaration. Hashes (`hash.Hash`, `sha2
 flagged: they do not implement `io.StringWriter`, so `io.WriteString` copies anyway, and a concrete
 hash's `Write` does not let the bytes escape. From Go 1.22 the compiler converts `[]byte(s)` without
 copying when the callee neither keeps nor mutates the bytes (as `bytes.Buffer.Write` and
-`strings.Builder.Write` do), so in-memory buffers are flagged only for older modules. Other writers
+`strings.Builder.Write` do), so in-memory buffers are flagged only for older modules, and never for a
+string constant of up to 32 bytes (`buf.Write([]byte("\\n"))`): a conversion for a parameter that does
+not escape is copied into a stack buffer of that size, with no allocation, in every Go version. Other writers
 (`net.Conn`, custom types) are not flagged: without `WriteString` nothing is saved; nor are
 `WriteString` methods (adapters that callers use only when the writer lacks `WriteString`).
 `WriteString(fmt.Sprintf(...))` is flagged only on writers known to implement `io.Writer`.
@@ -39,6 +41,7 @@ copying when the callee neither keeps nor mutates the bytes (as `bytes.Buffer.Wr
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -175,6 +178,17 @@ def _string_of(arg: Node, func: Func) -> str | None:
     return text(inner) if infer_type(inner, func) == "[]byte" else None
 
 
+def _short_constant(arg: Node) -> bool:
+    node = strip_parens(arg)
+    if node is None or node.type not in ("interpreted_string_literal", "raw_string_literal"):
+        return False
+    try:
+        value = ast.literal_eval(text(node)) if node.type == "interpreted_string_literal" else text(node)[1:-1]
+    except (ValueError, SyntaxError):
+        return False
+    return len(str(value).encode()) <= 32
+
+
 def _plain(pkg: Package, func: Func, call: Call, arg: Node, wtype: str) -> Hit | None:
     w, s = call.recv, text(arg)
     round_trip = _string_of(arg, func)
@@ -187,6 +201,8 @@ def _plain(pkg: Package, func: Func, call: Call, arg: Node, wtype: str) -> Hit |
             f"use {w}.Write({round_trip})",
             suggestion=f"{w}.Write({round_trip})",
         )
+    if wtype in BUFFERS and _short_constant(arg):
+        return None  # a constant of <= 32 bytes for a parameter that does not escape: a stack copy
     if wtype in STRING_WRITERS or (wtype in BUFFERS and not pkg.go_at_least(22)):
         fix: str | None = f"{w}.WriteString({s})"
     elif wtype in INTERFACES:

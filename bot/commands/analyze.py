@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import posixpath
 import sys
 from pathlib import Path
 from typing import Any
 
-from analyzers.engine import Options, analyze_change, analyze_files
+from analyzers.engine import Options, analyze_change
 from analyzers.model import SEVERITY_ORDER, Result
 from bot.errors import UsageError
 from bot.formats import to_json, to_sarif, to_text
+from bot.gosrc import disk_sources
 from bot.localgit import local_change
+from bot.parallel import analyze_parallel, default_jobs
 from bot.profiles import Loaded, find_default_pgo, load_at_revision, load_files, threshold_from_percent
 
-SKIP_DIRS = {".git", "vendor", "testdata", "node_modules"}
+# Below the paths named, what the go tool leaves out: vendor/ (analysed upstream), testdata/, and
+# directories whose names start with "_" or "." (node_modules: never Go of this module).
+SKIP_DIRS = {"vendor", "testdata", "node_modules"}
 
 
 def add_parser(sub: Any) -> None:
@@ -30,6 +35,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rules", help="comma-separated rule ids to run (default: all)")
     p.add_argument("--disable", help="comma-separated rule ids to skip")
     p.add_argument("--full", action="store_true", help="with --repo: every function of the changed files")
+    p.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="packages analysed at once, in worker processes (default: the CPUs available, at most 8)")
     add_profile_args(p)
     p.set_defaults(run=run)
 
@@ -105,23 +112,38 @@ def options_from(args: argparse.Namespace) -> Options:
 
 
 def read_paths(paths: list[str]) -> dict[str, bytes | None]:
+    """The Go files (and go.mod files) of the paths named, directories walked recursively. A path
+    that gives no Go file to analyse is bad input."""
     files: dict[str, bytes | None] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if any(part in SKIP_DIRS or part.startswith(".") for part in rel[:-1]):
-                    continue
-                if child.is_file() and (child.suffix == ".go" or child.name == "go.mod"):
-                    files[child.as_posix()] = _read(child)
+            found = _walk(path, files)
+            if not found:
+                raise UsageError(f"{raw}: no Go files to analyse (test files, vendor/, testdata/ and "
+                                 "directories starting with _ or . are skipped)")
             _parent_go_mod(path, files)
         elif path.is_file():
+            if path.suffix != ".go":
+                raise UsageError(f"{raw}: not a Go file")
             files[path.as_posix()] = _read(path)
             _parent_go_mod(path.parent, files)
         else:
             raise UsageError(f"{raw}: no such file or directory")
     return files
+
+
+def _walk(root: Path, files: dict[str, bytes | None]) -> int:
+    """Add root's Go files, pruning what the go tool skips; the number of non-test Go files found."""
+    found = 0
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(("_", ".")))
+        for name in sorted(filenames):
+            if name.endswith(".go") or name == "go.mod":
+                child = Path(directory) / name
+                files[child.as_posix()] = _read(child)
+                found += name.endswith(".go") and not name.endswith("_test.go")
+    return found
 
 
 def _parent_go_mod(start: Path, files: dict[str, bytes | None]) -> None:
@@ -159,15 +181,19 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give either paths or --repo, not both")
         change = local_change(args.repo, args.base, args.head)
         options = with_profiles(options, args, profiles_for_change(args, args.repo, change.base_sha))
-        result = analyze_change(change.changes, change.head, change.base, options)
+        result = analyze_change(change.changes, change.head, change.base, options,
+                                change.head_sources, change.base_sources)
         result.base, result.head = change.base_sha, change.head_sha
     else:
         if not args.paths:
             raise UsageError("nothing to analyse: give paths, or --repo DIR --base REV")
-        # read_paths already prunes vendor/ and testdata/ below the named roots; a root named
-        # explicitly (even inside testdata/) is what the user asked for.
+        # read_paths already prunes vendor/, testdata/, _ and . directories below the named roots; a
+        # root named explicitly (even inside testdata/) is what the user asked for.
+        files = read_paths(args.paths)
         options = with_profiles(options, args, profiles_for_paths(args))
-        result = analyze_files(read_paths(args.paths), dataclasses.replace(options, skip_dirs=()))
+        options = dataclasses.replace(options, skip_dirs=(), skip_hidden_dirs=False)
+        sources = disk_sources([Path(p) for p in args.paths])
+        result = analyze_parallel(files, options, sources, args.jobs or default_jobs())
     render = {"text": to_text, "json": to_json, "sarif": to_sarif}[args.format]
     sys.stdout.write(render(result))
     return exit_status(result, args.fail_on)

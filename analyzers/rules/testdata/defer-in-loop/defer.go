@@ -198,3 +198,53 @@ func parallel(paths []string) {
 	}
 	wg.Wait()
 }
+
+type closer interface{ Close() error }
+
+// Near-miss: closing what existed before the loop, at the end of the function, on purpose.
+func replace(old []closer, apply func()) {
+	for _, c := range old {
+		if c != nil {
+			defer c.Close()
+		}
+	}
+	apply()
+}
+
+// Near-miss: the lock is taken once, the first time it is needed.
+func record(mu *sync.Mutex, items []int, sink func(int)) {
+	locked := false
+	for _, it := range items {
+		if it > 0 && !locked {
+			if !locked {
+				mu.Lock()
+				defer mu.Unlock()
+				locked = true
+			}
+		}
+		sink(it)
+	}
+}
+
+type listener struct{ closed bool }
+
+func (l *listener) Close() { l.closed = true }
+
+// Near-miss: the listeners are closed only if the function fails; on success they are returned.
+func listenAll(addrs []string, listen func(string) (*listener, error)) (ls []*listener, err error) {
+	for _, a := range addrs {
+		var l *listener
+		l, err = listen(a)
+		if err != nil {
+			return nil, err
+		}
+		defer func(l *listener) {
+			if err == nil {
+				return
+			}
+			l.Close()
+		}(l)
+		ls = append(ls, l)
+	}
+	return ls, nil
+}

@@ -148,3 +148,33 @@ func (x *Index) Defaults() {
 		x.mu.Unlock()
 	}
 }
+
+type stripe struct {
+	sync.Mutex
+	pending bool
+}
+
+// Near-miss: a different series' lock each iteration; it cannot be taken once around the loop.
+func CommitAll(series []*stripe) {
+	var s *stripe
+	for i := range series {
+		s = series[i]
+		s.Lock()
+		s.pending = false
+		s.Unlock()
+	}
+}
+
+// Near-miss: a striped lock indexed by the loop variable.
+type striped struct {
+	locks []sync.Mutex
+	sizes []int
+}
+
+func (t *striped) Reset() {
+	for i := 0; i < len(t.locks); i++ {
+		t.locks[i].Lock()
+		t.sizes[i] = 0
+		t.locks[i].Unlock()
+	}
+}

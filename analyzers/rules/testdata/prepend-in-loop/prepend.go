@@ -92,3 +92,15 @@ func nest(i int, fields []field) []field {
 	}
 	return fields
 }
+
+// Near-miss: the prepend runs the first time only (the guard fails once the slice has entries).
+func annotate(loggers []func([]string), msg string, base func() []string) {
+	var fields []string
+	for _, log := range loggers {
+		if fields == nil {
+			fields = base()
+			fields = append([]string{"error", msg}, fields...)
+		}
+		log(fields)
+	}
+}

@@ -179,3 +179,12 @@ func fieldNames(v reflect.Value) []string {
 	}
 	return names
 }
+
+// Near-miss: calling a function known only at run time needs each argument as a reflect.Value.
+func callDynamic(fn any, args ...any) []reflect.Value {
+	argVals := make([]reflect.Value, len(args))
+	for i, arg := range args {
+		argVals[i] = reflect.ValueOf(arg)
+	}
+	return reflect.ValueOf(fn).Call(argVals)
+}

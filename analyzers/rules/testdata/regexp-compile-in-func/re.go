@@ -102,9 +102,9 @@ func (v *Validator) Valid(s string) bool {
 	return v.name.MatchString(s) && tokenPattern.MatchString(s)
 }
 
-// Near-miss: a one-off MatchString outside any loop.
+// MatchString compiles its pattern on every call, as MustCompile in the body does.
 func looksNumeric(s string) bool {
-	ok, _ := regexp.MatchString(`^\d+$`, s)
+	ok, _ := regexp.MatchString(`^\d+$`, s) // want "regexp.MatchString compiles the pattern on every call"
 	return ok
 }
 

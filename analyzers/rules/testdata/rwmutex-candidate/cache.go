@@ -24,8 +24,9 @@ func (c *Cache) Has(k string) bool {
 	return ok
 }
 
+// Near-miss: a one-field getter is a few ns under either lock.
 func (c *Cache) Len() int {
-	c.mu.Lock() // want "RWMutex with RLock"
+	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.m)
 }

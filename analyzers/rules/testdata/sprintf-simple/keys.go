@@ -93,9 +93,13 @@ func elapsed(d time.Duration) string {
 	return fmt.Sprintf("took %s", d)
 }
 
-// Near-miss: two %d verbs.
 func size(w, h int) string {
-	return fmt.Sprintf("%dx%d", w, h)
+	return fmt.Sprintf("%dx%d", w, h) // want "use strconv.Itoa\(w\) \+ \"x\" \+ strconv.Itoa\(h\)"
+}
+
+// Near-miss: three integers: the concatenation would read worse than the format.
+func version(major, minor, patch int) string {
+	return fmt.Sprintf("v%d.%d.%d", major, minor, patch)
 }
 
 // Near-miss: already strconv.

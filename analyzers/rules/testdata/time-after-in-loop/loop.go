@@ -13,7 +13,7 @@ func Serve(in <-chan string, handle func(string)) error {
 		select {
 		case msg := <-in:
 			handle(msg)
-		case <-time.After(time.Minute): // want "time.After\(time.Minute\) in a select loop allocates a timer per iteration"
+		case <-time.After(time.Minute): // want "time.After\(time.Minute\) in a select loop allocates a timer and channel per iteration"
 			return errIdle
 		}
 	}
@@ -40,7 +40,7 @@ func Poll(in <-chan int, timeout time.Duration) int {
 		select {
 		case v := <-in:
 			sum += v
-		case <-time.After(timeout): // want "before Go 1.23"
+		case <-time.After(timeout): // want "polling select loop"
 		default:
 		}
 	}

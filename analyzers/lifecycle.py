@@ -1,0 +1,221 @@
+"""Code that runs a bounded few times whatever the load: development code (tests' helpers, examples,
+benchmarks, generators, tools) and a component's start-up, configuration and shutdown.
+
+Both are facts of the package, read by the hot-path tiers (such code is cold) and by rules whose
+claim depends on other goroutines running at the same time (a lock taken while a store recovers at
+start-up contends with nobody).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from analyzers.package import Package
+from analyzers.source import Func, GoFile
+
+# Directories of development code, as a path component.
+_DEV_DIRS = frozenset(
+    {
+        "test", "tests", "testing", "testutil", "testutils", "testhelper", "testhelpers", "testenv",
+        "e2e", "example", "examples", "tools", "hack", "benchmark", "benchmarks", "fuzz", "mock", "mocks",
+        "leakcheck",
+    }
+)
+# `caddytest`, `apitest`: a package named for testing (not `latest`, `contest`).
+_TEST_PACKAGE = re.compile(r"^[a-z0-9]*test$")
+_NOT_TEST = frozenset({"latest", "contest", "protest", "attest"})
+# A generator under cmd/: `cmd/protoc-gen-go-grpc`, `cmd/gen-docs`, `cmd/mockgen`, `cmd/stringer-gen`.
+_GENERATOR = re.compile(r"(^|[-_])gen([-_]|$)|^gen|gen$")
+# Files of test support kept beside production code: test_utils.go, testing.go, fake_server.go.
+_DEV_FILE = re.compile(r"^(test|testing|fake|mock)[_a-z0-9]*\.go$")
+
+# Configuration packages: `config/`, `caddyconfig/`, `conf/`, `settings/`.
+_CONFIG_DIR = re.compile(r"^([a-z0-9]*config|configs?|conf|cfg|settings)$")
+CLI_FRAMEWORKS = ("github.com/spf13/cobra", "github.com/urfave/cli", "github.com/alecthomas/kingpin",
+                  "gopkg.in/alecthomas/kingpin", "github.com/alecthomas/kong")
+# Functions that build test data or fixtures, kept beside production code.
+_TEST_SUPPORT_NAME = re.compile(r"(ForTest(ing)?|GenerateTest|^Test[A-Z]|^Fake[A-Z]|^Mock[A-Z])")
+# Functions run at start-up, on configuration or at shutdown, by name: an exact name, or a prefix
+# followed by an upper-case letter or the end (`loadConfig`, `LoadCertificates`, `cmdRun` for a
+# command's entry; not `Load`, which is a cache accessor, nor `loader`).
+_LIFECYCLE_EXACT = frozenset(
+    {
+        "Setup", "Provision", "Validate", "Configure", "Cleanup", "Start", "Stop", "Shutdown",
+        "Close", "Reload", "ApplyConfig", "UnmarshalCaddyfile", "Restore", "Recover",
+    }
+)
+_LIFECYCLE_PREFIX = re.compile(
+    r"^(init|Init|load|Load|recover|Recover|restore|Restore|setup|Setup|register|Register|provision|"
+    r"Provision|validate|Validate|configure|Configure|close|Close|shutdown|Shutdown|stop|Stop|start|"
+    r"Start|reload|Reload|apply|Apply|parse|Parse|open|Open|cmd|config)(?=[A-Z_]|$)"
+)
+_CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
+_CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
+
+
+def config_code_reason(path: str) -> str | None:
+    """Why a file is configuration code (parsed and applied at start-up or reload), or None."""
+    for d in path.split("/")[:-1]:
+        if _CONFIG_DIR.match(d):
+            return f"configuration code ({d}/), runs at load"
+    return None
+
+
+def command_code_reason(files: Iterable[GoFile]) -> str | None:
+    """Why a package is a command's code (it runs once per invocation): a `main` package, or one
+    that builds commands on a command-line framework."""
+    for gf in files:
+        if gf.package == "main":
+            return "command-line program (package main)"
+        framework = next((p for p in gf.imports.values() if p.startswith(CLI_FRAMEWORKS)), None)
+        if framework is not None:
+            return f"command-line code ({framework.rsplit('/', 1)[-1]} commands)"
+    return None
+
+
+def dev_code_reason(path: str, package: str) -> str | None:
+    """Why a file is development code, or None."""
+    parts = path.split("/")
+    dirs, base = parts[:-1], parts[-1]
+    for d in dirs:
+        if d in _DEV_DIRS:
+            return f"development code ({d}/)"
+        if _TEST_PACKAGE.match(d) and d not in _NOT_TEST:
+            return f"test support package ({d})"
+    if "cmd" in dirs:
+        below = dirs[dirs.index("cmd") + 1 :]
+        if any(_GENERATOR.search(d) for d in below):
+            return "code generator"
+    if package.endswith("test") and package not in _NOT_TEST and package != "test":
+        return f"test support package ({package})"
+    if _DEV_FILE.match(base):
+        return f"test support file ({base})"
+    return None
+
+
+def lifecycle_name(func: Func) -> str | None:
+    """Why a function runs at start-up, on configuration or at shutdown, judged by its name."""
+    name = func.name
+    if not func.receiver and (name in ("init", "main") or _CONSTRUCTOR.match(name)):
+        return f"{name} runs at start-up"
+    if _TEST_SUPPORT_NAME.search(name):
+        return f"{name} builds test data"
+    if name in _LIFECYCLE_EXACT:
+        return f"{name} runs at start-up or shutdown"
+    m = _LIFECYCLE_PREFIX.match(name)
+    if m is None:
+        return None
+    word = m.group(1)
+    if name == word and word in ("load", "Load", "register", "Register", "open", "Open", "config"):
+        return None  # `Load(key)`, `Register(x)`: accessors and registries used at run time
+    if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name):
+        return None  # parsers and appliers of data run per request; only configuration is once
+    if word in ("open", "Open") and func.receiver:
+        return None  # fs.Open-like methods serve requests
+    return f"{name} runs at start-up, on configuration or at shutdown"
+
+
+def startup_functions(pkg: Package) -> dict[Func, str]:
+    """Functions that run only at start-up, configuration or shutdown: named so (see lifecycle_name),
+    or unexported and called only from such functions within the package (an exported function may
+    have callers elsewhere, and so may one passed around as a value)."""
+    top = [f for f in pkg.funcs if not f.is_literal]
+    named: dict[Func, str] = {}
+    for f in top:
+        reason = lifecycle_name(f)
+        if reason is not None:
+            named[f] = reason
+    if not named:
+        return named
+    callers = _callers(pkg, _candidates(top, named))
+    excluded: set[str] = set()
+    while True:
+        found = _reach(top, named, callers, excluded)
+        escaped = _referenced_as_values(pkg, {f.name for f in found if f not in named}) - excluded
+        if not escaped:
+            return found
+        excluded |= escaped
+
+
+def _reach(
+    top: list[Func], named: dict[Func, str], callers: dict[str, list[Func]], excluded: set[str]
+) -> dict[Func, str]:
+    found = dict(named)
+    changed = True
+    while changed:
+        changed = False
+        for f in top:
+            if f in found or not f.name[:1].islower() or f.name in excluded:
+                continue
+            sites = callers.get(_key(f), [])
+            if sites and all(c in found for c in sites):
+                found[f] = f"called only from {sites[0].qualified_name}, which runs once"
+                changed = True
+    return found
+
+
+def _key(f: Func) -> str:
+    return f".{f.name}" if f.receiver else f.name
+
+
+def _candidates(top: list[Func], named: dict[Func, str]) -> set[str]:
+    """Names of unexported functions reachable by calls from the named ones: the only functions
+    whose callers matter (found without a pass over every call of the package)."""
+    private = {f.name for f in top if f.name[:1].islower()}
+    by_name: dict[str, list[Func]] = {}
+    for f in top:
+        by_name.setdefault(f.name, []).append(f)
+    seen: set[str] = set()
+    queue = list(named)
+    while queue:
+        func = queue.pop()
+        for f in (func, *func.closures):
+            for name in private.intersection(c.name for c in f.calls if c.name) - seen:
+                seen.add(name)
+                queue.extend(by_name.get(name, []))
+    return seen
+
+
+def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
+    """Top-level callers, by key ("F" for calls F(...), ".M" for calls x.M(...)), of the given names."""
+    out: dict[str, list[Func]] = {}
+    if not names:
+        return out
+    wanted = tuple(names)
+    for func in pkg.funcs:
+        caller = func
+        while caller.parent is not None:
+            caller = caller.parent
+        imports = func.file.imports
+        for call in func.calls_named(*wanted):
+            fn = call.fn
+            if fn is None:
+                continue
+            if fn.type == "identifier":
+                key = call.name
+            elif fn.type == "selector_expression" and call.recv not in imports:
+                key = "." + call.name
+            else:
+                continue
+            out.setdefault(key, []).append(caller)
+    return out
+
+
+def _referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
+    """Names used other than as a call's callee or a declaration's name (`mux.HandleFunc("/",
+    s.handle)`, `go loop`, `fns := []func(){setup}`): such a function can be called from places the
+    package does not show. Comments do not count; strings do (conservatively)."""
+    if not names:
+        return set()
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b(?!\s*[(\[])")
+    found: set[str] = set()
+    for gf in pkg.files:
+        if not any(n.encode() in gf.src for n in names):
+            continue
+        code = _COMMENT.sub(" ", gf.src.decode("utf-8", "replace"))
+        found.update(m.group(1) for m in pattern.finditer(code))
+    return found
+
+
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)

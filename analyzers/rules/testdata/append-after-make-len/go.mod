@@ -1,0 +1,3 @@
+module example.com/appendaftermakelen
+
+go 1.22

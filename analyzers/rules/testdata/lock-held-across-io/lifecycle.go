@@ -1,0 +1,81 @@
+package lockio
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+type wal struct {
+	mu      sync.Mutex
+	dir     string
+	entries map[string][]byte
+	ios     chan struct{}
+}
+
+// Near-miss: recovery at start-up reads files under the lock; nothing else runs yet.
+func OpenWAL(dir string) (*wal, error) {
+	w := &wal{dir: dir, entries: map[string][]byte{}}
+	if err := w.recoverEntries(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *wal) recoverEntries() error {
+	names, err := filepath.Glob(filepath.Join(w.dir, "*.wal"))
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return err
+		}
+		w.entries[n] = b
+	}
+	return nil
+}
+
+// Near-miss: a helper reached only from the loader above.
+func (w *wal) loadIndex() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.readIndexLocked()
+}
+
+func (w *wal) readIndexLocked() error {
+	_, err := os.ReadFile(filepath.Join(w.dir, "index"))
+	return err
+}
+
+func (w *wal) Get(name string) ([]byte, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	b, ok := w.entries[name]
+	return b, ok
+}
+
+// The I/O slots come from the caller (a semaphore channel filled with tokens).
+func (w *wal) SetSlots(slots chan struct{}) { w.ios = slots }
+
+// Near-miss: giving back the I/O slot the function took cannot block.
+func (w *wal) Sync(name string) error {
+	<-w.ios
+	err := os.WriteFile(filepath.Join(w.dir, name), nil, 0o600)
+	w.mu.Lock()
+	delete(w.entries, name)
+	w.ios <- struct{}{}
+	w.mu.Unlock()
+	return err
+}
+
+// Still a file written while the lock is held on the request path.
+func (w *wal) Append(name string, b []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.entries[name] = b
+	return os.WriteFile(filepath.Join(w.dir, name), b, 0o600) // want "os.WriteFile while w.mu is held"
+}

@@ -1,0 +1,3 @@
+module example.com/sortsliceinterface
+
+go 1.22

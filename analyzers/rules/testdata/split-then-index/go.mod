@@ -1,0 +1,3 @@
+module example.com/splitthenindex
+
+go 1.22

@@ -1,0 +1,122 @@
+"""A package's `_test.go` files, read only as far as a question needs.
+
+Test files are nearly as large as the code they test and are never analysed, so the engine does
+not parse them whole. What reading them is for:
+
+- hot-path evidence: which functions the package's benchmarks call. Only the benchmark code is
+  parsed: `Benchmark*` functions and helpers taking a `*testing.B` (`benchmarkFoo(b, 10)`), from a
+  line scan of the file (analyzers/skim.py), positions intact (`benchmark_funcs`, `benchmark_calls`);
+- names already taken in the package's tests, so generated benchmarks do not clash
+  (`func_names`, from the same line scan, no parsing);
+- anything else (values the tests use, helpers, table cases): `parsed`, the full model of the
+  file, built on first access and only then.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from tree_sitter import Query, QueryCursor
+
+from analyzers.skim import FuncSpan, func_spans, only_funcs
+from analyzers.source import Func, GoFile, go_language, parse, text
+from analyzers.walk import build_file
+
+_PACKAGE = re.compile(rb"^package\s+(\w+)", re.MULTILINE)
+_BENCHMARK_SIGNATURE = re.compile(rb"^func\s+Benchmark|\*testing\.B\b", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _call_names_query() -> Query:
+    """The called name of every call: `f(...)`, and `M` of `x.M(...)`."""
+    return Query(go_language(), """
+        (call_expression function: (identifier) @name)
+        (call_expression function: (selector_expression field: (field_identifier) @name))
+    """)
+
+
+@dataclass(eq=False)
+class TestFile:
+    path: str
+    src: bytes
+
+    is_test = True
+    __test__ = False  # not a pytest test class
+
+    @cached_property
+    def package(self) -> str:
+        """The package clause: the package's own name, or `<name>_test` for an external test package."""
+        m = _PACKAGE.search(self.src)
+        return m.group(1).decode() if m else ""
+
+    @cached_property
+    def func_names(self) -> frozenset[str]:
+        """Names of the file's top-level functions (methods excluded)."""
+        return frozenset(s.name for s in func_spans(self.src) if not s.receiver)
+
+    @cached_property
+    def benchmark_spans(self) -> list[FuncSpan]:
+        """Benchmarks and benchmark helpers (functions with a `*testing.B` in their signature)."""
+        if b"Benchmark" not in self.src and b"*testing.B" not in self.src:
+            return []
+        return [s for s in func_spans(self.src, _BENCHMARK_SIGNATURE) if not s.receiver]
+
+    @cached_property
+    def benchmarks(self) -> GoFile:
+        """The model of the benchmark code alone (other lines emptied): Benchmark functions, the
+        helpers they share, their closures and calls, at their real positions."""
+        return build_file(self.path, only_funcs(self.src, self.benchmark_spans))
+
+    def benchmark_funcs(self) -> list[Func]:
+        """Top-level benchmark functions and benchmark helpers, each with its calls (closures are
+        separate Funcs whose `parent` chain leads to one of these)."""
+        if not self.benchmark_spans:
+            return []
+        return [f for f in self.benchmarks.funcs if f.parent is None]
+
+    def benchmark_calls(self) -> dict[str, str]:
+        """Call name (the last identifier: `Parse` for `p.Parse(x)`) -> the first benchmark making it.
+        One query over the benchmark view's syntax tree: no function model is built."""
+        refs: dict[str, str] = {}
+        spans = self.benchmark_spans
+        if not spans:
+            return refs
+        tree = parse(only_funcs(self.src, spans))
+        found = QueryCursor(_call_names_query()).captures(tree.root_node).get("name", [])
+        starts = [s.start for s in spans]
+        for node in sorted(found, key=lambda n: n.start_byte):
+            i = bisect_right(starts, node.start_point[0]) - 1
+            if i >= 0 and node.start_point[0] <= spans[i].end:
+                refs.setdefault(text(node), spans[i].name)
+        return refs
+
+    @cached_property
+    def parsed(self) -> GoFile:
+        """The full model of the file (parsed on first access)."""
+        return build_file(self.path, self.src)
+
+    @property
+    def funcs(self) -> list[Func]:
+        """Every function of the file: the full parse."""
+        return self.parsed.funcs
+
+    def release(self) -> None:
+        """Drop the parsed models (the engine calls this once a package is done)."""
+        for attr in ("benchmarks", "parsed"):
+            gf = self.__dict__.pop(attr, None)
+            if isinstance(gf, GoFile):
+                release_file(gf)
+
+
+def release_file(gf: GoFile) -> None:
+    """Break a file model's reference cycles (file <-> functions, function <-> closures)."""
+    for func in gf.funcs:
+        func.decls.clear()
+        func.closures.clear()
+        func._sites.clear()
+        func.calls.clear()
+        func.parent = None
+    gf.funcs.clear()

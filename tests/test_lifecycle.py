@@ -1,0 +1,119 @@
+"""Code that runs a bounded few times: development code and start-up/shutdown functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.hotpath import classify
+from analyzers.lifecycle import dev_code_reason, startup_functions
+from analyzers.package import build_package
+from analyzers.walk import build_file
+
+
+@pytest.mark.parametrize(
+    ("path", "package", "dev"),
+    [
+        ("tests/framework/e2e/cluster.go", "e2e", True),
+        ("internal/testutils/balancer.go", "testutils", True),
+        ("examples/features/metadata/client/main.go", "main", True),
+        ("tools/benchmark/cmd/put.go", "cmd", True),
+        ("benchmark/stats/stats.go", "stats", True),
+        ("caddytest/caddytest.go", "caddytest", True),
+        ("cmd/protoc-gen-go-grpc/grpc.go", "main", True),
+        ("interop/test_utils.go", "interop", True),
+        ("server/etcdserver/server.go", "etcdserver", False),
+        ("cmd/prometheus/main.go", "main", False),
+        ("internal/latest/version.go", "latest", False),
+        ("pkg/generic/list.go", "generic", False),
+    ],
+)
+def test_development_code_by_path(path: str, package: str, dev: bool) -> None:
+    assert (dev_code_reason(path, package) is not None) is dev
+
+
+SRC = b"""package store
+
+import "net/http"
+
+type Store struct{ m map[string]string }
+
+func OpenStore(dir string) (*Store, error) {
+	s := &Store{}
+	s.recoverIndex(dir)
+	return s, nil
+}
+
+func (s *Store) recoverIndex(dir string) { s.readSegments(dir) }
+
+func (s *Store) readSegments(dir string) { _ = dir }
+
+func (s *Store) Get(k string) string { return s.lookup(k) }
+
+func (s *Store) lookup(k string) string { return s.m[k] }
+
+func (s *Store) Close() error { s.flush(); return nil }
+
+func (s *Store) flush() {}
+
+func (s *Store) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("/", s.serve)
+	s.serve(nil, nil)
+}
+
+func (s *Store) Provision() { s.serve(nil, nil) }
+
+func (s *Store) serve(w http.ResponseWriter, r *http.Request) {}
+"""
+
+
+def test_start_up_and_shutdown_functions_and_their_private_helpers() -> None:
+    pkg = build_package("store", [build_file("store/store.go", SRC)])
+    found = {f.qualified_name for f in startup_functions(pkg)}
+    once = {"OpenStore", "Store.recoverIndex", "Store.readSegments", "Store.Close", "Store.flush", "Store.Provision"}
+    assert once <= found
+    # Request paths and a helper handed out as a value (a handler) are not start-up code.
+    assert not found & {"Store.Get", "Store.lookup", "Store.Routes", "Store.serve"}
+    heat = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert heat["Store.readSegments"].tier == "cold"
+    assert heat["Store.readSegments"].reasons == ["called only from Store.recoverIndex, which runs once"]
+    assert heat["Store.Get"].tier == "hot"
+
+
+def test_development_code_is_cold_unless_marked_hot() -> None:
+    src = (b"package e2e\n\nfunc Spin(xs []int) int {\n\tn := 0\n\tfor _, x := range xs {\n\t\tfor range xs {\n"
+           b"\t\t\tn += x\n\t\t}\n\t}\n\treturn n\n}\n\n//perf-review:hot\nfunc Marked(xs []int) int {\n"
+           b"\tfor range xs {\n\t\tfor range xs {\n\t\t}\n\t}\n\treturn 0\n}\n")
+    pkg = build_package("tests/e2e", [build_file("tests/e2e/spin.go", src)])
+    heat = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert heat["Spin"].tier == "cold" and heat["Spin"].reasons == ["development code (tests/)"]
+    assert heat["Marked"].tier == "hot"
+
+
+def test_code_that_runs_once_makes_nothing_hot() -> None:
+    """A helper called in a loop of a constructor, and a closure run per item inside start-up code,
+    run a bounded few times: they stay cold."""
+    src = b"""package srv
+
+type server struct{ names []string }
+
+func label(s string) string { return "x" + s }
+
+func newServer(cfgs []string) *server {
+	s := &server{}
+	for _, c := range cfgs {
+		s.names = append(s.names, label(c))
+		func() { s.names = append(s.names, c) }()
+	}
+	return s
+}
+
+func (s *server) Process(reqs []string) {
+	for _, r := range reqs {
+		_ = r
+	}
+}
+"""
+    pkg = build_package("srv", [build_file("srv/srv.go", src)])
+    heat = {f.qualified_name: h.tier for f, h in classify(pkg).items()}
+    assert heat["label"] == "cold" and heat["newServer.func1"] == "cold"
+    assert heat["server.Process"] == "warm"

@@ -1,0 +1,1 @@
+"""Maintenance scripts: regenerate data the analyzers ship with."""
