@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.errors import PerfReviewError
 
-COMMANDS = ("analyze", "review", "benchmarks", "serve", "worker")
+COMMANDS = ("analyze", "review", "benchmarks", "measure", "serve", "worker")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from bot.config import Config
 from bot.errors import PayloadError, SignatureError
-from bot.handlers import Route, checks, installation, issue_comment, merge_group, pull_request
+from bot.handlers import Route, checks, installation, issue_comment, merge_group, pull_request, workflow_run
 
 __all__ = ["Delivery", "Route", "parse_delivery", "route", "signature", "verify_signature"]
 
@@ -34,6 +34,7 @@ HANDLERS: Mapping[str, Handler] = {
     "merge_group": merge_group.handle,
     "installation": installation.handle,
     "installation_repositories": installation.handle,
+    "workflow_run": workflow_run.handle,
 }
 
 

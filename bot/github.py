@@ -9,6 +9,7 @@ PyGithub's exceptions into our typed errors. Messages never carry tokens, keys o
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
 import time
@@ -20,7 +21,9 @@ from typing import Any, Protocol, TypeVar
 import jwt
 import requests
 from github import Auth, Github, GithubException
+from github.Artifact import Artifact
 from github.Commit import Commit as GithubCommit
+from github.PaginatedList import PaginatedList
 
 from bot.errors import GitHubError, TransientGitHubError
 from bot.gitfetch import trusted_clone_url
@@ -162,6 +165,14 @@ class TreeInfo:
     truncated: bool
 
 
+@dataclass(frozen=True)
+class ArtifactInfo:
+    id: int
+    name: str
+    size_in_bytes: int
+    expired: bool
+
+
 class GitHubClient(Protocol):
     """What the review needs from GitHub, for one installation. `repo` is "owner/name"."""
 
@@ -188,6 +199,13 @@ class GitHubClient(Protocol):
     def get_tree(self, repo: str, sha: str) -> TreeInfo: ...
     def permission(self, repo: str, login: str) -> str: ...
     def git_token(self, clone_url: str) -> str | None: ...
+    def list_run_artifacts(self, repo: str, run_id: int) -> list[ArtifactInfo]: ...
+    def download_artifact(self, repo: str, artifact_id: int, max_bytes: int) -> bytes: ...
+    def pulls_for_commit(self, repo: str, sha: str) -> list[int]: ...
+
+
+class TooLarge(GitHubError):
+    """A download that grew past the limit it was given: stopped, not retried."""
 
 
 @dataclass(frozen=True)
@@ -368,10 +386,11 @@ class PyGithubClient:
     operation (outcome "ok" or the HTTP status), for metrics; the lead wires it to bot.observability."""
 
     def __init__(self, gh: Github, *, retry: RetryPolicy | None = None, on_call: CallHook | None = None,
-                 app: AppAuth | None = None) -> None:
+                 app: AppAuth | None = None, timeout: int = 15) -> None:
         self._gh = gh
         self._retry = retry or RetryPolicy()
         self._on_call = on_call
+        self._timeout = timeout
         self._app = app
         self.app_id: int | None = app.app_id if app is not None else None
 
@@ -558,11 +577,70 @@ class PyGithubClient:
 
         return self._call("permission", fetch)
 
+    def list_run_artifacts(self, repo: str, run_id: int) -> list[ArtifactInfo]:
+        def fetch() -> list[ArtifactInfo]:
+            # The listing URL from the run number alone: going through the run object would GET the run first.
+            pages = PaginatedList(Artifact, self._gh.requester, f"/repos/{repo}/actions/runs/{run_id}/artifacts",
+                                  {"per_page": PER_PAGE}, list_item="artifacts")
+            return [ArtifactInfo(a.id, a.name, int(a.size_in_bytes or 0), bool(a.expired)) for a in pages]
+
+        return self._call("list_run_artifacts", fetch)
+
+    def download_artifact(self, repo: str, artifact_id: int, max_bytes: int) -> bytes:
+        """The artifact's zip. GitHub answers with a redirect to short-lived storage; that second request
+        carries no token (the URL is pre-signed), and reading stops at max_bytes (TooLarge)."""
+
+        def fetch() -> bytes:
+            status, headers, body = self._gh.requester.requestJson(
+                "GET", f"/repos/{repo}/actions/artifacts/{artifact_id}/zip")
+            location = {k.lower(): v for k, v in headers.items()}.get("location")
+            if status != 302 or not location:
+                data = _json_or_none(body)
+                raise GithubException(status, data if isinstance(data, dict) else None, headers)
+            return _download(location, max_bytes, self._timeout)
+
+        return self._call("download_artifact", fetch)
+
+    def pulls_for_commit(self, repo: str, sha: str) -> list[int]:
+        """Open pull requests whose head is this commit (what a run from a fork does not list itself)."""
+
+        def fetch() -> list[int]:
+            pulls = self._repo(repo).get_commit(sha).get_pulls()
+            return [int(p.number) for p in pulls if p.state == "open" and p.head.sha == sha]
+
+        return self._call("pulls_for_commit", fetch)
+
+
+def _json_or_none(body: str) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
+def _download(url: str, max_bytes: int, timeout: int) -> bytes:
+    """GET a pre-signed storage URL without any credentials, reading at most max_bytes (streamed, so a
+    huge or endless body costs no more than the limit)."""
+    with requests.get(url, stream=True, timeout=timeout) as resp:
+        if resp.status_code >= 400:
+            raise GithubException(resp.status_code, {"message": "artifact storage refused the download"}, None)
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise TooLarge(f"the artifact is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_content(chunk_size=65_536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(f"the artifact is over the {max_bytes:,}-byte limit")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
 
 def installation_client(app: AppAuth, installation_id: int, *, retry: RetryPolicy | None = None,
                         on_call: CallHook | None = None) -> PyGithubClient:
     gh = make_github(app.api_url, InstallationAuth(app, installation_id), timeout=app.timeout)
-    return PyGithubClient(gh, retry=retry or app.retry, on_call=on_call, app=app)
+    return PyGithubClient(gh, retry=retry or app.retry, on_call=on_call, app=app, timeout=app.timeout)
 
 
 def _app_id(comment: Any) -> int | None:

@@ -26,7 +26,7 @@ from bot.jobstore import JobRecord, JobStore
 logger = logging.getLogger(__name__)
 
 # Kinds a newer head makes pointless, and that publish on the PR (so they take its lock).
-SUPERSEDABLE = frozenset({"review", "bench"})
+SUPERSEDABLE = frozenset({"review", "bench", "measure"})
 TRANSIENT: tuple[type[BaseException], ...] = (
     TransientGitHubError,
     ConnectionError,

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Trigger = Literal["auto", "command", "rerun"]
-Kind = Literal["review", "bench", "help", "denied", "merge_group"]
+Kind = Literal["review", "bench", "help", "denied", "merge_group", "measure"]
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,15 @@ class ReviewRequest:
     # the PR's updated_at (epoch seconds), so a late delivery for an older head never takes over.
     head_before: str = ""
     head_stamp: float = 0.0
+    run_id: int | None = None  # kind "measure": the workflow run whose perf-review-measure artifact to read
 
     @property
     def dedupe_key(self) -> str:
         """Automatic reviews of one head run once; a slash command runs once per comment (a replayed
         delivery of it under a new delivery id does nothing); other explicit requests always run."""
         base = f"{self.repo}#{self.pr}@{self.head_sha}:{self.kind}:{int(self.full)}"
+        if self.run_id is not None:  # each run (and re-run) of the workflow brings its own measurement
+            base += f":run{self.run_id}"
         if self.trigger == "auto":
             return base
         if self.trigger == "command" and self.comment_id is not None:

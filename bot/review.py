@@ -23,6 +23,7 @@ from typing import Any
 from analyzers.diff import FileChange
 from analyzers.engine import Options, analyze_change, skip_reason
 from analyzers.model import Finding, Result
+from analyzers.report.measured import Measurement
 from bot import checkrun
 from bot.config import Config
 from bot.errors import GitError, PerfReviewError, TransientGitHubError
@@ -100,8 +101,13 @@ def client_for(config: Config, installation_id: int, *, on_call: CallHook | None
 
 def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Callable[[], bool] = lambda: True,
                render: Renderer | None = None, limits: Limits | None = None,
-               git: GitCache | None = None) -> ReviewOutcome:
-    """One review request. `git`: the cache to fetch whole packages with (None: the contents API only)."""
+               git: GitCache | None = None, measured: Measurement | None = None) -> ReviewOutcome:
+    """One review request. `git`: the cache to fetch whole packages with (None: the contents API only);
+    `measured`: figures from a perf-review-measure artifact for this head (bot.measured_review)."""
+    if request.kind == "measure":
+        from bot.measured_review import run_measured
+
+        return run_measured(request, client, is_current=is_current, render=render)
     fields = _fields(request)
     if request.kind == "merge_group":
         from bot.merge_queue import run_merge_group
@@ -131,7 +137,8 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
         return ReviewOutcome("skipped", "draft pull request (set drafts: true to review drafts)")
     run_id = checkrun.start(client, request, head)
     try:
-        return _review(client, request, pull, config, run_id, is_current, render, limits or Limits(), git)
+        return _review(client, request, pull, config, run_id, is_current, render, limits or Limits(), git,
+                       measured)
     except BaseException as exc:
         checkrun.close(client, request.repo, head, run_id, checkrun.NOT_COMPLETED, _failure_text(exc))
         raise
@@ -140,6 +147,9 @@ def run_review(request: ReviewRequest, client: GitHubClient, *, is_current: Call
 def report_failure(request: ReviewRequest, client: GitHubClient, message: str) -> None:
     """A review that finally failed: its own check run says why (bot/checkrun.py decides the
     conclusion); a command that never got as far as a check run is answered in the conversation."""
+    if request.kind == "measure":  # the review of this head stands as it is; the job's log says why
+        log.warning("measurements not folded in: %s", message, extra=_fields(request))
+        return
     head = request.head_sha or client.get_pull(request.repo, request.pr).head_sha
     if not checkrun.report_failure(client, request, head, message) and request.comment_id is not None:
         _reply(client, request, f"@{request.requester or 'there'}: perf-review could not run this command: "
@@ -148,7 +158,7 @@ def report_failure(request: ReviewRequest, client: GitHubClient, message: str) -
 
 def report_superseded(request: ReviewRequest, client: GitHubClient) -> None:
     """An outdated review: its unfinished check runs end "superseded"."""
-    if request.head_sha:
+    if request.head_sha and request.kind != "measure":
         checkrun.report_superseded(client, request, request.head_sha)
 
 
@@ -163,7 +173,7 @@ def report_abandoned(request: ReviewRequest, client: GitHubClient) -> None:
 
 def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig, run_id: int,
             is_current: Callable[[], bool], render: Renderer | None, limits: Limits,
-            git: GitCache | None = None) -> ReviewOutcome:
+            git: GitCache | None = None, measured: Measurement | None = None) -> ReviewOutcome:
     files, omitted = pick_files(client.list_pull_files(request.repo, request.pr), limits, count_go=git is None)
     sticky, previous = _previous(client, request, pull)
     already = previous.inlined if previous else _inlined_by_review_comments(client, request, pull)
@@ -183,7 +193,8 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
     as_skipped(result, omitted)
     review = (render or _default_render())(result, previous=_comparable(previous, omitted, hidden),
                                            benchmarks=_plan(result, change.head, review=True),
-                                           sources=change.head, notes=change.notes())
+                                           sources=change.head, notes=change.notes(),
+                                           **({"measured": measured} if measured is not None else {}))
     if not is_current():
         checkrun.close(client, request.repo, pull.head_sha, run_id, "Superseded",
                        "A newer push to this pull request is being reviewed instead.")
@@ -411,4 +422,4 @@ def _left_out(omitted: Sequence[Omission]) -> str:
 
 def _fields(request: ReviewRequest) -> dict[str, Any]:
     return {"delivery_id": request.delivery_id, "repo": request.repo, "pr": request.pr,
-            "head_sha": request.head_sha, "kind": request.kind}
+            "head_sha": request.head_sha, "kind": request.kind, "run_id": request.run_id}

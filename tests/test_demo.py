@@ -26,7 +26,8 @@ def test_demo_change_findings(tmp_path: Path) -> None:
         ("handler.go", 46, "byte-loop-count", "new"),
     }
     tiers = {f.name: f.hot_path for f in result.functions}
-    assert tiers == {"ServeHTTP": "hot", "Backordered": "hot", "CountLines": "warm", "Put": "hot", "Render": "warm"}
+    assert tiers == {"ServeHTTP": "hot", "Backordered": "hot", "CountLines": "warm", "Put": "hot", "Render": "warm",
+                     "TotalQuantity": "warm"}
 
 
 SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "review-demo.md"

@@ -64,8 +64,10 @@ class FileGen:
         self.loop_b = minor is not None and minor >= 24
         self.local_types, self.generic_types = type_names(pkg)
         names: set[str] = set()
-        for gf in [*pkg.files, *pkg.test_files]:
+        for gf in pkg.files:
             names |= top_level_names(gf)
+        for tf in pkg.test_files:  # test files are skimmed, not parsed (analyzers/testfiles.py): their functions
+            names |= set(tf.func_names)
         self.pkg_names = names
         self.taken = set(names)
         self.index = PackageIndex(pkg)

@@ -245,7 +245,7 @@ def _value_target(index: PackageIndex, node: Node, func: Func) -> Func | None:
 def benchmark_funcs(pkg: Package) -> list[Func]:
     """Top-level `func BenchmarkX(b *testing.B)` of the package's test files."""
     return [
-        f for tf in pkg.test_files for f in tf.funcs
+        f for tf in pkg.test_files for f in tf.benchmark_funcs()
         if not f.is_literal and not f.receiver and f.name.startswith("Benchmark")
         and len(f.params) == 1 and f.params[0].type.endswith("testing.B")
     ]

@@ -54,7 +54,7 @@ class TestValues:
                 for call in caller.calls_named(func.name):
                     if not self._calls(call.node, func, caller) or len(call.args) != len(func.params):
                         continue
-                    found = self._portable_args(list(call.args), caller, gf)
+                    found = self._portable_args(list(call.args), caller, gf.parsed)
                     if found is None:
                         continue
                     score = sum(v is not None for v in found.values) * 2 + (1 if _checked(call.node) else 0)

@@ -11,6 +11,7 @@ from analyzers.report.advice import Advice, advice_for
 from analyzers.report.benchmarks import BenchInfo, benchmarks_in, skipped_in, split_plan
 from analyzers.report.estimate import Estimate, estimate
 from analyzers.report.md import code
+from analyzers.report.measured import Measurement
 from analyzers.report.profile_notes import share_weighted
 
 META_CATEGORY = "meta"
@@ -43,6 +44,7 @@ class ReviewContext:
     numbers: dict[int, int] = field(default_factory=dict)
     by_function: dict[tuple[str, str], FuncStats] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the caller says about its input
+    measured: Measurement | None = None  # perf-review measure's figures for this head, when the App has them
 
     @property
     def current(self) -> list[Finding]:

@@ -12,6 +12,7 @@ from analyzers.report.context import ReviewContext, build_context, fn, notable_s
 from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
 from analyzers.report.md import code, plural
+from analyzers.report.measured import Measurement, measured_table
 from analyzers.report.profile_notes import share_text, summary_note
 from analyzers.report.sections_design import design_sections
 from analyzers.report.sections_findings import add_findings, counts, hot_path, pre_existing, summary, verdict
@@ -51,24 +52,35 @@ def render_review(
     benchmarks: str | None = None,
     sources: Mapping[str, bytes | None] | None = None,
     notes: Sequence[str] = (),
+    measured: Measurement | None = None,
 ) -> Review:
     """The whole review. `previous`: findings of the last review (for "fixed"); `benchmarks`: the plan
     from benchmarks.plan_for_change; `sources`: head file contents, which let inline notes carry exact
-    ```suggestion``` lines; `notes`: what the caller must say about its input (files it could not read)."""
+    ```suggestion``` lines; `notes`: what the caller must say about its input (files it could not read);
+    `measured`: what `perf-review measure` found for this head (shown next to the estimates, and as a
+    table in the check run's summary)."""
     ctx = build_context(result, previous, benchmarks)
     ctx.notes = list(notes)
+    ctx.measured = measured
     short = not ctx.new  # pre-existing findings alone: a short review with them folded
     blocks = short_review(ctx) if short else full_review(ctx)
     markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT)
     return Review(
         markdown=markdown,
         title=title(ctx),
-        check_summary=fit([Block("", [p for b in blocks[:1] for p in b.parts])] if short else [summary(ctx)],
-                          CHECK_LIMIT, CHECK_LIMIT),
+        check_summary=_check_summary(blocks, short, ctx, measured),
         check_text=fit(check_blocks(ctx), CHECK_LIMIT, CHECK_LIMIT),
         inline=inline_notes(ctx.new, sources, ctx.est),
         fixed=list(ctx.fixed),
     )
+
+
+def _check_summary(blocks: list[Block], short: bool, ctx: ReviewContext, measured: Measurement | None) -> str:
+    """The check run's summary; with measurements, their table after it (cut first when too long)."""
+    block = Block("", list(blocks[0].parts)) if short else summary(ctx)
+    if measured is not None:
+        block.add(measured_table(measured), optional=True, label="the table of measurements (in the artifact)")
+    return fit([block], CHECK_LIMIT, CHECK_LIMIT)
 
 
 def title(ctx: ReviewContext) -> str:

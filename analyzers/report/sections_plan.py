@@ -11,7 +11,8 @@ from analyzers.report.context import FuncStats, ReviewContext, advice_of, fn
 from analyzers.report.costs import COSTS, Range, fmt_range
 from analyzers.report.estimate import Estimate, N
 from analyzers.report.limits import Block
-from analyzers.report.md import details, fenced, numbered, plural
+from analyzers.report.md import code, details, fenced, numbered, plural
+from analyzers.report.measured import benchmark_note, function_note
 from analyzers.report.sections_design import add_items, refs
 
 MAX_NAMED = 20  # beyond this, commands select benchmarks by tier instead of by name
@@ -38,18 +39,27 @@ def _target(ctx: ReviewContext, s: FuncStats) -> str:
             parts.append(f"{'lock hold' if lock else 'time/op'} " + " and ".join(deltas))
     if not parts:
         parts.append("time/op and allocs/op no worse than base")
-    return f"{head} " + "; ".join(parts) + "."
+    return f"{head} " + "; ".join(parts) + function_note(ctx.measured, s.fact.package, s.name) + "."
 
 
 def targets(ctx: ReviewContext) -> Block:
     block = Block("Performance Targets")
     funcs = [s for s in ctx.hot_warm if any(f.status != "pre-existing" for f in s.findings)]
-    if not funcs:
+    # Touched functions without findings that `perf-review measure` measured: their result, not a target.
+    with_findings = {id(s) for s in funcs}
+    measured = [] if ctx.measured is None else [
+        (s, note) for s in ctx.hot_warm if id(s) not in with_findings
+        for note in [function_note(ctx.measured, s.fact.package, s.name)] if note]
+    if not funcs and not measured:
         block.add("No finding in a hot or warm function: time/op and allocs/op no worse than base.")
         return block
-    block.add("Once the findings are fixed, against this head:")
-    add_items(block, [f"- [ ] {_target(ctx, s)}" for s in funcs], "targets", shown=20)
-    others = len(ctx.hot_warm) - len(funcs)
+    if funcs:
+        block.add("Once the findings are fixed, against this head:")
+        add_items(block, [f"- [ ] {_target(ctx, s)}" for s in funcs], "targets", shown=20)
+    if measured:
+        add_items(block, [f"- {fn(s.name)}: no regression against base{note}." for s, note in measured],
+                  "measured functions", shown=20)
+    others = len(ctx.hot_warm) - len(funcs) - len(measured)
     if others:
         block.add(f"The other {others:,} hot or warm touched function{'s' if others > 1 else ''}: no regression "
                   "against base.")
@@ -109,6 +119,13 @@ def bench_plan(ctx: ReviewContext) -> Block:
     skipped = "".join(f" No benchmark for {fn(name)}: {why}." for name, why in ctx.bench_skips[:5])
     block.add(f"For the functions with findings.{skipped} Fill in the `TODO`s, then run at base and head:")
     block.add(_commands(ctx))
+    if ctx.measured is not None:
+        package = {s.bench.name: s.fact.package for s in ctx.funcs if s.bench}
+        notes = [f"- {code(b.name)}{note}" for b in ctx.benches
+                 for note in [benchmark_note(ctx.measured, package.get(b.name, ""), b.name)] if note]
+        if notes:
+            block.add("`perf-review measure` in this repository's CI, for this head:")
+            add_items(block, notes, "measured benchmarks", shown=MAX_NAMED)
     for path, code_text in ctx.bench_files:
         label = f"{path} ({plural(code_text.count('// Benchmark'), 'benchmark')})"
         block.add(details(label, fenced(compact(code_text), "go")), optional=True,

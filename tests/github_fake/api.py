@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.github_fake import api_threads
+from tests.github_fake.actions import Actions
 from tests.github_fake.gitdata import DiffFile, GitData, hunk_lines
 from tests.github_fake.state import Pull, State, iso, user
 
@@ -84,6 +85,8 @@ class Api:
             "repos/get": self.get_repo,
         }
         api_threads.register(self)
+        self.actions = Actions(self)
+        self.handlers.update(self.actions.handlers())
 
     # -- helpers ---------------------------------------------------------------------------------
 

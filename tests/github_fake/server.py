@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import jwt
 
 from tests.github_fake import githttp
+from tests.github_fake.actions import STORAGE_PREFIX
 from tests.github_fake.api import Api, Ctx, Reply, dumps
 from tests.github_fake.gitdata import GitData
 from tests.github_fake.githttp import GitRequest
@@ -195,6 +196,8 @@ class FakeGitHub:
         if path.startswith(git_root + "/"):
             return self._git(method, path[len(git_root):], split.query, headers, raw_body)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
+        if path.startswith(STORAGE_PREFIX) and method == "GET":
+            return self._storage(path, query, headers)
         if self.prefix:
             if not path.startswith(self.prefix + "/"):
                 return self._refuse(method, path, query, f"{method} {path}: outside the API prefix {self.prefix}")
@@ -229,6 +232,22 @@ class FakeGitHub:
             else:
                 reply = self.api.handlers[op.operation_id](ctx)
         return self._record(method, path, op.operation_id, query, body, reply)
+
+    def _storage(self, path: str, query: dict[str, str], headers: dict[str, str]) -> Reply:
+        with self.lock:
+            status, data = self.api.actions.storage(path, query, headers)
+            self.violations += self.api.actions.storage_violations
+            self.api.actions.storage_violations.clear()
+            self.calls.append(Call("GET", path, status, "artifact-storage", {}, None))
+        return Reply(status, raw=data, headers={"Content-Type": "application/zip"})
+
+    def add_artifact(self, run_id: int, name: str, data: bytes, head_sha: str | None = None, **kw: Any) -> int:
+        """An artifact of workflow run `run_id` (head: the first open PR's head unless given)."""
+        if head_sha is None:
+            first = next(iter(self.state.pulls.values()))
+            head_sha = self.git.rev(first.head_ref) or ""
+        with self.lock:
+            return self.api.actions.add(run_id, name, data, head_sha, **kw)
 
     def _body(self, op: Any, raw: bytes) -> tuple[Any, str | None]:
         if not raw:

@@ -53,3 +53,12 @@ func Render(items []Item) string {
 	}
 	return b.String()
 }
+
+// TotalQuantity returns the number of units across items.
+func TotalQuantity(items []Item) int {
+	n := 0
+	for _, it := range items {
+		n += it.Quantity
+	}
+	return n
+}

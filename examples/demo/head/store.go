@@ -56,3 +56,12 @@ func Render(items []Item) string {
 	}
 	return out
 }
+
+// TotalQuantity returns the number of units in stock across items.
+func TotalQuantity(items []Item) int {
+	total := 0
+	for _, item := range items {
+		total += item.Quantity
+	}
+	return total
+}

@@ -1,0 +1,203 @@
+"""The Go toolchain, as `measure` uses it: find `go`, build a package's test binary once
+(`go test -c`), run benchmarks in it (`-test.count 1 -test.benchmem`) and parse what they print.
+
+This runs the user's own code on the user's machine, by request; the App never imports this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.errors import PerfReviewError, UsageError
+
+log = logging.getLogger(__name__)
+
+NO_GO = ("no Go toolchain: `go` is not on PATH (and --go was not given). Install Go from https://go.dev/dl/ "
+         "(in GitHub Actions: the actions/setup-go step before this one), then run again.")
+_RESULT = re.compile(r"^(Benchmark\S*)\s+(\d+)\s+(.*)$")
+_FAILED = re.compile(r"^\s*--- (FAIL|SKIP): (Benchmark\S*)")
+_SUFFIX = re.compile(r"-(\d+)$")
+BUILD_TIMEOUT = 900.0
+
+
+class GoError(PerfReviewError):
+    """A go command failed (a package that does not build, a binary that would not start)."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One benchmark's figures from one run."""
+
+    ns_per_op: float
+    allocs_per_op: int | None = None
+    bytes_per_op: int | None = None
+
+
+@dataclass
+class RunOutput:
+    samples: dict[str, Sample] = field(default_factory=dict)  # full name (with sub-benchmarks), no -N suffix
+    failed: dict[str, str] = field(default_factory=dict)  # top-level name -> why (FAIL, SKIP, panic)
+    cpu: str = ""
+    exit_code: int = 0
+    tail: str = ""  # the last lines, for a failure nobody could attribute
+
+
+def find_go(explicit: str | None = None) -> str:
+    """The go binary: --go when given, else `go` on PATH. Raises UsageError saying how to get one."""
+    if explicit:
+        path = shutil.which(explicit) or (explicit if Path(explicit).is_file() else None)
+        if path is None:
+            raise UsageError(f"--go {explicit}: no such program. " + NO_GO.split(". ", 1)[1])
+        return os.path.abspath(path)
+    found = shutil.which("go")
+    if found is None:
+        raise UsageError(NO_GO)
+    return found
+
+
+def go_facts(go: str, env: Mapping[str, str]) -> tuple[str, str, str]:
+    """(GOVERSION, GOOS, GOARCH) of the toolchain."""
+    proc = _run([go, "env", "GOVERSION", "GOOS", "GOARCH"], None, env, 120)
+    if proc.returncode != 0:
+        raise GoError(f"`go env` failed: {_last_line(proc.stderr)}")
+    lines = [*proc.stdout.strip().splitlines(), "", "", ""][:3]
+    return lines[0], lines[1], lines[2]
+
+
+def build_many(go: str, jobs: Sequence[tuple[Path, Path]], env: Mapping[str, str],
+               timeout: float = BUILD_TIMEOUT, parallel: int | None = None) -> list[GoError | None]:
+    """`go test -c` for each (package_dir, out), several at once (a build is mostly one core's work);
+    None where it built. On Ctrl-C (or any error) every running build is killed before re-raising."""
+    results: list[GoError | None] = [None] * len(jobs)
+    pending = list(enumerate(jobs))
+    running: list[tuple[int, subprocess.Popen[bytes], Any, float]] = []
+    limit = parallel or max(1, os.cpu_count() or 1)
+    try:
+        while pending or running:
+            while pending and len(running) < limit:
+                i, (cwd, out) = pending.pop(0)
+                err = tempfile.TemporaryFile()  # noqa: SIM115  (closed when its build ends, or on the way out)
+                proc = subprocess.Popen([go, "test", "-c", "-o", str(out), "."], cwd=cwd, env=dict(env),
+                                        stdout=subprocess.DEVNULL, stderr=err)
+                running.append((i, proc, err, time.monotonic() + timeout))
+            time.sleep(0.02)
+            for item in list(running):
+                i, proc, err, deadline = item
+                if proc.poll() is None and time.monotonic() < deadline:
+                    continue
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                running.remove(item)
+                err.seek(0)
+                stderr = err.read().decode("utf-8", "replace")
+                err.close()
+                if proc.returncode != 0 or not jobs[i][1].is_file():
+                    errors = [ln for ln in stderr.splitlines() if ln.strip() and not ln.startswith("#")]
+                    results[i] = GoError("does not build: " + ("; ".join(errors[:3])
+                                                              or f"go test -c exited {proc.returncode}"))
+    except BaseException:
+        for _, proc, err, _ in running:
+            proc.kill()
+            proc.wait()
+            err.close()
+        raise
+    return results
+
+
+def list_benchmarks(binary: Path, cwd: Path, env: Mapping[str, str]) -> list[str]:
+    proc = _run([str(binary), "-test.list", "^Benchmark"], cwd, env, 120)
+    return [ln.strip() for ln in proc.stdout.splitlines() if ln.strip().startswith("Benchmark")]
+
+
+def run_benchmarks(binary: Path, cwd: Path, names: Sequence[str], benchtime: str, env: Mapping[str, str],
+                   timeout: float) -> RunOutput:
+    """One run (-test.count 1) of the named top-level benchmarks and all their sub-benchmarks."""
+    pattern = "^(" + "|".join(re.escape(n) for n in names) + ")$"
+    args = [str(binary), "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", benchtime,
+            "-test.count", "1", "-test.benchmem", "-test.timeout", f"{max(60, int(timeout * 2))}s"]
+    try:
+        proc = _run(args, cwd, env, timeout)
+    except subprocess.TimeoutExpired:
+        return RunOutput(failed={n: f"did not finish within {timeout:.0f} s" for n in names}, exit_code=-1)
+    out = parse(proc.stdout + "\n" + proc.stderr)
+    out.exit_code = proc.returncode
+    return out
+
+
+def parse(text: str) -> RunOutput:
+    """`go test -bench` output: result lines, FAIL/SKIP markers, the cpu line."""
+    out = RunOutput()
+    rows: list[tuple[str, Sample]] = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("cpu: "):
+            out.cpu = line[5:].strip()
+            continue
+        failed = _FAILED.match(line)
+        if failed:
+            detail = next((ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip() and not _FAILED.match(ln)), "")
+            name = _strip_suffix(failed.group(2)).split("/", 1)[0]
+            out.failed.setdefault(name, f"{'skipped' if failed.group(1) == 'SKIP' else 'failed'}: {detail}"[:300])
+            continue
+        m = _RESULT.match(line)
+        if m:
+            sample = _sample(m.group(3))
+            if sample is not None:
+                rows.append((m.group(1), sample))
+    suffix = _common_suffix([name for name, _ in rows])
+    for name, sample in rows:
+        out.samples[name[: len(name) - len(suffix)] if suffix else name] = sample
+    if "panic:" in text or "fatal error:" in text:
+        out.tail = "; ".join(ln.strip() for ln in lines if ln.startswith(("panic:", "fatal error:")))[:300]
+    return out
+
+
+def _sample(metrics: str) -> Sample | None:
+    fields = metrics.split()
+    values: dict[str, float] = {}
+    for value, unit in zip(fields[::2], fields[1::2], strict=False):
+        try:
+            values[unit] = float(value)
+        except ValueError:
+            continue
+    ns = values.get("ns/op")
+    if ns is None or ns <= 0:
+        return None
+    allocs, nbytes = values.get("allocs/op"), values.get("B/op")
+    return Sample(ns, int(allocs) if allocs is not None else None, int(nbytes) if nbytes is not None else None)
+
+
+def _common_suffix(names: Sequence[str]) -> str:
+    """The `-N` (GOMAXPROCS) that go test appends to every name of a run when N > 1."""
+    found = {m.group(0) if (m := _SUFFIX.search(n)) else "" for n in names}
+    return found.pop() if len(found) == 1 else ""
+
+
+def _strip_suffix(name: str) -> str:
+    return _SUFFIX.sub("", name)
+
+
+def _last_line(text: str) -> str:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    return lines[-1] if lines else "no output"
+
+
+def _run(args: list[str], cwd: Path | None, env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """subprocess.run, which kills the child on any exception (Ctrl-C included) before re-raising."""
+    log.debug("running %s", " ".join(args[:6]))
+    try:
+        return subprocess.run(args, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout,
+                              check=False)
+    except OSError as exc:
+        raise GoError(f"could not run {os.path.basename(args[0])}: {exc}") from exc
