@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 NO_GO = ("no Go toolchain: `go` is not on PATH (and --go was not given). Install Go from https://go.dev/dl/ "
          "(in GitHub Actions: the actions/setup-go step before this one), then run again.")
-_RESULT = re.compile(r"^(Benchmark\S*)\s+(\d+)\s+(.*)$")
+_RESULT = re.compile(r"^(Benchmark\S*+)\s++(\d++)\s++(.*+)$")  # possessive: linear on any line
 _FAILED = re.compile(r"^\s*--- (FAIL|SKIP): (Benchmark\S*)")
 _SUFFIX = re.compile(r"-(\d+)$")
 BUILD_TIMEOUT = 900.0
