@@ -18,7 +18,7 @@ import posixpath
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzers.diff import FileChange
 from analyzers.engine import Options, analyze_change, skip_reason
@@ -35,6 +35,9 @@ from bot.profiles import load_from_github
 from bot.publish import PreviousState, ReviewLike, Target, decode_state, find_sticky, inlined_in, publish
 from bot.repo_config import CONFIG_PATH, RepoConfig, parse_config
 from bot.threads import announce_fixed, gone_findings
+
+if TYPE_CHECKING:
+    from analyzers.report.plan import ReviewPlan
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +195,7 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
     omitted += capped
     as_skipped(result, omitted)
     review = (render or _default_render())(result, previous=_comparable(previous, omitted, hidden),
-                                           benchmarks=_plan(result, change.head, review=True),
+                                           benchmarks=_review_plan(result, change.head),
                                            sources=change.head, notes=change.notes(),
                                            **({"measured": measured} if measured is not None else {}))
     if not is_current():
@@ -321,19 +324,29 @@ def _in(path: str, dirs: set[str]) -> bool:
     return path.endswith("go.mod") or posixpath.dirname(path) in dirs
 
 
-def _plan(result: Result, head: dict[str, bytes | None], *, review: bool = False) -> str | None:
-    """The benchmark plan: for the review, the functions with findings; for `/perf-review bench`, every
-    hot and warm touched function."""
+def _plan(result: Result, head: dict[str, bytes | None]) -> str | None:
+    """The benchmark plan of `/perf-review bench`: every hot and warm touched function."""
     try:
         from analyzers.report.benchmarks import plan_for_change
+        from analyzers.report.profile_notes import hottest_first
+    except ImportError:
+        return None
+    try:
+        return plan_for_change(result, head, order=hottest_first)
+    except Exception:  # an optional extra: a generator bug must not cost the reply
+        log.exception("benchmark plan failed")
+        return None
+
+
+def _review_plan(result: Result, head: dict[str, bytes | None]) -> ReviewPlan | None:
+    """The review's benchmark plan: the functions with new findings, their existing benchmarks first."""
+    try:
         from analyzers.report.plan import review_plan
         from analyzers.report.profile_notes import hottest_first
     except ImportError:
         return None
     try:
-        if review:
-            return review_plan(result, head, order=hottest_first)
-        return plan_for_change(result, head, order=hottest_first)
+        return review_plan(result, head, order=hottest_first)
     except Exception:  # an optional extra: a generator bug must not cost the review
         log.exception("benchmark plan failed")
         return None

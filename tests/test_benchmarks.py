@@ -95,15 +95,15 @@ def test_shapes_of_each_benchmark() -> None:
     code = everything("1.24")
     get = bench_body(code, "BenchmarkStore_Get")
     assert "s := NewStore()" in get  # receiver built by the package's constructor
-    assert "s.items = perfReviewMapStringToItem(16)" in get  # ... with the map Get reads filled
+    assert "s.items = perfReviewMap(16, perfReviewKey, perfReviewItem)" in get  # ... with the map Get reads filled
     assert "sku := perfReviewKey(1)" in get  # a key that is in the map
     assert "b.RunParallel(func(pb *testing.PB) {" in get  # Get takes a lock
     assert "b.Run(" not in get  # nothing Get does grows with n: one benchmark
     handler = bench_body(code, "BenchmarkStore_ServeHTTP")
     assert "httptest.NewRecorder()" in handler and "httptest.NewRequest(" in handler
     total = bench_body(code, "BenchmarkTotal")
-    assert 'b.Run("n="+strconv.Itoa(n)' in total  # the loop walks items: sizes
-    assert "context.Background()" in total and "items := perfReviewSliceItem(n)" in total
+    assert 'perfReviewSized(b, "Total", func(b *testing.B, n int) {' in total  # the loop walks items: sizes
+    assert "context.Background()" in total and "items := perfReviewSlice(n, perfReviewItem)" in total
     assert "perfReviewSinkTotal = Total(" in total
     assert "var perfReviewSinkTotal money.Cents" not in code  # sinks live in one var block
     assert re.search(r"^\tperfReviewSinkTotal money\.Cents$", code, re.MULTILINE)
@@ -111,8 +111,10 @@ def test_shapes_of_each_benchmark() -> None:
     assert '"net/http"' not in code  # imports follow what the generated code uses
     helper = bench_body(code, "BenchmarkHelper")  # unexported: fine in the same package
     assert "n2 := 2" in helper
-    for body in (get, handler, total, helper):
+    for body in (get, handler, helper):
         assert "b.ReportAllocs()" in body and 'defer perfReviewGuard(b, "' in body
+    # Sized ones: perfReviewSized guards each sub-benchmark and reports its allocations.
+    assert "defer perfReviewGuard(b, what)\n\t\t\tb.ReportAllocs()\n\t\t\tbench(b, n)" in code
     assert 'b.Skip("perf-review: generic function: instantiate it by hand")' in bench_body(code, "BenchmarkKeys")
     assert [b.name for b in benchmarks_in(code)][:2] == ["BenchmarkNewStore", "BenchmarkStore_Get"]
     assert skipped_in(code) == [("Keys", "generic function: instantiate it by hand")]

@@ -40,25 +40,26 @@ def test_demo_put_writes_a_real_file_under_the_lock_at_every_store_size() -> Non
     planned, code = plan(demo("head"), ["Store.Put"], {"Store.Put": [48]})
     put = body(code, "BenchmarkStore_Put")
     assert planned["Store.Put"].sizes == (10, 100, 1000) and planned["Store.Put"].scales == ("s.items",)
-    assert 'file := filepath.Join(dir, "perf-review.dat")' in put and "s := NewStore(file)" in put  # not ""
-    assert "s.items = perfReviewMapStringToItem(n)" in put  # what json.Marshal and the write grow with
+    assert 'file := filepath.Join(b.TempDir(), "perf-review.dat")' in put and "s := NewStore(file)" in put  # not ""
+    # What json.Marshal and the write grow with:
+    assert "s.items = perfReviewMap(n, perfReviewKey, perfReviewItem)" in put
     assert "RunParallel" not in put  # sized benchmarks run serially
 
 
 def test_demo_handler_asks_for_items_the_store_has() -> None:
     _, code = plan(demo("head"), ["Store.ServeHTTP"], {"Store.ServeHTTP": [25]})
     serve = body(code, "BenchmarkStore_ServeHTTP")
-    assert 's.items = perfReviewMapStringToItem(n)' in serve
+    assert 's.items = perfReviewMap(n, perfReviewKey, perfReviewItem)' in serve
     assert '"skus=" + perfReviewJoin(n, ",", "", "")' in serve  # k0,k1,...: every one found, Sprintf reached
-    assert 'b.Run("n="+strconv.Itoa(n)' in serve
+    assert 'perfReviewSized(b, "Store.ServeHTTP", func(b *testing.B, n int) {' in serve
 
 
 def test_quadratic_loop_gets_sizes_and_linear_lookups_do_not() -> None:
     planned, code = plan(demo("head"), ["Backordered", "Store.Get"], {"Backordered": [34], "Store.Get": [33]})
     assert planned["Backordered"].sizes == (10, 100, 1000) and planned["Backordered"].scales == ("orders", "items")
     assert "nested loops: the cost grows with n²" in code
-    assert "orders := perfReviewSliceOrder(n)" in body(code, "BenchmarkBackordered")
-    assert planned["Store.Get"].sizes == () and "b.Run(" not in body(code, "BenchmarkStore_Get")
+    assert "orders := perfReviewSlice(n, perfReviewOrder)" in body(code, "BenchmarkBackordered")
+    assert planned["Store.Get"].sizes == () and "perfReviewSized(" not in body(code, "BenchmarkStore_Get")
     # Distinct elements whose keys match across types: Order k3 and Item k3 share their SKU.
     assert "SKU: perfReviewKey(i)," in code
 
@@ -67,7 +68,7 @@ def test_base_plan_takes_heads_names_and_sizes() -> None:
     head, _ = plan(demo("head"), ["Store.Put"], {"Store.Put": [48]})
     base, code = plan(demo("base"), ["Store.Put"], like=list(head.values()))
     assert base["Store.Put"].name == head["Store.Put"].name and base["Store.Put"].sizes == (10, 100, 1000)
-    assert "s.items = perfReviewMapStringToItem(n)" in body(code, "BenchmarkStore_Put")
+    assert "s.items = perfReviewMap(n, perfReviewKey, perfReviewItem)" in body(code, "BenchmarkStore_Put")
 
 
 GUARDS = """package p
@@ -146,7 +147,7 @@ def test_guards_are_satisfied() -> None:
     load = body(code, "BenchmarkLoad")
     assert "os.WriteFile(file" in load  # the file it reads exists
     apply = body(code, "BenchmarkApply")
-    assert "keep := func(int) bool {\n\t\t\t\treturn true\n\t\t\t}" in apply  # a closure, never nil
+    assert "keep := func(int) bool {\n\t\t\treturn true\n\t\t}" in apply  # a closure, never nil
 
 
 def test_error_paths_and_what_cannot_run_offline_are_skipped_with_the_reason() -> None:
@@ -196,7 +197,8 @@ def test_every_generated_benchmark_guards_its_call() -> None:
     _, code = plan(demo("head"), ["Render", "Store.Get"], {"Render": [55]})
     render = body(code, "BenchmarkRender")
     # Inside the sub-benchmark: b.Run runs it on its own goroutine, where the guard must be.
-    assert re.search(r'b\.Run\("n="\+strconv\.Itoa\(n\), func\(b \*testing\.B\) \{\n\t+defer perfReviewGuard', render)
+    assert 'perfReviewSized(b, "Render", func(b *testing.B, n int) {' in render
+    assert re.search(r'b\.Run\("n="\+strconv\.Itoa\(n\), func\(b \*testing\.B\) \{\n\t+defer perfReviewGuard', code)
     assert 'defer perfReviewWorkerGuard(b, "Store.Get")' in body(code, "BenchmarkStore_Get")
     assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in code
 

@@ -141,7 +141,8 @@ def test_measurements_reach_the_sticky_comment_and_the_check_run(github_fake: Fa
     body = comment["body"]
     targets = body[body.index("### Performance Targets"):body.index("### Benchmark Plan")]
     plan = body[body.index("### Benchmark Plan"):body.index("### Risks")]
-    assert "`Join` (" in targets and PHRASE in targets and "est." in targets  # next to the estimate
+    [join] = [ln for ln in targets.splitlines() if ln.startswith("- [ ] `Join`:")]
+    assert PHRASE in join and "est." in join  # the measurement next to the estimate, on Join's target
     assert "`BenchmarkJoin` → `Join`" in plan and PHRASE in plan
     run = github_fake.check_runs()[-1]
     assert run["head_sha"] == head and run["status"] == "completed"

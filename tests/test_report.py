@@ -202,9 +202,11 @@ def test_benchmark_plan_lists_benchmarks_and_commands() -> None:
     result.functions[0].change = "added"
     md = render_review(result, benchmarks=plan).markdown
     assert "No benchmark for `Map`: generic function" in md
-    assert "-bench '^Benchmark(Store_Put)$' -benchmem -count 10 ./pkg > old.txt" in md
-    assert "-bench '^Benchmark(Render|Store_Put)$' -benchmem -count 10 ./pkg > new.txt" in md
-    assert "benchstat old.txt new.txt" in md
+    # One loop over base and head: `--skip-missing` leaves out at base the function the change adds.
+    assert ("for rev in aaaaaaaaaaaa bbbbbbbbbbbb; do git checkout $rev && perf-review benchmarks ./pkg --functions "
+            "Render,Store.Put --skip-missing --write && go test -run '^$' -bench '^Benchmark(Render|Store_Put)$' "
+            "-benchmem -count 10 ./pkg > $rev.txt; done") in md
+    assert "benchstat aaaaaaaaaaaa.txt bbbbbbbbbbbb.txt" in md
     assert "<summary>pkg/perf_review_bench_test.go (2 benchmarks)</summary>" in md
     assert_well_formed(md)
 

@@ -84,6 +84,17 @@ class BenchBuilder(ReceiverParts, TextParts):
                 self.out.setup.append(f"{var} := {reader}")
                 self.out.per_iter.append(f"{var}.Reset({data})")
             return var
+        if tt.startswith("*") and env.is_(tt[1:], "bytes", "Buffer") and (
+                path in self.hints.min_len or path in self.hints.shapes):
+            # A buffer the code reads: holds the content it checks, refilled each iteration.
+            data = self._var(name + "Data")
+            var = self._var(name)
+            self.out.setup += [f"{data} := []byte({self.text_value(path, self.hints.shape(path))})",
+                               f"{var} := new({self.v.std('bytes')}.Buffer)"]
+            if self.parallel:
+                raise Unbuildable("a buffer the code reads cannot be shared by parallel workers")
+            self.out.per_iter += [f"{var}.Reset()", f"{var}.Write({data})"]
+            return var
         shape = self.hints.shapes.get(path)
         if shape is not None and shape.nil and _nillable(tt):
             return "nil"
@@ -108,6 +119,8 @@ class BenchBuilder(ReceiverParts, TextParts):
             return "n" if tt == "int" else f"{tt}(n)"
         elif tt == "bool":
             return "true"
+        elif tt in ("any", "interface{}") and self._reflect_called(path):
+            value = "func(...any) {}"  # reflect.ValueOf(fn).Call(args): a function taking any arguments
         elif tt in ("any", "interface{}") and self._reflected(path):
             value = self._some_struct(env)
         else:
@@ -205,6 +218,18 @@ class BenchBuilder(ReceiverParts, TextParts):
     def _reflected(self, path: str) -> bool:
         return any(c.callee in ("reflect.ValueOf", "reflect.TypeOf", "reflect.Indirect")
                    and [text(a) for a in c.args] == [path] for c in self.func.calls)
+
+    def _reflect_called(self, path: str) -> bool:
+        """`reflect.ValueOf(path).Call(...)`, directly or through a variable."""
+        pattern = re.compile(rf"reflect\.ValueOf\(\s*{re.escape(path)}\s*\)\s*\.Call(Slice)?\(")
+        body = self.func.body
+        if body is None:
+            return False
+        if pattern.search(text(body)):
+            return True
+        via = re.compile(rf"(\w+)\s*:?=\s*reflect\.ValueOf\(\s*{re.escape(path)}\s*\)")
+        return any(re.search(rf"\b{re.escape(m.group(1))}\.Call(Slice)?\(", text(body))
+                   for m in via.finditer(text(body)))
 
     def _some_struct(self, env: TypeEnv) -> str:
         """A value for code that reflects over its argument's fields: the package's first struct that has

@@ -100,7 +100,7 @@ class FileGen:
         if any(not p.skip_reason for p in self.planned):
             v.fixed("perfReviewGuard")
         if self.sized:
-            v.std("strconv")
+            v.fixed("perfReviewSized")
         code = "\n".join([*self.benches, *self.sinks, *v.helpers.values()])
         code = _COMMENT.sub("", code)
         used = {q: path for q, path in v.imports.items() if re.search(rf"(?<![\w.]){re.escape(q)}\.", code)}

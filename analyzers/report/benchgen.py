@@ -181,8 +181,10 @@ def render_bench(bench: Bench, loop_b: bool) -> str:
              f"func {bench.name}(b *testing.B) {{"]
     body = _parallel(bench) if bench.parallel else _body(bench, loop_b)
     if bench.sized:
-        loop = ["for _, n := range perfReviewSizes {", '\tb.Run("n="+strconv.Itoa(n), func(b *testing.B) {']
-        lines += _indent(loop, 1) + _indent(body, 3) + _indent(["\t})", "}"], 1)
+        # perfReviewSized runs the body once per size, guarded and reporting allocations itself.
+        body = [ln for ln in body if not ln.startswith(("defer perfReviewGuard(", "b.ReportAllocs()"))]
+        lines += [f"\tperfReviewSized(b, {go_string(fn.qualified_name)}, func(b *testing.B, n int) {{",
+                  *_indent(body, 2), "\t})"]
     else:
         lines += _indent(body, 1)
     lines.append("}")

@@ -25,12 +25,32 @@ FIXED_HELPERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "\treturn {strings}.Join(parts, sep)\n}\n",
         ("strings",), ("perfReviewKey",),
     ),
+    "perfReviewSlice": (
+        "// perfReviewSlice returns n elements, element i made by elem(i).\n"
+        "func perfReviewSlice[T any](n int, elem func(int) T) []T {\n\ts := make([]T, n)\n\tfor i := range s {\n"
+        "\t\ts[i] = elem(i)\n\t}\n\treturn s\n}\n",
+        (), (),
+    ),
+    "perfReviewMap": (
+        "// perfReviewMap returns a map of n entries, key(i) to value(i).\n"
+        "func perfReviewMap[K comparable, V any](n int, key func(int) K, value func(int) V) map[K]V {\n"
+        "\tm := make(map[K]V, n)\n\tfor i := 0; i < n; i++ {\n\t\tm[key(i)] = value(i)\n\t}\n\treturn m\n}\n",
+        (), (),
+    ),
     "perfReviewGuard": (
         "// perfReviewGuard turns a panic in the measured code into a failure of this benchmark alone,\n"
         "// so one bad input does not abort the whole `go test -bench` run. Call it with defer.\n"
         "func perfReviewGuard(b {testing}.TB, what string) {\n\tif r := recover(); r != nil {\n"
         '\t\tb.Fatalf("perf-review: %s panicked: %v", what, r)\n\t}\n}\n',
         ("testing",), (),
+    ),
+    "perfReviewSized": (
+        "// perfReviewSized runs bench as the sub-benchmarks n=<size> of perfReviewSizes, each guarded\n"
+        "// against panics (perfReviewGuard) and reporting allocations.\n"
+        "func perfReviewSized(b *{testing}.B, what string, bench func(b *{testing}.B, n int)) {\n"
+        "\tfor _, n := range perfReviewSizes {\n\t\tb.Run(\"n=\"+{strconv}.Itoa(n), func(b *{testing}.B) {\n"
+        "\t\t\tdefer perfReviewGuard(b, what)\n\t\t\tb.ReportAllocs()\n\t\t\tbench(b, n)\n\t\t})\n\t}\n}\n",
+        ("testing", "strconv"), ("perfReviewGuard",),
     ),
     "perfReviewWorkerGuard": (
         "// perfReviewWorkerGuard is perfReviewGuard for b.RunParallel workers, which may not call Fatal.\n"

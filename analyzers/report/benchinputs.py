@@ -402,6 +402,14 @@ class Values:
 
     # ----- collections -----
 
+    def _returns(self, helper: str, t: str) -> bool:
+        """Whether the helper's result type is t itself (perfReviewKey for string, a struct's own
+        helper): a type argument inferred from it then makes exactly t's slice or map."""
+        t = t.strip()
+        if t == "string":
+            return helper == "perfReviewKey"
+        return helper in (self._names.get(t), self._names.get("const:" + t))
+
     def collection(self, t: str, size: str, env: TypeEnv) -> str:
         """A string, []byte, slice, map or channel of `size` (a Go int expression) elements."""
         t = t.strip()
@@ -416,12 +424,20 @@ class Values:
         if node.type == "slice_type":
             elem = text(node.child_by_field_name("element"))
             value = self.element(elem, "i", env)
+            made = _element_func(value)
+            if made is not None and self.pkg.go_at_least(18) and self._returns(made, elem):
+                return f"{self.fixed('perfReviewSlice')}({size}, {made})"
             return self._helper(t, mangle(t), lambda name: (
                 f"func {name}(n int) {written} {{\n\ts := make({written}, n)\n\tfor i := range s {{\n"
                 f"\t\ts[i] = {value}\n\t}}\n\treturn s\n}}\n")) + f"({size})"
         if node.type == "map_type":
             key = self.element(text(node.child_by_field_name("key")), "i", env)
             value = self.element(text(node.child_by_field_name("value")), "i", env)
+            made_key, made_value = _element_func(key), _element_func(value)
+            if made_key is not None and made_value is not None and self.pkg.go_at_least(18) and \
+                    self._returns(made_key, text(node.child_by_field_name("key"))) and \
+                    self._returns(made_value, text(node.child_by_field_name("value"))):
+                return f"{self.fixed('perfReviewMap')}({size}, {made_key}, {made_value})"
             return self._helper(t, mangle(t), lambda name: (
                 f"func {name}(n int) {written} {{\n\tm := make({written}, n)\n\tfor i := 0; i < n; i++ {{\n"
                 f"\t\tm[{key}] = {value}\n\t}}\n\treturn m\n}}\n")) + f"({size})"
@@ -437,6 +453,16 @@ class Values:
             if underlying.startswith(("[]", "map[")) or underlying == "string":
                 return f"{t}({self.collection(underlying, size, env)})"
         return self.element(t, "0", env)
+
+
+_ELEMENT_CALL = re.compile(r"^(perfReview\w+)\(i\)$")
+
+
+def _element_func(value: str) -> str | None:
+    """`perfReviewItem(i)` -> `perfReviewItem`: a helper of the element's own type, which the generic
+    perfReviewSlice and perfReviewMap can call for each index (their type argument is its result type)."""
+    m = _ELEMENT_CALL.match(value)
+    return m.group(1) if m else None
 
 
 def _local_names(t: str) -> list[str]:

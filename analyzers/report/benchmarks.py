@@ -42,9 +42,16 @@ class BenchmarkError(ValueError):
 
 @dataclass(frozen=True)
 class BenchInfo:
+    """A benchmark as the review shows it."""
+
     name: str
     function: str
-    location: str
+    location: str  # the function's file and line: "store.go:42"
+    directory: str = ""  # the package's directory
+    existing: bool = False  # the package's own benchmark (else generated into BENCH_FILE)
+    file: str = BENCH_FILE  # the _test.go file holding it
+    reaches: tuple[str, ...] = ()  # existing ones: the call path from the benchmark to the function
+    skip_reason: str | None = None
 
 
 def benchmark_file(pkg: Package, functions: Sequence[str] | None = None) -> str:
@@ -155,8 +162,8 @@ def split_plan(plan: str) -> list[tuple[str, str]]:
     return out
 
 
-def benchmarks_in(code: str) -> list[BenchInfo]:
-    return [BenchInfo(m.group(1), m.group(2), m.group(3)) for m in _MEASURES.finditer(code)]
+def benchmarks_in(code: str, directory: str = "") -> list[BenchInfo]:
+    return [BenchInfo(m.group(1), m.group(2), m.group(3), directory) for m in _MEASURES.finditer(code)]
 
 
 def skipped_in(code: str) -> list[tuple[str, str]]:

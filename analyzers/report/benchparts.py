@@ -62,6 +62,8 @@ class BuilderBase:
         if path in self.hints.indexed and path not in self.hints.drivers:
             base = f"2*{self.size} + 16"
         extra = self.hints.min_len.get(path, 0)
+        if extra and base.isdigit():
+            return str(int(base) + extra)
         return f"{base} + {extra}" if extra else base
 
     def _sites(self, kind: str) -> list[Node]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from analyzers.report.benchbounds import read_bounds
 from analyzers.report.benchnodes import _exits, _is_http_call, _query_call, targets
 from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchshapes import Shape, solve
@@ -64,8 +65,11 @@ class PathReader:
             self.roots.add(func.receiver_name)
 
     def read(self, lines: Sequence[int]) -> Hints:
-        for target in targets(self.func, lines):
+        found = targets(self.func, lines)
+        for target in found:
             self._walk_up(target)
+        if found:
+            read_bounds(self, max(t.end_byte for t in found))
         self._indexed()
         return self.hints
 

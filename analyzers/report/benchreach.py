@@ -97,7 +97,7 @@ class PackageIndex:
         if struct is None or base in seen:
             return ""
         for fname, ftype in struct.fields:
-            if fname == name or (not fname and _base(ftype) == name):
+            if fname == name or (not fname and _base(ftype).rsplit(".", 1)[-1] == name):  # embedded net.Conn: Conn
                 return ftype
         for fname, ftype in struct.fields:
             if not fname:

@@ -31,7 +31,11 @@ class ReceiverParts(BuilderBase):
         elif func.pointer_receiver:
             value = self._pointer_receiver(t)
         else:
-            value = self.v.element(t, "1", self.env, in_bench=True)
+            shape = self.hints.shapes.get(func.receiver_name or "")
+            if shape is not None and shape.literal is not None and t not in self.v.pkg.structs:
+                value = f"{self.v.type_text(t, self.env)}({shape.literal})"  # a position: see benchbounds
+            else:
+                value = self.v.element(t, "1", self.env, in_bench=True)
         self.out.setup.append(f"{var} := {value}")
         self._populate(var, t)
         return var
@@ -176,6 +180,11 @@ class ReceiverParts(BuilderBase):
         elem = text(node.child_by_field_name("value"))
         written = self.v.type_text(elem, self.v.envs.get("", self.env) or self.env)
         value = self.v.element(elem, "i", self.env)
+        if receives and sends:
+            # Taken and given back (a semaphore of tokens): half full, either way round never blocks.
+            self.out.setup.append(f"{var}.{name} = make(chan {written}, 64)\nfor i := 0; i < 32; i++ {{\n"
+                                  f"\t{var}.{name} <- {value}\n}}")
+            return
         stop = self._var("stop")
         lines = [f"{var}.{name} = make(chan {written}, 1)", f"{stop} := make(chan struct{{}})",
                  f"b.Cleanup(func() {{ close({stop}) }})"]

@@ -37,6 +37,7 @@ _KINDS = {"url.Parse": "url", "url.ParseRequestURI": "url", "os.Open": "file", "
           "os.MkdirAll": "dir", "os.ReadDir": "dir", "os.Mkdir": "dir", "ioutil.ReadFile": "file",
           "ioutil.WriteFile": "path", "filepath.Walk": "dir", "filepath.WalkDir": "dir", "os.Lstat": "file",
           "hex.DecodeString": "hex", "os.Remove": "file", "os.RemoveAll": "dir"}
+_BUFFERS = frozenset({"bytes.Buffer", "strings.Builder"})
 _REQUEST_GETTERS = frozenset({"FormValue", "PostFormValue", "PathValue"})
 
 
@@ -152,6 +153,10 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
                 reader.hints.shape(source).kind = "json:" + _target_type(reader, args[0])
     elif truth is not None and callee.split(".")[0] in ("strings", "bytes") and first is not None and len(args) > 1:
         _string_test(reader, name, first, _lit(args[1]), truth)
+    elif name in ("Bytes", "String") and not args and fn is not None and fn.type == "selector_expression":
+        operand = reader.path_of(fn.child_by_field_name("operand"))
+        if operand is not None and reader.path_type(operand).lstrip("*") in _BUFFERS:
+            return operand  # buf.Bytes() is the buffer's content
     return _request_value(reader, call, fn, name, args)
 
 

@@ -55,6 +55,8 @@ class TextParts(BuilderBase):
             body = f"{self.v.fixed('perfReviewText')}({self.size_of(path)})"
         elif shape.digits:
             body = '"1"'
+        elif self.hints.min_len.get(path, 0) > 2:  # sliced or indexed past what a key holds
+            body = f"{self.v.fixed('perfReviewText')}({self.size_of(path)})"
         elif shape.sep is not None and shape.parts:
             body = " + ".join([key] * 1 + [f"{_go_string(shape.sep)} + {key}"] * (shape.parts - 1))
         else:
@@ -95,13 +97,13 @@ class TextParts(BuilderBase):
         return var
 
     def _file_path(self, kind: str, path: str) -> str:
-        var = self._var("dir")
-        self.out.setup.append(f"{var} := b.TempDir()")
         if kind == "dir":
+            var = self._var("dir")
+            self.out.setup.append(f"{var} := b.TempDir()")
             return var
         filepath = self.v.std("path/filepath")
         file = self._var("file")
-        self.out.setup.append(f"{file} := {filepath}.Join({var}, \"perf-review.dat\")")
+        self.out.setup.append(f"{file} := {filepath}.Join(b.TempDir(), \"perf-review.dat\")")
         if kind == "file":
             content = self.text_value(path + "#content", Shape())
             os_ = self.v.std("os")

@@ -3,6 +3,7 @@ the number of functions, findings and benchmarks (a 9,000-function file must not
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from analyzers.report.benchmarks import BenchInfo, benchmarks_in, skipped_in, sp
 from analyzers.report.estimate import Estimate, estimate
 from analyzers.report.md import code
 from analyzers.report.measured import Measurement
+from analyzers.report.plan import ReviewPlan
 from analyzers.report.profile_notes import share_weighted
 
 META_CATEGORY = "meta"
@@ -39,6 +41,7 @@ class ReviewContext:
     benches: list[BenchInfo]
     bench_skips: list[tuple[str, str]]
     go_files: int
+    bench_more: list[tuple[str, int]] = field(default_factory=list)  # functions more existing benchmarks reach
     # Per current finding (keyed by id()): its estimate and its number in the findings table.
     estimates: dict[int, Estimate] = field(default_factory=dict)
     numbers: dict[int, int] = field(default_factory=dict)
@@ -117,18 +120,23 @@ def rank_key(f: Finding, est: Estimate) -> tuple[float, ...]:
     )
 
 
-def build_context(result: Result, previous: Sequence[Finding] | None, benchmarks: str | None) -> ReviewContext:
+def build_context(result: Result, previous: Sequence[Finding] | None,
+                  benchmarks: str | ReviewPlan | None) -> ReviewContext:
     new = [f for f in result.findings if f.status != "pre-existing"]
     pre = [f for f in result.findings if f.status == "pre-existing"]
     current = {f.fingerprint for f in result.findings}
     fixed = [f for f in (previous or []) if f.fingerprint not in current]
-    bench_files = split_plan(benchmarks) if benchmarks else []
-    benches = [b for _, c in bench_files for b in benchmarks_in(c)]
-    skips = [s for _, c in bench_files for s in skipped_in(c)]
+    if isinstance(benchmarks, ReviewPlan):
+        bench_files, benches = list(benchmarks.files), list(benchmarks.benches)
+        skips, more = list(benchmarks.skips), list(benchmarks.more)
+    else:  # a plan's text (plan_for_change): only its generated benchmarks are known
+        bench_files = split_plan(benchmarks) if benchmarks else []
+        benches = [b for path, c in bench_files for b in benchmarks_in(c, posixpath.dirname(path))]
+        skips, more = [s for _, c in bench_files for s in skipped_in(c)], []
     order = {"hot": 0, "warm": 1, "cold": 2}
     facts = sorted(result.functions, key=lambda fa: (order[fa.hot_path], fa.file, fa.start_line))
     funcs = _stats(facts, result.findings, benches)
-    ctx = ReviewContext(result, new, pre, fixed, funcs, bench_files, benches, skips, len(result.files))
+    ctx = ReviewContext(result, new, pre, fixed, funcs, bench_files, benches, skips, len(result.files), more)
     ctx.by_function = {(s.fact.file, s.name): s for s in funcs}
     for f in result.findings:
         ctx.est(f)
@@ -148,7 +156,7 @@ def _stats(facts: Sequence[FunctionFact], findings: Sequence[Finding], benches: 
         by_key.setdefault((f.file, f.function), []).append(f)
     bench_by: dict[tuple[str, str], BenchInfo] = {}
     for b in benches:
-        bench_by[(b.function, b.location.split(":", 1)[0])] = b
+        bench_by.setdefault((b.function, b.location.split(":", 1)[0]), b)  # existing ones come first
     out = []
     for fact in facts:
         s = FuncStats(fact, by_key.get((fact.file, fact.qualified_name), []))

@@ -13,6 +13,7 @@ from analyzers.report.inline import InlineNote, inline_notes
 from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
 from analyzers.report.md import code, plural
 from analyzers.report.measured import Measurement, measured_table
+from analyzers.report.plan import ReviewPlan
 from analyzers.report.profile_notes import share_text, summary_note
 from analyzers.report.sections_design import design_sections
 from analyzers.report.sections_findings import add_findings, counts, hot_path, pre_existing, summary, verdict
@@ -49,16 +50,16 @@ def render_review(
     result: Result,
     *,
     previous: Sequence[Finding] | None = None,
-    benchmarks: str | None = None,
+    benchmarks: str | ReviewPlan | None = None,
     sources: Mapping[str, bytes | None] | None = None,
     notes: Sequence[str] = (),
     measured: Measurement | None = None,
 ) -> Review:
     """The whole review. `previous`: findings of the last review (for "fixed"); `benchmarks`: the plan
-    from benchmarks.plan_for_change; `sources`: head file contents, which let inline notes carry exact
-    ```suggestion``` lines; `notes`: what the caller must say about its input (files it could not read);
-    `measured`: what `perf-review measure` found for this head (shown next to the estimates, and as a
-    table in the check run's summary)."""
+    from plan.review_plan (or the text of benchmarks.plan_for_change); `sources`: head file contents,
+    which let inline notes carry exact ```suggestion``` lines; `notes`: what the caller must say about
+    its input (files it could not read); `measured`: what `perf-review measure` found for this head
+    (shown next to the estimates, and as a table in the check run's summary)."""
     ctx = build_context(result, previous, benchmarks)
     ctx.notes = list(notes)
     ctx.measured = measured

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from analyzers.model import Finding
+from analyzers.report.benchmarks import BenchInfo
 from analyzers.report.context import FuncStats, ReviewContext, advice_of, fn
 from analyzers.report.costs import COSTS, Range, fmt_range
 from analyzers.report.estimate import Estimate, N
@@ -73,40 +75,44 @@ def _pattern(names: list[str]) -> str:
 
 
 def _commands(ctx: ReviewContext) -> str:
+    """One loop over base and head per package; a function the change adds is left out at base."""
     r = ctx.result
     base, head = (r.base or "BASE")[:12], (r.head or "HEAD")[:12]
-    added = {s.name for s in ctx.funcs if s.fact.change == "added"}
     lines: list[str] = []
-    old, new = "old.txt", "new.txt"
-    for path, code_text in ctx.bench_files:
-        directory = posixpath.dirname(path) or "."
-        target = directory if directory == "." else "./" + directory
-        in_file = [b for b in ctx.benches if f"func {b.name}(" in code_text]
-        if not in_file:
+    by_dir: dict[str, list[BenchInfo]] = {}
+    for b in ctx.benches:
+        by_dir.setdefault(b.directory, []).append(b)
+    for directory, in_pkg in by_dir.items():
+        target = "./" + directory if directory not in ("", ".") else "."
+        out = ("> " if not lines else ">> ") + "$rev.txt"  # the other packages add to the first's
+        if len(in_pkg) > MAX_NAMED:
+            lines.append(f"for rev in {base} {head}; do git checkout $rev && perf-review benchmarks {target} --write "
+                         f"&& go test -run '^$' -bench . -benchmem -count 10 {target} {out}; done")
             continue
-        at_base = [b for b in in_file if b.function not in added]
-        if len(at_base) == len(in_file) <= MAX_NAMED:  # the same benchmarks on both sides: one loop
-            lines += [f"for rev in {base} {head}; do git checkout $rev && perf-review benchmarks {target} --functions "
-                      f"{','.join(b.function for b in in_file)} --write && go test -run '^$' -bench "
-                      f"'{_pattern([b.name for b in in_file])}' -benchmem -count 10 {target} > $rev.txt; done"]
-            old, new = f"{base}.txt", f"{head}.txt"
-            continue
-        if len(in_file) > MAX_NAMED:
-            for rev, out in ((base, "old"), (head, "new")):
-                lines += [f"git checkout {rev} && perf-review benchmarks {target} --write",
-                          f"go test -run '^$' -bench . -benchmem -count 10 {target} > {out}.txt"]
-            continue
-        if at_base:
-            lines += [f"git checkout {base} && perf-review benchmarks {target} --functions "
-                      f"{','.join(b.function for b in at_base)} --write",
-                      f"go test -run '^$' -bench '{_pattern([b.name for b in at_base])}' -benchmem -count 10 "
-                      f"{target} > old.txt"]
-        lines += [f"git checkout {head} && perf-review benchmarks {target} --functions "
-                  f"{','.join(b.function for b in in_file)} --write",
-                  f"go test -run '^$' -bench '{_pattern([b.name for b in in_file])}' -benchmem -count 10 "
-                  f"{target} > new.txt"]
-    lines.append(f"benchstat {old} {new}  # golang.org/x/perf/cmd/benchstat")
+        lines.append(f"for rev in {base} {head}; do git checkout $rev{_write(target, in_pkg)} && go test -run '^$' "
+                     f"-bench '{_pattern([b.name for b in in_pkg])}' -benchmem -count 10 {target} {out}; done")
+    lines.append(f"benchstat {base}.txt {head}.txt  # golang.org/x/perf/cmd/benchstat")
     return fenced("\n".join(lines), "sh")
+
+
+def _write(target: str, benches: list[BenchInfo]) -> str:
+    """` && perf-review benchmarks DIR --functions A,B --write` for the generated ones (none: "")."""
+    generated = list(dict.fromkeys(b.function for b in benches if not b.existing))
+    if not generated:
+        return ""
+    return f" && perf-review benchmarks {target} --functions {','.join(generated)} --skip-missing --write"
+
+
+def _existing(ctx: ReviewContext) -> list[str]:
+    more = dict(ctx.bench_more)
+    out = []
+    for b in ctx.benches:
+        if not b.existing:
+            continue
+        path = " → ".join(b.reaches) if len(b.reaches) > 1 else ""
+        out.append(f"- existing: {code(b.name)} ({b.file}) reaches {fn(b.function)}" + (f" via {path}" if path else "")
+                   + (f" ({more.pop(b.function)} more reach it)" if b.function in more else ""))
+    return out
 
 
 def bench_plan(ctx: ReviewContext) -> Block:
@@ -117,12 +123,16 @@ def bench_plan(ctx: ReviewContext) -> Block:
                   "function.")
         return block
     skipped = "".join(f" No benchmark for {fn(name)}: {why}." for name, why in ctx.bench_skips[:5])
-    block.add(f"For the functions with findings.{skipped} Fill in the `TODO`s, then run at base and head:")
+    todo = " Fill in the `TODO`s, then run" if any("TODO" in c for _, c in ctx.bench_files) else " Run them"
+    existing = _existing(ctx)
+    mine = ": the package's own benchmarks that reach them, generated ones for the rest" if existing else ""
+    block.add(f"For the functions with findings{mine}.{skipped}{todo} at base and head:")
+    if existing:
+        add_items(block, existing, "existing benchmarks", shown=MAX_NAMED)
     block.add(_commands(ctx))
     if ctx.measured is not None:
-        package = {s.bench.name: s.fact.package for s in ctx.funcs if s.bench}
-        notes = [f"- {code(b.name)}{note}" for b in ctx.benches
-                 for note in [benchmark_note(ctx.measured, package.get(b.name, ""), b.name)] if note]
+        notes = [f"- {code(b.name)} → {fn(b.function)}{note}" for b in ctx.benches
+                 for note in [benchmark_note(ctx.measured, b.directory, b.name)] if note]
         if notes:
             block.add("`perf-review measure` in this repository's CI, for this head:")
             add_items(block, notes, "measured benchmarks", shown=MAX_NAMED)
@@ -133,13 +143,55 @@ def bench_plan(ctx: ReviewContext) -> Block:
     return block
 
 
+# What every generated file may hold, named in one comment instead of shown (fixed helpers: benchhelpers.py).
+_SHARED = {
+    "perfReviewKey": 'perfReviewKey(i) = "k<i>"', "perfReviewText": "perfReviewText(n) = n letters",
+    "perfReviewJoin": "perfReviewJoin = n keys joined", "perfReviewSlice": "perfReviewSlice(n, f) = f(0)…f(n-1)",
+    "perfReviewMap": "perfReviewMap(n, k, v) = k(i): v(i) for i < n", "perfReviewSized": "perfReviewSized (per size)",
+    "perfReviewGuard": "perfReviewGuard (a panic fails one benchmark)",
+    "perfReviewWorkerGuard": "perfReviewWorkerGuard", "perfReviewServer": "perfReviewServer (a local HTTP server)",
+    "perfReviewTempFile": "perfReviewTempFile", "perfReviewNopWriteCloser": "perfReviewNopWriteCloser",
+}
+
+
 def compact(code_text: str) -> str:
     """The file for reading in the review: from its package clause (the header repeats the commands shown
-    above it), without whole-line comments other than TODOs. `perf-review benchmarks` prints it whole."""
+    above it), without whole-line comments other than TODOs, and without what every generated file has
+    (imports, result sinks, the fixed helpers), which a last comment names. `perf-review benchmarks`
+    prints it whole."""
     at = code_text.find("\npackage ")
     body = code_text[at + 1 :] if code_text.startswith("//") and at >= 0 else code_text
     lines = [ln for ln in body.splitlines() if not ln.lstrip().startswith("//") or "TODO" in ln]
-    return "\n".join(lines) + "\n"
+    chunks: list[list[str]] = []
+    for ln in lines:
+        if not chunks or (ln[:1].isalpha() and not chunks[-1][-1].endswith(("{", "(", ","))):
+            chunks.append([])
+        chunks[-1].append(ln)
+    kept: list[str] = []
+    hidden: list[str] = []
+    for chunk in chunks:
+        first = chunk[0]
+        m = re.match(r"(?:func|type)\s+(\w+)", first)
+        name = m.group(1) if m else ""
+        if first.startswith("import ") or (first == "var (" and any("perfReviewSink" in ln for ln in chunk)):
+            hidden.append("imports" if first.startswith("import ") else "result sinks")
+        elif first.startswith(("func ", "type ")) and name in _SHARED:
+            hidden.append(_SHARED[name])
+        elif not (first.startswith("func (") and first.split(")", 1)[0].split()[-1] in _SHARED):
+            kept.append("\n".join(chunk))
+    out = "\n".join(kept).rstrip("\n") + "\n"
+    if hidden:
+        out += "\n" + _comment("Not shown: " + ", ".join(dict.fromkeys(hidden)) + ".")
+    return out
+
+
+def _comment(sentence: str, width: int = 100) -> str:
+    lines = [""]
+    for word in sentence.split(" "):
+        if lines[-1] and len(lines[-1]) + len(word) + 4 > width:
+            lines.append("")
+        lines[-1] += (" " if lines[-1] else "") + word
+    return "".join(f"// {ln}\n" for ln in lines)
 
 
 def _scale_risks(ctx: ReviewContext) -> list[str]:

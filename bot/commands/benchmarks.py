@@ -24,6 +24,8 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("benchmarks", help="print a benchmark file for a Go package's hot and warm functions")
     p.add_argument("package", type=Path, metavar="PKG_DIR", help="the package directory")
     p.add_argument("--functions", help="comma-separated functions (Name or Recv.Name); default: hot and warm ones")
+    p.add_argument("--skip-missing", action="store_true",
+                   help="leave out --functions this revision does not define (those a change adds, at its base)")
     p.add_argument("--write", action="store_true", help=f"write {BENCH_FILE} into the package instead of printing")
     add_profile_args(p)
     p.set_defaults(run=run)
@@ -99,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.functions.split(",") if n.strip()] if args.functions else None
     known = {f.qualified_name for f in pkg.funcs if not f.is_literal} | {f.name for f in pkg.funcs if not f.is_literal}
     unknown = [n for n in names or () if n not in known]
-    if unknown:
+    if unknown and args.skip_missing and names is not None:
+        print(f"perf-review: not in this revision, left out: {', '.join(unknown)}", file=sys.stderr)
+        names = [n for n in names if n in known]
+    elif unknown:
         raise UsageError(f"{args.package}: no function {', '.join(map(repr, unknown))} in this package")
     if names is None:
         names = _profiled_selection(pkg, args.package, args)

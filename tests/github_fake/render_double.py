@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzers.model import Finding, Result
+from analyzers.report.plan import ReviewPlan
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class FakeReview:
     fixed: list[Finding] = field(default_factory=list)
 
 
-def render(result: Result, *, previous: Sequence[Finding] | None = None, benchmarks: str | None = None,
+def render(result: Result, *, previous: Sequence[Finding] | None = None, benchmarks: str | ReviewPlan | None = None,
            sources: Mapping[str, bytes | None] | None = None, notes: Sequence[str] = ()) -> FakeReview:
     now = {f.fingerprint for f in result.findings}
     fixed = [f for f in (previous or []) if f.fingerprint not in now]
@@ -39,7 +40,8 @@ def render(result: Result, *, previous: Sequence[Finding] | None = None, benchma
     lines += [f"- NEW `{f.file}:{f.line}` {f.rule}" for f in new]
     lines += [f"- FIXED `{f.file}` {f.rule} ({f.fingerprint})" for f in fixed]
     if benchmarks:
-        lines += ["", "## Benchmark Plan", "", "```go", benchmarks, "```"]
+        text = benchmarks if isinstance(benchmarks, str) else benchmarks.text()
+        lines += ["", "## Benchmark Plan", "", "```go", text, "```"]
     notes = [Note(f.file, f.line, f"**{f.rule}**: {f.message}", f.fingerprint, f.rule, f.severity)
              for f in result.findings if f.status != "pre-existing"]
     return FakeReview("\n".join(lines), f"{len(result.findings)} finding(s)", f"{len(result.findings)} finding(s)",

@@ -1,0 +1,123 @@
+"""Standard-library-only packages of the mirrored projects, each copied out as a Go module of its own, for
+running generated benchmarks on code nobody here wrote (`python -m tests.benchcheck OUT/*`).
+
+A package qualifies when its non-test files import only the standard library (no cgo, no assembly, no
+`internal/` of GOROOT) and are all in one package; its in-package test files come along when they too
+import only the standard library (they give the generator constructors' arguments and existing
+benchmarks). Nothing is committed: the copies go to OUT, made at run time from the bare mirrors.
+
+    .venv/bin/python benchmarks/bench_corpus.py --mirrors /work/.mirror --out /tmp/corpus grpc+grpc-go ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+_IMPORT_BLOCK = re.compile(rb"^import\s*\(\s*(.*?)^\)", re.MULTILINE | re.DOTALL)
+_IMPORT_LINE = re.compile(rb'^import\s+(?:[\w.]+\s+)?"([^"]+)"', re.MULTILINE)
+_QUOTED = re.compile(rb'"([^"]+)"')
+_PACKAGE = re.compile(rb"^package\s+(\w+)", re.MULTILINE)
+_BUILD = re.compile(rb"^//go:build\s+(.*)$", re.MULTILINE)
+_SKIP_DIRS = ("testdata", "vendor", "internal/testutil", "examples", "example")
+
+
+def imports(src: bytes) -> list[str]:
+    head = src.split(b"\nfunc ", 1)[0].split(b"\ntype ", 1)[0].split(b"\nvar ", 1)[0]
+    out = [m.group(1).decode() for m in _IMPORT_LINE.finditer(head)]
+    for block in _IMPORT_BLOCK.finditer(head):
+        out += [m.group(1).decode() for m in _QUOTED.finditer(block.group(1))]
+    return out
+
+
+def stdlib_only(paths: Sequence[str]) -> bool:
+    for p in paths:
+        first = p.split("/", 1)[0]
+        if p == "C" or "." in first or p.startswith(("internal/", "vendor/")) or "/internal/" in p:
+            return False
+    return True
+
+
+def _ignored(src: bytes) -> bool:
+    """`//go:build ignore` (generators, examples run with go run): not part of the package."""
+    m = _BUILD.search(src.split(b"\npackage ", 1)[0])
+    return m is not None and b"ignore" in m.group(1)
+
+
+def _package(src: bytes) -> bytes | None:
+    m = _PACKAGE.search(src)
+    return m.group(1) if m else None
+
+
+def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
+    by_dir: dict[str, dict[str, bytes]] = {}
+    for path, data in tree.items():
+        if not path.endswith(".go"):
+            continue
+        directory, _, name = path.rpartition("/")
+        parts = directory.split("/")
+        if any(p in _SKIP_DIRS or p.startswith(("_", ".")) for p in parts) or _ignored(data):
+            continue
+        by_dir.setdefault(directory, {})[name] = data
+    for directory, files in sorted(by_dir.items()):
+        if any(n.endswith((".s", ".c")) for n in files):
+            continue
+        source = {n: d for n, d in files.items() if not n.endswith("_test.go")}
+        if not source:
+            continue
+        names = {_package(d) for d in source.values()}
+        if len(names) != 1 or names == {b"main"} or not all(stdlib_only(imports(d)) for d in source.values()):
+            continue
+        pkg = next(iter(names))
+        tests = {n: d for n, d in files.items()
+                 if n.endswith("_test.go") and _package(d) == pkg and stdlib_only(imports(d))}
+        yield directory, {**source, **tests}
+
+
+def extract(mirror: Path, rev: str) -> dict[str, bytes]:
+    # Only Go files: mirrors may lack the blobs of large data files, which would fail the archive.
+    archive = subprocess.run(["git", "-C", str(mirror), "archive", rev, "--", "*.go"], capture_output=True,
+                             check=True).stdout
+    out: dict[str, bytes] = {}
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar.getmembers():
+            if member.isfile() and member.name.endswith(".go"):
+                f = tar.extractfile(member)
+                if f is not None:
+                    out[member.name] = f.read()
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mirrors", type=Path, required=True, help="folder of OWNER+NAME/repo bare clones")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--rev", default="HEAD")
+    parser.add_argument("--go", default="1.24", help="go directive of the written go.mod files")
+    parser.add_argument("projects", nargs="+", help="OWNER+NAME of the mirrors to take packages from")
+    args = parser.parse_args(argv)
+    count = 0
+    for project in args.projects:
+        tree = extract(args.mirrors / project / "repo", args.rev)
+        short = project.split("+", 1)[1]
+        for directory, files in packages(tree):
+            dest = args.out / f"{short}__{directory.replace('/', '__') or 'root'}"
+            dest.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                (dest / name).write_bytes(data)
+            module = f"corpus.example/{short}/{directory}".rstrip("/")
+            (dest / "go.mod").write_text(f"module {module}\n\ngo {args.go}\n")
+            count += 1
+            print(dest)
+    print(f"{count} packages", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
