@@ -2,9 +2,9 @@
 running generated benchmarks on code nobody here wrote (`python -m tests.benchcheck OUT/*`).
 
 A package qualifies when its non-test files import only the standard library (no cgo, no assembly, no
-`internal/` of GOROOT) and are all in one package; its in-package test files come along when they too
-import only the standard library (they give the generator constructors' arguments and existing
-benchmarks). Nothing is committed: the copies go to OUT, made at run time from the bare mirrors.
+`internal/` of GOROOT, no embedded files) and are all in one package. Its test files come along (they give
+the generator arguments and existing benchmarks); those that import other modules, which cannot be
+fetched offline, get a build constraint that leaves them out of the build. Nothing is committed: the copies go to OUT, made at run time from the bare mirrors.
 
     .venv/bin/python benchmarks/bench_corpus.py --mirrors /work/.mirror --out /tmp/corpus grpc+grpc-go ...
 """
@@ -50,6 +50,15 @@ def _ignored(src: bytes) -> bool:
     return m is not None and b"ignore" in m.group(1)
 
 
+def _never_built(src: bytes) -> bytes:
+    """A test file that imports other modules (unreachable offline) is kept for what the generator reads
+    in it (calls, table rows, benchmarks) but left out of the build, as if its dependencies were absent."""
+    m = _BUILD.search(src.split(b"\npackage ", 1)[0])
+    if m is not None:
+        return src[: m.start(1)] + b"(" + m.group(1).strip() + b") && perfreview_offline" + src[m.end(1):]
+    return b"//go:build perfreview_offline\n\n" + src
+
+
 def _package(src: bytes) -> bytes | None:
     m = _PACKAGE.search(src)
     return m.group(1) if m else None
@@ -74,9 +83,10 @@ def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
         names = {_package(d) for d in source.values()}
         if len(names) != 1 or names == {b"main"} or not all(stdlib_only(imports(d)) for d in source.values()):
             continue
-        pkg = next(iter(names))
-        tests = {n: d for n, d in files.items()
-                 if n.endswith("_test.go") and _package(d) == pkg and stdlib_only(imports(d))}
+        if any(b"//go:embed" in d for d in source.values()):
+            continue  # only Go files are extracted: the embedded ones would be missing
+        tests = {n: d if stdlib_only(imports(d)) else _never_built(d)
+                 for n, d in files.items() if n.endswith("_test.go") and _package(d) is not None}
         yield directory, {**source, **tests}
 
 

@@ -1,8 +1,9 @@
-"""Indexes and slice bounds on the way to a finding's line: what they ask of the inputs.
+"""Indexes, slice bounds and type assertions on the way to a finding's line: what they ask of the inputs.
 
 `head[:16]` needs at least 16 elements in what `head` comes from, `parts[2]` needs 3; a number the code
 uses as an index (`names[l]`, `[...]string{"low", "high"}[l]`) is position 0, the one every non-empty
-collection has, rather than the first "distinct" number the generator would pick (1, 2, ...).
+collection has, rather than the first "distinct" number the generator would pick (1, 2, ...); an
+interface parameter the code asserts (`c.(*Interval)`) holds that type.
 """
 
 from __future__ import annotations
@@ -34,6 +35,21 @@ def read_bounds(reader: PathReader, before: int) -> None:
             _slice(reader, node)
         elif node.type == "index_expression":
             _index(reader, node)
+        elif node.type == "type_assertion_expression":
+            _assertion(reader, node)
+
+
+def _assertion(reader: PathReader, node: Node) -> None:
+    """`c.(*Interval)` on an interface parameter: the argument must hold that type (the first assertion
+    wins: later ones are usually the other cases of a comma-ok chain)."""
+    operand = strip_parens(node.child_by_field_name("operand"))
+    asserted = node.child_by_field_name("type")
+    if operand is None or asserted is None or operand.type != "identifier":
+        return
+    name = text(operand)
+    decl = reader.func.lookup(name, operand)
+    if decl is not None and decl.kind == "param" and name in reader.roots:
+        reader.hints.asserted.setdefault(name, text(asserted))
 
 
 def _literal(node: Node | None) -> int | None:
@@ -56,10 +72,13 @@ def _need(reader: PathReader, operand: Node | None, length: int) -> None:
 
 def _slice(reader: PathReader, node: Node) -> None:
     operand = node.child_by_field_name("operand")
-    for name, extra in (("start", 0), ("end", 0), ("capacity", 0)):
-        k = _literal(node.child_by_field_name(name))
+    for name in ("start", "end", "capacity"):
+        bound = node.child_by_field_name(name)
+        k = _literal(bound)
         if k is not None:
-            _need(reader, operand, k + extra)
+            _need(reader, operand, k)
+        else:
+            _position(reader, strip_parens(bound))
 
 
 def _index(reader: PathReader, node: Node) -> None:
@@ -84,6 +103,9 @@ def _position(reader: PathReader, index: Node | None) -> None:
             return
         offset = k if op == "-" else 0
         index = strip_parens(index.child_by_field_name("left"))
+    if index is not None and index.type == "selector_expression":
+        _field_position(reader, index, offset)
+        return
     if index is None or index.type != "identifier":
         return
     name = text(index)
@@ -94,6 +116,20 @@ def _position(reader: PathReader, index: Node | None) -> None:
         return
     shape = reader.hints.shape(name)
     if shape.literal is None and name not in reader.hints.drivers:
+        shape.literal = str(offset)
+
+
+def _field_position(reader: PathReader, index: Node, offset: int) -> None:
+    """`s.data[s.pos]`, `s.buf[:s.fill]`: a field of the receiver holding a position starts at the offset
+    (0), which every filled collection has, not at the generated elements' 1, 2, ..."""
+    recv = reader.func.receiver_name
+    path = reader.path_of(index)
+    if not recv or path is None or path.count(".") != 1 or not path.startswith(recv + "."):
+        return
+    if not _is_int(reader, reader.path_type(path)):
+        return
+    shape = reader.hints.shape(path)
+    if shape.literal is None and path not in reader.hints.drivers:
         shape.literal = str(offset)
 
 

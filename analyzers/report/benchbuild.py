@@ -19,6 +19,13 @@ from analyzers.source import text
 
 __all__ = ["BenchBuilder", "Built"]
 
+_ROUND_TRIPS = ("UnmarshalJSON", "UnmarshalText", "UnmarshalBinary")
+# What an `any` argument holds when the code checks reflect.ValueOf(v).Kind() against one of these.
+_KINDS = {"reflect.Slice": "[]string{{key}(1), {key}(2)}", "reflect.Map": "map[string]int{{key}(1): 1}",
+          "reflect.String": "{key}(1)", "reflect.Int": "1", "reflect.Func": "func(...any) {}",
+          "reflect.Struct": "", "reflect.Ptr": "", "reflect.Pointer": "", "reflect.Bool": "true",
+          "reflect.Float64": "1.5"}
+
 
 class BenchBuilder(ReceiverParts, TextParts):
     """Builds the inputs of one benchmark (receiver, arguments) into `out`."""
@@ -30,8 +37,41 @@ class BenchBuilder(ReceiverParts, TextParts):
             t = "[]" + t[3:]
             expr = self._argument(name, t, p.name)
             return expr + "..."
+        if t == "[]byte" and index == 0 and self.func.receiver and self.func.name in _ROUND_TRIPS:
+            encoded = self._round_trip(name)
+            if encoded is not None:
+                return encoded
         from_tests = self._from_tests(name, t, p.name, index)
         return from_tests if from_tests is not None else self._argument(name, t, p.name)
+
+    def _round_trip(self, name: str) -> str | None:
+        """UnmarshalJSON's (Text's, Binary's) input: what the type's own encoder writes for a value, the
+        one format its decoder is sure to accept."""
+        recv = self.func.receiver or ""
+        methods = self.v.facts.method_set(recv)
+        kind = self.func.name.removeprefix("Unmarshal")
+        saved = self.v.checkpoint()
+        try:
+            value = self.v.element(recv, "1", self.env, in_bench=True)
+        except Unbuildable:
+            self.v.restore(saved)
+            return None
+        source, var, data = self._var("encoded"), self._var(name), ""
+        if kind == "JSON":
+            if "MarshalJSON" not in methods and "String" in methods and "MarshalText" not in methods:
+                data = f"{self.v.std('encoding/json')}.Marshal({source}.String())"  # a quoted String()
+            else:
+                data = f"{self.v.std('encoding/json')}.Marshal(&{source})"
+        elif f"Marshal{kind}" in methods:
+            data = f"{source}.Marshal{kind}()"
+        elif kind == "Text" and "String" in methods:
+            self.out.setup += [f"{source} := {value}", f"{var} := []byte({source}.String())"]
+            return var
+        else:
+            self.v.restore(saved)
+            return None
+        self.out.setup += [f"{source} := {value}", f"{var}, err := {data}", "if err != nil {\n\tb.Fatal(err)\n}"]
+        return var
 
     def _from_tests(self, name: str, t: str, path: str, index: int) -> str | None:
         """The argument the package's own tests pass, for inputs whose size does not drive the cost and
@@ -95,6 +135,12 @@ class BenchBuilder(ReceiverParts, TextParts):
                 raise Unbuildable("a buffer the code reads cannot be shared by parallel workers")
             self.out.per_iter += [f"{var}.Reset()", f"{var}.Write({data})"]
             return var
+        asserted = self.hints.asserted.get(path)
+        if asserted is not None:
+            var = self._var(name)
+            self.out.setup.append(f"var {var} {self.v.type_text(tt, env)} = "
+                                  f"{self.v.element(asserted, '1', env, in_bench=True)}")
+            return var
         shape = self.hints.shapes.get(path)
         if shape is not None and shape.nil and _nillable(tt):
             return "nil"
@@ -119,6 +165,13 @@ class BenchBuilder(ReceiverParts, TextParts):
             return "n" if tt == "int" else f"{tt}(n)"
         elif tt == "bool":
             return "true"
+        elif tt in ("any", "interface{}") and path + "@kind" in self.hints.shapes and \
+                self.hints.shapes[path + "@kind"].literal in _KINDS:
+            kind = self.hints.shapes[path + "@kind"].literal or ""
+            value = _KINDS[kind].replace("{key}", self.v.fixed("perfReviewKey"))
+            if kind in ("reflect.Struct", "reflect.Ptr", "reflect.Pointer"):
+                value = self._some_struct(env) if kind == "reflect.Struct" else \
+                    f"func() any {{\n\tv := {self._some_struct(env)}\n\treturn &v\n}}()"
         elif tt in ("any", "interface{}") and self._reflect_called(path):
             value = "func(...any) {}"  # reflect.ValueOf(fn).Call(args): a function taking any arguments
         elif tt in ("any", "interface{}") and self._reflected(path):

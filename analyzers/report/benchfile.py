@@ -25,6 +25,16 @@ from analyzers.report.benchinputs import Unbuildable, Values
 from analyzers.report.benchpaths import Hints, PathReader, read_paths
 from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
 from analyzers.report.benchreach import PackageIndex
+from analyzers.report.benchskips import (
+    always_panics,
+    conditional_progress,
+    linked,
+    positions,
+    relocks,
+    second_half,
+    state_function,
+    waits_alone,
+)
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
 from analyzers.report.benchtests import TestValues
 from analyzers.report.benchtypes import Facts
@@ -138,12 +148,12 @@ class FileGen:
                 path = env.resolve(q) or ""
                 if path in _BLOCKING_TYPES:
                     return f"needs {_BLOCKING_TYPES[path]} ({p.type})"
-        deadlock = _relocks(func)
-        if deadlock is not None:
-            return deadlock
-        positional = _positions(func)
-        if positional is not None:
-            return positional
+        reader = PathReader(func, self.index, self.facts)
+        for check in (relocks(func), positions(func), always_panics(func),
+                      second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
+                      linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader)):
+            if check is not None:
+                return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
         if sleeps:
             return f"sleeps (line {sleeps[0].line}): a benchmark would time the sleep, not the code"
@@ -330,52 +340,6 @@ class FileGen:
         decls = [f"{base}{i if len(results) > 1 else ''} {t}" for i, t in enumerate(written)]
         self.sinks += decls
         return decls
-
-
-def _relocks(func: Func) -> str | None:
-    """`for ... { mu.Lock(); defer mu.Unlock() }` locks again before the deferred unlock runs."""
-    for call in func.calls_named("Lock", "RLock"):
-        if not call.loops:
-            continue
-        unlock = call.recv + (".Unlock()" if call.name == "Lock" else ".RUnlock()")
-        for site in func.sites("defer_statement"):
-            if site.loops and site.loops[-1] is call.loops[-1] and text(site.node).endswith(unlock):
-                return (f"deadlocks from the second iteration (line {call.line}): {call.recv}.{call.name}() runs "
-                        "again before the deferred unlock")
-    return None
-
-
-_INT_PARAMS = ("int", "int32", "int64", "uint", "uint32", "uint64", "Pos")
-
-
-def _positions(func: Func) -> str | None:
-    """An unexported method whose int parameters index its receiver's own slices (directly or through a
-    loop they bound) relies on the positions its callers compute: no valid value is visible here."""
-    recv = func.receiver_name
-    if not recv or func.name[:1].isupper():
-        return None
-    ints = {p.name for p in func.params if p.name and p.type in _INT_PARAMS}
-    if not ints:
-        return None
-    bound = set(ints)
-    for loop in func.loops:
-        header = text(loop.node)[: text(loop.node).find("{")]
-        if any(re.search(rf"\b{re.escape(p)}\b", header) for p in ints) and loop.key:
-            bound.add(loop.key)
-        for child in loop.node.named_children:
-            if child.type == "for_clause":
-                init = child.child_by_field_name("initializer")
-                if init is not None and any(re.search(rf"\b{re.escape(p)}\b", text(init)) for p in ints):
-                    left = init.child_by_field_name("left")
-                    bound |= {text(c) for c in left.named_children} if left is not None else set()
-    for site in func.sites("index_expression"):
-        operand = text(site.node.child_by_field_name("operand"))
-        index = text(site.node.child_by_field_name("index"))
-        if operand.startswith(recv + ".") and any(re.search(rf"\b{re.escape(p)}\b", index) for p in bound):
-            names = ", ".join(sorted(ints))
-            return (f"its parameters ({names}) are positions into {operand}, which only its callers inside the "
-                    "package know how to compute")
-    return None
 
 
 def _existing_note(existing: Sequence[PlannedBenchmark]) -> list[str]:

@@ -72,6 +72,14 @@ FIXED_HELPERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         "\tif err != nil {\n\t\tb.Fatal(err)\n\t}\n\tb.Cleanup(func() { _ = f.Close() })\n\treturn f\n}\n",
         ("testing", "os", "path/filepath"), (),
     ),
+    "perfReviewFileInfo": (
+        "// perfReviewFileInfo describes a small file in the benchmark's temporary directory.\n"
+        "func perfReviewFileInfo(b {testing}.TB) {fs}.FileInfo {\n"
+        '\tname := {filepath}.Join(b.TempDir(), "perf-review.dat")\n'
+        '\tif err := {os}.WriteFile(name, []byte("perf-review"), 0o600); err != nil {\n\t\tb.Fatal(err)\n\t}\n'
+        "\tinfo, err := {os}.Stat(name)\n\tif err != nil {\n\t\tb.Fatal(err)\n\t}\n\treturn info\n}\n",
+        ("testing", "io/fs", "os", "path/filepath"), (),
+    ),
     "perfReviewNopWriteCloser": (
         "// perfReviewNopWriteCloser discards what is written to it.\n"
         "type perfReviewNopWriteCloser struct{}\n\n"

@@ -29,7 +29,7 @@ DEFAULT_SIZE = 16  # elements of a collection whose size does not drive the cost
 NESTED_SIZE = 2  # elements of a collection inside an element
 INT_TYPES = frozenset(["int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
                        "uintptr"])
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z/]*|i)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9/]*|i)\}")
 
 
 class Unbuildable(Exception):
@@ -229,11 +229,16 @@ class Values:
     def _shell_source(self, name: str, t: str) -> str:
         struct = self.pkg.structs[t]
         env = self.envs.get(struct.file) or next(iter(self.envs.values()))
+        positions = self._positions(t)
+        own = self._package_literal(t)
         self._building.add(t)
         try:
             fields: list[str] = []
             for fname, ftype in struct.fields:
-                if fname == "_":
+                if fname in own:
+                    fields.append(f"\t\t{fname}: {own[fname]},")  # as the package itself makes it
+                    continue
+                if fname == "_" or fname in positions:
                     continue
                 key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
                 node = type_node(ftype)
@@ -250,6 +255,48 @@ class Values:
         body = "\n".join(fields)
         lit = f"&{t}{{\n{body}\n\t}}" if fields else f"&{t}{{}}"
         return f"// {name} returns an empty *{t} ready for use.\nfunc {name}() *{t} {{\n\treturn {lit}\n}}\n"
+
+    def _package_literal(self, t: str) -> dict[str, str]:
+        """Fields the package's own code sets when it makes a T (`&scratch{data: make([]byte, 1024)}`), from
+        the first literal whose values are constants, `make` with constant sizes or literals."""
+        for f in self.pkg.funcs:
+            for site in f.sites("composite_literal"):
+                kind = site.node.child_by_field_name("type")
+                body = site.node.child_by_field_name("body")
+                if kind is None or body is None or text(kind) != t:
+                    continue
+                found: dict[str, str] = {}
+                for element in body.named_children:
+                    key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
+                    if element.type != "keyed_element" or key is None or value is None:
+                        found = {}
+                        break
+                    if self._portable(text(value)):
+                        found[text(key)] = text(value)
+                if found:
+                    return found
+        return {}
+
+    def _portable(self, value: str) -> bool:
+        names = re.findall(r"(?<![\w.\"])[A-Za-z_]\w*(?![\w\"])", re.sub(r'"[^"\\]*"', '""', value))
+        allowed = {"make", "true", "false", "nil", "byte", "int", "string", "rune", "uint8", "int64", "uint64",
+                   "float64", "struct", "map", "chan", "any"} | set(self.facts.untyped) | set(self.pkg.structs) | \
+            set(self.pkg.type_defs) | {c for cs in self.facts.consts.values() for c in cs}
+        return len(value) < 80 and "\n" not in value and "(" not in value.replace("make(", "") and \
+            all(n in allowed for n in names)
+
+    def _positions(self, t: str) -> set[str]:
+        """Fields the type's methods index its own slices with (`s.data[s.fill]`, `s.buf[s.r:s.w]`): in an
+        empty value they are 0, consistent with the empty slices."""
+        out: set[str] = set()
+        for m in self.index.methods.get(t, {}).values():
+            recv = m.receiver_name
+            if not recv or m.body is None:
+                continue
+            pattern = re.compile(rf"\b{re.escape(recv)}\.\w+\[([^\]]*)\]")
+            for found in pattern.finditer(text(m.body)):
+                out |= set(re.findall(rf"\b{re.escape(recv)}\.(\w+)", found.group(1)))
+        return out
 
     def field_value(self, ftype: str, i: str, env: TypeEnv) -> str | None:
         """A field's value inside a struct literal, or None to leave it at its zero value (locks,
@@ -332,8 +379,10 @@ class Values:
         base = text(inner)
         if inner.type == "type_identifier" and base in self.pkg.structs:
             ctor = self.index.constructor(base)
-            if ctor is not None and ctor.results[0].type != "*" + base:
-                ctor = None  # behind an interface or by value: build the literal here
+            if ctor is not None and (ctor.results[0].type != "*" + base or len(ctor.results) > 1):
+                # Behind an interface or by value: build the literal here. One that can fail needs the
+                # arguments its own checks ask for, which only a benchmark's builder reads (benchreceiver).
+                ctor = None
             if ctor is not None and base not in self._building:
                 try:
                     return self.constructed(ctor, base, i, env, in_bench)

@@ -85,3 +85,13 @@ def _exits(block: Node | None) -> bool:
             fn = text(call.child_by_field_name("function"))
             return fn in _EXITS or fn.endswith((".Fatal", ".Fatalf", ".FailNow"))
     return False
+
+
+def _leaves(block: Node | None) -> bool:
+    """A block that ends the function (return, panic, log.Fatal), not only the loop's iteration."""
+    if not _exits(block) or block is None:
+        return False
+    stmts = [c for c in block.named_children if c.type != "comment"]
+    if stmts and stmts[-1].type == "statement_list":
+        stmts = [c for c in stmts[-1].named_children if c.type != "comment"]
+    return stmts[-1].type not in ("continue_statement", "break_statement")

@@ -51,6 +51,7 @@ class BuilderBase:
         self._sources: dict[tuple[str, str], str] = {}
         self.func_env = env
         self._server: str | None = None
+        self.building: set[str] = set()  # types whose constructor is being called (no recursion)
 
     # ----- sizes -----
 
@@ -96,6 +97,9 @@ class BuilderBase:
         return name
 
     # Implemented by the parts; declared here so that each part can call the others.
+    def argument(self, p: Param, index: int) -> str:
+        raise NotImplementedError
+
     def named_value(self, p: Param, env: TypeEnv, path: str) -> str:
         raise NotImplementedError
 

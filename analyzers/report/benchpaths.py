@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from analyzers.report.benchbounds import read_bounds
-from analyzers.report.benchnodes import _exits, _is_http_call, _query_call, targets
+from analyzers.report.benchnodes import _exits, _is_http_call, _leaves, _query_call, targets
 from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchshapes import Shape, solve
 from analyzers.report.benchtypes import Facts
@@ -36,6 +36,7 @@ class Hints:
     same: dict[str, str] = field(default_factory=dict)  # path -> the path whose length it must equal
     shapes: dict[str, Shape] = field(default_factory=dict)
     chans: dict[str, str] = field(default_factory=dict)  # path -> "send" / "recv"
+    asserted: dict[str, str] = field(default_factory=dict)  # parameter -> the type the code asserts it holds
     error_path: str | None = None  # the targets run only on an error we cannot cause
     forced: bool | None = None  # sized (or not) to match another revision's plan, whatever the code says
 
@@ -68,9 +69,25 @@ class PathReader:
         found = targets(self.func, lines)
         for target in found:
             self._walk_up(target)
+            for lit in [n for n in descendants(target) if n.type == "func_literal" and _runs_now(n)]:
+                body = lit.child_by_field_name("body")
+                if body is not None:
+                    self._loop_guards(body)  # once.Do(func() { if !ok { panic(...) } ... }): its guards too
         if found:
             read_bounds(self, max(t.end_byte for t in found))
         self._indexed()
+        return self.hints
+
+    def read_end(self) -> Hints:
+        """What the inputs need for the function to get to its end (a constructor that returns no error):
+        the guards on the way, also those inside the loops before it."""
+        body = self.func.body
+        stmts = [c for c in (body.named_children if body is not None else []) if c.type != "comment"]
+        if stmts and stmts[-1].type == "statement_list":
+            stmts = [c for c in stmts[-1].named_children if c.type != "comment"]
+        if stmts:
+            self._walk_up(stmts[-1])
+        self.hints.drivers = []  # sizes belong to the benchmark, not to what builds its receiver
         return self.hints
 
     def dereferenced(self) -> list[str]:
@@ -201,7 +218,22 @@ class PathReader:
                 solve(self, stmt.child_by_field_name("right"), None)
             elif stmt.type == "expression_statement" and stmt.named_children:
                 solve(self, stmt.named_children[0], None)
+            elif stmt.type == "for_statement" and stmt.child_by_field_name("body") is not None:
+                self._loop_guards(stmt.child_by_field_name("body"))
             self._callee_guards(stmt)
+
+    def _loop_guards(self, block: Node) -> None:
+        """A loop before the target runs to its end on every element: its guards that return or panic
+        (not those that only `continue`) must not fire."""
+        stmts = [c for c in block.named_children if c.type != "comment"]
+        if stmts and stmts[0].type == "statement_list":
+            stmts = [c for c in stmts[0].named_children if c.type != "comment"]
+        for stmt in stmts:
+            if stmt.type == "if_statement" and _leaves(stmt.child_by_field_name("consequence")):
+                self._initializer(stmt)
+                self._need(stmt.child_by_field_name("condition"), False)
+            elif stmt.type in ("short_var_declaration", "assignment_statement"):
+                solve(self, stmt.child_by_field_name("right"), None)
 
     def _callee_guards(self, stmt: Node) -> None:
         """Methods of the same receiver called on the way (`b.writeTo(sb)`) must get through their own
@@ -324,7 +356,13 @@ class PathReader:
             return f"{root}?{key}"
         if node.type in ("index_expression", "slice_expression"):
             inner = self.path_of(node.child_by_field_name("operand"), depth + 1)
-            return inner + "[]" if inner is not None and node.type == "index_expression" else inner
+            if inner is None or node.type == "slice_expression":
+                return inner
+            index = strip_parens(node.child_by_field_name("index"))
+            split = self.hints.shapes.get(inner)
+            if index is not None and index.type == "int_literal" and split is not None and split.sep is not None:
+                return f"{inner}[{text(index)}]"  # part k of a string split on sep
+            return inner + "[]"
         if node.type == "unary_expression" and text(node.child_by_field_name("operator")) in ("*", "&"):
             return self.path_of(node.child_by_field_name("operand"), depth + 1)
         if node.type == "call_expression":
@@ -410,3 +448,13 @@ class PathReader:
 def read_paths(func: Func, lines: Sequence[int], index: PackageIndex, facts: Facts) -> tuple[Hints, PathReader]:
     reader = PathReader(func, index, facts)
     return reader.read(lines), reader
+
+
+def _runs_now(lit: Node) -> bool:
+    """A function literal called right away: `func() {...}()` or the argument of `once.Do(...)`."""
+    parent = lit.parent
+    if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == lit:
+        return True
+    call = parent.parent if parent is not None and parent.type == "argument_list" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    return fn is not None and fn.type == "selector_expression" and text(fn.child_by_field_name("field")) == "Do"

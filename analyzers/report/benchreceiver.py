@@ -3,10 +3,13 @@ filled, the fields it uses never nil and the channels it waits on served."""
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from analyzers.report.benchinputs import Unbuildable
 from analyzers.report.benchparts import BuilderBase, _is_collection
+from analyzers.report.benchpaths import PathReader
 from analyzers.report.benchrecv import adder, receiver_use
 from analyzers.report.benchstd import STD_INTERFACES
 from analyzers.report.benchtypes import type_node
@@ -42,6 +45,9 @@ class ReceiverParts(BuilderBase):
 
     def _pointer_receiver(self, t: str) -> str:
         ctor = self.v.index.constructor(t)
+        if ctor is not None and len(ctor.results) == 2 and t in self.v.pkg.structs and \
+                not ctor.name.lower().startswith(("new", "make")):
+            ctor = None  # LoadCSV(path) (*T, error): a loader of data the benchmark does not have
         if ctor is not None and [r.type for r in ctor.results][:1] == ["*" + t]:
             return self._construct(ctor)
         if ctor is not None and ctor.results[0].type.lstrip("*") != t:
@@ -57,14 +63,29 @@ class ReceiverParts(BuilderBase):
         return self.v.element("*" + t, "1", self.env, in_bench=True)
 
     def _construct(self, ctor: Func) -> str:
+        """A call of the package's constructor whose arguments get it to its end without an error: the
+        constructor's own guards are read like the benchmarked function's (CIDRs where it parses them)."""
         env = self.v.envs.get(ctor.file.path, self.env)
-        args = [self.named_value(p, env, "") for p in ctor.params if not p.type.startswith("...")]
+        hints = PathReader(ctor, self.v.index, self.v.facts).read_end()
+        part = type(self)(self.v, ctor, hints, env, self.take, self.parallel)
+        part.out = self.out
+        args = [self._inline(part.argument(p, i)) for i, p in enumerate(ctor.params) if not p.type.startswith("...")]
         call = f"{ctor.name}({', '.join(args)})"
         if len(ctor.results) == 1:
             return call
         var = self._var("built")
         self.out.setup += [f"{var}, err := {call}", "if err != nil {\n\tb.Fatal(err)\n}"]
         return var
+
+    def _inline(self, arg: str) -> str:
+        """`path := file` just written for a constructor's argument: the value itself, in the call."""
+        last = self.out.setup[-1] if self.out.setup else ""
+        prefix = f"{arg} := "
+        used = "\n".join([*self.out.per_iter, *self.out.rebuild, *self.out.worker])
+        if last.startswith(prefix) and "\n" not in last and not re.search(rf"\b{re.escape(arg)}\b", used):
+            self.out.setup.pop()
+            return last[len(prefix):]
+        return arg
 
     def _populate(self, var: str, t: str) -> None:
         struct = self.v.pkg.structs.get(t)
@@ -135,6 +156,7 @@ class ReceiverParts(BuilderBase):
             return
         pool = (node.type == "qualified_type" and t.endswith(".Pool")) or (t.endswith(".Pool") and t.startswith("*"))
         saved = self.v.checkpoint()
+        setup = len(self.out.setup)
         try:
             if pool and pooled:
                 value = self.v.element(pooled, "1", self.func_env, in_bench=True)
@@ -146,6 +168,13 @@ class ReceiverParts(BuilderBase):
             if node.type == "map_type" or (t in self.v.pkg.type_defs and
                                            self.v.pkg.type_defs[t].startswith("map[")):
                 value = f"make({self.v.type_text(t, env)})"
+            elif node.type == "pointer_type" and t[1:] in self.v.pkg.structs and \
+                    self.v.index.constructor(t[1:]) is not None and t[1:] not in self.building:
+                self.building.add(t[1:])
+                try:
+                    value = self._pointer_receiver(t[1:])  # its constructor, given what gets it to its end
+                finally:
+                    self.building.discard(t[1:])
             elif node.type in ("pointer_type", "function_type") or self._std_interface(node, env) \
                     or self.v.facts.interface_methods(t) is not None:
                 value = self.v.element(t, "1", env, in_bench=True)
@@ -153,6 +182,7 @@ class ReceiverParts(BuilderBase):
                 return
         except Unbuildable:
             self.v.restore(saved)
+            del self.out.setup[setup:]
             return
         self.out.setup.append(f"if {var}.{name} == nil {{\n\t{var}.{name} = {value}\n}}")
 

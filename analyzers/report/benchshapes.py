@@ -22,7 +22,8 @@ _PASS_THROUGH = frozenset({
     "strings.Trim", "strings.TrimLeft", "strings.TrimRight", "bytes.TrimSpace", "bytes.ToLower", "io.ReadAll",
     "bytes.NewReader", "strings.NewReader", "bufio.NewReader", "bufio.NewScanner", "bytes.NewBuffer",
     "bytes.NewBufferString", "string", "[]byte", "[]rune", "filepath.Clean", "path.Clean", "html.UnescapeString",
-    "strings.ToTitle", "utf8.RuneCountInString", "ioutil.ReadAll",
+    "strings.ToTitle", "utf8.RuneCountInString", "ioutil.ReadAll", "reflect.ValueOf", "reflect.TypeOf",
+    "reflect.Indirect",
 })
 _SPLITS = {"strings.Split": 1, "strings.SplitN": 1, "strings.SplitAfter": 1, "bytes.Split": 1, "bytes.SplitN": 1,
            "strings.Fields": -1, "bytes.Fields": -1, "strings.Cut": 1, "bytes.Cut": 1}
@@ -121,6 +122,11 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
     if callee in _SPLITS and args:
         if first is not None:
             sep = _lit(args[1]) if len(args) > 1 and _SPLITS[callee] == 1 else " "
+            param = reader.path_of(args[1]) if sep is None and len(args) > 1 else None
+            if param is not None and "." not in param and "[" not in param:
+                sep = ","  # a separator the caller passes: give it one the input is joined with
+                if reader.hints.shape(param).literal is None:
+                    reader.hints.shape(param).literal = '","'
             if sep:
                 reader.hints.shape(first).sep = sep
         return first
@@ -153,6 +159,14 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
                 reader.hints.shape(source).kind = "json:" + _target_type(reader, args[0])
     elif truth is not None and callee.split(".")[0] in ("strings", "bytes") and first is not None and len(args) > 1:
         _string_test(reader, name, first, _lit(args[1]), truth)
+    elif (name == "WriteHeader" and len(args) == 1) or (callee == "http.Error" and len(args) == 3):
+        status = reader.path_of(args[-1])
+        if status is not None and reader.hints.shape(status).literal is None:
+            reader.hints.shape(status).literal = "200"  # a valid HTTP status (WriteHeader panics on others)
+    elif name == "Kind" and not args and fn is not None and fn.type == "selector_expression":
+        operand = reader.path_of(fn.child_by_field_name("operand"))
+        if operand is not None and "." not in operand:
+            return operand + "@kind"  # reflect.ValueOf(v).Kind(): what kind of value v must be
     elif name in ("Bytes", "String") and not args and fn is not None and fn.type == "selector_expression":
         operand = reader.path_of(fn.child_by_field_name("operand"))
         if operand is not None and reader.path_type(operand).lstrip("*") in _BUFFERS:
@@ -245,7 +259,8 @@ def _comparison(reader: PathReader, node: Node, truth: bool) -> None:
         shape.literal = value
     elif value.lstrip("-").isdigit() and op in ("<", "<=", ">", ">=") and shape.literal is None:
         k = int(value)
-        shape.literal = str({"<": k - 1, "<=": k, ">": k + 1, ">=": k}[op])
+        # Strictly inside `>= k` (k + 1): a minimum, a growth factor (`s = s * factor` must grow).
+        shape.literal = str({"<": k - 1, "<=": k, ">": k + 1, ">=": k + 1}[op])
     elif value[:1].isalpha() and op in ("<", "<=", ">", ">=") and shape.literal is None:
         shape.literal = {"<": f"{value} - 1", ">": f"{value} + 1"}.get(op, value)  # a named constant
 
@@ -257,10 +272,10 @@ def _is_len(node: Node) -> bool:
 
 def _length(reader: PathReader, path: str, op: str, k: int) -> None:
     need = {">": k + 1, ">=": k, "==": k, "!=": 0, "<": 0, "<=": 0}[op]
-    if op == "==":
+    if op in ("==", ">=", ">"):
         shape = reader.hints.shape(path)
-        if shape.sep is not None or path in reader.hints.shapes:
-            shape.parts = k
+        if shape.sep is not None or (op == "==" and path in reader.hints.shapes):
+            shape.parts = max(shape.parts, need)
     if need > reader.hints.min_len.get(path, 0):
         reader.hints.min_len[path] = need
 
@@ -278,6 +293,10 @@ def _constant(reader: PathReader, node: Node) -> str | None:
         facts = reader.facts
         if name in facts.untyped or any(name in names for names in facts.consts.values()):
             return name
-    if node.type == "selector_expression" and text(node).startswith(("http.Method", "http.Status")):
+    if node.type == "selector_expression" and text(node).startswith(("http.Method", "http.Status", "reflect.")):
         return text(node)
+    if node.type == "call_expression" and text(node.child_by_field_name("function")) in ("string", "[]byte"):
+        inner = _args(node)
+        if len(inner) == 1 and _constant(reader, inner[0]) is not None:
+            return text(node)  # string(arnPrefix): a constant converted
     return None

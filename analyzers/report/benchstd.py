@@ -120,6 +120,25 @@ STD_VALUES: dict[tuple[str, str], StdValue] = {
     ("error", ""): StdValue('{errors}.New("perf-review: " + perfReviewKey({i}))', ("errors",),
                             helpers=("perfReviewKey",)),
     ("net", "IP"): StdValue("{net}.IPv4(10, 0, byte({i}>>8), byte({i}))"),
+    ("net", "*IP"): StdValue("func() *{net}.IP {\n\tip := {net}.IPv4(10, 0, byte({i}>>8), byte({i}))\n\treturn &ip\n}()"),
+    ("net", "IPNet"): StdValue("{net}.IPNet{IP: {net}.IPv4(10, 0, 0, 0), Mask: {net}.CIDRMask(8, 32)}"),
+    ("net", "*IPNet"): StdValue("&{net}.IPNet{IP: {net}.IPv4(10, 0, 0, 0), Mask: {net}.CIDRMask(8, 32)}"),
+    ("sync", "*Cond"): StdValue("{sync}.NewCond(new({sync}.Mutex))"),
+    ("sync", "Locker"): StdValue("new({sync}.Mutex)"),
+    ("time", "*Timer"): StdValue("{time}.NewTimer({time}.Hour)"),
+    ("time", "*Ticker"): StdValue("{time}.NewTicker({time}.Hour)"),
+    ("hash/crc32", "*Table"): StdValue("{crc32}.MakeTable({crc32}.Castagnoli)"),
+    ("hash/crc64", "*Table"): StdValue("{crc64}.MakeTable({crc64}.ECMA)"),
+    ("io/fs", "FS"): StdValue('{fstest}.MapFS{perfReviewKey({i}): {Data: []byte(perfReviewKey({i}))}}',
+                              ("testing/fstest",), helpers=("perfReviewKey",)),
+    ("crypto/x509", "*CertPool"): StdValue("{x509}.NewCertPool()"),
+    ("text/tabwriter", "*Writer"): StdValue("{tabwriter}.NewWriter({io}.Discard, 0, 8, 1, ' ', 0)", ("io",)),
+    ("encoding/csv", "*Writer"): StdValue("{csv}.NewWriter({io}.Discard)", ("io",)),
+    ("compress/gzip", "*Writer"): StdValue("{gzip}.NewWriter({io}.Discard)", ("io",)),
+    ("net/http", "*ServeMux"): StdValue("{http}.NewServeMux()"),
+    ("net/url", "*Userinfo"): StdValue('{url}.User(perfReviewKey({i}))', helpers=("perfReviewKey",)),
+    ("os", "FileInfo"): StdValue("perfReviewFileInfo(b)", needs_b=True, helpers=("perfReviewFileInfo",)),
+    ("io/fs", "FileInfo"): StdValue("perfReviewFileInfo(b)", needs_b=True, helpers=("perfReviewFileInfo",)),
     ("net/netip", "Addr"): StdValue("{netip}.AddrFrom4([4]byte{10, 0, byte({i} >> 8), byte({i})})"),
 }
 
@@ -131,6 +150,8 @@ STD_PATHS: dict[str, str] = {
     "rand": "math/rand", "list": "container/list", "reflect": "reflect", "unicode": "unicode", "tls": "crypto/tls",
     "sort": "sort", "errors": "errors", "net": "net", "netip": "net/netip", "strconv": "strconv",
     "filepath": "path/filepath", "os": "os", "testing": "testing", "fmt": "fmt", "sync/atomic": "sync/atomic",
+    "crc32": "hash/crc32", "crc64": "hash/crc64", "fstest": "testing/fstest", "x509": "crypto/x509",
+    "tabwriter": "text/tabwriter", "csv": "encoding/csv", "gzip": "compress/gzip",
 }
 
 # Standard-library struct (or numeric) types whose zero value is ready to use.
@@ -148,5 +169,6 @@ STD_INTERFACES: frozenset[tuple[str, str]] = frozenset({
     ("io", "ReadWriter"), ("io", "ByteReader"), ("io", "RuneReader"), ("io", "ReaderAt"), ("io", "WriteCloser"),
     ("io", "ByteWriter"), ("io", "Closer"), ("net/http", "ResponseWriter"), ("net/http", "Handler"),
     ("hash", "Hash"), ("hash", "Hash64"), ("hash", "Hash32"), ("sort", "Interface"), ("fmt", "Stringer"),
-    ("reflect", "Type"), ("net/http", "RoundTripper"),
+    ("reflect", "Type"), ("net/http", "RoundTripper"), ("sync", "Locker"), ("io/fs", "FS"), ("os", "FileInfo"),
+    ("io/fs", "FileInfo"),
 })

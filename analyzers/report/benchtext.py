@@ -48,7 +48,9 @@ class TextParts(BuilderBase):
             return '"0a1b2c3d"'
         if kind.startswith("json:"):
             return self._json(kind[5:])
-        if path in self.hints.drivers or path in self.hints.indexed:
+        if shape.sep is not None and shape.parts and path not in self.hints.drivers:
+            body = self._parts(path, shape)
+        elif path in self.hints.drivers or path in self.hints.indexed:
             if shape.sep is not None:
                 join = self.v.fixed("perfReviewJoin")
                 return f"{join}({self.size_of(path)}, {_go_string(shape.sep)}, {_go_string(shape.prefix)}, \"\")"
@@ -57,8 +59,6 @@ class TextParts(BuilderBase):
             body = '"1"'
         elif self.hints.min_len.get(path, 0) > 2:  # sliced or indexed past what a key holds
             body = f"{self.v.fixed('perfReviewText')}({self.size_of(path)})"
-        elif shape.sep is not None and shape.parts:
-            body = " + ".join([key] * 1 + [f"{_go_string(shape.sep)} + {key}"] * (shape.parts - 1))
         else:
             body = key
         parts = [_go_string(shape.prefix)] if shape.prefix else []
@@ -68,6 +68,15 @@ class TextParts(BuilderBase):
         if shape.suffix:
             parts.append(_go_string(shape.suffix))
         return " + ".join(parts)
+
+    def _parts(self, path: str, shape: Shape) -> str:
+        """`parts` pieces joined by sep, piece k shaped by what the code checks of `path[k]`."""
+        pieces = []
+        for k in range(min(shape.parts, 64)):
+            part = self.hints.shapes.get(f"{path}[{k}]")
+            pieces.append(self.text_value(f"{path}[{k}]", part) if part is not None else
+                          f"{self.v.fixed('perfReviewKey')}(1)")
+        return f" + {_go_string(shape.sep or '')} + ".join(pieces)
 
     def _shaped_strings(self, name: str, path: str, shape: Shape) -> str:
         """A []string whose elements are what the loop does with each: files that exist, URLs of the local
@@ -99,6 +108,13 @@ class TextParts(BuilderBase):
     def _file_path(self, kind: str, path: str) -> str:
         if kind == "dir":
             var = self._var("dir")
+            shape = self.hints.shapes.get(path, Shape())
+            if shape.prefix or shape.contains or shape.suffix:  # a directory whose name the code checks
+                name = _go_string(shape.prefix + "k1" + shape.contains + shape.suffix)
+                filepath, os_ = self.v.std("path/filepath"), self.v.std("os")
+                self.out.setup += [f"{var} := {filepath}.Join(b.TempDir(), {name})",
+                                   f"if err := {os_}.MkdirAll({var}, 0o700); err != nil {{\n\tb.Fatal(err)\n}}"]
+                return var
             self.out.setup.append(f"{var} := b.TempDir()")
             return var
         filepath = self.v.std("path/filepath")

@@ -1,0 +1,259 @@
+"""Functions no generated input can run as a benchmark, read from their syntax: each check returns the
+reason the benchmark gives to b.Skip, or None.
+
+They name what the generator cannot see: a lock taken again before its deferred unlock, positions or
+links between values that only the package's own callers keep consistent, a loop that advances only
+while an invariant between values holds, a half of a pair (Unlock without Lock), a wait on a channel or
+sync.Cond that only another goroutine signals, a body that always panics, a lexer's state function.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from analyzers.report.benchpaths import PathReader
+from analyzers.report.benchreach import PackageIndex
+from analyzers.source import Func, descendants, strip_parens, text
+
+# Second halves of pairs: timed alone they undo what nothing did (and often panic saying so).
+_PAIRS = {"Unlock": "Lock", "RUnlock": "RLock", "Done": ("Start", "Add"), "Release": "Acquire", "End": "Begin",
+          "Leave": "Enter", "Exit": "Enter", "Dec": "Inc", "Pop": "Push", "Finish": "Start"}
+_INT_PARAMS = ("int", "int32", "int64", "uint", "uint32", "uint64", "Pos")
+_EXITS = ("return_statement", "break_statement", "goto_statement")
+
+
+def relocks(func: Func) -> str | None:
+    """`for ... { mu.Lock(); defer mu.Unlock() }` locks again before the deferred unlock runs."""
+    for call in func.calls_named("Lock", "RLock"):
+        if not call.loops:
+            continue
+        unlock = call.recv + (".Unlock()" if call.name == "Lock" else ".RUnlock()")
+        for site in func.sites("defer_statement"):
+            if site.loops and site.loops[-1] is call.loops[-1] and text(site.node).endswith(unlock):
+                return (f"deadlocks from the second iteration (line {call.line}): {call.recv}.{call.name}() runs "
+                        "again before the deferred unlock")
+    return None
+
+
+def positions(func: Func) -> str | None:
+    """An unexported method whose int parameters index its receiver's own slices (directly or through a
+    loop they bound) relies on the positions its callers compute: no valid value is visible here."""
+    recv = func.receiver_name
+    if not recv or func.name[:1].isupper():
+        return None
+    ints = {p.name for p in func.params if p.name and p.type in _INT_PARAMS}
+    if not ints:
+        return None
+    bound = set(ints)
+    for loop in func.loops:
+        header = text(loop.node)[: text(loop.node).find("{")]
+        if any(re.search(rf"\b{re.escape(p)}\b", header) for p in ints) and loop.key:
+            bound.add(loop.key)
+        for child in loop.node.named_children:
+            if child.type == "for_clause":
+                init = child.child_by_field_name("initializer")
+                if init is not None and any(re.search(rf"\b{re.escape(p)}\b", text(init)) for p in ints):
+                    left = init.child_by_field_name("left")
+                    bound |= {text(c) for c in left.named_children} if left is not None else set()
+    for site in func.sites("index_expression"):
+        operand = text(site.node.child_by_field_name("operand"))
+        index = text(site.node.child_by_field_name("index"))
+        if operand.startswith(recv + ".") and any(re.search(rf"\b{re.escape(p)}\b", index) for p in bound):
+            names = ", ".join(sorted(ints))
+            return (f"its parameters ({names}) are positions into {operand}, which only its callers inside the "
+                    "package know how to compute")
+    return None
+
+
+def always_panics(func: Func) -> str | None:
+    """A body whose first statement panics: every call fails, by design."""
+    body = func.body
+    stmts = [c for c in (body.named_children if body is not None else []) if c.type != "comment"]
+    if stmts and stmts[0].type == "statement_list":
+        stmts = [c for c in stmts[0].named_children if c.type != "comment"]
+    if stmts and stmts[0].type == "expression_statement" and text(stmts[0]).startswith("panic("):
+        return f"it always panics (line {stmts[0].start_point[0] + 1})"
+    return None
+
+
+def second_half(func: Func, methods: dict[str, Func]) -> str | None:
+    """Unlock, Done, Release ... of a type that has the first half: alone it undoes what never happened."""
+    first = _PAIRS.get(func.name)
+    if not func.receiver or first is None:
+        return None
+    for name in (first,) if isinstance(first, str) else first:
+        if name in methods:
+            return f"{func.name} undoes {func.receiver}.{name}: timed alone it breaks the pairing the type checks"
+    return None
+
+
+def state_function(func: Func) -> str | None:
+    """`func lexText(l *lexer) stateFn`: a state of a state machine, which only the machine enters with
+    its position where that state expects it."""
+    if len(func.results) != 1 or not func.params:
+        return None
+    result = func.results[0].type
+    under = func.file.src  # the result type's declaration: type stateFn func(*lexer) stateFn
+    m = re.search(rb"\btype\s+" + re.escape(result.encode()) + rb"\s+func\(([^)]*)\)\s*(\w+)", under)
+    if m is None or m.group(2).decode() != result:
+        return None
+    return f"a state of a state machine ({result}): only the machine enters it, with its input where it expects"
+
+
+def linked(func: Func, reader: PathReader) -> str | None:
+    """Follows links between values of a self-referential type (`x.left.parent`, `x.left != sentinel`):
+    only the package's own insertions build such structures consistently."""
+    for node in descendants(func.body) if func.body is not None else []:
+        if node.type == "selector_expression":
+            inner = strip_parens(node.child_by_field_name("operand"))
+            if inner is not None and inner.type == "selector_expression" and _is_link(reader, inner):
+                return f"follows links between values (line {node.start_point[0] + 1}: {text(node)}) that only the " \
+                    "package's own insertions keep consistent"
+        elif node.type == "binary_expression" and text(node.child_by_field_name("operator")) in ("==", "!="):
+            sides = [strip_parens(node.child_by_field_name(s)) for s in ("left", "right")]
+            for a, b in (sides, sides[::-1]):
+                if a is not None and b is not None and b.type in ("identifier", "selector_expression") and \
+                        text(b) != "nil" and a.type == "selector_expression" and _is_link(reader, a):
+                    return f"compares links to a sentinel (line {node.start_point[0] + 1}: {text(node)}) that " \
+                        "only the package's own insertions set"
+    return None
+
+
+def _is_link(reader: PathReader, sel: Node) -> bool:
+    """`x.left` where x is a parameter or the receiver (or a local copied from one) and left has x's own
+    pointer type."""
+    path = reader.path_of(sel)
+    if path is None or "?" in path or "#" in path or "[" in path:
+        return False
+    root = reader.path_type(path.split(".", 1)[0]).lstrip("*")
+    owner = reader.path_type(path.rsplit(".", 1)[0]).lstrip("*")
+    field = reader.path_type(path)
+    return bool(owner) and owner == root == field.lstrip("*") and field.startswith("*")
+
+
+def conditional_progress(func: Func, index: PackageIndex, depth: int = 2) -> str | None:
+    """A loop without a post statement whose counter advances only in some branches: it ends only while
+    an invariant between the values holds (`Slowest >= every latency`), which generated inputs may break.
+    Also in the receiver's methods and the package's functions it calls."""
+    found = _conditional_loop(func)
+    if found is not None or depth == 0:
+        return found
+    for call in func.calls:
+        callee = index.method(func.receiver or "", call.name) if call.recv == func.receiver_name and \
+            func.receiver_name else (index.functions.get(call.name) if not call.recv else None)
+        if callee is not None and callee is not func:
+            inner = conditional_progress(callee, index, depth - 1)
+            if inner is not None:
+                return inner.replace("its loop", f"{callee.qualified_name}'s loop", 1) if "its loop" in inner \
+                    else inner
+    return None
+
+
+def _conditional_loop(func: Func) -> str | None:
+    for loop in func.loops:
+        if loop.kind not in ("for", "cond"):
+            continue
+        clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+        if clause is not None and clause.child_by_field_name("update") is not None:
+            continue
+        cond = clause.child_by_field_name("condition") if clause is not None else next(
+            (c for c in loop.node.named_children if c.type not in ("block", "comment", "for_clause")), None)
+        if cond is None or loop.body is None:
+            continue
+        if _calls(cond):
+            continue  # `for it.Next()`: the condition itself moves on
+        counters = {text(n) for n in [cond, *descendants(cond)] if n.type == "identifier"} - {"len", "cap", "nil"}
+        if counters and not _always_advances(loop.body, counters):
+            return (f"its loop (line {loop.line}) advances only in some branches: it ends only while an invariant "
+                    "between the values holds, which the generated ones may not")
+    return None
+
+
+def _always_advances(block: Node, counters: set[str]) -> bool:
+    """Whether every way through the block changes a counter or leaves the loop."""
+    stmts = [c for c in block.named_children if c.type != "comment"]
+    if stmts and stmts[0].type == "statement_list":
+        stmts = [c for c in stmts[0].named_children if c.type != "comment"]
+    for stmt in stmts:
+        if _advances(stmt, counters) or stmt.type in _EXITS:
+            return True
+        if stmt.type == "if_statement" and _if_advances(stmt, counters):
+            return True
+        if stmt.type in ("expression_switch_statement", "type_switch_statement"):
+            cases = [c for c in stmt.named_children if c.type in ("expression_case", "default_case", "type_case")]
+            if any(c.type == "default_case" for c in cases) and all(_always_advances(c, counters) for c in cases):
+                return True
+    return False
+
+
+def _if_advances(stmt: Node, counters: set[str]) -> bool:
+    consequence, alternative = stmt.child_by_field_name("consequence"), stmt.child_by_field_name("alternative")
+    if consequence is None or alternative is None or not _always_advances(consequence, counters):
+        return False
+    if alternative.type == "if_statement":
+        return _if_advances(alternative, counters)
+    return _always_advances(alternative, counters)
+
+
+def _advances(stmt: Node, counters: set[str]) -> bool:
+    """An increment, assignment or call that changes a counter (`i++`, `i += n`, `i = next(i)`, a method of
+    a counter's value such as `d.next()`)."""
+    if stmt.type in ("inc_statement", "dec_statement"):
+        return text(stmt.named_children[0]) in counters if stmt.named_children else False
+    if stmt.type in ("assignment_statement", "short_var_declaration", "expression_statement") and _calls(stmt):
+        return True  # a call may move the state on (heap.Pop, d.next())
+    if stmt.type == "assignment_statement" or stmt.type == "short_var_declaration":
+        left = stmt.child_by_field_name("left")
+        return left is not None and any(text(t) in counters or text(t).split(".", 1)[0] in counters
+                                        for t in left.named_children)
+    return False
+
+
+def _calls(node: Node) -> bool:
+    return any(n.type == "call_expression" and text(n.child_by_field_name("function")) not in ("len", "cap")
+               for n in [node, *descendants(node)])
+
+
+def waits_alone(func: Func, reader: PathReader) -> str | None:
+    """A receive (outside a select) from a channel the function makes itself, or a sync.Cond Wait: only
+    another goroutine ends it, which a benchmark does not start."""
+    made = {d.name for ds in func.decls.values() for d in ds
+            if d.init is not None and text(d.init).startswith("make(chan")}
+    for node in descendants(func.body) if func.body is not None else []:
+        if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "<-":
+            operand = strip_parens(node.child_by_field_name("operand"))
+            around = _ancestors(node)
+            in_select = any(p.type == "communication_case" for p in around)
+            if in_select or operand is None or _in_literal(node):
+                continue  # a goroutine's or a callback's wait is not this call's
+            if (operand.type == "identifier" and text(operand) in made) or (
+                    operand.type == "call_expression" and text(operand.child_by_field_name("function")).endswith(
+                        (".After", ".Done"))):
+                return (f"waits on a channel (line {node.start_point[0] + 1}: {text(node)}) that only another "
+                        "goroutine sends on")
+    for call in func.calls_named("Wait"):
+        path = reader.path_of(call.fn.child_by_field_name("operand")) if call.fn is not None and \
+            call.fn.type == "selector_expression" else None
+        if path is not None and reader.path_type(path).lstrip("*") == "sync.Cond":
+            return f"waits on {call.recv} (line {call.line}), a sync.Cond only another goroutine signals"
+    return None
+
+
+def _in_literal(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration"):
+        if parent.type == "func_literal":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _ancestors(node: Node) -> list[Node]:
+    out = []
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration", "func_literal"):
+        out.append(parent)
+        parent = parent.parent
+    return out
