@@ -4,9 +4,10 @@ running generated benchmarks on code nobody here wrote (`python -m tests.benchch
 A package qualifies when its non-test files import only the standard library (no cgo, no assembly, no
 `internal/` of GOROOT, no embedded files) and are all in one package. Its test files come along (they give
 the generator arguments and existing benchmarks); those that import other modules, which cannot be
-fetched offline, get a build constraint that leaves them out of the build. Nothing is committed: the copies go to OUT, made at run time from the bare mirrors.
+fetched offline, get a build constraint that leaves them out of the build. Nothing is committed: the
+copies go to OUT, made at run time from the bare mirrors.
 
-    .venv/bin/python benchmarks/bench_corpus.py --mirrors /work/.mirror --out /tmp/corpus grpc+grpc-go ...
+    .venv/bin/python benchmarks/bench_corpus.py --mirrors M --out /tmp/corpus grpc+grpc-go ...
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Generated benchmarks run and exercise what they are about: every generated benchmark of the rule
-testdata modules, the clean corpus, the demo and a few standard-library packages (copied into temporary
-modules at test time) runs once with -benchtime 1x -coverprofile (one coverage-instrumented binary per
-package, one process per package); none may fail, and the lines of the findings whose function got a
-generated benchmark that does not skip must be executed for at least 80 % of them, per corpus.
+testdata modules, the clean corpus, the demo, the generator's own corpus (tests/corpus/bench) and a few
+standard-library packages (copied into temporary modules at test time) runs once with -benchtime 1x
+-coverprofile (one coverage-instrumented binary per package, one process per package); none may fail,
+and the lines of the findings whose function got a generated benchmark that does not skip must be
+executed for at least 80 % of them, per corpus.
 
 `python -m tests.benchcheck DIR...` gives the same figures with each benchmark in its own process (so a
 finding's coverage is its own benchmark's); the README and the report quote those.
@@ -22,6 +23,9 @@ CORPORA = {
     "testdata": sorted(p.parent for p in TESTDATA.glob("*/go.mod")),
     "clean": [ROOT / "tests" / "corpus" / "clean"],
     "demo": [ROOT / "examples" / "demo" / "base", ROOT / "examples" / "demo" / "head"],
+    # Inputs the code's own checks dictate (constructors' guards, asserted types, split parts, reflect
+    # kinds, encoder round trips) and functions no input can run alone (links, invariant loops).
+    "inputs": [ROOT / "tests" / "corpus" / "bench"],
 }
 # Standard-library packages that import only the standard library's public packages.
 STDLIB = ("encoding/csv", "text/tabwriter", "encoding/pem")
@@ -46,7 +50,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, go_cache: Path) -> dict[str, 
     return out
 
 
-@pytest.mark.parametrize("corpus", ["testdata", "clean", "demo", "stdlib"])
+@pytest.mark.parametrize("corpus", ["testdata", "clean", "demo", "inputs", "stdlib"])
 def test_generated_benchmarks_run_and_reach_the_findings(runs: dict[str, list[Run]], corpus: str) -> None:
     f = summarise(runs[corpus])
     failures = [f"{r.target.import_path} {r.target.bench.name}: {r.output.strip()[-800:]}" for r in f.failed]
@@ -63,3 +67,9 @@ def test_skips_say_why(runs: dict[str, list[Run]]) -> None:
     reasons = {r.target.bench.skip_reason for rs in runs.values() for r in rs if r.status == "skip"}
     assert any(reason and "database" in reason for reason in reasons)  # db-call-in-loop: no *sql.DB offline
     assert any(reason and "sleeps" in reason for reason in reasons)  # sleep-polling: the sleep, not the code
+    skipped = {r.target.bench.function: r.target.bench.skip_reason or "" for r in runs["inputs"] if r.status == "skip"}
+    assert "compares links to a sentinel" in skipped["item.before"]  # a list only its insertions link
+    assert "advances only in some branches" in skipped["Buckets.Counts"]  # ends only if the last bound holds all
+    ran = {r.target.bench.function for r in runs["inputs"] if r.status == "ok"}
+    assert {"Gate.Client", "Span.Cmp", "Word.Cmp", "ParseName", "Recycler.Keep", "Ref.UnmarshalJSON",
+            "buffer.Upper", "Slots.Use"} <= ran

@@ -43,6 +43,23 @@ from analyzers.source import Func, GoFile, text
 
 _COMMENT = re.compile(r"//[^\n]*")
 _BLOCKING_TYPES = {"database/sql": "a database connection", "net": "a network connection"}
+# The types of those packages that are connections (None: all of them); net.IP, net.IPNet are values.
+_CONNECTIONS: dict[str, frozenset[str] | None] = {
+    "database/sql": None,
+    "net": frozenset({"Conn", "Listener", "PacketConn", "TCPConn", "UDPConn", "UnixConn", "IPConn", "TCPListener",
+                      "UnixListener", "Dialer", "Resolver"}),
+}
+
+
+def _blocking(t: str, env: TypeEnv) -> str | None:
+    """What connection a type needs ("a network connection" for net.Conn), or None."""
+    for m in re.finditer(r"\b(\w+)\.(\w+)", t):
+        path = env.resolve(m.group(1)) or ""
+        if path in _CONNECTIONS:
+            names = _CONNECTIONS[path]
+            if names is None or m.group(2) in names:
+                return _BLOCKING_TYPES[path]
+    return None
 
 
 def top_level_names(gf: GoFile) -> set[str]:
@@ -144,10 +161,9 @@ class FileGen:
             problem = env.problem(p.type.removeprefix("..."))
             if problem is not None:
                 return problem
-            for q in env.qualifiers(p.type):
-                path = env.resolve(q) or ""
-                if path in _BLOCKING_TYPES:
-                    return f"needs {_BLOCKING_TYPES[path]} ({p.type})"
+            needs = _blocking(p.type, env)
+            if needs is not None:
+                return f"needs {needs} ({p.type})"
         reader = PathReader(func, self.index, self.facts)
         for check in (relocks(func), positions(func), always_panics(func),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
@@ -249,9 +265,9 @@ class FileGen:
             t = reader.path_type(path)
             if not t or (not t.startswith(("*", "map[", "func(")) and not self._maybe_interface(t, env)):
                 continue
-            for q in env.qualifiers(t):
-                if (env.resolve(q) or "") in _BLOCKING_TYPES:
-                    return f"needs {_BLOCKING_TYPES[env.resolve(q) or '']} ({path} has type {t})"
+            needs = _blocking(t, env)
+            if needs is not None:
+                return f"needs {needs} ({path} has type {t})"
             saved = self.values.checkpoint()
             try:
                 self.values.element(t, "1", env, in_bench=True)

@@ -21,9 +21,12 @@ from analyzers.package import Package
 from analyzers.report.benchhelpers import FIXED_HELPERS
 from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchstd import STD_PATHS, STD_VALUES, STD_ZERO_OK, StdValue
+from analyzers.report.benchstructs import StructValues, Unbuildable
 from analyzers.report.benchtypes import Facts, mangle, type_node
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import Func, text
+
+__all__ = ["DEFAULT_SIZE", "NESTED_SIZE", "Unbuildable", "Values"]
 
 DEFAULT_SIZE = 16  # elements of a collection whose size does not drive the cost
 NESTED_SIZE = 2  # elements of a collection inside an element
@@ -32,11 +35,7 @@ INT_TYPES = frozenset(["int", "int8", "int16", "int32", "int64", "uint", "uint8"
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9/]*|i)\}")
 
 
-class Unbuildable(Exception):
-    """No valid value of a type can be written: the message says why."""
-
-
-class Values:
+class Values(StructValues):
     """Builds expressions and collects what they need (helpers, imports) for one generated file."""
 
     def __init__(self, pkg: Package, index: PackageIndex, envs: dict[str, TypeEnv], pkg_names: set[str]) -> None:
@@ -201,120 +200,6 @@ class Values:
         cases = ", ".join(consts)
         return (f"// {name} cycles through the {t} constants the package declares.\n"
                 f"func {name}(i int) {t} {{\n\tall := []{t}{{{cases}}}\n\treturn all[i%len(all)]\n}}\n")
-
-    def _struct_source(self, name: str, t: str) -> str:
-        struct = self.pkg.structs[t]
-        env = self.envs.get(struct.file) or next(iter(self.envs.values()))
-        self._building.add(t)
-        try:
-            fields: list[str] = []
-            for fname, ftype in struct.fields:
-                if fname == "_":
-                    continue
-                key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
-                value = self.field_value(ftype, "i", env)
-                if value is not None:
-                    fields.append(f"\t\t{key}: {value},")
-        finally:
-            self._building.discard(t)
-        body = "\n".join(fields)
-        lit = f"{t}{{\n{body}\n\t}}" if fields else f"{t}{{}}"
-        return f"// {name} returns the i-th distinct {t}.\nfunc {name}(i int) {t} {{\n\treturn {lit}\n}}\n"
-
-    def shell(self, t: str) -> str:
-        """A *T to call methods on: maps made and empty, slices and channels left for the caller to fill,
-        every other field as in an element, so that what the benchmark adds stays consistent."""
-        return self._helper("shell:" + t, "New" + mangle(t), lambda name: self._shell_source(name, t)) + "()"
-
-    def _shell_source(self, name: str, t: str) -> str:
-        struct = self.pkg.structs[t]
-        env = self.envs.get(struct.file) or next(iter(self.envs.values()))
-        positions = self._positions(t)
-        own = self._package_literal(t)
-        self._building.add(t)
-        try:
-            fields: list[str] = []
-            for fname, ftype in struct.fields:
-                if fname in own:
-                    fields.append(f"\t\t{fname}: {own[fname]},")  # as the package itself makes it
-                    continue
-                if fname == "_" or fname in positions:
-                    continue
-                key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
-                node = type_node(ftype)
-                if node is None or node.type in ("slice_type", "channel_type"):
-                    continue
-                if node.type == "map_type":
-                    fields.append(f"\t\t{key}: make({self.type_text(ftype, env)}),")
-                    continue
-                value = self.field_value(ftype, "1", env)
-                if value is not None:
-                    fields.append(f"\t\t{key}: {value},")
-        finally:
-            self._building.discard(t)
-        body = "\n".join(fields)
-        lit = f"&{t}{{\n{body}\n\t}}" if fields else f"&{t}{{}}"
-        return f"// {name} returns an empty *{t} ready for use.\nfunc {name}() *{t} {{\n\treturn {lit}\n}}\n"
-
-    def _package_literal(self, t: str) -> dict[str, str]:
-        """Fields the package's own code sets when it makes a T (`&scratch{data: make([]byte, 1024)}`), from
-        the first literal whose values are constants, `make` with constant sizes or literals."""
-        for f in self.pkg.funcs:
-            for site in f.sites("composite_literal"):
-                kind = site.node.child_by_field_name("type")
-                body = site.node.child_by_field_name("body")
-                if kind is None or body is None or text(kind) != t:
-                    continue
-                found: dict[str, str] = {}
-                for element in body.named_children:
-                    key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
-                    if element.type != "keyed_element" or key is None or value is None:
-                        found = {}
-                        break
-                    if self._portable(text(value)):
-                        found[text(key)] = text(value)
-                if found:
-                    return found
-        return {}
-
-    def _portable(self, value: str) -> bool:
-        names = re.findall(r"(?<![\w.\"])[A-Za-z_]\w*(?![\w\"])", re.sub(r'"[^"\\]*"', '""', value))
-        allowed = {"make", "true", "false", "nil", "byte", "int", "string", "rune", "uint8", "int64", "uint64",
-                   "float64", "struct", "map", "chan", "any"} | set(self.facts.untyped) | set(self.pkg.structs) | \
-            set(self.pkg.type_defs) | {c for cs in self.facts.consts.values() for c in cs}
-        return len(value) < 80 and "\n" not in value and "(" not in value.replace("make(", "") and \
-            all(n in allowed for n in names)
-
-    def _positions(self, t: str) -> set[str]:
-        """Fields the type's methods index its own slices with (`s.data[s.fill]`, `s.buf[s.r:s.w]`): in an
-        empty value they are 0, consistent with the empty slices."""
-        out: set[str] = set()
-        for m in self.index.methods.get(t, {}).values():
-            recv = m.receiver_name
-            if not recv or m.body is None:
-                continue
-            pattern = re.compile(rf"\b{re.escape(recv)}\.\w+\[([^\]]*)\]")
-            for found in pattern.finditer(text(m.body)):
-                out |= set(re.findall(rf"\b{re.escape(recv)}\.(\w+)", found.group(1)))
-        return out
-
-    def field_value(self, ftype: str, i: str, env: TypeEnv) -> str | None:
-        """A field's value inside a struct literal, or None to leave it at its zero value (locks,
-        atomics, types that refer back to the struct being built, and what cannot be built)."""
-        node = type_node(ftype)
-        if node is None:
-            return None
-        if node.type == "qualified_type":
-            path = env.resolve(text(node.child_by_field_name("package")))
-            if (path, text(node.child_by_field_name("name"))) in STD_ZERO_OK:
-                return None
-        base = ftype.lstrip("*").split("[", 1)[0]
-        if base in self._building or any(b in self._building for b in _local_names(ftype)):
-            return None
-        try:
-            return self.element(ftype, i, env)
-        except Unbuildable:
-            return None
 
     def _defined(self, t: str, i: str, env: TypeEnv, in_bench: bool) -> str:
         underlying = self.pkg.type_defs[t].strip()
@@ -512,7 +397,3 @@ def _element_func(value: str) -> str | None:
     perfReviewSlice and perfReviewMap can call for each index (their type argument is its result type)."""
     m = _ELEMENT_CALL.match(value)
     return m.group(1) if m else None
-
-
-def _local_names(t: str) -> list[str]:
-    return re.findall(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.])", t)

@@ -95,3 +95,13 @@ def _leaves(block: Node | None) -> bool:
     if stmts and stmts[-1].type == "statement_list":
         stmts = [c for c in stmts[-1].named_children if c.type != "comment"]
     return stmts[-1].type not in ("continue_statement", "break_statement")
+
+
+def _runs_now(lit: Node) -> bool:
+    """A function literal called right away: `func() {...}()` or the argument of `once.Do(...)`."""
+    parent = lit.parent
+    if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == lit:
+        return True
+    call = parent.parent if parent is not None and parent.type == "argument_list" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    return fn is not None and fn.type == "selector_expression" and text(fn.child_by_field_name("field")) == "Do"

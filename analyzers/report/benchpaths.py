@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from analyzers.report.benchbounds import read_bounds
-from analyzers.report.benchnodes import _exits, _is_http_call, _leaves, _query_call, targets
+from analyzers.report.benchloops import collections_used, loop_drivers
+from analyzers.report.benchnodes import _exits, _is_http_call, _leaves, _query_call, _runs_now, targets
 from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchshapes import Shape, solve
 from analyzers.report.benchtypes import Facts
@@ -146,7 +147,7 @@ class PathReader:
             self._switch_guard(target)
         driven = 0
         for loop in reversed(loops):  # outermost first
-            found = self._loop_drivers(loop)
+            found = loop_drivers(self, loop)
             if found:
                 driven += 1
                 for path in found:
@@ -154,7 +155,7 @@ class PathReader:
                         self.hints.drivers.append(path)
         self.hints.loops = max(self.hints.loops, driven)
         if not loops:
-            for path in self._collections_used(target):
+            for path in collections_used(self, target):
                 if path not in self.hints.drivers:
                     self.hints.drivers.append(path)
 
@@ -218,8 +219,10 @@ class PathReader:
                 solve(self, stmt.child_by_field_name("right"), None)
             elif stmt.type == "expression_statement" and stmt.named_children:
                 solve(self, stmt.named_children[0], None)
-            elif stmt.type == "for_statement" and stmt.child_by_field_name("body") is not None:
-                self._loop_guards(stmt.child_by_field_name("body"))
+            elif stmt.type == "for_statement":
+                loop_body = stmt.child_by_field_name("body")
+                if loop_body is not None:
+                    self._loop_guards(loop_body)
             self._callee_guards(stmt)
 
     def _loop_guards(self, block: Node) -> None:
@@ -371,90 +374,7 @@ class PathReader:
             return self.path_of(node.child_by_field_name("operand"), depth + 1)
         return None
 
-    def _loop_drivers(self, loop: Node) -> list[str]:
-        found: list[str] = []
-        for child in loop.named_children:
-            if child.type == "range_clause":
-                right = child.child_by_field_name("right")
-                path = self.path_of(right)
-                if path is not None and right is not None and right.type != "int_literal":
-                    found.append(path)
-            elif child.type == "for_clause":
-                found += self._bounds(child.child_by_field_name("condition"))
-            elif child.type not in ("block", "comment"):
-                found += self._bounds(child)
-        return found
-
-    def _bounds(self, cond: Node | None) -> list[str]:
-        cond = strip_parens(cond)
-        if cond is None:
-            return []
-        if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) in ("&&", "||"):
-            return self._bounds(cond.child_by_field_name("left")) + self._bounds(cond.child_by_field_name("right"))
-        if cond.type != "binary_expression":
-            path = self.path_of(cond)
-            return [path] if path is not None and "?" not in path else []
-        out = []
-        for side in ("right", "left"):
-            node = strip_parens(cond.child_by_field_name(side))
-            if node is not None and node.type == "call_expression" and text(node.child_by_field_name("function")) \
-                    in ("len", "cap"):
-                args = node.child_by_field_name("arguments")
-                path = self.path_of(args.named_children[0]) if args is not None and args.named_children else None
-                if path is not None:
-                    out.append(path)
-            elif node is not None and side == "right" and node.type in ("identifier", "selector_expression"):
-                path = self.path_of(node)
-                if path is not None:
-                    out.append(path)
-        return out
-
-    def _collections_used(self, target: Node) -> list[str]:
-        """Collections the target statement hands to a call whole (json.Marshal(s.items)), so that its
-        cost grows with them even outside a loop."""
-        out: list[str] = []
-        stack = [target]
-        seen: set[Node] = set()
-        while stack:
-            node = stack.pop()
-            if node.type == "identifier":
-                decl = self.func.lookup(text(node), node)
-                init = (decl.init or decl.multi_init) if decl is not None and decl.kind in ("short", "var") \
-                    else None
-                if init is not None and init.type == "call_expression" and init not in seen:
-                    seen.add(init)
-                    stack.append(init)
-            elif node.type == "argument_list":
-                for arg in node.named_children:
-                    path = self.path_of(arg)
-                    if path is not None and self._is_collection(path):
-                        out.append(path)
-            stack.extend(c for c in node.named_children if c.type != "func_literal")
-        return out
-
-    def _is_collection(self, path: str) -> bool:
-        if "?" in path or path.endswith("[]"):
-            return False
-        root, *fields = path.split(".")
-        t = self.func.type_of(root)
-        if fields == ["Body"] and t.lstrip("*").endswith("http.Request"):
-            return True  # a request body read whole: its size is the cost
-        for f in fields:
-            t = self.index.field_type(t, f)
-        t = t.lstrip("*")
-        return t.startswith(("[]", "map[")) and t not in ("[]byte",)
-
 
 def read_paths(func: Func, lines: Sequence[int], index: PackageIndex, facts: Facts) -> tuple[Hints, PathReader]:
     reader = PathReader(func, index, facts)
     return reader.read(lines), reader
-
-
-def _runs_now(lit: Node) -> bool:
-    """A function literal called right away: `func() {...}()` or the argument of `once.Do(...)`."""
-    parent = lit.parent
-    if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == lit:
-        return True
-    call = parent.parent if parent is not None and parent.type == "argument_list" else None
-    fn = call.child_by_field_name("function") if call is not None else None
-    return fn is not None and fn.type == "selector_expression" and text(fn.child_by_field_name("field")) == "Do"

@@ -133,12 +133,12 @@ class ReceiverParts(BuilderBase):
                 continue
             done.add(rel)
             outer_type = self.v.index.field_type(t, outer)
-            if not outer_type or outer_type.startswith("*") or outer_type.lstrip("*") not in self.v.pkg.structs:
-                continue  # only through a struct value: a nil pointer on the way would panic
+            if not outer_type or outer_type.lstrip("*") not in self.v.pkg.structs:
+                continue
             ftype = self.v.index.field_type(outer_type, inner)
             if not ftype or not _is_collection(ftype, self.v):
                 continue
-            struct = self.v.pkg.structs[outer_type]
+            struct = self.v.pkg.structs[outer_type.lstrip("*")]
             env = self.v.envs.get(struct.file, self.env)
             path = f"{root}.{rel}"
             size = self.size_of(path) if path in self.hints.drivers or path in self.hints.min_len else self.size
@@ -146,14 +146,17 @@ class ReceiverParts(BuilderBase):
                 value = self.v.collection(ftype, size, env)
             except Unbuildable:
                 continue
-            self.out.setup.append(f"{var}.{rel} = {value}")
+            if outer_type.startswith("*"):  # a nil pointer on the way is left alone
+                self.out.setup.append(f"if {var}.{outer} != nil {{\n\t{var}.{rel} = {value}\n}}")
+            else:
+                self.out.setup.append(f"{var}.{rel} = {value}")
 
     def _ensure(self, var: str, name: str, t: str, env: TypeEnv, pooled: str | None) -> None:
         """A field the code uses is never nil: a pointer, func, interface or map left nil by the
         constructor gets a usable value (an empty map); a sync.Pool without New gets one."""
         node = type_node(t)
-        if node is None:
-            return
+        if node is None or self._links(t):
+            return  # nil is the empty tree or list: a node made here would not be linked consistently
         pool = (node.type == "qualified_type" and t.endswith(".Pool")) or (t.endswith(".Pool") and t.startswith("*"))
         saved = self.v.checkpoint()
         setup = len(self.out.setup)
@@ -185,6 +188,11 @@ class ReceiverParts(BuilderBase):
             del self.out.setup[setup:]
             return
         self.out.setup.append(f"if {var}.{name} == nil {{\n\t{var}.{name} = {value}\n}}")
+
+    def _links(self, t: str) -> bool:
+        """*T where T holds a *T itself (a tree's or a list's node)."""
+        struct = self.v.pkg.structs.get(t.lstrip("*")) if t.startswith("*") else None
+        return struct is not None and any(ftype == t for _, ftype in struct.fields)
 
     @staticmethod
     def _std_interface(node: Node, env: TypeEnv) -> bool:

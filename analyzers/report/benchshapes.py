@@ -296,7 +296,7 @@ def _constant(reader: PathReader, node: Node) -> str | None:
     if node.type == "selector_expression" and text(node).startswith(("http.Method", "http.Status", "reflect.")):
         return text(node)
     if node.type == "call_expression" and text(node.child_by_field_name("function")) in ("string", "[]byte"):
-        inner = _args(node)
-        if len(inner) == 1 and _constant(reader, inner[0]) is not None:
+        converted = _args(node)
+        if len(converted) == 1 and _constant(reader, converted[0]) is not None:
             return text(node)  # string(arnPrefix): a constant converted
     return None

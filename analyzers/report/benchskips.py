@@ -18,8 +18,9 @@ from analyzers.report.benchreach import PackageIndex
 from analyzers.source import Func, descendants, strip_parens, text
 
 # Second halves of pairs: timed alone they undo what nothing did (and often panic saying so).
-_PAIRS = {"Unlock": "Lock", "RUnlock": "RLock", "Done": ("Start", "Add"), "Release": "Acquire", "End": "Begin",
-          "Leave": "Enter", "Exit": "Enter", "Dec": "Inc", "Pop": "Push", "Finish": "Start"}
+_PAIRS: dict[str, str | tuple[str, ...]] = {
+    "Unlock": "Lock", "RUnlock": "RLock", "Done": ("Start", "Add"), "Release": "Acquire", "End": "Begin",
+    "Leave": "Enter", "Exit": "Enter", "Pop": "Push", "Finish": "Start"}
 _INT_PARAMS = ("int", "int32", "int64", "uint", "uint32", "uint64", "Pos")
 _EXITS = ("return_statement", "break_statement", "goto_statement")
 
@@ -108,24 +109,23 @@ def linked(func: Func, reader: PathReader) -> str | None:
     for node in descendants(func.body) if func.body is not None else []:
         if node.type == "selector_expression":
             inner = strip_parens(node.child_by_field_name("operand"))
-            if inner is not None and inner.type == "selector_expression" and _is_link(reader, inner):
+            if inner is not None and _is_link(reader, reader.path_of(inner)):
                 return f"follows links between values (line {node.start_point[0] + 1}: {text(node)}) that only the " \
                     "package's own insertions keep consistent"
         elif node.type == "binary_expression" and text(node.child_by_field_name("operator")) in ("==", "!="):
             sides = [strip_parens(node.child_by_field_name(s)) for s in ("left", "right")]
             for a, b in (sides, sides[::-1]):
                 if a is not None and b is not None and b.type in ("identifier", "selector_expression") and \
-                        text(b) != "nil" and a.type == "selector_expression" and _is_link(reader, a):
+                        text(b) != "nil" and _is_link(reader, reader.path_of(a)):
                     return f"compares links to a sentinel (line {node.start_point[0] + 1}: {text(node)}) that " \
                         "only the package's own insertions set"
     return None
 
 
-def _is_link(reader: PathReader, sel: Node) -> bool:
+def _is_link(reader: PathReader, path: str | None) -> bool:
     """`x.left` where x is a parameter or the receiver (or a local copied from one) and left has x's own
     pointer type."""
-    path = reader.path_of(sel)
-    if path is None or "?" in path or "#" in path or "[" in path:
+    if path is None or "." not in path or "?" in path or "#" in path or "[" in path or "@" in path:
         return False
     root = reader.path_type(path.split(".", 1)[0]).lstrip("*")
     owner = reader.path_type(path.rsplit(".", 1)[0]).lstrip("*")

@@ -120,7 +120,8 @@ STD_VALUES: dict[tuple[str, str], StdValue] = {
     ("error", ""): StdValue('{errors}.New("perf-review: " + perfReviewKey({i}))', ("errors",),
                             helpers=("perfReviewKey",)),
     ("net", "IP"): StdValue("{net}.IPv4(10, 0, byte({i}>>8), byte({i}))"),
-    ("net", "*IP"): StdValue("func() *{net}.IP {\n\tip := {net}.IPv4(10, 0, byte({i}>>8), byte({i}))\n\treturn &ip\n}()"),
+    ("net", "*IP"): StdValue(
+        "func() *{net}.IP {\n\tip := {net}.IPv4(10, 0, byte({i}>>8), byte({i}))\n\treturn &ip\n}()"),
     ("net", "IPNet"): StdValue("{net}.IPNet{IP: {net}.IPv4(10, 0, 0, 0), Mask: {net}.CIDRMask(8, 32)}"),
     ("net", "*IPNet"): StdValue("&{net}.IPNet{IP: {net}.IPv4(10, 0, 0, 0), Mask: {net}.CIDRMask(8, 32)}"),
     ("sync", "*Cond"): StdValue("{sync}.NewCond(new({sync}.Mutex))"),

@@ -51,6 +51,12 @@ class TextParts(BuilderBase):
         if shape.sep is not None and shape.parts and path not in self.hints.drivers:
             body = self._parts(path, shape)
         elif path in self.hints.drivers or path in self.hints.indexed:
+            each = self.hints.shapes.get(path + "[]")
+            if shape.sep is not None and each is not None and each.literal is not None and \
+                    each.literal.startswith('"'):  # n copies of the one value each part must be
+                strings = self.v.std("strings")
+                sep = _go_string(shape.sep)
+                return f"{strings}.TrimSuffix({strings}.Repeat({each.literal}+{sep}, {self.size_of(path)}), {sep})"
             if shape.sep is not None:
                 join = self.v.fixed("perfReviewJoin")
                 return f"{join}({self.size_of(path)}, {_go_string(shape.sep)}, {_go_string(shape.prefix)}, \"\")"
@@ -74,6 +80,8 @@ class TextParts(BuilderBase):
         pieces = []
         for k in range(min(shape.parts, 64)):
             part = self.hints.shapes.get(f"{path}[{k}]")
+            if part is None and f"{path}[{k}]" in self.hints.drivers:
+                part = Shape()  # the part the loop walks: n long
             pieces.append(self.text_value(f"{path}[{k}]", part) if part is not None else
                           f"{self.v.fixed('perfReviewKey')}(1)")
         return f" + {_go_string(shape.sep or '')} + ".join(pieces)

@@ -1,0 +1,3 @@
+module example.com/benchinputs
+
+go 1.22
