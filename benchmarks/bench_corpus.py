@@ -13,11 +13,9 @@ copies go to OUT, made at run time from the bare mirrors.
 from __future__ import annotations
 
 import argparse
-import io
 import re
 import subprocess
 import sys
-import tarfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -92,16 +90,29 @@ def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
 
 
 def extract(mirror: Path, rev: str) -> dict[str, bytes]:
-    # Only Go files: mirrors may lack the blobs of large data files, which would fail the archive.
-    archive = subprocess.run(["git", "-C", str(mirror), "archive", rev, "--", "*.go"], capture_output=True,
-                             check=True).stdout
+    """The Go files of a revision, read blob by blob: mirrors may lack some blobs (large data files, a few
+    generated sources), which would fail a whole `git archive`; those files are left out."""
+    listing = subprocess.run(["git", "-C", str(mirror), "ls-tree", "-r", "-z", rev], capture_output=True,
+                             check=True).stdout.split(b"\0")
+    wanted: dict[str, str] = {}
+    for entry in listing:
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob" and path.endswith(b".go"):
+            wanted[parts[2].decode()] = path.decode()
+    batch = subprocess.run(["git", "-C", str(mirror), "cat-file", "--batch"], input="\n".join(wanted).encode(),
+                           capture_output=True, check=True).stdout
     out: dict[str, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        for member in tar.getmembers():
-            if member.isfile() and member.name.endswith(".go"):
-                f = tar.extractfile(member)
-                if f is not None:
-                    out[member.name] = f.read()
+    at = 0
+    while at < len(batch):
+        end = batch.index(b"\n", at)
+        header = batch[at:end].split()
+        at = end + 1
+        if len(header) != 3:  # "<sha> missing"
+            continue
+        size = int(header[2])
+        out[wanted[header[0].decode()]] = batch[at:at + size]
+        at += size + 1
     return out
 
 
