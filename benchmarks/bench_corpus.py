@@ -3,8 +3,9 @@ running generated benchmarks on code nobody here wrote (`python -m tests.benchch
 
 A package qualifies when its non-test files import only the standard library (no cgo, no assembly, no
 `internal/` of GOROOT, no embedded files) and are all in one package. Its test files come along (they give
-the generator arguments and existing benchmarks); those that import other modules, which cannot be
-fetched offline, get a build constraint that leaves them out of the build. Nothing is committed: the
+the generator arguments and existing benchmarks); when some import other modules, which cannot be
+fetched offline, all of them get a build constraint that leaves them out of the build (the generator
+still reads them). Nothing is committed: the
 copies go to OUT, made at run time from the bare mirrors.
 
     .venv/bin/python benchmarks/bench_corpus.py --mirrors M --out /tmp/corpus grpc+grpc-go ...
@@ -84,8 +85,10 @@ def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
             continue
         if any(b"//go:embed" in d for d in source.values()):
             continue  # only Go files are extracted: the embedded ones would be missing
-        tests = {n: d if stdlib_only(imports(d)) else _never_built(d)
-                 for n, d in files.items() if n.endswith("_test.go") and _package(d) is not None}
+        tests = {n: d for n, d in files.items() if n.endswith("_test.go") and _package(d) is not None}
+        if not all(stdlib_only(imports(d)) for d in tests.values()):
+            # The offline ones leave the build; the others may use what those declare: they leave too.
+            tests = {n: _never_built(d) for n, d in tests.items()}
         yield directory, {**source, **tests}
 
 

@@ -165,7 +165,12 @@ def binary_path(work: Path, module: Path, import_path: str) -> Path:
 
 
 def _binary_name(import_path: str) -> str:
-    return import_path.rsplit("/", 1)[-1] + ".test"
+    """go test -c's name for a package's binary: its last path element, before a major version (…/iter/v2:
+    iter.test)."""
+    parts = import_path.split("/")
+    if len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1]):
+        return parts[-2] + ".test"
+    return parts[-1] + ".test"
 
 
 def groups(modules: Sequence[Path], binaries: dict[Path, list[str]]) -> list[list[Path]]:
