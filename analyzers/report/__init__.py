@@ -4,7 +4,8 @@
 App posts (within GitHub's size limits), the check run's summary and text, and inline notes;
 `benchmarks.benchmark_plan(pkg, functions, lines)` lists the benchmarks that measure each function (the
 package's own that reach it, else generated ones that reach the finding lines) and writes the compilable
-perf_review_bench_test.go.
+perf_review_bench_test.go; `plan.review_plan(result, head)` is the review's plan (`benchmarks=` of
+render_review): the functions with new findings, their existing benchmarks first.
 """
 
 from __future__ import annotations
