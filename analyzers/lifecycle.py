@@ -182,15 +182,15 @@ def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
     out: dict[str, list[Func]] = {}
     if not names:
         return out
-    wanted = tuple(names)
     for func in pkg.funcs:
         caller = func
         while caller.parent is not None:
             caller = caller.parent
         imports = func.file.imports
-        for call in func.calls_named(*wanted):
+        # The function's calls filtered by the set: names can run to hundreds, calls per function to tens.
+        for call in func.calls:
             fn = call.fn
-            if fn is None:
+            if fn is None or call.name not in names:
                 continue
             if fn.type == "identifier":
                 key = call.name
@@ -208,14 +208,24 @@ def _referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
     package does not show. Comments do not count; strings do (conservatively)."""
     if not names:
         return set()
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b(?!\s*[(\[])")
     found: set[str] = set()
     for gf in pkg.files:
         if not any(n.encode() in gf.src for n in names):
             continue
-        code = _COMMENT.sub(" ", gf.src.decode("utf-8", "replace"))
-        found.update(m.group(1) for m in pattern.finditer(code))
+        found |= names & _value_names(gf)
     return found
 
 
+def _value_names(gf: GoFile) -> frozenset[str]:
+    """Identifiers of gf not followed by `(` or `[`, comments left out: one pass per file, cached on it
+    (a package asks several times, with different names)."""
+    cached = gf.lifecycle_value_names
+    if cached is None:
+        code = _COMMENT.sub(" ", gf.src.decode("utf-8", "replace"))
+        cached = gf.lifecycle_value_names = frozenset(_VALUE_NAME.findall(code))
+    return cached
+
+
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+# A whole identifier (possessive: no backtracking into it), then not a call or an index/instantiation.
+_VALUE_NAME = re.compile(r"(?<![\w])([^\W\d]\w*+)(?!\s*[(\[])")
