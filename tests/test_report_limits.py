@@ -64,6 +64,29 @@ def test_fit_cuts_largest_optional_parts_first_and_says_so() -> None:
     assert "Cut to fit GitHub's 65,536-character limit: the big part." in out
 
 
+def test_long_reviews_leave_out_what_a_command_reprints_first() -> None:
+    def blocks() -> list[Block]:
+        plan = Block("Benchmark Plan")
+        plan.add("run these commands")
+        for i, size in enumerate((3_000, 5_000, 2_000)):
+            plan.add(f"<details>{'g' * size}</details>", reprinted=True, group="the generated benchmark files",
+                     label=f"the code of p{i}/perf_review_bench_test.go")
+        findings = Block("Hot Path Analysis")
+        findings.add("f" * 4_000, optional=True, label="findings 26-40")  # information: kept while it fits
+        return [findings, plan]
+
+    roomy = fit(blocks(), 65_000, 65_536, read_budget=20_000)
+    assert "Left out" not in roomy and "g" * 5_000 in roomy
+    # Over the reading budget: the largest reprinted parts go, one by one, until it fits; the finding list stays.
+    one_cut = fit(blocks(), 65_000, 65_536, read_budget=10_000)
+    assert "g" * 5_000 not in one_cut and "g" * 3_000 in one_cut and "f" * 4_000 in one_cut
+    assert "_Left out to keep this review short: the code of p1/perf_review_bench_test.go._" in one_cut
+    # All of them: consecutive cuts share one note that names the command.
+    tight = fit(blocks(), 65_000, 65_536, read_budget=4_500)
+    assert "g" * 2_000 not in tight and "f" * 4_000 in tight and "Cut to fit" not in tight
+    assert tight.count("Left out") == 1 and "of 3 packages; print one with `perf-review benchmarks DIR`" in tight
+
+
 def test_fit_drops_trailing_parts_when_essentials_alone_are_too_long() -> None:
     blocks = [Block(f"S{i}") for i in range(10)]
     for b in blocks:

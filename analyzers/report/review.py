@@ -10,7 +10,7 @@ from typing import Any
 from analyzers.model import Finding, Result
 from analyzers.report.context import ReviewContext, build_context, fn, notable_skips, short_where
 from analyzers.report.inline import InlineNote, inline_notes
-from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, REVIEW_BUDGET, Block, fit
+from analyzers.report.limits import CHECK_LIMIT, COMMENT_LIMIT, READ_BUDGET, REVIEW_BUDGET, Block, fit
 from analyzers.report.md import code, plural
 from analyzers.report.measured import Measurement, measured_table
 from analyzers.report.plan import ReviewPlan
@@ -65,7 +65,7 @@ def render_review(
     ctx.measured = measured
     short = not ctx.new  # pre-existing findings alone: a short review with them folded
     blocks = short_review(ctx) if short else full_review(ctx)
-    markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT)
+    markdown = fit(blocks, REVIEW_BUDGET, COMMENT_LIMIT, read_budget=READ_BUDGET)
     return Review(
         markdown=markdown,
         title=title(ctx),

@@ -138,7 +138,8 @@ def bench_plan(ctx: ReviewContext) -> Block:
             add_items(block, notes, "measured benchmarks", shown=MAX_NAMED)
     for path, code_text in ctx.bench_files:
         label = f"{path} ({plural(code_text.count('// Benchmark'), 'benchmark')})"
-        block.add(details(label, fenced(compact(code_text), "go")), optional=True,
+        block.add(details(label, fenced(compact(code_text), "go")), reprinted=True,
+                  group="the generated benchmark files",
                   label=f"the code of {path}; print it with `perf-review benchmarks {posixpath.dirname(path) or '.'}`")
     return block
 
