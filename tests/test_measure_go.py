@@ -112,9 +112,12 @@ def test_ctrl_c_removes_the_worktrees_and_the_scratch_folder(calc_repo: Path, go
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, **go_environment, "TMPDIR": str(scratch)}
+    # As from a terminal: SIGINT at its default even when this suite runs where it is ignored (a background
+    # job, nohup), since Python turns SIGINT into KeyboardInterrupt only if it was not ignored at start.
     proc = subprocess.Popen([EXE, "measure", "--repo", str(calc_repo), "--base", "base", "--head", "slow",
                              "--go", go_binary(), "--count", "500", "--benchtime", "20ms"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         # Interrupted while it builds (the benchmarks are written into both worktrees, `go test -c` runs):
