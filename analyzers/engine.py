@@ -17,10 +17,19 @@ from analyzers.extern import External, SourceProvider
 from analyzers.findings import apply_suppressions, assign_fingerprints, sort_findings, to_finding
 from analyzers.globs import matches_any
 from analyzers.hotpath import Heat, classify, top_function
-from analyzers.model import FileFact, Finding, FunctionFact, ProfileProblem, Result, Severity, Skipped
+from analyzers.model import (
+    FileFact,
+    Finding,
+    FunctionFact,
+    ProfileProblem,
+    ProfileReport,
+    Result,
+    Severity,
+    Skipped,
+)
 from analyzers.package import Package, build_package, nearest_go_mod
 from analyzers.pprof.decode import CpuProfile
-from analyzers.pprof.mapping import PackageShares, ProfileIndex, package_ref
+from analyzers.pprof.mapping import MatchState, PackageShares, ProfileIndex, package_ref
 from analyzers.pprof.tiers import DEFAULT_THRESHOLD, profile_heat
 from analyzers.rules import Rule, all_rules
 from analyzers.source import Func, GoFile, is_generated
@@ -168,15 +177,50 @@ def _analyze_files(
     directories: Collection[str] | None,
 ) -> Result:
     options = options or Options()
+    result, profiling = _analyze_part(files, options, sources, directories)
+    if profiling is not None:
+        profiling.finish(result, options)
+    return result
+
+
+def analyze_part(
+    files: Mapping[str, bytes | None],
+    options: Options,
+    sources: Sequence[SourceProvider],
+    directories: Collection[str],
+) -> tuple[Result, MatchState | None]:
+    """One part of a run split across processes: the packages in `directories`, and what the CPU
+    profiles matched there (None without profiles). `profile_reports` turns the parts' states into
+    the run's profile reports."""
+    with _gc_tuned():
+        result, profiling = _analyze_part(files, options, sources, directories)
+    return result, None if profiling is None else profiling.index.match_state()
+
+
+def profile_reports(options: Options, states: Iterable[MatchState | None]) -> list[ProfileReport]:
+    """The run's profile reports from the match states of its parts (see analyze_part)."""
+    profiling = _Profiling.of(options)
+    if profiling is None:
+        return []
+    for state in states:
+        if state is not None:
+            profiling.index.absorb(state)
+    return profiling.index.reports(options.now_ns, profiling.threshold)
+
+
+def _analyze_part(
+    files: Mapping[str, bytes | None],
+    options: Options,
+    sources: Sequence[SourceProvider],
+    directories: Collection[str] | None,
+) -> tuple[Result, _Profiling | None]:
     result = Result(profile_problems=list(options.profile_problems))
     profiling = _Profiling.of(options)
     for analysed in _analyse(files, options, result, profiling=profiling, sources=sources, directories=directories):
         result.findings.extend(analysed.findings)
         result.functions.extend(_facts(analysed, None))
     result.findings = sort_findings(result.findings)
-    if profiling is not None:
-        profiling.finish(result, options)
-    return result
+    return result, profiling
 
 
 def analyze_change(

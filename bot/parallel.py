@@ -2,9 +2,10 @@
 across worker processes, each analysing some of the packages with the whole input at hand (for
 other packages' types), and the results are merged in the order one process gives them.
 
-Workers are forked (Linux), so they share the files already read instead of receiving copies;
-where fork is not available, the input is small, or CPU profiles are given (they are matched against
-the whole run), the analysis runs in this process.
+Workers are forked (Linux), so they share the files already read (and the CPU profiles already
+decoded) instead of receiving copies; each returns what the profiles matched in its packages, and the
+run's profile reports are made from all of them. Where fork is not available or the input is small,
+the analysis runs in this process.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from analyzers.engine import Options, analyze_files, package_directories
+from analyzers.engine import Options, analyze_files, analyze_part, package_directories, profile_reports
 from analyzers.extern import SourceProvider
 from analyzers.findings import sort_findings
 from analyzers.model import Result
+from analyzers.pprof.mapping import MatchState
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,7 @@ def analyze_parallel(
     global _WORK
     directories = package_directories(files)
     jobs = min(jobs, len(directories) // MIN_PACKAGES_PER_JOB)
-    # CPU profiles are matched against the whole run (which profile functions no package claimed):
-    # with profiles the run stays in one process.
-    if jobs <= 1 or options.profiles or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return analyze_files(files, options, sources)
     chunks = _chunks(files, directories, jobs * 4)
     _WORK = (files, options, sources)
@@ -55,13 +55,17 @@ def analyze_parallel(
             parts = list(pool.map(_analyse_chunk, chunks))
     finally:
         _WORK = None
-    return merge(parts, directories)
+    result = merge([r for r, _ in parts], directories)
+    result.profile_problems = list(options.profile_problems)
+    # Which profile functions no analysed package claimed is a question about the whole run.
+    result.profiles = profile_reports(options, [state for _, state in parts])
+    return result
 
 
-def _analyse_chunk(directories: list[str]) -> Result:
+def _analyse_chunk(directories: list[str]) -> tuple[Result, MatchState | None]:
     assert _WORK is not None, "worker started without work"
     files, options, sources = _WORK
-    return analyze_files(files, options, sources, set(directories))
+    return analyze_part(files, options, sources, set(directories))
 
 
 def _chunks(files: Mapping[str, bytes | None], directories: list[str], count: int) -> list[list[str]]:

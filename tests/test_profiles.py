@@ -230,3 +230,38 @@ def test_config_keys_for_profiles() -> None:
     bad = parse_config("profiles: 3\nprofile_hot_threshold: 0\n")
     assert bad.read_profiles and bad.profiles == () and bad.options.profile_hot_threshold == pytest.approx(0.01)
     assert [p.where for p in bad.problems] == ["line 1 (profiles)", "line 2 (profile_hot_threshold)"]
+
+
+def test_a_run_split_across_processes_reports_the_profiles_as_one_process_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With profiles, `--jobs 2` splits the packages too: tiers, shares, the profile report (what matched,
+    which profile functions no package claimed) and the problems are those of a single process."""
+    shutil.copytree(APP, tmp_path / "app")
+    lib = tmp_path / "app" / "lib" / "lib.go"
+    lib.write_text(lib.read_text().replace("func Vowels(", "func CountVowels("))  # an unmatched function
+    for i in range(20):  # enough packages for two workers
+        pkg = tmp_path / "app" / f"extra{i:02d}"
+        pkg.mkdir()
+        (pkg / "x.go").write_text(f'package extra{i:02d}\n\nimport "fmt"\n\nfunc Name(n int) string {{\n'
+                                  f'\treturn fmt.Sprintf("%d", n)\n}}\n')
+    monkeypatch.chdir(tmp_path / "app")
+
+    def one_process_only(*_args: object) -> None:
+        raise AssertionError("--jobs 2 ran in one process")
+
+    for extra in ([], ["--no-default-pgo"]):  # with a profile; with none that could be read
+        outs = []
+        for jobs in ("1", "2"):
+            if jobs == "2":
+                monkeypatch.setattr("bot.parallel.analyze_files", one_process_only)
+            code = main(["analyze", ".", "--format", "json", "--jobs", jobs, "--profile", "missing.pprof", *extra])
+            outs.append((code, capsys.readouterr().out))
+            monkeypatch.undo()
+            monkeypatch.chdir(tmp_path / "app")
+        assert outs[0] == outs[1]
+        data = json.loads(outs[0][1])
+        assert [p["source"] for p in data["profile_problems"]] == ["missing.pprof"]
+        if not extra:
+            (report,) = data["profiles"]
+            assert report["unmatched"] == ["example.com/app/lib.Vowels", "example.com/app/lib.Vowels.func1"]
+            assert report["matched"] > 0 and by_name(data)["Label"]["hot_path"] == "hot"

@@ -58,6 +58,16 @@ class PackageShares:
         return self.shares.get(func) or Share(0.0, 0.0, self.covered_by[0])
 
 
+@dataclass
+class MatchState:
+    """Per profile (in the run's order): the profile functions matched and the profile packages seen in
+    the analysed packages; and the analysed module paths. Picklable."""
+
+    matched: list[set[FunctionSamples]]
+    covered: list[set[str]]
+    module_paths: set[str]
+
+
 class _Indexed:
     def __init__(self, profile: CpuProfile) -> None:
         self.profile = profile
@@ -109,6 +119,21 @@ class ProfileIndex:
                 if best is None or share.cum > best.cum:
                     out.shares[func] = share
         return out
+
+    def match_state(self) -> MatchState:
+        """What this index learnt from the packages it was asked about (to merge the parts of a run
+        split across processes)."""
+        return MatchState([set(ix.matched) for ix in self._indexed], [set(ix.covered) for ix in self._indexed],
+                          set(self.module_paths))
+
+    def absorb(self, state: MatchState) -> None:
+        """Add what another part of the run learnt (the same profiles, other packages)."""
+        if len(state.matched) != len(self._indexed):
+            raise ValueError("match state from a run with other profiles")
+        for ix, matched, covered in zip(self._indexed, state.matched, state.covered, strict=True):
+            ix.matched |= matched
+            ix.covered |= covered
+        self.module_paths |= state.module_paths
 
     def reports(self, now_ns: int | None, threshold: float) -> list[ProfileReport]:
         return [self._report(ix, now_ns, threshold) for ix in self._indexed]
