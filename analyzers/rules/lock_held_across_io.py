@@ -58,7 +58,9 @@ flagged; so are sends. Giving back a semaphore slot the function took earlier (`
 the lock, `sem <- struct{}{}`) finds room and is not flagged. Start-up, recovery and shutdown code is
 not flagged: constructors, `init`, functions named `Open*`/`load*`/`recover*`/`restore*`/`Start`/
 `Stop`/`Close`/`Shutdown` and the like, and unexported functions called only from them; at start-up
-nothing else can want the lock yet, and a shutdown holds it on purpose.
+nothing else can want the lock yet, and a shutdown holds it on purpose. Lazy initialisation is not
+flagged either: I/O inside `if s.data == nil { s.data = ...; ... }` (or `if !s.loaded { ...; s.loaded =
+true }`) under the lock runs once, on the first call, and the lock is what makes it run once.
 """
 
 from __future__ import annotations
@@ -251,7 +253,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     continue
                 if what == "channel receive" and handoff(func, region, node):
                     continue
-                if _releases_slot(func, node):
+                if _releases_slot(func, node) or _lazy_init(node, region):
                     continue
                 seen.add(node.id)
                 yield Hit(
@@ -283,4 +285,44 @@ def _releases_slot(func: Func, node: Node) -> bool:
             send = s.node
             if send.end_byte <= node.start_byte and text(send.child_by_field_name("channel")) == chan:
                 return text(send.child_by_field_name("value")).replace(" ", "") == "struct{}{}"
+    return False
+
+
+def _lazy_init(node: Node, region: Region) -> bool:
+    """I/O inside `if x.f == nil { ... x.f = ... }` (or `if !x.loaded { ... x.loaded = true }`) within the
+    critical section: the branch fills what its condition tests, so it runs on the first call only."""
+    n = node.parent
+    while n is not None and region.holds(n):
+        if n.type == "if_statement":
+            tested = _unset_test(n.child_by_field_name("condition"))
+            body = n.child_by_field_name("consequence")
+            if tested is not None and body is not None and body.start_byte <= node.start_byte < body.end_byte:
+                if _assigns(body, tested):
+                    return True
+        n = n.parent
+    return False
+
+
+def _unset_test(cond: Node | None) -> str | None:
+    """`x.f == nil` / `nil == x.f` / `!x.f`: the text of the field tested, else None."""
+    cond = strip_parens(cond)
+    if cond is None:
+        return None
+    if cond.type == "unary_expression" and text(cond.child_by_field_name("operator")) == "!":
+        operand = strip_parens(cond.child_by_field_name("operand"))
+        return text(operand) if operand is not None and operand.type == "selector_expression" else None
+    if cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "==":
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        for a, b in ((left, right), (right, left)):
+            if a is not None and b is not None and a.type == "selector_expression" and b.type == "nil":
+                return text(a)
+    return None
+
+
+def _assigns(body: Node, target: str) -> bool:
+    for n in descendants(body):
+        if n.type == "assignment_statement":
+            left = n.child_by_field_name("left")
+            if left is not None and any(text(x) == target for x in left.named_children):
+                return True
     return False

@@ -79,3 +79,54 @@ func (w *wal) Append(name string, b []byte) error {
 	w.entries[name] = b
 	return os.WriteFile(filepath.Join(w.dir, name), b, 0o600) // want "os.WriteFile while w.mu is held"
 }
+
+type certStore struct {
+	lock     sync.Mutex
+	filename string
+	data     map[string][]byte
+	loaded   bool
+	names    []string
+}
+
+// Near-miss: lazy initialisation; the file is read on the first call only, and the lock is what
+// makes it the first call only.
+func (s *certStore) Get(name string) ([]byte, error) {
+	s.lock.Lock()
+	defer s.lock.Unlock()
+	if s.data == nil {
+		s.data = map[string][]byte{}
+		b, err := os.ReadFile(s.filename)
+		if err != nil {
+			return nil, err
+		}
+		s.data[name] = b
+	}
+	return s.data[name], nil
+}
+
+// Near-miss: the same with a flag.
+func (s *certStore) Names() ([]string, error) {
+	s.lock.Lock()
+	defer s.lock.Unlock()
+	if !s.loaded {
+		entries, err := os.ReadDir(s.filename)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			s.names = append(s.names, e.Name())
+		}
+		s.loaded = true
+	}
+	return s.names, nil
+}
+
+// A nil test whose branch does not fill the field runs the I/O on every call while it stays nil.
+func (s *certStore) Peek(name string) ([]byte, error) {
+	s.lock.Lock()
+	defer s.lock.Unlock()
+	if s.data == nil {
+		return os.ReadFile(s.filename) // want "os.ReadFile"
+	}
+	return s.data[name], nil
+}

@@ -188,3 +188,38 @@ func callDynamic(fn any, args ...any) []reflect.Value {
 	}
 	return reflect.ValueOf(fn).Call(argVals)
 }
+
+// Each Event is copied into an interface (boxed, an allocation) to be reflected over.
+func FieldCounts(events []Event) int {
+	n := 0
+	for _, ev := range events {
+		n += reflect.ValueOf(ev).NumField() // want "reflect.ValueOf per iteration"
+	}
+	return n
+}
+
+// Near-miss: the elements are interfaces already; nothing is boxed and each is another value.
+func Kinds(values []any) []reflect.Kind {
+	out := make([]reflect.Kind, 0, len(values))
+	for _, v := range values {
+		out = append(out, reflect.ValueOf(v).Kind())
+	}
+	return out
+}
+
+type Config struct{ HTTP, TCP *Event }
+
+// Near-miss: pointers to merge, one per source; ValueOf of a pointer boxes nothing.
+func Merge(dst *Config, sources []Config) {
+	for _, c := range sources {
+		if c.TCP != nil {
+			copyFields(reflect.ValueOf(dst.TCP).Elem(), reflect.ValueOf(c.TCP).Elem())
+		}
+	}
+}
+
+func copyFields(dst, src reflect.Value) {
+	for i := 0; i < src.NumField(); i++ {
+		dst.Field(i).Set(src.Field(i))
+	}
+}
