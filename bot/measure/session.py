@@ -409,7 +409,7 @@ def measure(repo: Path, base_rev: str, head_rev: str, settings: Settings) -> Out
     session = Session(settings)
     facts = gorun.go_facts(settings.go, settings.env)
     if session.layouts > 1 and not gorun.can_randomize_layout(settings.go, settings.env):
-        log.warning("%s: the linker has no -randlayout (Go 1.23 and later have it): one code layout per side",
+        log.warning("%s: the linker has no -randlayout (newer Go toolchains have it): one code layout per side",
                     facts[0])
         session.layouts = 1
     change = local_change(repo, base_rev, head_rev)
