@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from analyzers.engine import analyze_change
 from bot.cli import main
+from bot.localgit import local_change
+from bot.measure import gorun
+from bot.measure.plan import plan_change
 from bot.measure.result import loads
+from bot.measure.session import Session, Settings, Unit
+from bot.measure.worktree import worktrees
 from tests.gitrepo import Repo
 from tests.gotool import go_binary, go_env
 
@@ -91,7 +97,7 @@ def test_a_slower_head_that_allocates_more_is_slower(calc_repo: Path, go_environ
     assert big.delta_pct is not None and big.delta_pct > 300
     assert big.head is not None and big.head.allocs_per_op is not None and big.head.allocs_per_op >= 999
     assert all(b.verdict != "faster" for b in m.benchmarks)
-    assert m.rounds == 7 and m.stopped == "count" and m.benchtime == "3ms"
+    assert m.rounds == 7 and m.stopped == "count" and m.benchtime == "3ms" and m.layouts == 6
     assert m.go_version.startswith("go") and m.cores >= 1
     assert _worktrees(calc_repo) == [f"worktree {calc_repo.resolve()}"]
 
@@ -105,6 +111,7 @@ def test_a_renamed_variable_is_never_slower_or_faster(calc_repo: Path, go_enviro
     assert "BenchmarkJoin/n=1000" in text and "| benchmark |" in text
     assert "**slower**" not in text and "**faster**" not in text
     assert "Control (base against base)" in text
+    assert "over 6 code layouts per side" in text
 
 
 def test_ctrl_c_removes_the_worktrees_and_the_scratch_folder(calc_repo: Path, go_environment: dict[str, str],
@@ -176,3 +183,44 @@ def test_bad_options_are_usage_errors(calc_repo: Path, args: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["measure", "--repo", str(calc_repo), "--base", "base", *args])
     assert exc.value.code == 2
+
+
+def _addresses(binary: Path, env: dict[str, str]) -> dict[str, int]:
+    out = subprocess.run([go_binary(), "tool", "nm", str(binary)], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return {f[2]: int(f[0], 16) for f in (ln.split() for ln in out.splitlines())
+            if len(f) >= 3 and f[2].startswith("example.com/calc.")}
+
+
+def test_each_layout_links_the_benchmarked_code_at_another_address(calc_repo: Path,
+                                                                   go_environment: dict[str, str]) -> None:
+    """Session.prepare builds head in 3 layouts and base in 6; the measured function and its benchmark's
+    loop sit at different addresses in each (so at different alignments, which is what moves their time)."""
+    assert gorun.can_randomize_layout(go_binary(), go_environment)
+    session = Session(Settings(go=go_binary(), env=go_environment, layouts=3))
+    change = local_change(calc_repo, "base", "renamed")
+    plans = plan_change(analyze_change(change.changes, change.head, change.base), change.head, change.base)
+    with worktrees(calc_repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
+        (pkg,) = session.prepare(plans, trees, scratch)
+        assert pkg.base is not None and (len(pkg.head.binaries), len(pkg.base.binaries)) == (3, 6)
+        binaries = [*pkg.head.binaries, *pkg.base.binaries]
+        assert len(set(binaries)) == 9
+        symbols = [_addresses(b, go_environment) for b in binaries]
+    for name in ("example.com/calc.Join", "example.com/calc.BenchmarkJoin.func1"):
+        where = [s[name] for s in symbols if name in s]
+        assert len(where) == 9, name
+        # Random function orders of a few thousand functions: a repeated address is rare, two are not expected.
+        assert len(set(where)) >= 8, (name, [hex(a) for a in where])
+    assert session.skipped == []
+
+
+def test_the_two_base_runs_of_a_round_use_different_layouts_and_each_round_one_layout_per_run() -> None:
+    head = Unit([Path(f"h{i}") for i in range(3)], Path(), [])
+    base = Unit([Path(f"b{i}") for i in range(6)], Path(), [])
+    for layout in range(6):
+        a, b = base.for_run("a", layout), base.for_run("b", layout)
+        assert a != b and a.name in ("b0", "b1", "b2") and b.name in ("b3", "b4", "b5")
+        assert head.for_run("h", layout) == Path(f"h{layout % 3}")
+    assert {base.for_run("a", k) for k in range(3)} | {base.for_run("b", k) for k in range(3)} == set(base.binaries)
+    single = Unit([Path("only")], Path(), [])
+    assert {single.for_run(slot, k) for slot in "ahb" for k in range(4)} == {Path("only")}

@@ -183,3 +183,21 @@ def test_non_finite_values_never_reach_the_json() -> None:
     doc = to_json(measurement(bench(delta_pct=math.inf, control_spread_pct=math.inf)))
     assert doc["benchmarks"][0]["delta_pct"] is None
     assert doc["benchmarks"][0]["control_spread_pct"] is None
+
+
+def test_layouts_are_an_optional_run_field_and_the_table_states_them() -> None:
+    m = measurement(layouts=6)
+    doc = to_json(m)
+    assert doc["run"]["layouts"] == 6
+    assert loads(json.dumps(doc)) == m
+    assert "over 6 code layouts per side" in measured_table(m)
+    # A document without the field (written before layouts) is still version 1 and says nothing about them.
+    del doc["run"]["layouts"]
+    old = loads(json.dumps(doc))
+    assert old.layouts == 0 and "layout" not in measured_table(old)
+    assert "in one code layout per side" in measured_table(measurement(layouts=1))
+    for bad in (0, -1, "6", 1001):
+        broken = copy.deepcopy(doc)
+        broken["run"]["layouts"] = bad
+        with pytest.raises(ResultError):
+            from_json(broken)

@@ -208,3 +208,71 @@ def test_the_run_wide_noise_floor_can_veto_a_benchmark_with_a_lucky_control() ->
     j = stats.judge(a, [x * 1.3 for x in h], b)
     assert j.verdict == "slower"
     assert stats.judge(a, [x * 1.3 for x in h], b, noise_floor_pct=40.0).verdict == "inconclusive"
+
+
+def _null_with_layouts(rng: random.Random, layout_sigma: float, noise: float, rounds: int,
+                       layouts: int, one_base: bool = False) -> tuple[list[float], list[float], list[float], list[int]]:
+    """A, head, B under the null, where every binary has a code layout of its own that shifts its time by a
+    fixed factor: head layouts, base layouts of run A and of run B (the same binaries with `one_base`, as a
+    control that runs one binary twice); round r runs layout r mod `layouts`."""
+    bias = {side: [rng.gauss(0.0, layout_sigma) for _ in range(layouts)] for side in "ahb"}
+    if one_base:
+        bias["b"] = bias["a"]
+    a: list[float] = []
+    h: list[float] = []
+    b: list[float] = []
+    for r in range(rounds):
+        drift = rng.gauss(0.0, 0.03)
+        for side, out in (("a", a), ("h", h), ("b", b)):
+            out.append(1000 * math.exp(drift + bias[side][r % layouts] + rng.gauss(0.0, noise)))
+    return a, h, b, [r % layouts for r in range(rounds)]
+
+
+def test_one_layout_per_side_turns_layout_into_false_verdicts_the_control_cannot_see() -> None:
+    """Base and head each built once (the design before layouts): the control runs base's one binary twice."""
+    rng = random.Random(13)
+    judged = [stats.judge(*_null_with_layouts(rng, 0.10, 0.02, 20, 1, one_base=True)[:3]) for _ in range(150)]
+    assert sum(j.verdict in ("slower", "faster") for j in judged) >= 30
+
+
+def test_many_rounds_over_few_layouts_still_mislead_statistics_that_count_rounds() -> None:
+    """Six layouts interleaved, but every round counted as independent: the interval shrinks around the
+    six layouts' own bias, and the control (a different six) often misses it."""
+    rng = random.Random(14)
+    judged = [stats.judge(*_null_with_layouts(rng, 0.10, 0.02, 60, 6)[:3]) for _ in range(150)]
+    assert sum(j.verdict in ("slower", "faster") for j in judged) >= 5
+
+
+@pytest.mark.parametrize(("layout_sigma", "rounds"), [(0.10, 60), (0.20, 30), (0.02, 12)])
+def test_with_layouts_as_the_unit_null_benchmarks_almost_never_get_a_verdict(layout_sigma: float,
+                                                                             rounds: int) -> None:
+    rng = random.Random(15)
+    judged = []
+    for _ in range(150):
+        a, h, b, groups = _null_with_layouts(rng, layout_sigma, 0.02, rounds, 6)
+        judged.append(stats.judge(a, h, b, groups=groups))
+    assert sum(j.verdict in ("slower", "faster") for j in judged) <= 1
+
+
+def test_layouts_as_the_unit_still_find_a_large_effect_and_bound_a_small_noise() -> None:
+    rng = random.Random(16)
+    a, h, b, groups = _null_with_layouts(rng, 0.10, 0.02, 7, 6)
+    j = stats.judge(a, [x * 3 for x in h], b, groups=groups)
+    assert j.verdict == "slower" and 100 < j.comparison.delta_pct < 400
+    assert j.comparison.p_value < 0.001  # six head layouts above all twelve base layouts
+    a, h, b, groups = _null_with_layouts(rng, 0.002, 0.002, 12, 6)
+    assert stats.judge(a, h, b, groups=groups).verdict == "unchanged"
+
+
+def test_five_layouts_cannot_bound_a_95_percent_interval() -> None:
+    rng = random.Random(17)
+    a, h, b, groups = _null_with_layouts(rng, 0.01, 0.01, 30, 5)
+    j = stats.judge(a, [x * 10 for x in h], b, groups=groups)
+    assert j.comparison.ci_pct == (-math.inf, math.inf) and j.verdict == "inconclusive"
+
+
+def test_by_group_takes_the_median_of_each_groups_rounds() -> None:
+    assert list(stats.by_group([1.0, 10.0, 3.0, 20.0, 5.0], [0, 1, 0, 1, 0])) == [3.0, 15.0]
+    assert list(stats.by_group([2.0, 1.0], None)) == [2.0, 1.0]
+    with pytest.raises(ValueError):
+        stats.by_group([1.0, 2.0], [0])

@@ -89,6 +89,7 @@ class Measurement:
     benchtime: str = ""
     stopped: str = ""  # decided | count | budget
     out_of_time: tuple[str, ...] = field(default=())
+    layouts: int = 0  # code layouts per side (base: per run of the control pair); 0: not stated
 
     def for_function(self, package: str, function: str) -> list[MeasuredBenchmark]:
         return [b for b in self.benchmarks if b.function == function and b.package == package]
@@ -225,9 +226,19 @@ def summary_line(m: Measurement) -> str:
                   f"largest ±{max(spreads):,.1f} %)")
     else:
         spread = "not enough rounds to measure the noise"
-    return (f"{m.rounds:,} interleaved round(s) of base, head, base (`-benchtime {_bare(m.benchtime)}`) on {machine}. "
+    return (f"{m.rounds:,} interleaved round(s) of base, head, base (`-benchtime {_bare(m.benchtime)}`)"
+            f"{_layouts(m.layouts)} on {machine}. "
             f"Control (base against base): {spread}. A verdict needs p ≤ 0.05 and a change larger than both the "
             "minimum effect (5 % unless set) and that benchmark's noise.")
+
+
+def _layouts(n: int) -> str:
+    if n > 1:
+        return (f" over {n:,} code layouts per side (random function order at link time; the two base runs "
+                "of a round in different layouts, so the control includes layout noise)")
+    if n == 1:
+        return " in one code layout per side (layout effects are not part of the noise)"
+    return ""
 
 
 def _bare(value: str) -> str:

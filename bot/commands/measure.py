@@ -52,6 +52,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--benchtime", type=_benchtime, help="go test -benchtime per run (default: chosen to fit)")
     p.add_argument("--min-effect", type=_positive(float), default=5.0, metavar="PCT",
                    help="smallest change in time/op called slower or faster (default 5)")
+    p.add_argument("--layouts", type=_positive(int), default=6, metavar="N",
+                   help="code layouts per side: each side's test binary is linked N times in random function "
+                        "orders (base 2N), so layout is noise, not a bias (default 6; 1: the linker's own)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--json", type=Path, metavar="FILE", dest="json_out",
                    help="also write the JSON result to FILE (the Action uploads it)")
@@ -76,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     from bot.measure.worktree import interrupts_as_keyboard_interrupt
 
     settings = session.Settings(go=gorun.find_go(args.go), env=dict(os.environ), time_budget_s=args.time_budget,
-                                count=args.count, benchtime=args.benchtime, min_effect_pct=args.min_effect)
+                                count=args.count, benchtime=args.benchtime, min_effect_pct=args.min_effect,
+                                layouts=args.layouts)
     with interrupts_as_keyboard_interrupt():
         outcome = session.measure(args.repo, args.base, args.head, settings)
     doc = to_json(outcome.measurement, time_budget_s=args.time_budget, elapsed_s=outcome.elapsed_s)

@@ -1,5 +1,6 @@
-"""The Go toolchain, as `measure` uses it: find `go`, build a package's test binary once
-(`go test -c`), run benchmarks in it (`-test.count 1 -test.benchmem`) and parse what they print.
+"""The Go toolchain, as `measure` uses it: find `go`, build a package's test binaries (`go test -c`, one per
+code layout: `-ldflags=-randlayout=SEED` shuffles the order of every function in the binary), run
+benchmarks in them (`-test.count 1 -test.benchmem`) and parse what they print.
 
 This runs the user's own code on the user's machine, by request; the App never imports this module.
 """
@@ -74,10 +75,24 @@ def go_facts(go: str, env: Mapping[str, str]) -> tuple[str, str, str]:
     return lines[0], lines[1], lines[2]
 
 
-def build_many(go: str, jobs: Sequence[tuple[Path, Path]], env: Mapping[str, str],
+def can_randomize_layout(go: str, env: Mapping[str, str]) -> bool:
+    """Whether the toolchain's linker has -randlayout (it shuffles the order of functions by a seed)."""
+    try:
+        proc = _run([go, "tool", "link", "-help"], None, env, 120)
+    except (GoError, subprocess.TimeoutExpired):
+        return False
+    return "-randlayout" in proc.stdout + proc.stderr
+
+
+def layout_flags(seed: int | None) -> list[str]:
+    """`go test` flags for a build in code layout `seed` (None: the linker's own order)."""
+    return [] if seed is None else [f"-ldflags=-randlayout={seed}"]
+
+
+def build_many(go: str, jobs: Sequence[tuple[Path, Path] | tuple[Path, Path, Sequence[str]]], env: Mapping[str, str],
                timeout: float = BUILD_TIMEOUT, parallel: int | None = None) -> list[GoError | None]:
-    """`go test -c` for each (package_dir, out), several at once (a build is mostly one core's work);
-    None where it built. On Ctrl-C (or any error) every running build is killed before re-raising."""
+    """`go test -c` for each (package_dir, out[, extra flags]), several at once (a build is mostly one core's
+    work); None where it built. On Ctrl-C (or any error) every running build is killed before re-raising."""
     results: list[GoError | None] = [None] * len(jobs)
     pending = list(enumerate(jobs))
     running: list[tuple[int, subprocess.Popen[bytes], Any, float]] = []
@@ -85,9 +100,10 @@ def build_many(go: str, jobs: Sequence[tuple[Path, Path]], env: Mapping[str, str
     try:
         while pending or running:
             while pending and len(running) < limit:
-                i, (cwd, out) = pending.pop(0)
+                i, (cwd, out, *more) = pending.pop(0)
+                flags = list(more[0]) if more else []
                 err = tempfile.TemporaryFile()  # noqa: SIM115  (closed when its build ends, or on the way out)
-                proc = subprocess.Popen([go, "test", "-c", "-o", str(out), "."], cwd=cwd, env=dict(env),
+                proc = subprocess.Popen([go, "test", "-c", *flags, "-o", str(out), "."], cwd=cwd, env=dict(env),
                                         stdout=subprocess.DEVNULL, stderr=err)
                 running.append((i, proc, err, time.monotonic() + timeout))
             time.sleep(0.02)

@@ -92,6 +92,9 @@ SCHEMA: dict[str, Any] = {
                 "time_budget_s": _NUM,
                 "elapsed_s": _NUM,
                 "out_of_time": {"type": "array", "maxItems": 2000, "items": _TEXT},
+                # optional: code layouts per side (head: this many test binaries, base: twice, half for each
+                # run of the control pair); 1 when the layout was not varied
+                "layouts": {"type": "integer", "minimum": 1, "maximum": 1000},
             },
         },
         "skipped": {
@@ -137,7 +140,7 @@ def to_json(m: Measurement, *, time_budget_s: float = 0.0, elapsed_s: float = 0.
         "control": {"spread_pct": _finite(m.control_spread_pct)},
         "run": {"rounds": m.rounds, "benchtime": m.benchtime, "stopped": m.stopped or "count",
                 "time_budget_s": round(time_budget_s, 1), "elapsed_s": round(elapsed_s, 1),
-                "out_of_time": list(m.out_of_time)},
+                "out_of_time": list(m.out_of_time), **({"layouts": m.layouts} if m.layouts else {})},
         "skipped": [{"name": n, "reason": r} for n, r in m.skipped],
     }
 
@@ -174,7 +177,7 @@ def from_json(doc: Any) -> Measurement:
         control_spread_pct=doc["control"]["spread_pct"],
         skipped=tuple((s["name"], s["reason"]) for s in doc["skipped"]),
         rounds=int(run.get("rounds", 0)), benchtime=str(run.get("benchtime", "")), stopped=str(run.get("stopped", "")),
-        out_of_time=tuple(run.get("out_of_time", ())),
+        out_of_time=tuple(run.get("out_of_time", ())), layouts=int(run.get("layouts", 0)),
     )
 
 

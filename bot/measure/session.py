@@ -1,9 +1,16 @@
-"""A measurement from start to end: plan, worktrees, one build per package and side, a calibration run,
-then interleaved rounds (per package: base, head, base) until every verdict is decided, the count is
-reached or the time budget would be overrun.
+"""A measurement from start to end: plan, worktrees, builds (per package and side, one test binary per
+code layout), a calibration run, then interleaved rounds (per package: base, head, base) until every
+verdict is decided, the count is reached or the time budget would be overrun.
 
 Why interleave: machine drift (thermal, other jobs, frequency) then hits both sides alike. Why the
 second base run: base against base is this run's own noise, and a verdict must beat it.
+
+Why layouts: base and head are different binaries, and the place of a function in a binary (its
+alignment) alone can move its time by tens of per cent. So head is built in L random layouts
+(`-ldflags=-randlayout=SEED`) and base in 2L (L for the first base run of a round, L others for the
+second); round r runs layout r mod L of each. Layout is then noise inside each side, which the control
+pair sees too (its two runs are two different base layouts), not a bias between the sides; the
+statistics take layouts as their unit (stats.py).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import dataclasses
 import logging
 import os
 import platform
+import random
 import statistics
 import time
 from collections.abc import Callable, Mapping
@@ -32,6 +40,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BUDGET_S = 600.0
 TARGET_ROUNDS = 20  # what the benchtime is chosen for: many short rounds beat few long ones under drift
 MIN_ROUNDS = 6  # the paired interval is bounded from six rounds on; head-only benchmarks get this many
+DEFAULT_LAYOUTS = 6  # code layouts per side (base: per run of the control pair); six bound a 95 % interval
 MAX_ROUNDS = 100  # without --count: beyond this, more rounds rarely settle what 100 did not
 MIN_BENCHTIME_S, MAX_BENCHTIME_S = 0.01, 0.5
 CALIBRATION = "10ms"
@@ -46,17 +55,33 @@ class Settings:
     count: int | None = None  # exact rounds; None: adaptive, stop early once decided
     benchtime: str | None = None  # None: chosen to fit the budget
     min_effect_pct: float = 5.0
+    layouts: int = DEFAULT_LAYOUTS  # 1: the linker's own layout only (as without -randlayout)
 
 
 @dataclass
 class Unit:
-    """One package's test binary on one side."""
+    """One package's test binaries on one side: one per code layout (base: the layouts of run A, then
+    those of run B; a single binary serves every run)."""
 
-    binary: Path
+    binaries: list[Path]
     cwd: Path
     names: list[str]  # top-level benchmarks to run
     wall_s: float = 0.0  # calibration run
     lines: int = 0  # result lines (sub-benchmarks) in it
+
+    @property
+    def binary(self) -> Path:
+        return self.binaries[0]
+
+    def for_run(self, slot: str, layout: int) -> Path:
+        """The binary of run `slot` (a, h, b) in round layout `layout`."""
+        if len(self.binaries) == 1:
+            return self.binaries[0]
+        if slot == "h":
+            return self.binaries[layout % len(self.binaries)]
+        half = len(self.binaries) // 2
+        return (self.binaries[layout % half] if slot == "a"
+                else self.binaries[half + layout % (len(self.binaries) - half)])
 
 
 @dataclass
@@ -91,6 +116,12 @@ class Session:
         self.rounds = 0
         self.benchtime = settings.benchtime or ""
         self.stopped = ""
+        self.layouts = max(1, settings.layouts)  # lowered to 1 when the linker cannot randomize
+
+    @property
+    def min_rounds(self) -> int:
+        """Rounds before a benchmark may stop: six, and at least one in every layout."""
+        return max(MIN_ROUNDS, self.layouts)
 
     def elapsed(self) -> float:
         return self.clock() - self.start
@@ -101,7 +132,8 @@ class Session:
     # -- setup ---------------------------------------------------------------------------------------
 
     def prepare(self, plans: list[PackagePlan], trees: Mapping[str, Path], scratch: Path) -> list[Package]:
-        """Write each side's generated benchmarks, build every test binary (concurrently), list what is in them."""
+        """Write each side's generated benchmarks, build every test binary (concurrently; first one layout
+        per package and side, which compiles, then the other layouts, which only link), list what is in them."""
         jobs: list[tuple[int, str, Path, Path, SidePlan]] = []
         for index, plan in enumerate(plans):
             for side, side_plan in (("head", plan.head), ("base", plan.base)):
@@ -110,24 +142,53 @@ class Session:
                 cwd = trees[side] / plan.directory if plan.directory else trees[side]
                 if any(not b.existing for b in side_plan.benchmarks):
                     (cwd / BENCH_FILE).write_text(side_plan.generated)
-                jobs.append((index, side, cwd, scratch / f"{side}-{index}.test", side_plan))
-        errors = gorun.build_many(self.s.go, [(cwd, binary) for _, _, cwd, binary, _ in jobs], self.s.env)
+                jobs.append((index, side, cwd, scratch / f"{side}-{index}", side_plan))
+        seeds = self._seeds()
+        first = [(cwd, Path(f"{stem}-0.test"), gorun.layout_flags(seeds[0 if side == "head" else self.layouts]))
+                 for _, side, cwd, stem, _ in jobs]
+        errors = gorun.build_many(self.s.go, first, self.s.env)
         units: dict[tuple[int, str], Unit] = {}
-        for (index, side, cwd, binary, side_plan), error in zip(jobs, errors, strict=True):
+        for (index, side, cwd, stem, side_plan), error in zip(jobs, errors, strict=True):
             if error is not None:
                 self.skipped += [(b.name, f"{side}: {error}") for b in side_plan.benchmarks]
                 continue
+            binary = Path(f"{stem}-0.test")
             listed = set(gorun.list_benchmarks(binary, cwd, self.s.env))
             self.skipped += [(b.name, f"{side}: not in the test binary") for b in side_plan.benchmarks
                              if b.name not in listed]
-            units[(index, side)] = Unit(binary, cwd, list(dict.fromkeys(
+            units[(index, side)] = Unit([binary], cwd, list(dict.fromkeys(
                 b.name for b in side_plan.benchmarks if b.name in listed)))
+        self._build_layouts(units, {(index, side): (cwd, stem) for index, side, cwd, stem, _ in jobs}, seeds)
         packages = []
         for index, plan in enumerate(plans):
             head = units.get((index, "head"))
             if head is not None:
                 packages.append(self._package(plan, index, head, units.get((index, "base"))))
         return packages
+
+    def _seeds(self) -> list[int | None]:
+        """Link seeds, all different: head's L layouts, then base's 2L (None: the linker's own layout, when L is 1)."""
+        if self.layouts == 1:
+            return [None, None]
+        return random.SystemRandom().sample(range(1, 2**31), 3 * self.layouts)
+
+    def _build_layouts(self, units: Mapping[tuple[int, str], Unit], where: Mapping[tuple[int, str], tuple[Path, Path]],
+                       seeds: list[int | None]) -> None:
+        """The other layouts of every unit that built: head L - 1 more, base 2L - 1 more (with distinct seeds)."""
+        if self.layouts == 1:
+            return
+        jobs: list[tuple[Unit, Path, Path, int | None]] = []
+        for (index, side), unit in units.items():
+            cwd, stem = where[(index, side)]
+            count = self.layouts if side == "head" else 2 * self.layouts
+            for j in range(1, count):
+                jobs.append((unit, cwd, Path(f"{stem}-{j}.test"), seeds[j if side == "head" else self.layouts + j]))
+        errors = gorun.build_many(self.s.go, [(cwd, out, gorun.layout_flags(seed)) for _, cwd, out, seed in jobs],
+                                  self.s.env)
+        for (unit, _, out, _), error in zip(jobs, errors, strict=True):
+            if error is not None:  # keeps the unit's layout numbering: layout 0 runs in its place
+                log.warning("layout %s did not build, layout 0 runs in its place: %s", out.name, error)
+            unit.binaries.append(out if error is None else unit.binaries[0])
 
     def _package(self, plan: PackagePlan, index: int, head: Unit, base: Unit | None) -> Package:
         pkg = Package(plan, index, head, base)
@@ -208,7 +269,7 @@ class Session:
     def choose_benchtime(self, packages: list[Package]) -> None:
         if self.s.benchtime:
             return
-        rounds = self.s.count or TARGET_ROUNDS
+        rounds = self.s.count or max(TARGET_ROUNDS, self.min_rounds)
         cal = _seconds(CALIBRATION)
         fixed = per_t = 0.0
         for pkg in packages:
@@ -263,9 +324,9 @@ class Session:
             twin = pkg.twins.get(name)
             mine = [t for (i, _), t in self.tracks.items() if i == pkg.index and t.top_level == name]
             if twin is None:
-                keep = self.rounds < MIN_ROUNDS and (self.s.count is None or self.rounds < self.s.count)
+                keep = self.rounds < self.min_rounds and (self.s.count is None or self.rounds < self.s.count)
             else:
-                keep = (self.s.count is not None or self.rounds < MIN_ROUNDS or not mine
+                keep = (self.s.count is not None or self.rounds < self.min_rounds or not mine
                         or any(not t.decided() for t in mine))
             if keep:
                 heads.append(name)
@@ -281,8 +342,8 @@ class Session:
                     continue
                 if self.remaining() <= 0:
                     return False
-                out = gorun.run_benchmarks(unit.binary, unit.cwd, names, self.benchtime, self.s.env,
-                                           self.remaining())
+                out = gorun.run_benchmarks(unit.for_run(slot, self.rounds % self.layouts), unit.cwd, names,
+                                           self.benchtime, self.s.env, self.remaining())
                 if out.exit_code == -1:
                     return False
                 self._record(pkg, slot, out)
@@ -310,6 +371,7 @@ class Session:
             track = Track(head_name, base_name if twin else None, str(meta.get("function", "")),
                           str(meta.get("file", "")), bool(meta.get("existing")))
             track.package = pkg.index
+            track.layouts = self.layouts
             if twin and base_name is None:
                 track.unpaired = True
             self.tracks[(pkg.index, head_name)] = track
@@ -333,6 +395,7 @@ class Session:
             goarch=facts[2], cores=os.cpu_count() or 0, benchmarks=tuple(results),
             control_spread_pct=statistics.median(controls) if controls else None, skipped=tuple(self.skipped),
             rounds=self.rounds, benchtime=self.benchtime, stopped=self.stopped or "count",
+            layouts=self.layouts,
             out_of_time=tuple(r.name for r in results if r.out_of_time),
         )
 
@@ -345,6 +408,10 @@ def measure(repo: Path, base_rev: str, head_rev: str, settings: Settings) -> Out
     """The whole measurement of a change in a local repository (raises GitError, UsageError, GoError)."""
     session = Session(settings)
     facts = gorun.go_facts(settings.go, settings.env)
+    if session.layouts > 1 and not gorun.can_randomize_layout(settings.go, settings.env):
+        log.warning("%s: the linker has no -randlayout (newer Go toolchains have it): one code layout per side",
+                    facts[0])
+        session.layouts = 1
     change = local_change(repo, base_rev, head_rev)
     result = analyze_change(change.changes, change.head, change.base)
     plans = plan_change(result, change.head, change.base)

@@ -28,6 +28,17 @@ estimate is as often small as the head's is large, and simulated, the interval h
 verdicts of a noisy run (tests/test_measure_stats.py). Until the control's interval is bounded (six
 rounds) no slower or faster verdict is given. allocs/op and B/op are counts, not timings: they are
 compared exactly (`count_verdict`).
+
+Code layout (`groups`): base and head are different binaries, and where the linker puts a function (its
+alignment against cache lines and the branch predictor's tables) can change its speed by tens of per
+cent with no change in its code. measure therefore builds each side in several random layouts and runs
+round r in layout r mod L, with a different base layout in A than in B. Then rounds are not independent:
+rounds in the same layout share its bias, and however many rounds run, the mean over L layouts keeps a
+bias of its own. So with `groups` (the layout of each round) the interval and the control are taken
+over layouts, not rounds: each layout's value is the median of its rounds' log ratios, and the
+signed-rank interval is cut from those L values (at least six are needed for a bounded 95 % interval);
+the p-value compares the per-layout medians of head with those of base (each base layout of A and of B
+counted once). Without `groups` every round is its own unit, as before.
 """
 
 # ruff: noqa: RUF002  (typographic signs in the docstrings are deliberate)
@@ -178,27 +189,52 @@ def _p_value(base: Sequence[float], head: Sequence[float]) -> float:
     return float(sps.mannwhitneyu(head, base, alternative="two-sided", method="auto").pvalue)
 
 
+def by_group(values: Sequence[float] | np.ndarray[Any, Any], groups: Sequence[int] | None) -> np.ndarray[Any, Any]:
+    """Per-round values as one value per group (the median of its rounds), groups in sorted order;
+    None: every round is its own unit."""
+    x = np.asarray(values, float)
+    if groups is None:
+        return x
+    if len(groups) != x.size:
+        raise ValueError("one group per round")
+    keys = np.asarray(groups)
+    return np.array([float(np.median(x[keys == k])) for k in sorted(set(groups))])
+
+
+def _grouped(groups: Sequence[int] | None) -> bool:
+    return groups is not None and len(set(groups)) > 1
+
+
 def paired(base_a: Sequence[float], head: Sequence[float], base_b: Sequence[float],
-           alpha: float = ALPHA) -> Comparison:
-    """head against the base runs around it, round by round (equal lengths, one entry per round)."""
+           alpha: float = ALPHA, groups: Sequence[int] | None = None) -> Comparison:
+    """head against the base runs around it, round by round (equal lengths, one entry per round); with
+    `groups` (each round's code layout) the interval and the p-value are taken over layouts."""
     if not (len(base_a) == len(head) == len(base_b)) or not head:
         raise ValueError("paired samples need one value per round on each side")
     _check([*base_a, *head, *base_b])
     la, lh, lb = np.log(base_a), np.log(head), np.log(base_b)
-    estimate, lo, hi = one_sample_hl(lh - (la + lb) / 2.0, alpha)
+    estimate, lo, hi = one_sample_hl(by_group(lh - (la + lb) / 2.0, groups), alpha)
     base = [*base_a, *base_b]
-    return Comparison(float(np.median(base)), float(np.median(head)), _pct(estimate), (_pct(lo), _pct(hi)),
-                      _p_value(base, head))
+    if _grouped(groups):
+        p = _p_value([*by_group(base_a, groups), *by_group(base_b, groups)], list(by_group(head, groups)))
+    else:
+        p = _p_value(base, head)
+    return Comparison(float(np.median(base)), float(np.median(head)), _pct(estimate), (_pct(lo), _pct(hi)), p)
 
 
-def control_pair(base_a: Sequence[float], base_b: Sequence[float], alpha: float = ALPHA) -> Comparison:
-    """The two base runs of each round against each other: this run's own noise."""
+def control_pair(base_a: Sequence[float], base_b: Sequence[float], alpha: float = ALPHA,
+                 groups: Sequence[int] | None = None) -> Comparison:
+    """The two base runs of each round against each other: this run's own noise (with `groups`, the
+    layouts' too: A and B then run different base layouts, and the interval is taken over layouts)."""
     if len(base_a) != len(base_b) or not base_a:
         raise ValueError("the control needs one A and one B value per round")
     _check([*base_a, *base_b])
-    estimate, lo, hi = one_sample_hl(np.log(base_b) - np.log(base_a), alpha)
-    return Comparison(float(np.median(base_a)), float(np.median(base_b)), _pct(estimate), (_pct(lo), _pct(hi)),
-                      _p_value(base_a, base_b))
+    estimate, lo, hi = one_sample_hl(by_group(np.log(base_b) - np.log(base_a), groups), alpha)
+    if _grouped(groups):
+        p = _p_value(list(by_group(base_a, groups)), list(by_group(base_b, groups)))
+    else:
+        p = _p_value(base_a, base_b)
+    return Comparison(float(np.median(base_a)), float(np.median(base_b)), _pct(estimate), (_pct(lo), _pct(hi)), p)
 
 
 def spread(control: Comparison | None) -> float:
@@ -217,12 +253,14 @@ class Judgement:
 
 
 def judge(base_a: Sequence[float], head: Sequence[float], base_b: Sequence[float], *,
-          min_effect_pct: float = MIN_EFFECT_PCT, noise_floor_pct: float = 0.0, alpha: float = ALPHA) -> Judgement:
+          min_effect_pct: float = MIN_EFFECT_PCT, noise_floor_pct: float = 0.0, alpha: float = ALPHA,
+          groups: Sequence[int] | None = None) -> Judgement:
     """The whole decision for one benchmark from its rounds (A, head, B: one value each per round).
     `noise_floor_pct`: the run's typical control spread (the median over its benchmarks), a floor under
-    this benchmark's own: noise belongs to the machine, and one benchmark's quiet control can be luck."""
-    c = paired(base_a, head, base_b, alpha)
-    control = control_pair(base_a, base_b, alpha)
+    this benchmark's own: noise belongs to the machine, and one benchmark's quiet control can be luck.
+    `groups`: each round's code layout (see the module's doc)."""
+    c = paired(base_a, head, base_b, alpha, groups)
+    control = control_pair(base_a, base_b, alpha, groups)
     s = spread(control)
     bar = max(s, noise_floor_pct)
     return Judgement(c, control, s, verdict(c, min_effect_pct=min_effect_pct, control_pct=bar, alpha=alpha))

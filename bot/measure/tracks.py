@@ -26,6 +26,7 @@ class Track:
     verdicts: list[str] = field(default_factory=list)
     package: int = 0  # index of its package in the session
     unpaired: bool = False  # the function exists at base, but no base result matches this one (listed as skipped)
+    layouts: int = 1  # code layouts per side: round r runs layout r mod layouts (the unit of the statistics)
 
     def add(self, slot: str, round_no: int, sample: Sample) -> None:
         self.slots[slot][round_no] = sample
@@ -51,7 +52,8 @@ class Track:
         if self.base_name is None or not rounds:
             return None
         a, h, b = ([self.slots[k][r].ns_per_op for r in rounds] for k in ("a", "h", "b"))
-        return stats.judge(a, h, b, min_effect_pct=min_effect, noise_floor_pct=floor)
+        groups = [r % self.layouts for r in rounds] if self.layouts > 1 else None
+        return stats.judge(a, h, b, min_effect_pct=min_effect, noise_floor_pct=floor, groups=groups)
 
     def spread(self) -> float | None:
         """This benchmark's control spread so far (None: not bounded yet)."""
