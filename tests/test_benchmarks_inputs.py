@@ -274,3 +274,27 @@ def test_arguments_come_from_the_packages_tests() -> None:
     _, code = plan({"p.go": src, "p_test.go": test}, ["Scale"])
     scale = body(code, "BenchmarkScale")
     assert "factor := 42" in scale and 'name := "forty-two"' in scale
+
+
+def test_a_channel_field_the_code_checks_or_returns_is_never_nil() -> None:
+    src = """package p
+
+type Timer struct {
+	at  int
+	ch  chan int
+	run func()
+}
+
+func NewTimer(run func()) *Timer { return &Timer{run: run} }
+
+func (t *Timer) C() <-chan int {
+	if t.ch == nil {
+		panic("C() on timer created by AfterFunc")
+	}
+	return t.ch
+}
+"""
+    planned, code = plan({"p.go": src}, ["Timer.C"])
+    assert planned["Timer.C"].skip_reason is None
+    # The constructor leaves it nil (a timer made by AfterFunc): the guard would panic on every call.
+    assert "if t.ch == nil {\n\t\tt.ch = make(chan int, 1)\n\t}" in body(code, "BenchmarkTimer_C")

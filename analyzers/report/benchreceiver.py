@@ -178,6 +178,10 @@ class ReceiverParts(BuilderBase):
                     value = self._pointer_receiver(t[1:])  # its constructor, given what gets it to its end
                 finally:
                     self.building.discard(t[1:])
+            elif node.type == "channel_type":
+                # `if ev.ch == nil { panic(...) }`, `return ev.ch`: a channel, which nothing here waits on
+                elem = self.v.type_text(text(node.child_by_field_name("value")), env)
+                value = f"make(chan {elem}, 1)"
             elif node.type in ("pointer_type", "function_type") or self._std_interface(node, env) \
                     or self.v.facts.interface_methods(t) is not None:
                 value = self.v.element(t, "1", env, in_bench=True)
