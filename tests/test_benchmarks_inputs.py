@@ -298,3 +298,36 @@ func (t *Timer) C() <-chan int {
     assert planned["Timer.C"].skip_reason is None
     # The constructor leaves it nil (a timer made by AfterFunc): the guard would panic on every call.
     assert "if t.ch == nil {\n\t\tt.ch = make(chan int, 1)\n\t}" in body(code, "BenchmarkTimer_C")
+
+
+def test_an_interface_field_the_code_asserts_holds_that_type() -> None:
+    src = """package p
+
+import "io"
+
+type pipe struct {
+	buf []byte
+}
+
+func (p *pipe) Read(b []byte) (int, error) { return copy(b, p.buf), nil }
+
+type Conn struct {
+	Reader io.Reader
+	label  any
+}
+
+func (c *Conn) Buffered() string {
+	p := c.Reader.(*pipe)
+	out := c.label.(string)
+	for _, b := range p.buf {
+		out += string(rune(b))
+	}
+	return out
+}
+"""
+    planned, code = plan({"p.go": src}, ["Conn.Buffered"], {"Conn.Buffered": [line_of(src, "out += ")]})
+    bench = body(code, "BenchmarkConn_Buffered")
+    # Before: a strings.Reader in Reader and nil in label, and the assertions panicked.
+    assert "if _, ok := c.Reader.(*pipe); !ok {\n\t\tc.Reader = perfReviewPtrPipe(1)\n\t}" in bench
+    assert "if _, ok := c.label.(string); !ok {\n\t\tc.label = perfReviewKey(1)\n\t}" in bench
+    assert planned["Conn.Buffered"].skip_reason is None

@@ -81,4 +81,4 @@ def test_skips_say_why(runs: dict[str, list[Run]]) -> None:
     assert "a position read from n" in skipped["Template.Context"]
     ran = {r.target.bench.function for r in runs["inputs"] if r.status == "ok"}
     assert {"Gate.Client", "Span.Cmp", "Word.Cmp", "ParseName", "Recycler.Keep", "Ref.UnmarshalJSON",
-            "buffer.Upper", "Slots.Use"} <= ran
+            "buffer.Upper", "Slots.Use", "Conn.Pending"} <= ran
