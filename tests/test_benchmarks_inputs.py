@@ -331,3 +331,42 @@ func (c *Conn) Buffered() string {
     assert "if _, ok := c.Reader.(*pipe); !ok {\n\t\tc.Reader = perfReviewPtrPipe(1)\n\t}" in bench
     assert "if _, ok := c.label.(string); !ok {\n\t\tc.label = perfReviewKey(1)\n\t}" in bench
     assert planned["Conn.Buffered"].skip_reason is None
+
+
+def test_a_string_a_package_helper_parses_as_a_number_gets_digits() -> None:
+    src = """package p
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type Limiter struct {
+	rate  float64
+	names []string
+}
+
+func parseRate(s string) (float64, error) {
+	return strconv.ParseFloat(strings.TrimSpace(s), 64)
+}
+
+func NewLimiter(rate string) (*Limiter, error) {
+	r, err := parseRate(rate)
+	if err != nil {
+		return nil, fmt.Errorf("rate: %w", err)
+	}
+	return &Limiter{rate: r}, nil
+}
+
+func (l *Limiter) Join() string {
+	out := ""
+	for _, n := range l.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Limiter.Join"], {"Limiter.Join": [line_of(src, "out += n")]})
+    # Before: NewLimiter(perfReviewKey(1)), "k1" is no number, and the benchmark failed on its error.
+    assert 'built, err := NewLimiter("1")' in body(code, "BenchmarkLimiter_Join")
