@@ -274,3 +274,99 @@ def test_arguments_come_from_the_packages_tests() -> None:
     _, code = plan({"p.go": src, "p_test.go": test}, ["Scale"])
     scale = body(code, "BenchmarkScale")
     assert "factor := 42" in scale and 'name := "forty-two"' in scale
+
+
+def test_a_channel_field_the_code_checks_or_returns_is_never_nil() -> None:
+    src = """package p
+
+type Timer struct {
+	at  int
+	ch  chan int
+	run func()
+}
+
+func NewTimer(run func()) *Timer { return &Timer{run: run} }
+
+func (t *Timer) C() <-chan int {
+	if t.ch == nil {
+		panic("C() on timer created by AfterFunc")
+	}
+	return t.ch
+}
+"""
+    planned, code = plan({"p.go": src}, ["Timer.C"])
+    assert planned["Timer.C"].skip_reason is None
+    # The constructor leaves it nil (a timer made by AfterFunc): the guard would panic on every call.
+    assert "if t.ch == nil {\n\t\tt.ch = make(chan int, 1)\n\t}" in body(code, "BenchmarkTimer_C")
+
+
+def test_an_interface_field_the_code_asserts_holds_that_type() -> None:
+    src = """package p
+
+import "io"
+
+type pipe struct {
+	buf []byte
+}
+
+func (p *pipe) Read(b []byte) (int, error) { return copy(b, p.buf), nil }
+
+type Conn struct {
+	Reader io.Reader
+	label  any
+}
+
+func (c *Conn) Buffered() string {
+	p := c.Reader.(*pipe)
+	out := c.label.(string)
+	for _, b := range p.buf {
+		out += string(rune(b))
+	}
+	return out
+}
+"""
+    planned, code = plan({"p.go": src}, ["Conn.Buffered"], {"Conn.Buffered": [line_of(src, "out += ")]})
+    bench = body(code, "BenchmarkConn_Buffered")
+    # Before: a strings.Reader in Reader and nil in label, and the assertions panicked.
+    assert "if _, ok := c.Reader.(*pipe); !ok {\n\t\tc.Reader = perfReviewPtrPipe(1)\n\t}" in bench
+    assert "if _, ok := c.label.(string); !ok {\n\t\tc.label = perfReviewKey(1)\n\t}" in bench
+    assert planned["Conn.Buffered"].skip_reason is None
+
+
+def test_a_string_a_package_helper_parses_as_a_number_gets_digits() -> None:
+    src = """package p
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type Limiter struct {
+	rate  float64
+	names []string
+}
+
+func parseRate(s string) (float64, error) {
+	return strconv.ParseFloat(strings.TrimSpace(s), 64)
+}
+
+func NewLimiter(rate string) (*Limiter, error) {
+	r, err := parseRate(rate)
+	if err != nil {
+		return nil, fmt.Errorf("rate: %w", err)
+	}
+	return &Limiter{rate: r}, nil
+}
+
+func (l *Limiter) Join() string {
+	out := ""
+	for _, n := range l.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Limiter.Join"], {"Limiter.Join": [line_of(src, "out += n")]})
+    # Before: NewLimiter(perfReviewKey(1)), "k1" is no number, and the benchmark failed on its error.
+    assert 'built, err := NewLimiter("1")' in body(code, "BenchmarkLimiter_Join")

@@ -24,7 +24,8 @@ CORPORA = {
     "clean": [ROOT / "tests" / "corpus" / "clean"],
     "demo": [ROOT / "examples" / "demo" / "base", ROOT / "examples" / "demo" / "head"],
     # Inputs the code's own checks dictate (constructors' guards, asserted types, split parts, reflect
-    # kinds, encoder round trips) and functions no input can run alone (links, invariant loops).
+    # kinds, encoder round trips) and functions no input can run alone (links, invariant loops, exits,
+    # waits for other goroutines, values an API rejects when given again).
     "inputs": [ROOT / "tests" / "corpus" / "bench"],
 }
 # Standard-library packages that import only the standard library's public packages.
@@ -70,6 +71,14 @@ def test_skips_say_why(runs: dict[str, list[Run]]) -> None:
     skipped = {r.target.bench.function: r.target.bench.skip_reason or "" for r in runs["inputs"] if r.status == "skip"}
     assert "compares links to a sentinel" in skipped["item.before"]  # a list only its insertions link
     assert "advances only in some branches" in skipped["Buckets.Counts"]  # ends only if the last bound holds all
+    # Calls that exit, waits no goroutine ends, values given again, positions into another value
+    # (tests/corpus/bench/halts.go): generated as before, they exit the test binary, hang or panic.
+    assert "ends the process: it calls os.Exit" in skipped["logger.Fatal"]
+    assert "waits for another goroutine: Service.await" in skipped["Service.AwaitRunning"]
+    assert "p.cond.Wait()" in skipped["Pipe.ReadAll"]
+    assert "retry, which it calls, sleeps" in skipped["Dial"]
+    assert "rejects a value it holds already" in skipped["Registry.Register"]
+    assert "a position read from n" in skipped["Template.Context"]
     ran = {r.target.bench.function for r in runs["inputs"] if r.status == "ok"}
     assert {"Gate.Client", "Span.Cmp", "Word.Cmp", "ParseName", "Recycler.Keep", "Ref.UnmarshalJSON",
-            "buffer.Upper", "Slots.Use"} <= ran
+            "buffer.Upper", "Slots.Use", "Conn.Pending"} <= ran

@@ -21,6 +21,7 @@ from analyzers.report.benchgen import (
     render_skip,
     type_names,
 )
+from analyzers.report.benchhalts import halts
 from analyzers.report.benchinputs import Unbuildable, Values
 from analyzers.report.benchpaths import Hints, PathReader, read_paths
 from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
@@ -28,6 +29,7 @@ from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchskips import (
     always_panics,
     conditional_progress,
+    derived_positions,
     linked,
     positions,
     relocks,
@@ -167,9 +169,13 @@ class FileGen:
         reader = PathReader(func, self.index, self.facts)
         for check in (relocks(func), positions(func), always_panics(func),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
-                      linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader)):
+                      linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
+                      derived_positions(func)):
             if check is not None:
                 return check
+        halted = halts(func, self.lines.get(func.qualified_name, ()), self.index)
+        if halted is not None:
+            return halted
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
         if sleeps:
             return f"sleeps (line {sleeps[0].line}): a benchmark would time the sleep, not the code"

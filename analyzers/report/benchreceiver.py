@@ -100,7 +100,9 @@ class ReceiverParts(BuilderBase):
             if f in types:
                 self._channel(var, f, types[f], f in use.receives, f in use.sends)
         for f in [*use.reads, *sorted(use.writes - set(use.reads))]:
-            if f in types and f not in fill and f not in use.sends and f not in use.receives:
+            if f in use.asserted and f in types:
+                self._holds(var, f, use.asserted[f], env)
+            elif f in types and f not in fill and f not in use.sends and f not in use.receives:
                 self._ensure(var, f, types[f], env, use.pools.get(f))
         add = adder(t, set(fill), self.v.index, self.func) if fill else None
         if add is not None:
@@ -178,6 +180,10 @@ class ReceiverParts(BuilderBase):
                     value = self._pointer_receiver(t[1:])  # its constructor, given what gets it to its end
                 finally:
                     self.building.discard(t[1:])
+            elif node.type == "channel_type":
+                # `if ev.ch == nil { panic(...) }`, `return ev.ch`: a channel, which nothing here waits on
+                elem = self.v.type_text(text(node.child_by_field_name("value")), env)
+                value = f"make(chan {elem}, 1)"
             elif node.type in ("pointer_type", "function_type") or self._std_interface(node, env) \
                     or self.v.facts.interface_methods(t) is not None:
                 value = self.v.element(t, "1", env, in_bench=True)
@@ -188,6 +194,18 @@ class ReceiverParts(BuilderBase):
             del self.out.setup[setup:]
             return
         self.out.setup.append(f"if {var}.{name} == nil {{\n\t{var}.{name} = {value}\n}}")
+
+    def _holds(self, var: str, name: str, asserted: str, env: TypeEnv) -> None:
+        """An interface field the code asserts to a type (`c.Reader.(*pipe)`) holds a value of it, unless
+        the constructor put one there."""
+        saved = self.v.checkpoint()
+        try:
+            written = self.v.type_text(asserted, env)
+            value = self.v.element(asserted, "1", env, in_bench=True)
+        except Unbuildable:
+            self.v.restore(saved)
+            return
+        self.out.setup.append(f"if _, ok := {var}.{name}.({written}); !ok {{\n\t{var}.{name} = {value}\n}}")
 
     def _links(self, t: str) -> bool:
         """*T where T holds a *T itself (a tree's or a list's node)."""

@@ -25,6 +25,7 @@ class ReceiverUse:
     receives: set[str] = field(default_factory=set)  # channel fields received from
     ranges: set[str] = field(default_factory=set)  # channel fields ranged over (worker loops)
     pools: dict[str, str] = field(default_factory=dict)  # sync.Pool field -> the type its Get is asserted to
+    asserted: dict[str, str] = field(default_factory=dict)  # interface field -> the type `recv.f.(T)` asserts
 
 
 def _receiver_field(node: Node | None, recv: str) -> str | None:
@@ -89,6 +90,7 @@ def _visit(func: Func, index: PackageIndex, use: ReceiverUse, seen: set[Func], d
             _call(func, node, index, use, seen, depth)
         elif kind == "type_assertion_expression":
             _pool_get(node, recv, use)
+            _field_assertion(node, recv, use)
 
 
 def _pool_get(node: Node, recv: str, use: ReceiverUse) -> None:
@@ -102,6 +104,17 @@ def _pool_get(node: Node, recv: str, use: ReceiverUse) -> None:
     name = _receiver_field(fn.child_by_field_name("operand"), recv)
     if name is not None:
         use.pools.setdefault(name, text(node.child_by_field_name("type")))
+
+
+def _field_assertion(node: Node, recv: str, use: ReceiverUse) -> None:
+    """`recv.f.(*pipe)`: the field must hold that type (the first assertion wins)."""
+    operand = strip_parens(node.child_by_field_name("operand"))
+    asserted = node.child_by_field_name("type")
+    if operand is None or asserted is None or operand.type != "selector_expression":
+        return
+    inner = strip_parens(operand.child_by_field_name("operand"))
+    if inner is not None and inner.type == "identifier" and text(inner) == recv:
+        use.asserted.setdefault(text(operand.child_by_field_name("field")), text(asserted))
 
 
 def _is_method_call(sel: Node) -> bool:

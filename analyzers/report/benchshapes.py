@@ -171,7 +171,37 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
         operand = reader.path_of(fn.child_by_field_name("operand"))
         if operand is not None and reader.path_type(operand).lstrip("*") in _BUFFERS:
             return operand  # buf.Bytes() is the buffer's content
+    else:
+        _parsed_by_callee(reader, call, args)
     return _request_value(reader, call, fn, name, args)
+
+
+def _parsed_by_callee(reader: PathReader, call: Node, args: list[Node]) -> None:
+    """`parseRate(rate)` where the package's parseRate hands its parameter to strconv.ParseFloat: the
+    argument must parse there too (a constructor that fails on "k1" fails the benchmark)."""
+    callee = reader.index.callee(call, reader.func)
+    if callee is None or callee is reader.func:
+        return
+    names = [p.name for p in callee.params]
+    for c in callee.calls:
+        inner = _args(c.node)
+        arg = strip_parens(inner[0]) if inner else None
+        while arg is not None and arg.type == "call_expression" and \
+                text(arg.child_by_field_name("function")) in _PASS_THROUGH and _args(arg):
+            arg = strip_parens(_args(arg)[0])
+        if arg is None or arg.type != "identifier" or text(arg) not in names:
+            continue
+        at = names.index(text(arg))
+        path = reader.path_of(args[at]) if at < len(args) else None
+        if path is None:
+            continue
+        shape = reader.hints.shape(path)
+        if c.callee in _DIGITS:
+            shape.digits = True
+        elif c.callee in _LITERALS and shape.literal is None:
+            shape.literal = _LITERALS[c.callee]
+        elif c.callee in _KINDS and not shape.kind:
+            shape.kind = _KINDS[c.callee]
 
 
 def _request_value(reader: PathReader, call: Node, fn: Node | None, name: str, args: list[Node]) -> str | None:

@@ -221,6 +221,8 @@ def waits_alone(func: Func, reader: PathReader) -> str | None:
     another goroutine ends it, which a benchmark does not start."""
     made = {d.name for ds in func.decls.values() for d in ds
             if d.init is not None and text(d.init).startswith("make(chan")}
+    if func.body is not None and any(n.type == "go_statement" for n in descendants(func.body)):
+        made = set()  # `go func() { res <- v }(); return <-res`: the goroutine it starts sends
     for node in descendants(func.body) if func.body is not None else []:
         if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "<-":
             operand = strip_parens(node.child_by_field_name("operand"))
@@ -257,3 +259,84 @@ def _ancestors(node: Node) -> list[Node]:
         out.append(parent)
         parent = parent.parent
     return out
+
+
+def derived_positions(func: Func) -> str | None:
+    """`pos := int(n.Position()); text := t.text[:pos]`: a position read from one argument (a method or
+    field of it, not its length) indexes another value, with no check against that value's length. Only
+    the package's own callers hand over a node and the text it came from together."""
+    body = func.body
+    if body is None:
+        return None
+    params = {p.name for p in func.params if p.name and p.name != "_" and p.type not in _INT_PARAMS}
+    derived: dict[str, str] = {}
+    for node in descendants(body):
+        if node.type in ("short_var_declaration", "assignment_statement"):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
+                continue
+            source = _position_of(right.named_children[0], params)
+            if source is not None and left.named_children[0].type == "identifier":
+                derived[text(left.named_children[0])] = source
+        elif node.type == "slice_expression":  # an index may be a map's key: a slice bound never is
+            found = _unchecked_index(node, derived, params, body)
+            if found is not None:
+                return found
+    return None
+
+
+def _position_of(expr: Node | None, params: set[str]) -> str | None:
+    """The parameter a position is read from: `p.Pos()`, `p.Offset`, `int(p.Pos())`."""
+    expr = strip_parens(expr)
+    if expr is not None and expr.type in ("call_expression", "type_conversion_expression"):
+        fn = expr.child_by_field_name("function") or expr.child_by_field_name("type")
+        args = expr.child_by_field_name("arguments") or expr.child_by_field_name("operand")
+        if fn is not None and fn.type in ("identifier", "type_identifier") and text(fn) in (*_INT_PARAMS, "int"):
+            inner = args.named_children[0] if args is not None and args.type == "argument_list" and \
+                args.named_child_count == 1 else args
+            return _position_of(inner, params) if inner is not None else None
+        fn = strip_parens(expr.child_by_field_name("function"))
+        if fn is not None and fn.type == "selector_expression":
+            operand = strip_parens(fn.child_by_field_name("operand"))
+            if operand is not None and operand.type == "identifier" and text(operand) in params:
+                return text(operand)
+        return None
+    if expr is not None and expr.type == "selector_expression":
+        operand = strip_parens(expr.child_by_field_name("operand"))
+        if operand is not None and operand.type == "identifier" and text(operand) in params:
+            return text(operand)
+    return None
+
+
+def _unchecked_index(node: Node, derived: dict[str, str], params: set[str], body: Node) -> str | None:
+    operand = node.child_by_field_name("operand")
+    if operand is None:
+        return None
+    bounds = [node.child_by_field_name(f) for f in ("start", "end")]
+    for bound in [strip_parens(b) for b in bounds if b is not None]:
+        if bound is None:
+            continue
+        name = text(bound) if bound.type == "identifier" else None
+        source = derived.get(name) if name is not None else _position_of(bound, params)
+        if source is None or text(operand).split(".", 1)[0].split("[", 1)[0] == source:
+            continue
+        if name is not None and _length_checked(name, body, node.start_byte):
+            continue
+        return (f"a position read from {source} (line {node.start_point[0] + 1}: {text(node)}) must fall inside "
+                f"{text(operand)}: only the package's own callers keep the two consistent")
+    return None
+
+
+def _length_checked(name: str, body: Node, before: int) -> bool:
+    """`if pos > len(t.text)` (or with cap, or min) before the index."""
+    for node in descendants(body):
+        if node.start_byte >= before:
+            break
+        if node.type == "binary_expression" and text(node.child_by_field_name("operator")) in ("<", "<=", ">", ">="):
+            sides = text(node)
+            if re.search(rf"\b{re.escape(name)}\b", sides) and re.search(r"\b(len|cap)\(", sides):
+                return True
+        if node.type == "call_expression" and text(node.child_by_field_name("function")) == "min" and \
+                re.search(rf"\b{re.escape(name)}\b", text(node)):
+            return True
+    return False

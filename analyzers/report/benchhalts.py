@@ -1,0 +1,393 @@
+"""Calls a benchmark cannot survive, found by reachability: what a call of the function (and of the
+package's functions it calls on the way to the finding) runs that ends the process or waits for a
+goroutine the benchmark never starts. Each check returns the reason the benchmark gives to b.Skip, or None.
+
+Two regions of a body are read. What runs on every call before the finding's statement (straight-line
+statements, the conditions of the `if`s and loops around it, deferred calls) is where an exit or a panic
+makes every run fail: `os.Exit`, `log.Fatal`, a logger's or a testing.TB's `Fatal`, `runtime.Goexit`,
+`panic`. What may run before it (also inside branches and loops, but not in `if err != nil` branches,
+goroutines or callbacks) is where a wait blocks: a receive or a `select` without `default` on channels
+nobody sends on (a context's `Done()`, a channel the package made, a parameter's field), a
+`sync.Cond` `Wait`, a `time.Sleep` in a callee (a retry or a poll). Channels the
+generator gives a partner goroutine (the benchmarked function's channel parameters and its receiver's
+channel fields, also seen through the methods it calls on that receiver) and timers end on their own; a
+function that starts a goroutine itself may be waiting for it, and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from analyzers.report.benchnodes import _runs_now, targets
+from analyzers.report.benchreach import PackageIndex
+from analyzers.source import Func, descendants, statements, strip_parens, text
+
+_EXIT_CALLS = frozenset({"os.Exit", "runtime.Goexit", "syscall.Exit"})
+# Methods and package functions that end the process, or the goroutine (t.FailNow), whoever provides them.
+_FATAL_NAMES = frozenset({"Fatal", "Fatalf", "Fatalln", "Fatalw", "FailNow"})
+# Package functions of logging packages that exit (klog.Exit) or panic (log.Panicf, logrus.Panic).
+_PKG_EXIT_NAMES = frozenset({"Exit", "Exitf", "Exitln", "Panic", "Panicf", "Panicln"})
+_ERR_BRANCH = re.compile(r"^\(?\s*!?\s*\w*(err|Err)\w*\s*!=\s*nil\b")
+_TIMERS = ("time.After", "time.Tick")
+# What a panic says when the value was there already: a benchmark repeats the call with the same input.
+_AGAIN = re.compile(r"\b(already|duplicated?|overlaps?|overlapping|twice|exists|registered|reused)\b", re.IGNORECASE)
+_DEPTH = 3
+
+
+@dataclass
+class _Scope:
+    """What is known where a body is read: the names whose channels the generator feeds (the benchmarked
+    function's parameters, its receiver's fields), how deep the callees are, what was read already."""
+
+    fed: frozenset[str]  # a parameter name, or "recv." for the fields of receiver recv
+    depth: int
+    seen: set[Func] = field(default_factory=set)
+
+
+def halts(func: Func, lines: Sequence[int], index: PackageIndex) -> str | None:
+    """Why a call of func ends the process, blocks for good or fails on its second run, or None."""
+    body = func.body
+    if body is None:
+        return None
+    marks = tuple(t.start_byte for t in targets(func, lines)) if lines else ()
+    fed = {p.name for p in func.params if p.name and p.name != "_"}
+    if func.receiver_name:
+        fed.add(func.receiver_name + ".")
+    return _exits(func, marks, index, set(), 0, func) or _waits(func, index, _Scope(frozenset(fed), 0), func) \
+        or _rejects_again(func, index, set(), 0, func)
+
+
+# ----- exits -----
+
+def _exits(func: Func, marks: tuple[int, ...], index: PackageIndex, seen: set[Func], depth: int,
+           top: Func) -> str | None:
+    if func in seen or func.body is None:
+        return None
+    seen.add(func)
+    if _recovers(func):
+        return None
+    for node in _always(func.body, marks):
+        for call in _calls_in(node):
+            name = _exit_name(call, func)
+            if name is not None:
+                where = "it calls" if func is top else f"{func.qualified_name}, which it calls on every call, calls"
+                what = "fails on every call" if name == "panic" else "ends the process"
+                return f"{what}: {where} {name} (line {call.start_point[0] + 1}) on every call"
+            if depth < _DEPTH:
+                callee = index.callee(call, func)
+                if callee is not None and callee.body is not None:
+                    found = _exits(callee, (), index, seen, depth + 1, top)
+                    if found is not None:
+                        return found
+    return None
+
+
+def _exit_name(call: Node, func: Func) -> str | None:
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None:
+        return None
+    callee = text(fn)
+    if fn.type == "identifier":
+        return "panic" if callee == "panic" and func.lookup("panic", fn) is None else None
+    if fn.type != "selector_expression":
+        return None
+    name = text(fn.child_by_field_name("field"))
+    operand = strip_parens(fn.child_by_field_name("operand"))
+    qual = text(operand) if operand is not None and operand.type == "identifier" else ""
+    is_pkg = bool(qual) and func.lookup(qual, operand) is None and qual in func.file.imports
+    if is_pkg and f"{func.file.imports[qual].rsplit('/', 1)[-1]}.{name}" in _EXIT_CALLS:
+        return callee
+    if name in _FATAL_NAMES or (is_pkg and name in _PKG_EXIT_NAMES):
+        return callee
+    return None
+
+
+def _recovers(func: Func) -> bool:
+    """A deferred recover() turns the panics of the body into a return."""
+    return any("recover()" in text(site.node) for site in func.sites("defer_statement"))
+
+
+def _always(block: Node, marks: tuple[int, ...]) -> list[Node]:
+    """The nodes every call runs (one that reaches the findings' statements at `marks`): straight-line
+    statements, the headers of the ifs, switches and loops, the branches that hold a finding, deferred
+    calls; up to a return, or a statement that may return once no finding is left after it (the
+    `panic("unreachable")` after `switch k { case A: return "a" }` is not run by every call)."""
+    out: list[Node] = []
+    _straight(block, marks, out)
+    return out
+
+
+def _straight(block: Node, marks: tuple[int, ...], out: list[Node]) -> bool:
+    """Adds the always-run nodes of block; True when the function may have left by the end of it."""
+    for stmt in statements(block):
+        kind = stmt.type
+        if kind == "return_statement":
+            out.append(stmt)
+            return True
+        holding = [m for m in marks if stmt.start_byte <= m < stmt.end_byte]
+        later = any(m >= stmt.end_byte for m in marks)
+        if kind in ("block", "labeled_statement"):
+            inner = stmt if kind == "block" else next((c for c in stmt.named_children if c.type == "block"), None)
+            if inner is not None and _straight(inner, marks, out):
+                return True
+            continue
+        if kind in ("if_statement", "expression_switch_statement", "type_switch_statement", "for_statement",
+                    "select_statement"):
+            out += _headers(stmt)
+            branch = _branch_holding(stmt, holding[0]) if holding else None
+            if branch is not None and stmt.type != "for_statement":
+                if _straight(branch, marks, out):
+                    return True
+            elif branch is not None:
+                _straight(branch, marks, out)  # a loop's break or continue is not the function's return
+            elif not later and _may_return(stmt):
+                return True
+            continue
+        if kind == "go_statement":
+            continue
+        out.append(stmt)
+    return False
+
+
+def _may_return(stmt: Node) -> bool:
+    stack = list(stmt.named_children)
+    while stack:
+        n = stack.pop()
+        if n.type == "return_statement":
+            return True
+        if n.type != "func_literal":
+            stack.extend(n.named_children)
+    return False
+
+
+def _headers(stmt: Node) -> list[Node]:
+    """The parts of a compound statement that run before any of its branches."""
+    out: list[Node] = []
+    for name in ("initializer", "condition", "value"):
+        part = stmt.child_by_field_name(name)
+        if part is not None:
+            out.append(part)
+    for child in stmt.named_children:
+        if child.type == "for_clause":
+            out += [p for p in (child.child_by_field_name("initializer"), child.child_by_field_name("condition"))
+                    if p is not None]
+        elif child.type == "range_clause":
+            right = child.child_by_field_name("right")
+            if right is not None:
+                out.append(right)
+        elif stmt.type == "for_statement" and child.type not in ("block", "comment"):
+            out.append(child)  # for cond { ... }
+    return out
+
+
+def _branch_holding(stmt: Node, mark: int) -> Node | None:
+    """The outermost block or case of a compound statement that holds byte mark."""
+    for child in descendants(stmt):
+        if child.type in ("block", "expression_case", "type_case", "default_case", "communication_case") \
+                and child.start_byte <= mark < child.end_byte:
+            return child
+    return None
+
+
+def _calls_in(node: Node) -> list[Node]:
+    """Call expressions of node that run now (not inside a function literal that does not)."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal":
+            body = n.child_by_field_name("body")
+            if _runs_now(n) and body is not None:  # once.Do(func() {...}): what its body always runs
+                out += [c for part in _always(body, ()) for c in _calls_in(part)]
+            continue
+        if n.type == "call_expression":
+            out.append(n)
+        stack.extend(reversed(n.named_children))
+    return out
+
+
+# ----- values given again -----
+
+def _rejects_again(func: Func, index: PackageIndex, seen: set[Func], depth: int, top: Func) -> str | None:
+    """A panic that says the value is there already (`file %s overlaps with file %s`, `duplicate name`):
+    the benchmark's loop hands the same value over again, and generated values may overlap each other."""
+    if func in seen or func.body is None or _recovers(func) or not (top.params or top.receiver):
+        return None  # without inputs, nothing the benchmark gives can be there already
+    seen.add(func)
+    for node in _maybe(func.body):
+        if node.type != "call_expression":
+            continue
+        if _exit_name(node, func) is not None:
+            args = node.child_by_field_name("arguments")
+            said = text(args) if args is not None else ""
+            if _AGAIN.search(said):
+                where = "it panics" if func is top else f"{func.qualified_name}, which it calls, panics"
+                return (f"rejects a value it holds already: {where} (line {node.start_point[0] + 1}: "
+                        f"{' '.join(said.split())[1:-1][:80]}), and a benchmark repeats the call with the same input")
+        elif depth < _DEPTH - 1 and _hands_on_input(node, func):
+            callee = index.callee(node, func)
+            if callee is not None and callee.body is not None:
+                found = _rejects_again(callee, index, seen, depth + 1, top)
+                if found is not None:
+                    return found
+    return None
+
+
+def _hands_on_input(call: Node, func: Func) -> bool:
+    """Whether a call passes on one of func's parameters (or an element of one it ranges over): only then
+    can the callee be given a value the benchmark gives it again (a set rebuilt from decoded data is not)."""
+    params = {p.name for p in func.params if p.name and p.name != "_"}
+    for loop in func.loops:
+        if loop.kind == "range" and loop.range_expr.split(".", 1)[0] in params and loop.contains(call):
+            params |= {loop.key, loop.value} - {"", "_"}
+    args = call.child_by_field_name("arguments")
+    return args is not None and any(text(a) in params for a in args.named_children)
+
+
+# ----- waits -----
+
+def _waits(func: Func, index: PackageIndex, scope: _Scope, top: Func) -> str | None:
+    if func in scope.seen or func.body is None:
+        return None
+    scope.seen.add(func)
+    starts = _starts_goroutines(func)
+    for node in _maybe(func.body):
+        found = None if starts else _wait_at(node, func, scope, index)
+        if found is not None:
+            where = "it" if func is top else f"{func.qualified_name}, which it calls,"
+            return f"waits for another goroutine: {where} {found}, and the benchmark starts none"
+        if node.type == "call_expression":
+            if func is not top and text(node.child_by_field_name("function")) == "time.Sleep":
+                return (f"waits for a state that does not come: {func.qualified_name}, which it calls, sleeps "
+                        f"(line {node.start_point[0] + 1}) until it changes (a retry or a poll)")
+            if scope.depth < _DEPTH - 1:
+                callee = index.callee(node, func)
+                if callee is not None and callee.body is not None:
+                    inner = _Scope(_fed_in(callee, node, func, scope), scope.depth + 1, scope.seen)
+                    found = _waits(callee, index, inner, top)
+                    if found is not None:
+                        return found
+    return None
+
+
+def _maybe(block: Node) -> list[Node]:
+    """The nodes a call may run, in order: all but `if err != nil` branches, goroutines
+    and function literals that are not run right away."""
+    out: list[Node] = []
+    stack = [block]
+    while stack:
+        n = stack.pop()
+        if n.type == "go_statement" or (n.type == "func_literal" and not _runs_now(n)):
+            continue
+        if n.type == "if_statement" and _ERR_BRANCH.match(text(n.child_by_field_name("condition"))):
+            stack += [c for c in reversed(n.named_children) if c != n.child_by_field_name("consequence")]
+            continue
+        if n is not block:
+            out.append(n)
+        stack.extend(reversed(n.named_children))
+    return out
+
+
+def _starts_goroutines(func: Func) -> bool:
+    """A go statement, or a callback handed to time.AfterFunc or an errgroup: the function may be waiting
+    for what it started."""
+    body = func.body
+    if body is None:
+        return False
+    for n in descendants(body):
+        if n.type == "go_statement":
+            return True
+        if n.type == "call_expression" and text(n.child_by_field_name("function")).endswith(("AfterFunc", ".Go")):
+            return True
+    return False
+
+
+def _wait_at(node: Node, func: Func, scope: _Scope, index: PackageIndex) -> str | None:
+    line = node.start_point[0] + 1
+    if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "<-":
+        if _in_select_case(node):
+            return None
+        operand = strip_parens(node.child_by_field_name("operand"))
+        if operand is None or _ends(operand, func, scope):
+            return None
+        return f"receives from {text(operand)} (line {line}), which only another goroutine sends on"
+    if node.type == "select_statement":
+        cases = [c for c in node.named_children if c.type in ("communication_case", "default_case")]
+        if not cases or any(c.type == "default_case" for c in cases):
+            return None if cases else f"blocks forever in an empty select (line {line})"
+        if any(_case_ends(c, func, scope) for c in cases):
+            return None
+        return f"waits in a select (line {line}) on channels only another goroutine sends on"
+    if node.type == "call_expression":
+        fn = strip_parens(node.child_by_field_name("function"))
+        if fn is None or fn.type != "selector_expression" or text(fn.child_by_field_name("field")) != "Wait":
+            return None
+        if node.child_by_field_name("arguments") is not None and \
+                node.child_by_field_name("arguments").named_child_count:  # type: ignore[union-attr]
+            return None
+        operand = fn.child_by_field_name("operand")
+        kind = index.expr_type(operand, func).lstrip("*")
+        if kind == "sync.Cond":  # a WaitGroup no one added to returns at once
+            return f"calls {text(fn)}() (line {line}) on a {kind} only another goroutine releases"
+    return None
+
+
+def _in_select_case(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type not in ("block", "function_declaration", "method_declaration",
+                                                      "func_literal"):
+        if parent.type == "communication_case":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _case_ends(case: Node, func: Func, scope: _Scope) -> bool:
+    comm = case.child_by_field_name("communication")
+    if comm is None:
+        return True
+    if comm.type == "send_statement":
+        return True  # a buffered channel may take it: not ours to say
+    right = comm.child_by_field_name("right") if comm.type == "receive_statement" else comm
+    right = strip_parens(right)
+    operand = strip_parens(right.child_by_field_name("operand")) if right is not None and \
+        right.type == "unary_expression" else None
+    return operand is None or _ends(operand, func, scope)
+
+
+def _ends(operand: Node, func: Func, scope: _Scope) -> bool:
+    """Whether a receive from operand ends without a goroutine of the package's own: a timer, or a channel
+    the generator feeds."""
+    if operand.type == "call_expression":
+        fn = text(operand.child_by_field_name("function"))
+        return fn.startswith(_TIMERS)
+    raw = text(operand)
+    if raw.endswith(".C"):
+        return True  # a time.Timer's or a time.Ticker's channel
+    root = raw.split(".", 1)[0].split("[", 1)[0]
+    if scope.depth == 0:  # what the generator builds holds closed channels with values, or gets a partner
+        return root in scope.fed or root + "." in scope.fed
+    if "." not in raw:
+        return root in scope.fed
+    return root + "." in scope.fed and raw.count(".") == 1
+
+
+def _fed_in(callee: Func, call: Node, caller: Func, scope: _Scope) -> frozenset[str]:
+    """The callee's names bound to channels the caller's scope feeds: parameters given a fed argument, and
+    the receiver when it is the caller's own."""
+    out: set[str] = set()
+    args = call.child_by_field_name("arguments")
+    values = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+    for p, a in zip(callee.params, values, strict=False):
+        raw = text(a)
+        if p.name and raw in scope.fed:  # a fed parameter passed on (a receiver's field is fed only where
+            out.add(p.name)              # the receiver's own methods receive from it)
+    fn = strip_parens(call.child_by_field_name("function"))
+    if callee.receiver_name and fn is not None and fn.type == "selector_expression" and \
+            text(fn.child_by_field_name("operand")) + "." in scope.fed:
+        out.add(callee.receiver_name + ".")
+    return frozenset(out)

@@ -1,0 +1,346 @@
+"""Functions a benchmark cannot survive are skipped with a reason (analyzers/report/benchhalts.py and
+the position check of benchskips.py), and their near misses are not: each snippet's benchmark exits the
+process, hangs or panics when generated as before. The generated code is read, not run (the corpus
+tests/corpus/bench/halts.go is run by test_benchmarks_run)."""
+
+from __future__ import annotations
+
+from tests.test_benchmarks_inputs import line_of, plan
+
+EXITS = """package p
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"sync"
+)
+
+type loggerT struct{ prefix string }
+
+func (g *loggerT) output(s string) { fmt.Fprintln(os.Stderr, g.prefix+s) }
+
+func (g *loggerT) Fatal(args ...any) {
+	msg := ""
+	for _, a := range args {
+		msg += fmt.Sprint(a)
+	}
+	g.output(msg)
+	os.Exit(1)
+}
+
+type Config struct{ path string }
+
+func (c *Config) mustLoad() []byte {
+	b, err := os.ReadFile(c.path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return b
+}
+
+func (c *Config) Load() int {
+	return len(c.mustLoad())
+}
+
+func (c *Config) Reload() {
+	c.fail()
+}
+
+func (c *Config) fail() { log.Fatalf("cannot reload %s", c.path) }
+
+type Kind int
+
+func (k Kind) String() string {
+	switch k {
+	case 0:
+		return "zero"
+	}
+	panic("unknown kind")
+}
+
+type Inspector struct {
+	root string
+	once sync.Once
+}
+
+func (c *Inspector) parse() {
+	c.once.Do(func() {
+		if c.root == "" {
+			panic("root must be set")
+		}
+	})
+}
+
+func (c *Inspector) Methods() int {
+	c.parse()
+	return len(c.root)
+}
+
+func Always() {
+	panic("not implemented")
+}
+
+func Recovered() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	panic("boom")
+}
+"""
+
+
+def test_calls_that_end_the_process_on_every_call_are_skipped() -> None:
+    funcs = ["loggerT.Fatal", "Config.Load", "Config.Reload", "Kind.String", "Inspector.Methods", "Always",
+             "Recovered"]
+    planned, code = plan({"p.go": EXITS}, funcs, {"loggerT.Fatal": [line_of(EXITS, "msg += fmt")]})
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    # An exit after the finding's line still ends the run the benchmark is in.
+    exit_line = line_of(EXITS, "os.Exit(1)")
+    assert reasons["loggerT.Fatal"] == f"ends the process: it calls os.Exit (line {exit_line}) on every call"
+    assert reasons["Config.Reload"] == ("ends the process: Config.fail, which it calls on every call, calls log.Fatalf "
+                                        f"(line {line_of(EXITS, 'log.Fatalf')}) on every call")
+    assert reasons["Always"] is not None and reasons["Always"].startswith("it always panics")
+    assert 'b.Skip("perf-review: ends the process: it calls os.Exit' in code
+    # Near misses: an exit only on an error, a panic after a switch that returns, a panic in a once.Do
+    # branch, a panic the function recovers.
+    for near in ("Config.Load", "Kind.String", "Inspector.Methods", "Recovered"):
+        assert reasons[near] is None, (near, reasons[near])
+
+
+WAITS = """package p
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+type Service struct {
+	names   []string
+	running chan struct{}
+}
+
+func NewService() *Service { return &Service{running: make(chan struct{})} }
+
+func (s *Service) await(ctx context.Context, ch chan struct{}) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-ch:
+	}
+	return nil
+}
+
+func (s *Service) AwaitRunning(ctx context.Context) error {
+	return s.await(ctx, s.running)
+}
+
+type Pipe struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	buf  []byte
+}
+
+func (p *Pipe) empty() {
+	for len(p.buf) == 0 {
+		p.cond.Wait()
+	}
+}
+
+func (p *Pipe) Read(b []byte) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.empty()
+	n := copy(b, p.buf)
+	p.buf = p.buf[n:]
+	return n
+}
+
+func poll(ready func() bool) {
+	for !ready() {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func Connect(ready func() bool) int {
+	poll(ready)
+	return 1
+}
+
+type Queue struct {
+	items chan int
+}
+
+func (q *Queue) Next() int {
+	return <-q.items
+}
+
+func Drain(ch chan int) int {
+	t := 0
+	for v := range ch {
+		t += v
+	}
+	return t
+}
+
+func Gather(n int) int {
+	var wg sync.WaitGroup
+	out := make([]int, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) { defer wg.Done(); out[i] = i }(i)
+	}
+	wg.Wait()
+	return len(out)
+}
+
+func First(n int) int {
+	res := make(chan int)
+	go func() { res <- n * 2 }()
+	return <-res
+}
+
+type Ring struct {
+	wg  sync.WaitGroup
+	buf []byte
+}
+
+func (r *Ring) Reset() {
+	r.wg.Wait()
+	r.buf = r.buf[:0]
+}
+
+func Timeout(d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	}
+}
+"""
+
+
+def test_waits_for_a_goroutine_the_benchmark_never_starts_are_skipped() -> None:
+    funcs = ["Service.AwaitRunning", "Pipe.Read", "Connect", "Queue.Next", "Drain", "Gather", "First",
+             "Ring.Reset", "Timeout"]
+    planned, _ = plan({"p.go": WAITS}, funcs)
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    assert reasons["Service.AwaitRunning"] == (
+        "waits for another goroutine: Service.await, which it calls, waits in a select "
+        f"(line {line_of(WAITS, 'select {')}) on channels only another goroutine sends on, and the benchmark "
+        "starts none")
+    assert reasons["Pipe.Read"] is not None and "p.cond.Wait()" in reasons["Pipe.Read"]
+    assert reasons["Connect"] is not None and "poll, which it calls, sleeps" in reasons["Connect"]
+    # Near misses: a receiver's channel and a channel parameter get a partner from the generator, a
+    # function that starts the goroutine it waits for, a WaitGroup no one added to, a timer.
+    for near in ("Queue.Next", "Drain", "Gather", "First", "Ring.Reset", "Timeout"):
+        assert reasons[near] is None, (near, reasons[near])
+
+
+AGAIN = """package p
+
+import "fmt"
+
+type File struct {
+	name       string
+	base, size int
+}
+
+type tree struct{ files map[int]*File }
+
+func (t *tree) add(f *File) {
+	if prev, ok := t.files[f.base]; ok && prev != f {
+		panic(fmt.Sprintf("file %s overlaps with file %s", prev.name, f.name))
+	}
+	t.files[f.base] = f
+}
+
+type Set struct{ t tree }
+
+func (s *Set) AddAll(files ...*File) {
+	for _, f := range files {
+		s.t.add(f)
+	}
+}
+
+var providers []func() map[string]int
+
+func Providers() map[string]int {
+	out := map[string]int{}
+	for _, p := range providers {
+		for k, v := range p() {
+			if _, dup := out[k]; dup {
+				panic("duplicate key " + k)
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func Check(n int) int {
+	if n < 0 {
+		panic("negative")
+	}
+	return n * 2
+}
+"""
+
+
+def test_values_given_again_to_an_api_that_rejects_them_are_skipped() -> None:
+    funcs = ["tree.add", "Set.AddAll", "Providers", "Check"]
+    planned, _ = plan({"p.go": AGAIN}, funcs)
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    line = line_of(AGAIN, "panic(fmt.Sprintf")
+    assert reasons["tree.add"] == (
+        f'rejects a value it holds already: it panics (line {line}: fmt.Sprintf("file %s overlaps with file %s", '
+        'prev.name, f.name)), and a benchmark repeats the call with the same input')
+    assert reasons["Set.AddAll"] is not None and "tree.add, which it calls, panics" in reasons["Set.AddAll"]
+    # Near misses: no input of the benchmark's own can be there already; a panic that is not about it.
+    assert reasons["Providers"] is None and reasons["Check"] is None
+
+
+POSITIONS = """package p
+
+import "strings"
+
+type Node interface{ Position() int }
+
+type leaf struct{ pos int }
+
+func (l leaf) Position() int { return l.pos }
+
+type Tree struct{ text string }
+
+func (t *Tree) ErrorContext(n Node) int {
+	pos := int(n.Position())
+	text := t.text[:pos]
+	return strings.Count(text, "\\n")
+}
+
+func (t *Tree) Safe(n Node) int {
+	pos := n.Position()
+	if pos > len(t.text) {
+		return 0
+	}
+	return strings.Count(t.text[:pos], "\\n")
+}
+
+type Buf struct{ b []byte }
+
+func (b *Buf) Write(p []byte) int {
+	n := len(p)
+	return copy(b.b[:n], p)
+}
+"""
+
+
+def test_positions_read_from_one_argument_into_another_value_are_skipped() -> None:
+    planned, _ = plan({"p.go": POSITIONS}, ["Tree.ErrorContext", "Tree.Safe", "Buf.Write"])
+    assert planned["Tree.ErrorContext"].skip_reason == (
+        f"a position read from n (line {line_of(POSITIONS, 't.text[:pos]')}: t.text[:pos]) must fall inside t.text: "
+        "only the package's own callers keep the two consistent")
+    assert planned["Tree.Safe"].skip_reason is None  # checked against the text's length first
+    assert planned["Buf.Write"].skip_reason is None  # a length, not a position
