@@ -25,7 +25,8 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     func = hit.func
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = rule.severity
-    if not rule.correctness and (h.tier == "cold" or in_error_branch(hit.node, func)):
+    cold = h.tier == "cold" and (h.dev or not rule.correctness)
+    if cold or (not rule.correctness and in_error_branch(hit.node, func)):
         severity = "info"
     if rule.id in overrides:
         severity = overrides[rule.id]

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from analyzers.globs import matches_any
-from analyzers.lifecycle import command_code_reason, config_code_reason, dev_code_reason, startup_functions
+from analyzers.lifecycle import (
+    command_code_reason,
+    config_code_reason,
+    dev_code_reason,
+    generator_reason,
+    startup_functions,
+    test_support_reason,
+)
 from analyzers.model import Tier
 from analyzers.package import Package
 from analyzers.source import Func, text
@@ -41,6 +48,9 @@ _CTOR = re.compile(r"^(New|new|Must|must)[A-Z_]?")
 class Heat:
     tier: Tier
     reasons: list[str] = field(default_factory=list)
+    # Development code (tests' helpers, test doubles, examples, tools, generators): not shipped to run
+    # in production, so even a correctness rule's finding there is information, not a warning.
+    dev: bool = False
 
 
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
@@ -64,6 +74,8 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
         top = top_function(func)
         # A closure inside code that runs once (start-up, a command, a tool) runs a bounded few times too.
         out[func] = runs_once[top] if top in runs_once and heat.tier != "cold" else heat
+        if top in runs_once and runs_once[top].dev and not out[func].dev:
+            out[func] = Heat(out[func].tier, out[func].reasons, dev=True)
     return out
 
 
@@ -110,12 +122,18 @@ def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
     hot or matched by a configured hot glob."""
     out: dict[Func, Heat] = {}
     command = command_code_reason(pkg.files)
+    generator = generator_reason(pkg.files)
     for gf in pkg.files:
-        reason = dev_code_reason(gf.path, gf.package) or config_code_reason(gf.path) or command
+        dev = dev_code_reason(gf.path, gf.package) or generator
+        reason = dev or config_code_reason(gf.path) or command
         if reason is not None:
             for func in gf.funcs:
                 if not func.is_literal:
-                    out[func] = Heat("cold", [reason])
+                    out[func] = Heat("cold", [reason], dev=dev is not None)
+        for func in gf.funcs:
+            double = None if func.is_literal or func in out else test_support_reason(func)
+            if double is not None:
+                out[func] = Heat("cold", [double], dev=True)
     for func, reason in startup_functions(pkg).items():
         if not _cold_reasons(func):  # constructors, init and main keep their own reason
             out.setdefault(func, Heat("cold", [reason]))

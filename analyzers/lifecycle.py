@@ -19,7 +19,7 @@ _DEV_DIRS = frozenset(
     {
         "test", "tests", "testing", "testutil", "testutils", "testhelper", "testhelpers", "testenv",
         "e2e", "example", "examples", "tools", "hack", "benchmark", "benchmarks", "fuzz", "mock", "mocks",
-        "leakcheck",
+        "leakcheck", "docs",
     }
 )
 # `caddytest`, `apitest`: a package named for testing (not `latest`, `contest`).
@@ -28,7 +28,11 @@ _NOT_TEST = frozenset({"latest", "contest", "protest", "attest"})
 # A generator under cmd/: `cmd/protoc-gen-go-grpc`, `cmd/gen-docs`, `cmd/mockgen`, `cmd/stringer-gen`.
 _GENERATOR = re.compile(r"(^|[-_])gen([-_]|$)|^gen|gen$")
 # Files of test support kept beside production code: test_utils.go, testing.go, fake_server.go.
-_DEV_FILE = re.compile(r"^(test|testing|fake|mock)[_a-z0-9]*\.go$")
+_DEV_FILE = re.compile(r"^(test|testing|fake|mock)[_a-z0-9]*\.go$|_(mock|mocks|fake)\.go$")
+# Packages that write Go source (go/format, go/printer): code generators, run at build time.
+_CODEGEN_IMPORTS = frozenset({"go/format", "go/printer"})
+# Test doubles kept beside production code: `MockStore`, `FakeClock`, `storeMock`.
+_TEST_DOUBLE_TYPE = re.compile(r"^(Mock|Fake)[A-Z]|^(mock|fake)[A-Z]|[a-z](Mock|Fake)$")
 
 # Configuration packages: `config/`, `caddyconfig/`, `conf/`, `settings/`.
 _CONFIG_DIR = re.compile(r"^([a-z0-9]*config|configs?|conf|cfg|settings)$")
@@ -89,8 +93,27 @@ def dev_code_reason(path: str, package: str) -> str | None:
             return "code generator"
     if package.endswith("test") and package not in _NOT_TEST and package != "test":
         return f"test support package ({package})"
-    if _DEV_FILE.match(base):
+    if _DEV_FILE.search(base):
         return f"test support file ({base})"
+    return None
+
+
+def generator_reason(files: Iterable[GoFile]) -> str | None:
+    """Why a package is a code generator (it writes Go source, so it runs at build time), or None."""
+    for gf in files:
+        found = sorted(_CODEGEN_IMPORTS.intersection(gf.imports.values()))
+        if found:
+            return f"code generator (imports {found[0]})"
+    return None
+
+
+def test_support_reason(func: Func) -> str | None:
+    """Why a function is test support kept beside production code (a test double's method, a
+    builder of test data), or None."""
+    if func.receiver and _TEST_DOUBLE_TYPE.search(func.receiver):
+        return f"method of the test double {func.receiver}"
+    if _TEST_SUPPORT_NAME.search(func.name):
+        return f"{func.name} builds test data"
     return None
 
 

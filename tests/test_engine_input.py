@@ -43,6 +43,31 @@ def test_cold_code_and_error_branches_lower_micro_findings_to_info() -> None:
     assert sev == {"NewThing": ("info", "cold"), "Load": ("info", "warm"), "Hot": ("warning", "warm")}
 
 
+DEFER_LOOP = (
+    "func {name}(paths []string) error {{\n\tfor _, p := range paths {{\n\t\tf, err := os.Open(p)\n"
+    "\t\tif err != nil {{\n\t\t\treturn err\n\t\t}}\n\t\tdefer f.Close()\n\t}}\n\treturn nil\n}}\n"
+)
+
+
+def test_correctness_findings_in_development_code_are_info() -> None:
+    """A held file in a loop is a warning in shipped code, even cold code; in tests' helpers, test
+    doubles and code generators it is information (seen on etcd's tests/robustness and minio's Mock*)."""
+    only = Options(enabled_rules=frozenset({"defer-in-loop"}))
+    imports = 'import (\n\t"os"\n)\n\n'
+    shipped = "package store\n\n" + imports + DEFER_LOOP.format(name="NewIndex") + DEFER_LOOP.format(name="scan")
+    double = ("package store\n\n" + imports + "type MockStore struct{}\n\n"
+              + DEFER_LOOP.format(name="(m *MockStore) Load"))
+    gen = ("package gen\n\n" + imports.replace('"os"', '"go/format"\n\t"os"') + "var _ = format.Source\n\n"
+           + DEFER_LOOP.format(name="emit"))
+    helper = "package robustness\n\n" + imports + DEFER_LOOP.format(name="readAll")
+    files = {"store/store.go": shipped.encode(), "store/double.go": double.encode(),
+             "tests/robustness/wal.go": helper.encode(), "gen/gen.go": gen.encode()}
+    result = analyze_files(files, only)
+    sev = {f.function: (f.severity, f.hot_path) for f in result.findings}
+    assert sev == {"NewIndex": ("warning", "cold"), "scan": ("warning", "warm"), "MockStore.Load": ("info", "cold"),
+                   "readAll": ("info", "cold"), "emit": ("info", "cold")}
+
+
 def test_severity_override() -> None:
     options = Options(enabled_rules=ONLY.enabled_rules, severity_overrides={"string-concat-loop": "error"})
     result = analyze_files({"p/a.go": go(LOOP.format(name="A", pre="", post=""))}, options)

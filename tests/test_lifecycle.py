@@ -21,6 +21,8 @@ from analyzers.walk import build_file
         ("caddytest/caddytest.go", "caddytest", True),
         ("cmd/protoc-gen-go-grpc/grpc.go", "main", True),
         ("interop/test_utils.go", "interop", True),
+        ("docs/examples/plugin/plugin.go", "plugin", True),
+        ("pkg/store/store_mock.go", "store", True),
         ("server/etcdserver/server.go", "etcdserver", False),
         ("cmd/prometheus/main.go", "main", False),
         ("internal/latest/version.go", "latest", False),

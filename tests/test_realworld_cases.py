@@ -47,3 +47,20 @@ def test_a_site_is_found_by_its_rule_near_its_line() -> None:
     assert evaluate.found(site, [near]) == near
     assert evaluate.found(site, [dict(near, line=13)]) is None
     assert evaluate.found(site, [dict(near, rule="map-prealloc")]) is None
+
+
+def test_judged_verdicts_load_into_the_case_list(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("sample:\n  seed: 1\n  verdicts:\n"
+                     '    - {project: a/b, file: x.go, line: 3, rule: sprintf-simple, verdict: true, reason: "old"}\n'
+                     "\ncases:\n- project: a/b\n")
+    judged = tmp_path / "judge.yaml"
+    judged.write_text("# comment\n"
+                      "- {project: a/b, file: x.go, line: 3, rule: sprintf-simple, verdict: false-alarm,"
+                      " reason: 'a \"q\"'}\n"
+                      "- {project: a/b, file: y.go, line: 9, rule: slice-prealloc, verdict: '?', reason: ''}\n")
+    assert evaluate.load(judged, cases) == 1
+    data = yaml.safe_load(cases.read_text())
+    assert data["sample"]["verdicts"] == [{"project": "a/b", "file": "x.go", "line": 3, "rule": "sprintf-simple",
+                                           "verdict": "false-alarm", "reason": 'a "q"'}]
+    assert data["cases"] == [{"project": "a/b"}]

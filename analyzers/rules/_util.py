@@ -13,7 +13,9 @@ _SMALL_BOUND = re.compile(r"^\s*\w+\s*<=?\s*(\d+)\s*$")
 # Collections sized by a deployment's configuration, not by its traffic: a cluster's peers, a
 # client's endpoints, the configured servers, origins or credentials (a handful each).
 _CONFIGURED = re.compile(r"(?i)(peers|endpoints|^eps|servers|serverconfigs|replicas|backends|upstreams|"
-                         r"listeners|origins|cfgs|configs|creds|credentials|encodings|alarms)$")
+                         r"listeners|origins|cfgs|configs|creds|credentials|encodings|alarms|"
+                         r"altnames|^caps|capabilities)$")
+_GETTER = re.compile(r"^(Get)?(?=[A-Z])")
 
 
 def loops_between(func: Func, name: str, site: Site) -> tuple[Loop, ...]:
@@ -62,6 +64,10 @@ def callee_text(call: Node) -> str:
 def configuration_sized(loop: Loop) -> bool:
     """A loop over a collection named for configured entities (`for _, ep := range c.endpoints`): a
     handful of items, so per-item micro-costs add up to nothing."""
-    expr = loop.range_expr.strip().lstrip("*(").rstrip(")")
+    expr = loop.range_expr.strip().lstrip("*(")
+    if expr.endswith("()"):  # a getter, `p.Caps()`, `cfg.GetMatchSubjectAltNames()`: the name it returns
+        expr = expr[:-2]
+    expr = expr.rstrip(")")
     last = re.split(r"[.\[\]()]", expr)[-1] if expr else ""
+    last = _GETTER.sub("", last)
     return bool(last) and loop.kind == "range" and _CONFIGURED.search(last) is not None

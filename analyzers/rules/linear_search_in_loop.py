@@ -52,7 +52,9 @@ small domain (protocols, methods, schemes, versions, ciphers, curves, algorithms
 comment that acknowledges
 the cost ("quadratic, but N is 5", "O(n^2) is fine here"; a function's doc comment does not count).
 Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
-`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`, a
+peer's `caps`, a certificate's subject `altNames`; also when a getter returns
+them, `p.Caps()`) are not flagged: a
 handful of items, sized by the deployment, not by traffic.
 """
 

@@ -38,7 +38,9 @@ created with a size hint. A map filled from several sources is sized to their su
 + 1`) and reported once, at the first loop; when some source's size is unknown (a loop over a channel,
 a nested loop) it is not flagged.
 Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
-`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`, a
+peer's `caps`, a certificate's subject `altNames`; also when a getter returns
+them, `p.Caps()`) are not flagged: a
 handful of items, sized by the deployment, not by traffic.
 """
 

@@ -43,7 +43,9 @@ only job is to find one element (that is linear-search-in-loop), and loops under
 acknowledges the cost ("O(n^2) is deliberate: a page holds a few dozen"; a function's doc comment does
 not count).
 Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
-`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`, a
+peer's `caps`, a certificate's subject `altNames`; also when a getter returns
+them, `p.Caps()`) are not flagged: a
 handful of items, sized by the deployment, not by traffic.
 """
 

@@ -48,7 +48,9 @@ names two iteration variables (a channel cannot). Note `make([]T, 0, n)` returns
 where `var xs []T` stays nil when the loop does not run (visible to `xs == nil` and to encoding/json,
 which writes `[]` not `null`).
 Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
-`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`, a
+peer's `caps`, a certificate's subject `altNames`; also when a getter returns
+them, `p.Caps()`) are not flagged: a
 handful of items, sized by the deployment, not by traffic.
 """
 

@@ -31,7 +31,9 @@ out := b.String()
 The variable must be known to be a string from its declaration or the appended value. Loops with a
 small constant bound (eight iterations or fewer) are not flagged.
 Loops over collections named for configured entities (`peers`, `endpoints`, `servers`, `replicas`,
-`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`) are not flagged: a
+`backends`, `upstreams`, `listeners`, `origins`, `configs`, `credentials`, a
+peer's `caps`, a certificate's subject `altNames`; also when a getter returns
+them, `p.Caps()`) are not flagged: a
 handful of items, sized by the deployment, not by traffic.
 """
 

@@ -14,6 +14,10 @@ given with --mirrors or the PERF_REVIEW_MIRRORS environment variable.
     python benchmarks/realworld/evaluate.py check     # every site's line at FIX^ holds its `match` text
     python benchmarks/realworld/evaluate.py recall    # analyze --repo M --base FIX --head FIX^, per rule
     python benchmarks/realworld/evaluate.py sample    # the seeded sample of warnings, verdicts applied
+    python benchmarks/realworld/evaluate.py sample --dump judge.yaml  # drawn warnings without a verdict,
+                                                      # each with its message, hot reasons and line
+    python benchmarks/realworld/evaluate.py sample --load judge.yaml  # merge the verdicts filled in there
+                                                      # into cases.yaml, then score the sample
 
 A fix's parent is the pull request that introduced the slow code; `analyze --base FIX --head FIX^`
 reviews exactly that change. A site counts as found when a finding of its rule, at any severity,
@@ -228,16 +232,76 @@ def draw_key(seed: int, f: dict[str, Any]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cmd_sample(args: argparse.Namespace) -> int:
-    _, sample = load_cases()
-    verdicts = {verdict_key(v["project"], v["file"], v["line"], v["rule"]): v for v in sample.get("verdicts", [])}
+def draw(sample: dict[str, Any], mirrors: Path, work: Path) -> list[dict[str, Any]]:
     drawn: list[dict[str, Any]] = []
     for project, rev in sample["trees"].items():
-        warnings = warnings_of(args.mirrors, project, rev, args.work)
+        warnings = warnings_of(mirrors, project, rev, work)
         k = min(sample["per_project"], len(warnings))
         picked = sorted(warnings, key=lambda f: draw_key(sample["seed"], f))[:k]
         print(f"{project} @ {rev[:12]}: {len(warnings)} warnings, {k} drawn", file=sys.stderr)
+        tree = extract(mirror_of(mirrors, project), rev, work)
+        for f in picked:
+            lines = (tree / f["file"]).read_text(errors="replace").splitlines()
+            f["code"] = lines[f["line"] - 1].strip() if 0 < f["line"] <= len(lines) else ""
         drawn.extend(sorted(picked, key=lambda f: (f["file"], f["line"])))
+    return drawn
+
+
+def verdict_line(v: dict[str, Any]) -> str:
+    reason = str(v["reason"]).replace("\\", "\\\\").replace('"', '\\"')
+    verdict = str(v["verdict"]).lower()
+    return (f"    - {{project: {v['project']}, file: {v['file']}, line: {v['line']}, rule: {v['rule']},"
+            f" verdict: {verdict}, reason: \"{reason}\"}}")
+
+
+def dump(path: Path, drawn: list[dict[str, Any]], verdicts: dict[str, dict[str, Any]]) -> int:
+    """The drawn warnings that lack a verdict, as entries to fill in (verdict and reason) and --load."""
+    out = ["# Fill in verdict (true | false-alarm, see the definitions in cases.yaml) and a one-line reason",
+           "# judged by reading the code; then: evaluate.py sample --load THIS_FILE"]
+    n = 0
+    for f in drawn:
+        if verdict_key(f["project"], f["file"], f["line"], f["rule"]) in verdicts:
+            continue
+        n += 1
+        out.append(f"# {f['function']} [{f['hot_path']}: {'; '.join(f['why'])}] {f['message']}")
+        out.append(f"#   {f['code']}")
+        out.append(f"- {{project: {f['project']}, file: {f['file']}, line: {f['line']}, rule: {f['rule']},"
+                   " verdict: '?', reason: ''}")
+    path.write_text("\n".join(out) + "\n")
+    print(f"{n} drawn warnings without a verdict written to {path}", file=sys.stderr)
+    return n
+
+
+def load(path: Path, cases: Path = CASES) -> int:
+    """Merge the judged entries of path into the verdicts of cases (a judged key is replaced)."""
+    new = [v for v in yaml.safe_load(path.read_text()) or []
+           if str(v.get("verdict")).lower() in ("true", "false-alarm") and str(v.get("reason", "")).strip()]
+    keys = {verdict_key(v["project"], v["file"], v["line"], v["rule"]) for v in new}
+    text = cases.read_text().splitlines()
+    kept = []
+    for line in text:
+        if line.startswith("    - {project:"):
+            old = yaml.safe_load(line.strip()[2:])
+            if verdict_key(old["project"], old["file"], old["line"], old["rule"]) in keys:
+                continue
+        kept.append(line)
+    at = kept.index("cases:")
+    while kept[at - 1].strip() == "":
+        at -= 1
+    kept[at:at] = [verdict_line(v) for v in new]
+    cases.write_text("\n".join(kept) + "\n")
+    print(f"{len(new)} verdicts merged into {cases}", file=sys.stderr)
+    return len(new)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    if args.load is not None:
+        load(args.load)
+    _, sample = load_cases()
+    verdicts = {verdict_key(v["project"], v["file"], v["line"], v["rule"]): v for v in sample.get("verdicts", [])}
+    drawn = draw(sample, args.mirrors, args.work)
+    if args.dump is not None:
+        dump(args.dump, drawn, verdicts)
     per_rule: dict[str, Counter[str]] = defaultdict(Counter)
     unjudged = []
     for f in drawn:
@@ -282,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="where the projects' trees are extracted")
     smp.add_argument("--strict", action="store_true", help="exit 1 when a drawn warning has no verdict")
     smp.add_argument("--show", action="store_true", help="print every drawn warning with its verdict")
+    smp.add_argument("--dump", type=Path, help="write the drawn warnings without a verdict here, to judge")
+    smp.add_argument("--load", type=Path, help="merge the verdicts filled in this file into cases.yaml first")
     args = parser.parse_args(argv)
     if args.mirrors is None:
         parser.error(f"give --mirrors DIR or set PERF_REVIEW_MIRRORS; fetch a mirror with:\n  {FETCH_HINT}")

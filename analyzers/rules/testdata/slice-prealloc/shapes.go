@@ -108,3 +108,30 @@ func (c *client) urls() []string {
 	}
 	return out
 }
+
+type tlsContext struct{ sans []string }
+
+func (t *tlsContext) GetMatchSubjectAltNames() []string { return t.sans }
+
+// Near-miss: a certificate validation context's subject-alt-name matchers are a few (xDS in grpc-go),
+// also when the collection comes from a getter.
+func sanMatchers(t *tlsContext) []string {
+	var matchers []string
+	for _, m := range t.GetMatchSubjectAltNames() {
+		matchers = append(matchers, "san:"+m)
+	}
+	return matchers
+}
+
+type peer struct{ caps []string }
+
+func (p *peer) Caps() []string { return p.caps }
+
+// Near-miss: a peer's protocol capabilities (eth/68, snap/1) are a few.
+func (p *peer) capNames() []string {
+	var names []string
+	for _, c := range p.Caps() {
+		names = append(names, c+"/1")
+	}
+	return names
+}
