@@ -344,3 +344,30 @@ def test_positions_read_from_one_argument_into_another_value_are_skipped() -> No
         "only the package's own callers keep the two consistent")
     assert planned["Tree.Safe"].skip_reason is None  # checked against the text's length first
     assert planned["Buf.Write"].skip_reason is None  # a length, not a position
+
+
+REFLECT = """package p
+
+import "reflect"
+
+func CopyFields(dst, src reflect.Value) {
+	for i := 0; i < src.NumField(); i++ {
+		dst.Field(i).Set(src.Field(i))
+	}
+}
+
+func Kinds(values []any) []reflect.Kind {
+	var out []reflect.Kind
+	for _, v := range values {
+		out = append(out, reflect.ValueOf(v).Kind())
+	}
+	return out
+}
+"""
+
+
+def test_reflection_walkers_are_skipped_and_their_callers_are_not() -> None:
+    """A zero reflect.Value panics on Set/NumField: only the walker's callers build values that fit."""
+    planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "Kinds"], {})
+    assert (planned["CopyFields"].skip_reason or "").startswith("takes a reflect.Value")
+    assert planned["Kinds"].skip_reason is None

@@ -159,6 +159,10 @@ class FileGen:
         if func.file.package != self._package_name():
             return f"its file is in package {func.file.package}"
         env = self.envs[func.file.path]
+        for p in func.params:
+            if p.type.removeprefix("...").lstrip("*") in ("reflect.Value", "reflect.Type", "[]reflect.Value"):
+                return (f"takes a {p.type}: a reflection walker's values (settable, of the kind it expects) come "
+                        "only from its callers")
         for p in [*func.params, *func.results]:
             problem = env.problem(p.type.removeprefix("..."))
             if problem is not None:
