@@ -296,9 +296,9 @@ def _lazy_init(node: Node, region: Region) -> bool:
         if n.type == "if_statement":
             tested = _unset_test(n.child_by_field_name("condition"))
             body = n.child_by_field_name("consequence")
-            if tested is not None and body is not None and body.start_byte <= node.start_byte < body.end_byte:
-                if _assigns(body, tested):
-                    return True
+            if tested is not None and body is not None and body.start_byte <= node.start_byte < body.end_byte \
+                    and _assigns(body, tested):
+                return True
         n = n.parent
     return False
 
