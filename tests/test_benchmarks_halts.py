@@ -213,18 +213,35 @@ func (r *Ring) Reset() {
 	r.buf = r.buf[:0]
 }
 
-func Timeout(d time.Duration) bool {
+type Client struct{ ready chan struct{} }
+
+func (c *Client) wait(ctx context.Context) bool {
 	select {
-	case <-time.After(d):
+	case <-ctx.Done():
+		return false
+	case <-time.After(time.Second):
 		return true
+	}
+}
+
+func (c *Client) Call(ctx context.Context) bool {
+	return c.wait(ctx)
+}
+
+func Next(ch chan int, d time.Duration) int {
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+		return -1
 	}
 }
 """
 
 
 def test_waits_for_a_goroutine_the_benchmark_never_starts_are_skipped() -> None:
-    funcs = ["Service.AwaitRunning", "Pipe.Read", "Connect", "Queue.Next", "Drain", "Gather", "First",
-             "Ring.Reset", "Timeout"]
+    funcs = ["Service.AwaitRunning", "Pipe.Read", "Connect", "Client.Call", "Queue.Next", "Drain", "Gather",
+             "First", "Ring.Reset", "Next"]
     planned, _ = plan({"p.go": WAITS}, funcs)
     reasons = {f: planned[f].skip_reason for f in funcs}
     assert reasons["Service.AwaitRunning"] == (
@@ -233,9 +250,14 @@ def test_waits_for_a_goroutine_the_benchmark_never_starts_are_skipped() -> None:
         "starts none")
     assert reasons["Pipe.Read"] is not None and "p.cond.Wait()" in reasons["Pipe.Read"]
     assert reasons["Connect"] is not None and "poll, which it calls, sleeps" in reasons["Connect"]
+    select = line_of(WAITS, "func (c *Client) wait") + 1
+    assert reasons["Client.Call"] == (
+        f"waits for a timer: Client.wait, which it calls, waits in a select (line {select}) that only a timer ends, "
+        "so a benchmark would time the wait, not the code")
     # Near misses: a receiver's channel and a channel parameter get a partner from the generator, a
-    # function that starts the goroutine it waits for, a WaitGroup no one added to, a timer.
-    for near in ("Queue.Next", "Drain", "Gather", "First", "Ring.Reset", "Timeout"):
+    # function that starts the goroutine it waits for, a WaitGroup no one added to, a timer next to a
+    # channel the generator fills.
+    for near in ("Queue.Next", "Drain", "Gather", "First", "Ring.Reset", "Next"):
         assert reasons[near] is None, (near, reasons[near])
 
 
