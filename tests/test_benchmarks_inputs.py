@@ -370,3 +370,44 @@ func (l *Limiter) Join() string {
     _, code = plan({"p.go": src}, ["Limiter.Join"], {"Limiter.Join": [line_of(src, "out += n")]})
     # Before: NewLimiter(perfReviewKey(1)), "k1" is no number, and the benchmark failed on its error.
     assert 'built, err := NewLimiter("1")' in body(code, "BenchmarkLimiter_Join")
+
+
+def test_a_package_helpers_guards_on_its_parameter_are_met_by_the_argument() -> None:
+    src = """package p
+
+import (
+	"errors"
+	"strings"
+)
+
+type Router struct {
+	patterns []string
+	names    []string
+}
+
+func parsePattern(p string) (string, error) {
+	if !strings.HasPrefix(p, "/") {
+		return "", errors.New("routing pattern must begin with '/'")
+	}
+	return strings.TrimPrefix(p, "/"), nil
+}
+
+func NewRouter(pattern string) (*Router, error) {
+	p, err := parsePattern(pattern)
+	if err != nil {
+		return nil, err
+	}
+	return &Router{patterns: []string{p}}, nil
+}
+
+func (r *Router) Join() string {
+	out := ""
+	for _, n := range r.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Router.Join"], {"Router.Join": [line_of(src, "out += n")]})
+    # Before: NewRouter(perfReviewKey(1)) failed on "k1", which does not begin with "/".
+    assert 'built, err := NewRouter("/" + perfReviewKey(1))' in body(code, "BenchmarkRouter_Join")
