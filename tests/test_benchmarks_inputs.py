@@ -411,3 +411,42 @@ func (r *Router) Join() string {
     _, code = plan({"p.go": src}, ["Router.Join"], {"Router.Join": [line_of(src, "out += n")]})
     # Before: NewRouter(perfReviewKey(1)) failed on "k1", which does not begin with "/".
     assert 'built, err := NewRouter("/" + perfReviewKey(1))' in body(code, "BenchmarkRouter_Join")
+
+
+def test_a_field_the_code_checks_for_nil_off_the_findings_path_stays_nil() -> None:
+    src = """package p
+
+type Timer interface{ Stop() bool }
+
+type state struct{ pending int }
+
+type simTimer struct{ s *state }
+
+func (t *simTimer) Stop() bool { t.s.pending--; return true }
+
+type Alarm struct {
+	timer    Timer
+	deadline int64
+	names    []string
+}
+
+func (a *Alarm) schedule(d int64) {
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	a.deadline = d
+}
+
+func (a *Alarm) Schedule(d int64) string {
+	a.schedule(d)
+	out := ""
+	for _, n := range a.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Alarm.Schedule"], {"Alarm.Schedule": [line_of(src, "out += n")]})
+    # Before: a.timer = perfReviewPtrSimTimer(1), whose nil state made Stop panic; nil is what the code
+    # expects of an alarm with no timer yet.
+    assert "a.timer" not in body(code, "BenchmarkAlarm_Schedule")
