@@ -450,3 +450,49 @@ func (a *Alarm) Schedule(d int64) string {
     # Before: a.timer = perfReviewPtrSimTimer(1), whose nil state made Stop panic; nil is what the code
     # expects of an alarm with no timer yet.
     assert "a.timer" not in body(code, "BenchmarkAlarm_Schedule")
+
+
+def test_a_directory_walked_in_a_once_do_on_the_way_exists() -> None:
+    src = """package p
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+type Inspector struct {
+	Root  string
+	init  sync.Once
+	files []string
+}
+
+func (c *Inspector) parse() {
+	c.init.Do(func() {
+		if !strings.Contains(c.Root, "hugo") {
+			panic("dir must be set to the Hugo root")
+		}
+		filepath.Walk(c.Root, func(path string, info os.FileInfo, err error) error {
+			if info.IsDir() {
+				return nil
+			}
+			c.files = append(c.files, path)
+			return nil
+		})
+	})
+}
+
+func (c *Inspector) Names() string {
+	c.parse()
+	out := ""
+	for _, f := range c.files {
+		out += f
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Inspector.Names"], {"Inspector.Names": [line_of(src, "out += f")]})
+    names = body(code, "BenchmarkInspector_Names")
+    # Before: c.Root = perfReviewKey(1) + "hugo", a path that does not exist: Walk's callback got a nil info.
+    assert 'dir := filepath.Join(b.TempDir(), "k1hugo")' in names and "c.Root = dir" in names
