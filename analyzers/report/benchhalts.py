@@ -1,17 +1,21 @@
 """Calls a benchmark cannot survive, found by reachability: what a call of the function (and of the
-package's functions it calls on the way to the finding) runs that ends the process or waits for a
-goroutine the benchmark never starts. Each check returns the reason the benchmark gives to b.Skip, or None.
+package's functions it calls, three deep) runs that ends the process, waits for a goroutine or a timer,
+or fails the second time the benchmark's loop makes the call. Each check returns the reason the
+benchmark gives to b.Skip, or None.
 
-Two regions of a body are read. What runs on every call before the finding's statement (straight-line
-statements, the conditions of the `if`s and loops around it, deferred calls) is where an exit or a panic
-makes every run fail: `os.Exit`, `log.Fatal`, a logger's or a testing.TB's `Fatal`, `runtime.Goexit`,
-`panic`. What may run before it (also inside branches and loops, but not in `if err != nil` branches,
-goroutines or callbacks) is where a wait blocks: a receive or a `select` without `default` on channels
-nobody sends on (a context's `Done()`, a channel the package made, a parameter's field), a
-`sync.Cond` `Wait`, a `time.Sleep` in a callee (a retry or a poll). Channels the
-generator gives a partner goroutine (the benchmarked function's channel parameters and its receiver's
-channel fields, also seen through the methods it calls on that receiver) and timers end on their own; a
-function that starts a goroutine itself may be waiting for it, and is left alone.
+Two regions of a body are read. What every call runs (straight-line statements up to a return, the
+headers of the `if`s, switches and loops, the branches that hold a finding, deferred calls; after the
+last finding, up to a statement that may return) is where an exit or a panic makes every run fail:
+`os.Exit`, `log.Fatal`, a logger's or a testing.TB's `Fatal`, `klog.Exit`, `runtime.Goexit`, `panic`
+(unless a deferred `recover()` catches it). What a call may run (also inside branches and loops, but not
+in `if err != nil` branches, goroutines or callbacks that are not run at once) is where a wait blocks: a
+receive or a `select` without `default` on channels nobody sends on (a context's `Done()`, a channel the
+package made, a parameter passed on), a `sync.Cond` `Wait`, a `time.Sleep` in a callee (a retry or a
+poll), or a timer that is the only way out; and where a panic that says the value is there already
+(`overlaps`, `already registered`) fires when the loop hands the same input over again. Channels the
+generator builds or feeds (what the benchmarked function receives from its parameters and receiver, and
+a callee from the fed parameters it is passed or the same receiver) end; a function that starts a
+goroutine itself may be waiting for it, and is left alone.
 """
 
 from __future__ import annotations
