@@ -366,3 +366,64 @@ def test_positions_read_from_one_argument_into_another_value_are_skipped() -> No
         "only the package's own callers keep the two consistent")
     assert planned["Tree.Safe"].skip_reason is None  # checked against the text's length first
     assert planned["Buf.Write"].skip_reason is None  # a length, not a position
+
+
+SENDS = """package p
+
+type queue struct{ ch chan int }
+
+func newQueue() *queue { return &queue{ch: make(chan int, 16)} }
+
+func (q *queue) push(v int) { q.ch <- v }
+
+func (q *queue) Push(v int) { q.ch <- v }
+
+func (q *queue) Offer(v int) bool {
+	select {
+	case q.ch <- v:
+		return true
+	default:
+		return false
+	}
+}
+
+type Server struct {
+	q     *queue
+	names []string
+}
+
+func NewServer() *Server { return &Server{q: newQueue()} }
+
+func (s *Server) Handle(v int) int {
+	s.q.push(v)
+	return len(s.names)
+}
+
+func Results(items []int) int {
+	errs := make(chan int, len(items))
+	for _, it := range items {
+		errs <- it
+	}
+	close(errs)
+	n := 0
+	for e := range errs {
+		n += e
+	}
+	return n
+}
+"""
+
+
+def test_sends_only_another_goroutine_drains_are_skipped() -> None:
+    funcs = ["Server.Handle", "queue.Push", "queue.Offer", "Results"]
+    planned, _ = plan({"p.go": SENDS}, funcs)
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    # The 17th iteration of the benchmark's loop blocks for good: nothing reads the queue's channel.
+    push = line_of(SENDS, "func (q *queue) push")
+    assert reasons["Server.Handle"] == (
+        f"waits for another goroutine: queue.push, which it calls, sends on q.ch (line {push}), which only another "
+        "goroutine drains, and the benchmark starts none")
+    # Near misses: the receiver's own channel gets a partner goroutine, a send with a default, a channel
+    # made with room for what the function sends.
+    for near in ("queue.Push", "queue.Offer", "Results"):
+        assert reasons[near] is None, (near, reasons[near])

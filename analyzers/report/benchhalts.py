@@ -324,6 +324,11 @@ def _wait_at(node: Node, func: Func, scope: _Scope, index: PackageIndex) -> tupl
             return None
         what = f"receives from {text(operand)} (line {line})"
         return ("timer", what) if ends == "timer" else ("goroutine", what + ", which only another goroutine sends on")
+    if node.type == "send_statement" and not _in_select_case(node):
+        channel = strip_parens(node.child_by_field_name("channel"))
+        if channel is None or _ends(channel, func, scope) == "fed" or _buffered_here(channel, func):
+            return None
+        return "goroutine", f"sends on {text(channel)} (line {line}), which only another goroutine drains"
     if node.type == "select_statement":
         cases = [c for c in node.named_children if c.type in ("communication_case", "default_case")]
         if not cases or any(c.type == "default_case" for c in cases):
@@ -358,10 +363,22 @@ def _in_select_case(node: Node) -> bool:
     return False
 
 
+def _buffered_here(channel: Node, func: Func) -> bool:
+    """`errs := make(chan error, len(items))` in the same function: sized for what it sends."""
+    decl = func.lookup(text(channel), channel) if channel.type == "identifier" else None
+    init = text(decl.init) if decl is not None and decl.init is not None else ""
+    return init.startswith("make(chan") and "," in init
+
+
 def _case_ends(case: Node, func: Func, scope: _Scope) -> str | None:
     comm = case.child_by_field_name("communication")
-    if comm is None or comm.type == "send_statement":
-        return "fed"  # a buffered channel may take a send: not ours to say
+    if comm is None:
+        return "fed"
+    if comm.type == "send_statement":
+        channel = strip_parens(comm.child_by_field_name("channel"))
+        if channel is None or _buffered_here(channel, func):
+            return "fed"
+        return _ends(channel, func, scope)
     right = comm.child_by_field_name("right") if comm.type == "receive_statement" else comm
     right = strip_parens(right)
     operand = strip_parens(right.child_by_field_name("operand")) if right is not None and \
