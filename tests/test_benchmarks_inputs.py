@@ -496,3 +496,48 @@ func (c *Inspector) Names() string {
     names = body(code, "BenchmarkInspector_Names")
     # Before: c.Root = perfReviewKey(1) + "hugo", a path that does not exist: Walk's callback got a nil info.
     assert 'dir := filepath.Join(b.TempDir(), "k1hugo")' in names and "c.Root = dir" in names
+
+
+def test_strings_a_constructor_splits_decodes_or_unquotes_are_well_formed() -> None:
+    src = """package p
+
+import (
+	"encoding/base64"
+	"net"
+	"strconv"
+)
+
+type Peer struct {
+	host, port string
+	key        []byte
+	name       string
+	names      []string
+}
+
+func NewPeer(addr, key, name string) (*Peer, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	k, err := base64.StdEncoding.DecodeString(key)
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Unquote(name)
+	if err != nil {
+		return nil, err
+	}
+	return &Peer{host: host, port: port, key: k, name: n}, nil
+}
+
+func (p *Peer) Join() string {
+	out := ""
+	for _, n := range p.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Peer.Join"], {"Peer.Join": [line_of(src, "out += n")]})
+    # Before: "k1" for all three, and NewPeer failed on the missing port.
+    assert 'built, err := NewPeer("10.0.0.1:80", "azE=", "\\"k1\\"")' in body(code, "BenchmarkPeer_Join")

@@ -32,7 +32,11 @@ _DIGITS = frozenset({"strconv.Atoi", "strconv.ParseInt", "strconv.ParseUint", "s
 _LITERALS = {"strconv.ParseBool": '"true"', "time.ParseDuration": '"1s"', "net.ParseIP": '"10.0.0.1"',
              "netip.ParseAddr": '"10.0.0.1"', "regexp.Compile": '"k[0-9]+"', "regexp.MustCompile": '"k[0-9]+"',
              "mail.ParseAddress": '"k@example.com"', "net.ParseCIDR": '"10.0.0.0/8"',
-             "netip.ParsePrefix": '"10.0.0.0/8"', "netip.ParseAddrPort": '"10.0.0.1:80"'}
+             "netip.ParsePrefix": '"10.0.0.0/8"', "netip.ParseAddrPort": '"10.0.0.1:80"',
+             "net.SplitHostPort": '"10.0.0.1:80"', "net.ParseMAC": '"00:00:5e:00:53:01"',
+             "strconv.Unquote": '"\\"k1\\""', "base64.StdEncoding.DecodeString": '"azE="',
+             "base64.URLEncoding.DecodeString": '"azE="', "base64.RawStdEncoding.DecodeString": '"azE"',
+             "base64.RawURLEncoding.DecodeString": '"azE"'}
 _KINDS = {"url.Parse": "url", "url.ParseRequestURI": "url", "os.Open": "file", "os.ReadFile": "file",
           "os.Stat": "file", "http.Get": "url", "http.Head": "url", "http.Post": "url", "http.PostForm": "url",
           "os.Create": "path", "os.WriteFile": "path",
