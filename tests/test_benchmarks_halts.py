@@ -427,3 +427,66 @@ def test_sends_only_another_goroutine_drains_are_skipped() -> None:
     # made with room for what the function sends.
     for near in ("queue.Push", "queue.Offer", "Results"):
         assert reasons[near] is None, (near, reasons[near])
+
+
+RANGES = """package p
+
+import "time"
+
+type Feed struct {
+	events chan string
+	names  []string
+}
+
+func NewFeed() *Feed { return &Feed{events: make(chan string, 8)} }
+
+func (f *Feed) collect(events chan string) int {
+	n := 0
+	for e := range events {
+		n += len(e)
+	}
+	return n
+}
+
+func (f *Feed) Count() int {
+	return f.collect(f.events)
+}
+
+func tick(d time.Duration) int {
+	n := 0
+	for range time.Tick(d) {
+		n++
+	}
+	return n
+}
+
+func Poll() int { return tick(time.Millisecond) }
+
+func Sum(values chan int) int {
+	t := 0
+	for v := range values {
+		t += v
+	}
+	return t
+}
+
+func Total(items []int) int {
+	t := 0
+	for _, v := range items {
+		t += v
+	}
+	return t
+}
+"""
+
+
+def test_ranging_over_a_channel_nobody_closes_is_skipped() -> None:
+    funcs = ["Feed.Count", "Poll", "Sum", "Total"]
+    planned, _ = plan({"p.go": RANGES}, funcs)
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    assert reasons["Feed.Count"] == (
+        f"waits for another goroutine: Feed.collect, which it calls, ranges over events (line "
+        f"{line_of(RANGES, 'for e := range events')}) until it is closed, and the benchmark starts none")
+    assert reasons["Poll"] is not None and "ranges over time.Tick(d)" in reasons["Poll"]
+    # Near misses: a channel parameter the generator fills and closes; a slice.
+    assert reasons["Sum"] is None and reasons["Total"] is None

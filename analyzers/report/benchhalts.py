@@ -324,6 +324,16 @@ def _wait_at(node: Node, func: Func, scope: _Scope, index: PackageIndex) -> tupl
             return None
         what = f"receives from {text(operand)} (line {line})"
         return ("timer", what) if ends == "timer" else ("goroutine", what + ", which only another goroutine sends on")
+    if node.type == "range_clause":
+        right = strip_parens(node.child_by_field_name("right"))
+        if right is None or not _is_channel(right, func, index) or \
+                any(c.callee == "close" and [text(a) for a in c.args] == [text(right)] for c in func.calls):
+            return None  # a channel the function closes itself ends the loop
+        ends = _ends(right, func, scope)
+        if ends == "fed":
+            return None
+        what = f"ranges over {text(right)} (line {line}) until it is closed"
+        return ("timer", what + ", which a ticker never is") if ends == "timer" else ("goroutine", what)
     if node.type == "send_statement" and not _in_select_case(node):
         channel = strip_parens(node.child_by_field_name("channel"))
         if channel is None or _ends(channel, func, scope) == "fed" or _buffered_here(channel, func):
@@ -361,6 +371,13 @@ def _in_select_case(node: Node) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _is_channel(node: Node, func: Func, index: PackageIndex) -> bool:
+    if text(node).endswith(".C") or (node.type == "call_expression" and
+                                      text(node.child_by_field_name("function")).startswith(_TIMERS)):
+        return True
+    return index.expr_type(node, func).startswith(("chan ", "<-chan ", "chan<- "))
 
 
 def _buffered_here(channel: Node, func: Func) -> bool:
