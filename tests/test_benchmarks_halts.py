@@ -490,3 +490,28 @@ def test_ranging_over_a_channel_nobody_closes_is_skipped() -> None:
     assert reasons["Poll"] is not None and "ranges over time.Tick(d)" in reasons["Poll"]
     # Near misses: a channel parameter the generator fills and closes; a slice.
     assert reasons["Sum"] is None and reasons["Total"] is None
+
+
+def test_a_channel_taken_from_the_receiver_is_the_generators() -> None:
+    src = """package p
+
+import "sync"
+
+type list struct {
+	mu sync.Mutex
+	m  map[uint64]chan any
+}
+
+func (w *list) Trigger(id uint64, x any) {
+	w.mu.Lock()
+	ch := w.m[id]
+	delete(w.m, id)
+	w.mu.Unlock()
+	if ch != nil {
+		ch <- x
+		close(ch)
+	}
+}
+"""
+    planned, _ = plan({"p.go": src}, ["list.Trigger"])
+    assert planned["list.Trigger"].skip_reason is None  # the map's channels are built by the generator

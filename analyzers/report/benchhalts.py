@@ -413,6 +413,9 @@ def _ends(operand: Node, func: Func, scope: _Scope) -> str | None:
     if raw.endswith(".C"):
         return "timer"  # a time.Timer's or a time.Ticker's channel
     root = raw.split(".", 1)[0].split("[", 1)[0]
+    decl = func.lookup(root, operand) if scope.depth == 0 else None
+    if decl is not None and decl.kind != "param" and decl.init is not None:
+        root = re.split(r"[.\[(]", text(decl.init), maxsplit=1)[0]  # ch := w.m[id]: a channel of the receiver's
     if scope.depth == 0:  # what the generator builds holds closed channels with values, or gets a partner
         fed = root in scope.fed or root + "." in scope.fed
     elif "." not in raw:
