@@ -213,18 +213,35 @@ func (r *Ring) Reset() {
 	r.buf = r.buf[:0]
 }
 
-func Timeout(d time.Duration) bool {
+type Client struct{ ready chan struct{} }
+
+func (c *Client) wait(ctx context.Context) bool {
 	select {
-	case <-time.After(d):
+	case <-ctx.Done():
+		return false
+	case <-time.After(time.Second):
 		return true
+	}
+}
+
+func (c *Client) Call(ctx context.Context) bool {
+	return c.wait(ctx)
+}
+
+func Next(ch chan int, d time.Duration) int {
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+		return -1
 	}
 }
 """
 
 
 def test_waits_for_a_goroutine_the_benchmark_never_starts_are_skipped() -> None:
-    funcs = ["Service.AwaitRunning", "Pipe.Read", "Connect", "Queue.Next", "Drain", "Gather", "First",
-             "Ring.Reset", "Timeout"]
+    funcs = ["Service.AwaitRunning", "Pipe.Read", "Connect", "Client.Call", "Queue.Next", "Drain", "Gather",
+             "First", "Ring.Reset", "Next"]
     planned, _ = plan({"p.go": WAITS}, funcs)
     reasons = {f: planned[f].skip_reason for f in funcs}
     assert reasons["Service.AwaitRunning"] == (
@@ -233,9 +250,14 @@ def test_waits_for_a_goroutine_the_benchmark_never_starts_are_skipped() -> None:
         "starts none")
     assert reasons["Pipe.Read"] is not None and "p.cond.Wait()" in reasons["Pipe.Read"]
     assert reasons["Connect"] is not None and "poll, which it calls, sleeps" in reasons["Connect"]
+    select = line_of(WAITS, "func (c *Client) wait") + 1
+    assert reasons["Client.Call"] == (
+        f"waits for a timer: Client.wait, which it calls, waits in a select (line {select}) that only a timer ends, "
+        "so a benchmark would time the wait, not the code")
     # Near misses: a receiver's channel and a channel parameter get a partner from the generator, a
-    # function that starts the goroutine it waits for, a WaitGroup no one added to, a timer.
-    for near in ("Queue.Next", "Drain", "Gather", "First", "Ring.Reset", "Timeout"):
+    # function that starts the goroutine it waits for, a WaitGroup no one added to, a timer next to a
+    # channel the generator fills.
+    for near in ("Queue.Next", "Drain", "Gather", "First", "Ring.Reset", "Next"):
         assert reasons[near] is None, (near, reasons[near])
 
 
@@ -362,6 +384,48 @@ func Kinds(values []any) []reflect.Kind {
 		out = append(out, reflect.ValueOf(v).Kind())
 	}
 	return out
+SENDS = """package p
+
+type queue struct{ ch chan int }
+
+func newQueue() *queue { return &queue{ch: make(chan int, 16)} }
+
+func (q *queue) push(v int) { q.ch <- v }
+
+func (q *queue) Push(v int) { q.ch <- v }
+
+func (q *queue) Offer(v int) bool {
+	select {
+	case q.ch <- v:
+		return true
+	default:
+		return false
+	}
+}
+
+type Server struct {
+	q     *queue
+	names []string
+}
+
+func NewServer() *Server { return &Server{q: newQueue()} }
+
+func (s *Server) Handle(v int) int {
+	s.q.push(v)
+	return len(s.names)
+}
+
+func Results(items []int) int {
+	errs := make(chan int, len(items))
+	for _, it := range items {
+		errs <- it
+	}
+	close(errs)
+	n := 0
+	for e := range errs {
+		n += e
+	}
+	return n
 }
 """
 
@@ -371,3 +435,104 @@ def test_reflection_walkers_are_skipped_and_their_callers_are_not() -> None:
     planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "Kinds"], {})
     assert (planned["CopyFields"].skip_reason or "").startswith("takes a reflect.Value")
     assert planned["Kinds"].skip_reason is None
+def test_sends_only_another_goroutine_drains_are_skipped() -> None:
+    funcs = ["Server.Handle", "queue.Push", "queue.Offer", "Results"]
+    planned, _ = plan({"p.go": SENDS}, funcs)
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    # The 17th iteration of the benchmark's loop blocks for good: nothing reads the queue's channel.
+    push = line_of(SENDS, "func (q *queue) push")
+    assert reasons["Server.Handle"] == (
+        f"waits for another goroutine: queue.push, which it calls, sends on q.ch (line {push}), which only another "
+        "goroutine drains, and the benchmark starts none")
+    # Near misses: the receiver's own channel gets a partner goroutine, a send with a default, a channel
+    # made with room for what the function sends.
+    for near in ("queue.Push", "queue.Offer", "Results"):
+        assert reasons[near] is None, (near, reasons[near])
+
+
+RANGES = """package p
+
+import "time"
+
+type Feed struct {
+	events chan string
+	names  []string
+}
+
+func NewFeed() *Feed { return &Feed{events: make(chan string, 8)} }
+
+func (f *Feed) collect(events chan string) int {
+	n := 0
+	for e := range events {
+		n += len(e)
+	}
+	return n
+}
+
+func (f *Feed) Count() int {
+	return f.collect(f.events)
+}
+
+func tick(d time.Duration) int {
+	n := 0
+	for range time.Tick(d) {
+		n++
+	}
+	return n
+}
+
+func Poll() int { return tick(time.Millisecond) }
+
+func Sum(values chan int) int {
+	t := 0
+	for v := range values {
+		t += v
+	}
+	return t
+}
+
+func Total(items []int) int {
+	t := 0
+	for _, v := range items {
+		t += v
+	}
+	return t
+}
+"""
+
+
+def test_ranging_over_a_channel_nobody_closes_is_skipped() -> None:
+    funcs = ["Feed.Count", "Poll", "Sum", "Total"]
+    planned, _ = plan({"p.go": RANGES}, funcs)
+    reasons = {f: planned[f].skip_reason for f in funcs}
+    assert reasons["Feed.Count"] == (
+        f"waits for another goroutine: Feed.collect, which it calls, ranges over events (line "
+        f"{line_of(RANGES, 'for e := range events')}) until it is closed, and the benchmark starts none")
+    assert reasons["Poll"] is not None and "ranges over time.Tick(d)" in reasons["Poll"]
+    # Near misses: a channel parameter the generator fills and closes; a slice.
+    assert reasons["Sum"] is None and reasons["Total"] is None
+
+
+def test_a_channel_taken_from_the_receiver_is_the_generators() -> None:
+    src = """package p
+
+import "sync"
+
+type list struct {
+	mu sync.Mutex
+	m  map[uint64]chan any
+}
+
+func (w *list) Trigger(id uint64, x any) {
+	w.mu.Lock()
+	ch := w.m[id]
+	delete(w.m, id)
+	w.mu.Unlock()
+	if ch != nil {
+		ch <- x
+		close(ch)
+	}
+}
+"""
+    planned, _ = plan({"p.go": src}, ["list.Trigger"])
+    assert planned["list.Trigger"].skip_reason is None  # the map's channels are built by the generator

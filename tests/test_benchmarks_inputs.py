@@ -370,3 +370,174 @@ func (l *Limiter) Join() string {
     _, code = plan({"p.go": src}, ["Limiter.Join"], {"Limiter.Join": [line_of(src, "out += n")]})
     # Before: NewLimiter(perfReviewKey(1)), "k1" is no number, and the benchmark failed on its error.
     assert 'built, err := NewLimiter("1")' in body(code, "BenchmarkLimiter_Join")
+
+
+def test_a_package_helpers_guards_on_its_parameter_are_met_by_the_argument() -> None:
+    src = """package p
+
+import (
+	"errors"
+	"strings"
+)
+
+type Router struct {
+	patterns []string
+	names    []string
+}
+
+func parsePattern(p string) (string, error) {
+	if !strings.HasPrefix(p, "/") {
+		return "", errors.New("routing pattern must begin with '/'")
+	}
+	return strings.TrimPrefix(p, "/"), nil
+}
+
+func NewRouter(pattern string) (*Router, error) {
+	p, err := parsePattern(pattern)
+	if err != nil {
+		return nil, err
+	}
+	return &Router{patterns: []string{p}}, nil
+}
+
+func (r *Router) Join() string {
+	out := ""
+	for _, n := range r.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Router.Join"], {"Router.Join": [line_of(src, "out += n")]})
+    # Before: NewRouter(perfReviewKey(1)) failed on "k1", which does not begin with "/".
+    assert 'built, err := NewRouter("/" + perfReviewKey(1))' in body(code, "BenchmarkRouter_Join")
+
+
+def test_a_field_the_code_checks_for_nil_off_the_findings_path_stays_nil() -> None:
+    src = """package p
+
+type Timer interface{ Stop() bool }
+
+type state struct{ pending int }
+
+type simTimer struct{ s *state }
+
+func (t *simTimer) Stop() bool { t.s.pending--; return true }
+
+type Alarm struct {
+	timer    Timer
+	deadline int64
+	names    []string
+}
+
+func (a *Alarm) schedule(d int64) {
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	a.deadline = d
+}
+
+func (a *Alarm) Schedule(d int64) string {
+	a.schedule(d)
+	out := ""
+	for _, n := range a.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Alarm.Schedule"], {"Alarm.Schedule": [line_of(src, "out += n")]})
+    # Before: a.timer = perfReviewPtrSimTimer(1), whose nil state made Stop panic; nil is what the code
+    # expects of an alarm with no timer yet.
+    assert "a.timer" not in body(code, "BenchmarkAlarm_Schedule")
+
+
+def test_a_directory_walked_in_a_once_do_on_the_way_exists() -> None:
+    src = """package p
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+type Inspector struct {
+	Root  string
+	init  sync.Once
+	files []string
+}
+
+func (c *Inspector) parse() {
+	c.init.Do(func() {
+		if !strings.Contains(c.Root, "hugo") {
+			panic("dir must be set to the Hugo root")
+		}
+		filepath.Walk(c.Root, func(path string, info os.FileInfo, err error) error {
+			if info.IsDir() {
+				return nil
+			}
+			c.files = append(c.files, path)
+			return nil
+		})
+	})
+}
+
+func (c *Inspector) Names() string {
+	c.parse()
+	out := ""
+	for _, f := range c.files {
+		out += f
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Inspector.Names"], {"Inspector.Names": [line_of(src, "out += f")]})
+    names = body(code, "BenchmarkInspector_Names")
+    # Before: c.Root = perfReviewKey(1) + "hugo", a path that does not exist: Walk's callback got a nil info.
+    assert 'dir := filepath.Join(b.TempDir(), "k1hugo")' in names and "c.Root = dir" in names
+
+
+def test_strings_a_constructor_splits_decodes_or_unquotes_are_well_formed() -> None:
+    src = """package p
+
+import (
+	"encoding/base64"
+	"net"
+	"strconv"
+)
+
+type Peer struct {
+	host, port string
+	key        []byte
+	name       string
+	names      []string
+}
+
+func NewPeer(addr, key, name string) (*Peer, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	k, err := base64.StdEncoding.DecodeString(key)
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Unquote(name)
+	if err != nil {
+		return nil, err
+	}
+	return &Peer{host: host, port: port, key: k, name: n}, nil
+}
+
+func (p *Peer) Join() string {
+	out := ""
+	for _, n := range p.names {
+		out += n
+	}
+	return out
+}
+"""
+    _, code = plan({"p.go": src}, ["Peer.Join"], {"Peer.Join": [line_of(src, "out += n")]})
+    # Before: "k1" for all three, and NewPeer failed on the missing port.
+    assert 'built, err := NewPeer("10.0.0.1:80", "azE=", "\\"k1\\"")' in body(code, "BenchmarkPeer_Join")

@@ -77,6 +77,7 @@ def test_skips_say_why(runs: dict[str, list[Run]]) -> None:
     assert "waits for another goroutine: Service.await" in skipped["Service.AwaitRunning"]
     assert "p.cond.Wait()" in skipped["Pipe.ReadAll"]
     assert "retry, which it calls, sleeps" in skipped["Dial"]
+    assert "waits for a timer" in skipped["Beat"]
     assert "rejects a value it holds already" in skipped["Registry.Register"]
     assert "a position read from n" in skipped["Template.Context"]
     ran = {r.target.bench.function for r in runs["inputs"] if r.status == "ok"}

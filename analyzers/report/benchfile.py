@@ -177,13 +177,10 @@ class FileGen:
                       derived_positions(func)):
             if check is not None:
                 return check
-        halted = halts(func, self.lines.get(func.qualified_name, ()), self.index)
-        if halted is not None:
-            return halted
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
         if sleeps:
             return f"sleeps (line {sleeps[0].line}): a benchmark would time the sleep, not the code"
-        return self._worker_loop(func)
+        return self._worker_loop(func) or halts(func, self.lines.get(func.qualified_name, ()), self.index)
 
     def _worker_loop(self, func: Func) -> str | None:
         """A function that loops forever, or until a channel of its receiver closes, is a worker, not a

@@ -1,17 +1,21 @@
 """Calls a benchmark cannot survive, found by reachability: what a call of the function (and of the
-package's functions it calls on the way to the finding) runs that ends the process or waits for a
-goroutine the benchmark never starts. Each check returns the reason the benchmark gives to b.Skip, or None.
+package's functions it calls, three deep) runs that ends the process, waits for a goroutine or a timer,
+or fails the second time the benchmark's loop makes the call. Each check returns the reason the
+benchmark gives to b.Skip, or None.
 
-Two regions of a body are read. What runs on every call before the finding's statement (straight-line
-statements, the conditions of the `if`s and loops around it, deferred calls) is where an exit or a panic
-makes every run fail: `os.Exit`, `log.Fatal`, a logger's or a testing.TB's `Fatal`, `runtime.Goexit`,
-`panic`. What may run before it (also inside branches and loops, but not in `if err != nil` branches,
-goroutines or callbacks) is where a wait blocks: a receive or a `select` without `default` on channels
-nobody sends on (a context's `Done()`, a channel the package made, a parameter's field), a
-`sync.Cond` `Wait`, a `time.Sleep` in a callee (a retry or a poll). Channels the
-generator gives a partner goroutine (the benchmarked function's channel parameters and its receiver's
-channel fields, also seen through the methods it calls on that receiver) and timers end on their own; a
-function that starts a goroutine itself may be waiting for it, and is left alone.
+Two regions of a body are read. What every call runs (straight-line statements up to a return, the
+headers of the `if`s, switches and loops, the branches that hold a finding, deferred calls; after the
+last finding, up to a statement that may return) is where an exit or a panic makes every run fail:
+`os.Exit`, `log.Fatal`, a logger's or a testing.TB's `Fatal`, `klog.Exit`, `runtime.Goexit`, `panic`
+(unless a deferred `recover()` catches it). What a call may run (also inside branches and loops, but not
+in `if err != nil` branches, goroutines or callbacks that are not run at once) is where a wait blocks: a
+receive or a `select` without `default` on channels nobody sends on (a context's `Done()`, a channel the
+package made, a parameter passed on), a `sync.Cond` `Wait`, a `time.Sleep` in a callee (a retry or a
+poll), or a timer that is the only way out; and where a panic that says the value is there already
+(`overlaps`, `already registered`) fires when the loop hands the same input over again. Channels the
+generator builds or feeds (what the benchmarked function receives from its parameters and receiver, and
+a callee from the fed parameters it is passed or the same receiver) end; a function that starts a
+goroutine itself may be waiting for it, and is left alone.
 """
 
 from __future__ import annotations
@@ -259,7 +263,9 @@ def _waits(func: Func, index: PackageIndex, scope: _Scope, top: Func) -> str | N
         found = None if starts else _wait_at(node, func, scope, index)
         if found is not None:
             where = "it" if func is top else f"{func.qualified_name}, which it calls,"
-            return f"waits for another goroutine: {where} {found}, and the benchmark starts none"
+            if found[0] == "timer":
+                return f"waits for a timer: {where} {found[1]}, so a benchmark would time the wait, not the code"
+            return f"waits for another goroutine: {where} {found[1]}, and the benchmark starts none"
         if node.type == "call_expression":
             if func is not top and text(node.child_by_field_name("function")) == "time.Sleep":
                 return (f"waits for a state that does not come: {func.qualified_name}, which it calls, sleeps "
@@ -268,9 +274,9 @@ def _waits(func: Func, index: PackageIndex, scope: _Scope, top: Func) -> str | N
                 callee = index.callee(node, func)
                 if callee is not None and callee.body is not None:
                     inner = _Scope(_fed_in(callee, node, func, scope), scope.depth + 1, scope.seen)
-                    found = _waits(callee, index, inner, top)
-                    if found is not None:
-                        return found
+                    reason = _waits(callee, index, inner, top)
+                    if reason is not None:
+                        return reason
     return None
 
 
@@ -306,33 +312,54 @@ def _starts_goroutines(func: Func) -> bool:
     return False
 
 
-def _wait_at(node: Node, func: Func, scope: _Scope, index: PackageIndex) -> str | None:
+def _wait_at(node: Node, func: Func, scope: _Scope, index: PackageIndex) -> tuple[str, str] | None:
+    """(what ends the wait: "goroutine" or "timer", what waits) for a wait at node, or None."""
     line = node.start_point[0] + 1
     if node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "<-":
         if _in_select_case(node):
             return None
         operand = strip_parens(node.child_by_field_name("operand"))
-        if operand is None or _ends(operand, func, scope):
+        ends = _ends(operand, func, scope) if operand is not None else "fed"
+        if ends == "fed":
             return None
-        return f"receives from {text(operand)} (line {line}), which only another goroutine sends on"
+        what = f"receives from {text(operand)} (line {line})"
+        return ("timer", what) if ends == "timer" else ("goroutine", what + ", which only another goroutine sends on")
+    if node.type == "range_clause":
+        right = strip_parens(node.child_by_field_name("right"))
+        if right is None or not _is_channel(right, func, index) or \
+                any(c.callee == "close" and [text(a) for a in c.args] == [text(right)] for c in func.calls):
+            return None  # a channel the function closes itself ends the loop
+        ends = _ends(right, func, scope)
+        if ends == "fed":
+            return None
+        what = f"ranges over {text(right)} (line {line}) until it is closed"
+        return ("timer", what + ", which a ticker never is") if ends == "timer" else ("goroutine", what)
+    if node.type == "send_statement" and not _in_select_case(node):
+        channel = strip_parens(node.child_by_field_name("channel"))
+        if channel is None or _ends(channel, func, scope) == "fed" or _buffered_here(channel, func):
+            return None
+        return "goroutine", f"sends on {text(channel)} (line {line}), which only another goroutine drains"
     if node.type == "select_statement":
         cases = [c for c in node.named_children if c.type in ("communication_case", "default_case")]
         if not cases or any(c.type == "default_case" for c in cases):
-            return None if cases else f"blocks forever in an empty select (line {line})"
-        if any(_case_ends(c, func, scope) for c in cases):
+            return None if cases else ("goroutine", f"blocks forever in an empty select (line {line})")
+        kinds = {_case_ends(c, func, scope) for c in cases}
+        if "fed" in kinds:
             return None
-        return f"waits in a select (line {line}) on channels only another goroutine sends on"
+        if "timer" in kinds:
+            return "timer", f"waits in a select (line {line}) that only a timer ends"
+        return "goroutine", f"waits in a select (line {line}) on channels only another goroutine sends on"
     if node.type == "call_expression":
         fn = strip_parens(node.child_by_field_name("function"))
         if fn is None or fn.type != "selector_expression" or text(fn.child_by_field_name("field")) != "Wait":
             return None
-        if node.child_by_field_name("arguments") is not None and \
-                node.child_by_field_name("arguments").named_child_count:  # type: ignore[union-attr]
+        args = node.child_by_field_name("arguments")
+        if args is not None and args.named_child_count:
             return None
         operand = fn.child_by_field_name("operand")
         kind = index.expr_type(operand, func).lstrip("*")
         if kind == "sync.Cond":  # a WaitGroup no one added to returns at once
-            return f"calls {text(fn)}() (line {line}) on a {kind} only another goroutine releases"
+            return "goroutine", f"calls {text(fn)}() (line {line}) on a {kind} only another goroutine releases"
     return None
 
 
@@ -346,34 +373,56 @@ def _in_select_case(node: Node) -> bool:
     return False
 
 
-def _case_ends(case: Node, func: Func, scope: _Scope) -> bool:
+def _is_channel(node: Node, func: Func, index: PackageIndex) -> bool:
+    if text(node).endswith(".C") or (node.type == "call_expression" and
+                                      text(node.child_by_field_name("function")).startswith(_TIMERS)):
+        return True
+    return index.expr_type(node, func).startswith(("chan ", "<-chan ", "chan<- "))
+
+
+def _buffered_here(channel: Node, func: Func) -> bool:
+    """`errs := make(chan error, len(items))` in the same function: sized for what it sends."""
+    decl = func.lookup(text(channel), channel) if channel.type == "identifier" else None
+    init = text(decl.init) if decl is not None and decl.init is not None else ""
+    return init.startswith("make(chan") and "," in init
+
+
+def _case_ends(case: Node, func: Func, scope: _Scope) -> str | None:
     comm = case.child_by_field_name("communication")
     if comm is None:
-        return True
+        return "fed"
     if comm.type == "send_statement":
-        return True  # a buffered channel may take it: not ours to say
+        channel = strip_parens(comm.child_by_field_name("channel"))
+        if channel is None or _buffered_here(channel, func):
+            return "fed"
+        return _ends(channel, func, scope)
     right = comm.child_by_field_name("right") if comm.type == "receive_statement" else comm
     right = strip_parens(right)
     operand = strip_parens(right.child_by_field_name("operand")) if right is not None and \
         right.type == "unary_expression" else None
-    return operand is None or _ends(operand, func, scope)
+    return "fed" if operand is None else _ends(operand, func, scope)
 
 
-def _ends(operand: Node, func: Func, scope: _Scope) -> bool:
-    """Whether a receive from operand ends without a goroutine of the package's own: a timer, or a channel
-    the generator feeds."""
+def _ends(operand: Node, func: Func, scope: _Scope) -> str | None:
+    """What ends a receive from operand without a goroutine of the package's own: "timer", "fed" (a channel
+    the generator builds or feeds), or None."""
     if operand.type == "call_expression":
         fn = text(operand.child_by_field_name("function"))
-        return fn.startswith(_TIMERS)
+        return "timer" if fn.startswith(_TIMERS) else None
     raw = text(operand)
     if raw.endswith(".C"):
-        return True  # a time.Timer's or a time.Ticker's channel
+        return "timer"  # a time.Timer's or a time.Ticker's channel
     root = raw.split(".", 1)[0].split("[", 1)[0]
+    decl = func.lookup(root, operand) if scope.depth == 0 else None
+    if decl is not None and decl.kind != "param" and decl.init is not None:
+        root = re.split(r"[.\[(]", text(decl.init), maxsplit=1)[0]  # ch := w.m[id]: a channel of the receiver's
     if scope.depth == 0:  # what the generator builds holds closed channels with values, or gets a partner
-        return root in scope.fed or root + "." in scope.fed
-    if "." not in raw:
-        return root in scope.fed
-    return root + "." in scope.fed and raw.count(".") == 1
+        fed = root in scope.fed or root + "." in scope.fed
+    elif "." not in raw:
+        fed = root in scope.fed
+    else:
+        fed = root + "." in scope.fed and raw.count(".") == 1
+    return "fed" if fed else None
 
 
 def _fed_in(callee: Func, call: Node, caller: Func, scope: _Scope) -> frozenset[str]:

@@ -237,6 +237,8 @@ class PathReader:
                 self._need(stmt.child_by_field_name("condition"), False)
             elif stmt.type in ("short_var_declaration", "assignment_statement"):
                 solve(self, stmt.child_by_field_name("right"), None)
+            elif stmt.type == "expression_statement" and stmt.named_children:
+                solve(self, stmt.named_children[0], None)  # filepath.Walk(c.Root, ...): a directory
 
     def _callee_guards(self, stmt: Node) -> None:
         """Methods of the same receiver called on the way (`b.writeTo(sb)`) must get through their own

@@ -102,6 +102,8 @@ class ReceiverParts(BuilderBase):
         for f in [*use.reads, *sorted(use.writes - set(use.reads))]:
             if f in use.asserted and f in types:
                 self._holds(var, f, use.asserted[f], env)
+            elif f in use.nil_checked and f"{self.func.receiver_name}.{f}" not in self.hints.shapes:
+                continue  # `if e.timer != nil {...}` off the finding's path: nil is a state the code handles
             elif f in types and f not in fill and f not in use.sends and f not in use.receives:
                 self._ensure(var, f, types[f], env, use.pools.get(f))
         add = adder(t, set(fill), self.v.index, self.func) if fill else None

@@ -26,6 +26,7 @@ class ReceiverUse:
     ranges: set[str] = field(default_factory=set)  # channel fields ranged over (worker loops)
     pools: dict[str, str] = field(default_factory=dict)  # sync.Pool field -> the type its Get is asserted to
     asserted: dict[str, str] = field(default_factory=dict)  # interface field -> the type `recv.f.(T)` asserts
+    nil_checked: set[str] = field(default_factory=set)  # fields compared with nil: nil is a state the code handles
 
 
 def _receiver_field(node: Node | None, recv: str) -> str | None:
@@ -91,6 +92,13 @@ def _visit(func: Func, index: PackageIndex, use: ReceiverUse, seen: set[Func], d
         elif kind == "type_assertion_expression":
             _pool_get(node, recv, use)
             _field_assertion(node, recv, use)
+        elif kind == "binary_expression" and text(node.child_by_field_name("operator")) in ("==", "!="):
+            sides = [strip_parens(node.child_by_field_name(s)) for s in ("left", "right")]
+            for a, b in (sides, sides[::-1]):
+                if b is not None and text(b) == "nil" and a is not None and a.type == "selector_expression":
+                    operand = strip_parens(a.child_by_field_name("operand"))
+                    if operand is not None and text(operand) == recv:
+                        use.nil_checked.add(text(a.child_by_field_name("field")))
 
 
 def _pool_get(node: Node, recv: str, use: ReceiverUse) -> None:

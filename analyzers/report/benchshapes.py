@@ -7,12 +7,13 @@ paths it names (see benchpaths), returning the path a value-producing call deriv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from analyzers.source import strip_parens, text
+from analyzers.source import Func, strip_parens, text
 
 if TYPE_CHECKING:
     from analyzers.report.benchpaths import PathReader
@@ -31,7 +32,11 @@ _DIGITS = frozenset({"strconv.Atoi", "strconv.ParseInt", "strconv.ParseUint", "s
 _LITERALS = {"strconv.ParseBool": '"true"', "time.ParseDuration": '"1s"', "net.ParseIP": '"10.0.0.1"',
              "netip.ParseAddr": '"10.0.0.1"', "regexp.Compile": '"k[0-9]+"', "regexp.MustCompile": '"k[0-9]+"',
              "mail.ParseAddress": '"k@example.com"', "net.ParseCIDR": '"10.0.0.0/8"',
-             "netip.ParsePrefix": '"10.0.0.0/8"', "netip.ParseAddrPort": '"10.0.0.1:80"'}
+             "netip.ParsePrefix": '"10.0.0.0/8"', "netip.ParseAddrPort": '"10.0.0.1:80"',
+             "net.SplitHostPort": '"10.0.0.1:80"', "net.ParseMAC": '"00:00:5e:00:53:01"',
+             "strconv.Unquote": '"\\"k1\\""', "base64.StdEncoding.DecodeString": '"azE="',
+             "base64.URLEncoding.DecodeString": '"azE="', "base64.RawStdEncoding.DecodeString": '"azE"',
+             "base64.RawURLEncoding.DecodeString": '"azE"'}
 _KINDS = {"url.Parse": "url", "url.ParseRequestURI": "url", "os.Open": "file", "os.ReadFile": "file",
           "os.Stat": "file", "http.Get": "url", "http.Head": "url", "http.Post": "url", "http.PostForm": "url",
           "os.Create": "path", "os.WriteFile": "path",
@@ -182,6 +187,7 @@ def _parsed_by_callee(reader: PathReader, call: Node, args: list[Node]) -> None:
     callee = reader.index.callee(call, reader.func)
     if callee is None or callee is reader.func:
         return
+    _guards_of(reader, callee, args)
     names = [p.name for p in callee.params]
     for c in callee.calls:
         inner = _args(c.node)
@@ -202,6 +208,28 @@ def _parsed_by_callee(reader: PathReader, call: Node, args: list[Node]) -> None:
             shape.literal = _LITERALS[c.callee]
         elif c.callee in _KINDS and not shape.kind:
             shape.kind = _KINDS[c.callee]
+
+
+def _guards_of(reader: PathReader, callee: Func, args: list[Node]) -> None:
+    """What the package function's own guard clauses ask of its parameters (`if !strings.HasPrefix(p, "/")
+    { return errBad }` in parsePattern) is asked of the arguments passed to it."""
+    paths = [reader.path_of(a) for a in args]
+    if reader.depth >= 2 or not any(paths):
+        return
+    from analyzers.report.benchpaths import PathReader  # benchpaths reads conditions with this module
+
+    sub = PathReader(callee, reader.index, reader.facts, reader.depth + 1).read_end()
+    for p, path in zip(callee.params, paths, strict=False):
+        theirs = sub.shapes.get(p.name) if p.name else None
+        if theirs is None or path is None:
+            continue
+        mine = reader.hints.shape(path)
+        for attr in ("prefix", "suffix", "contains", "sep", "parts", "digits", "kind"):
+            if getattr(theirs, attr) and not getattr(mine, attr):
+                setattr(mine, attr, getattr(theirs, attr))
+        if mine.literal is None and theirs.literal is not None and re.fullmatch(r'"[^"]*"|-?\d+|true|false',
+                                                                                theirs.literal):
+            mine.literal = theirs.literal  # a literal, not a name only the callee sees
 
 
 def _request_value(reader: PathReader, call: Node, fn: Node | None, name: str, args: list[Node]) -> str | None:

@@ -147,3 +147,17 @@ func (t *Template) Context(n Node) string {
 	}
 	return out
 }
+
+// Beat waits for the next beat, unless ctx ends first, then renders the names.
+func Beat(ctx context.Context, names []string) string {
+	select {
+	case <-ctx.Done():
+		return ""
+	case <-time.After(time.Minute):
+	}
+	out := ""
+	for _, n := range names {
+		out += n
+	}
+	return out
+}
