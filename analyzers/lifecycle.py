@@ -54,6 +54,11 @@ _LIFECYCLE_PREFIX = re.compile(
     r"Provision|validate|Validate|configure|Configure|close|Close|shutdown|Shutdown|stop|Stop|start|"
     r"Start|reload|Reload|apply|Apply|parse|Parse|open|Open|cmd|config)(?=[A-Z_]|$)"
 )
+# A configuration type's printing and parsing (`ChainConfig.String`, logged at start-up; `SDConfig.
+# UnmarshalYAML`): its other methods may run per request (`Config.FilterActionableRules`).
+_CONFIG_TYPE = re.compile(r"Config$")
+_CONFIG_IO_METHODS = frozenset({"String", "UnmarshalJSON", "UnmarshalYAML", "UnmarshalXML", "UnmarshalText",
+                                "MarshalJSON", "MarshalYAML", "MarshalXML"})
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
 
@@ -120,6 +125,8 @@ def test_support_reason(func: Func) -> str | None:
 def lifecycle_name(func: Func) -> str | None:
     """Why a function runs at start-up, on configuration or at shutdown, judged by its name."""
     name = func.name
+    if func.receiver and _CONFIG_TYPE.search(func.receiver) and name in _CONFIG_IO_METHODS:
+        return f"{func.receiver}.{name} prints or parses the configuration, at load"
     if not func.receiver and (name in ("init", "main") or _CONSTRUCTOR.match(name)):
         return f"{name} runs at start-up"
     if _TEST_SUPPORT_NAME.search(name):
