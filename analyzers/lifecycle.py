@@ -139,8 +139,10 @@ def lifecycle_name(func: Func) -> str | None:
     word = m.group(1)
     if name == word and word in ("load", "Load", "register", "Register", "open", "Open", "config"):
         return None  # `Load(key)`, `Register(x)`: accessors and registries used at run time
-    if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name):
-        return None  # parsers and appliers of data run per request; only configuration is once
+    if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name) \
+            and not any(_CONFIG_WORD.search(r.type) for r in func.results):
+        return None  # parsers and appliers of data run per request; only configuration (named so, or
+        # produced: `parsePHPFastCGI(h) ([]ConfigValue, error)`) is once
     if word in ("open", "Open") and func.receiver:
         return None  # fs.Open-like methods serve requests
     return f"{name} runs at start-up, on configuration or at shutdown"

@@ -147,3 +147,22 @@ func (h *Header) String() string { return fmt.Sprint(h.Number) }
     assert not found & {"ChainConfig.IsShanghai", "Header.String"}
     heat = {f.qualified_name: h.tier for f, h in classify(pkg).items()}
     assert heat["ChainConfig.String"] == "cold" and heat["Header.String"] == "hot"
+
+
+def test_a_parser_that_produces_configuration_runs_at_load() -> None:
+    """Caddy's directive parsers (`parsePHPFastCGI(h Helper) ([]ConfigValue, error)`) run when the
+    Caddyfile is adapted; a parser of requests does not, even given the configuration."""
+    src = b"""package fastcgi
+
+type Helper struct{ args []string }
+type ConfigValue struct{ Value string }
+type Config struct{ Root string }
+type Request struct{ Path string }
+
+func parsePHPFastCGI(h Helper) ([]ConfigValue, error) { return nil, nil }
+
+func parseRequest(cfg *Config, raw string) (*Request, error) { return &Request{Path: cfg.Root + raw}, nil }
+"""
+    pkg = build_package("fastcgi", [build_file("fastcgi/caddyfile.go", src)])
+    found = {f.qualified_name for f in startup_functions(pkg)}
+    assert "parsePHPFastCGI" in found and "parseRequest" not in found
