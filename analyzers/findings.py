@@ -24,7 +24,7 @@ _ERR_COND = re.compile(r"\berr\s*!=\s*nil\b|^!ok$|\bok\s*==\s*false\b")
 def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mapping[str, Severity]) -> Finding:
     func = hit.func
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
-    severity: Severity = rule.severity
+    severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
     if cold or (not rule.correctness and in_error_branch(hit.node, func)):
         severity = "info"

@@ -40,6 +40,9 @@ HANDLER_PARAM_TYPES = {
 SORT_CALLBACKS = frozenset({"sort.Slice", "sort.SliceStable", "slices.SortFunc", "slices.SortStableFunc",
                             "slices.BinarySearchFunc", "sort.Search", "slices.IndexFunc",
                             "slices.ContainsFunc", "strings.Map", "bytes.Map", "strings.FieldsFunc"})
+# Methods every other type has (error, fmt.Stringer): a call `x.Error()` in a loop names no type of
+# the package, so it is no evidence that any one of them runs there.
+_INTERFACE_METHODS = frozenset({"Error", "String"})
 HOT_MARKER = "//perf-review:hot"
 _CTOR = re.compile(r"^(New|new|Must|must)[A-Z_]?")
 
@@ -172,6 +175,8 @@ def _cold_reasons(func: Func) -> list[str]:
         return [f"{name} runs once"]
     if func.file.is_test or (name.startswith(("Test", "Example", "Fuzz")) and not func.receiver):
         return ["test code"]
+    if func.receiver and name == "Error" and not func.params:
+        return ["Error() formats a failure's message"]
     if not func.receiver and _CTOR.match(name):
         return ["constructor" if name.lower().startswith("new") else "Must* helper, runs at start-up"]
     return []
@@ -213,7 +218,7 @@ def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, s
                 continue
             if fn.type == "identifier":
                 key = call.name
-            elif fn.type == "selector_expression" and call.recv not in imports:
+            elif fn.type == "selector_expression" and call.recv not in imports and call.name not in _INTERFACE_METHODS:
                 key = "." + call.name
             else:
                 continue

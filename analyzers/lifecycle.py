@@ -54,6 +54,11 @@ _LIFECYCLE_PREFIX = re.compile(
     r"Provision|validate|Validate|configure|Configure|close|Close|shutdown|Shutdown|stop|Stop|start|"
     r"Start|reload|Reload|apply|Apply|parse|Parse|open|Open|cmd|config)(?=[A-Z_]|$)"
 )
+# A configuration type's printing and parsing (`ChainConfig.String`, logged at start-up; `SDConfig.
+# UnmarshalYAML`): its other methods may run per request (`Config.FilterActionableRules`).
+_CONFIG_TYPE = re.compile(r"Config$")
+_CONFIG_IO_METHODS = frozenset({"String", "UnmarshalJSON", "UnmarshalYAML", "UnmarshalXML", "UnmarshalText",
+                                "MarshalJSON", "MarshalYAML", "MarshalXML"})
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
 
@@ -120,6 +125,8 @@ def test_support_reason(func: Func) -> str | None:
 def lifecycle_name(func: Func) -> str | None:
     """Why a function runs at start-up, on configuration or at shutdown, judged by its name."""
     name = func.name
+    if func.receiver and _CONFIG_TYPE.search(func.receiver) and name in _CONFIG_IO_METHODS:
+        return f"{func.receiver}.{name} prints or parses the configuration, at load"
     if not func.receiver and (name in ("init", "main") or _CONSTRUCTOR.match(name)):
         return f"{name} runs at start-up"
     if _TEST_SUPPORT_NAME.search(name):
@@ -132,8 +139,10 @@ def lifecycle_name(func: Func) -> str | None:
     word = m.group(1)
     if name == word and word in ("load", "Load", "register", "Register", "open", "Open", "config"):
         return None  # `Load(key)`, `Register(x)`: accessors and registries used at run time
-    if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name):
-        return None  # parsers and appliers of data run per request; only configuration is once
+    if word in ("parse", "Parse", "apply", "Apply") and not _CONFIG_WORD.search(name) \
+            and not any(_CONFIG_WORD.search(r.type) for r in func.results):
+        return None  # parsers and appliers of data run per request; only configuration (named so, or
+        # produced: `parsePHPFastCGI(h) ([]ConfigValue, error)`) is once
     if word in ("open", "Open") and func.receiver:
         return None  # fs.Open-like methods serve requests
     return f"{name} runs at start-up, on configuration or at shutdown"

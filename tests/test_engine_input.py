@@ -68,6 +68,38 @@ def test_correctness_findings_in_development_code_are_info() -> None:
                    "readAll": ("info", "cold"), "emit": ("info", "cold")}
 
 
+def test_printing_to_standard_output_in_a_loop_is_info_and_a_file_is_a_warning() -> None:
+    """Standard output is read by people (go-ethereum's build and inspection helpers print a line per
+    item): information. A file or a connection written per record is a warning."""
+    src = b"""package report
+
+import (
+	"fmt"
+	"os"
+)
+
+func Show(names []string) {
+	for _, n := range names {
+		fmt.Println(n)
+	}
+}
+
+func Save(path string, names []string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, n := range names {
+		fmt.Fprintln(f, n)
+	}
+	return nil
+}
+"""
+    result = analyze_files({"report/report.go": src}, Options(enabled_rules=frozenset({"unbuffered-write-loop"})))
+    assert {f.function: f.severity for f in result.findings} == {"Show": "info", "Save": "warning"}
+
+
 def test_severity_override() -> None:
     options = Options(enabled_rules=ONLY.enabled_rules, severity_overrides={"string-concat-loop": "error"})
     result = analyze_files({"p/a.go": go(LOOP.format(name="A", pre="", post=""))}, options)

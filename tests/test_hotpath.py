@@ -96,3 +96,39 @@ func loop(c *C, xs []string) int {
     assert t["C.Get"].reasons[0] == "called inside a loop in loop"
     assert not any("called inside a loop" in r for r in t["Get"].reasons), "a method call is not a call of Get"
     assert not any("called inside a loop" in r for r in t["Split"].reasons), "strings.Split is not p.Split"
+
+
+def test_error_methods_format_failures_and_interface_method_names_called_in_loops_are_no_evidence() -> None:
+    """`err.Error()` or `x.String()` in some loop says nothing about which type's method runs there
+    (minio's `DataMovementOverwriteErr.Error` was hot for every `err.Error()` in a loop of a handler);
+    an `Error()` method formats a failure's message: cold."""
+    src = b"""package p
+
+import "fmt"
+
+type NotFound struct{ Key string }
+
+func (e NotFound) Error() string { return fmt.Sprintf("not found: %s", e.Key) }
+
+type Point struct{ X int }
+
+func (p Point) String() string { return fmt.Sprint(p.X) }
+
+type Cache struct{}
+
+func (c *Cache) Fill(keys []string) {}
+
+func report(errs []error, ps []fmt.Stringer, c *Cache) []string {
+	var out []string
+	for i, err := range errs {
+		out = append(out, err.Error(), ps[i].String())
+		c.Fill(out)
+	}
+	return out
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["NotFound.Error"].tier == "cold"
+    assert t["Point.String"].reasons == ["per-element method String"]
+    assert t["Cache.Fill"].reasons[0] == "called inside a loop in report"

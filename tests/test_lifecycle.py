@@ -119,3 +119,50 @@ func (s *server) Process(reqs []string) {
     heat = {f.qualified_name: h.tier for f, h in classify(pkg).items()}
     assert heat["label"] == "cold" and heat["newServer.func1"] == "cold"
     assert heat["server.Process"] == "warm"
+
+
+def test_printing_and_parsing_a_configuration_type_runs_at_load() -> None:
+    """`ChainConfig.String` is logged at start-up (go-ethereum), `SDConfig.UnmarshalYAML` parses the
+    configuration file; a configuration type's other methods may run per request (minio's
+    `Config.FilterActionableRules` runs per replicated object)."""
+    src = b"""package params
+
+import "fmt"
+
+type ChainConfig struct{ ShanghaiTime *uint64 }
+
+func (c *ChainConfig) String() string { return fmt.Sprintf("Shanghai: %v", *c.ShanghaiTime) }
+
+func (c *ChainConfig) UnmarshalJSON(b []byte) error { return nil }
+
+func (c *ChainConfig) IsShanghai(t uint64) bool { return c.ShanghaiTime != nil && *c.ShanghaiTime <= t }
+
+type Header struct{ Number uint64 }
+
+func (h *Header) String() string { return fmt.Sprint(h.Number) }
+"""
+    pkg = build_package("params", [build_file("params/config.go", src)])
+    found = {f.qualified_name for f in startup_functions(pkg)}
+    assert {"ChainConfig.String", "ChainConfig.UnmarshalJSON"} <= found
+    assert not found & {"ChainConfig.IsShanghai", "Header.String"}
+    heat = {f.qualified_name: h.tier for f, h in classify(pkg).items()}
+    assert heat["ChainConfig.String"] == "cold" and heat["Header.String"] == "hot"
+
+
+def test_a_parser_that_produces_configuration_runs_at_load() -> None:
+    """Caddy's directive parsers (`parsePHPFastCGI(h Helper) ([]ConfigValue, error)`) run when the
+    Caddyfile is adapted; a parser of requests does not, even given the configuration."""
+    src = b"""package fastcgi
+
+type Helper struct{ args []string }
+type ConfigValue struct{ Value string }
+type Config struct{ Root string }
+type Request struct{ Path string }
+
+func parsePHPFastCGI(h Helper) ([]ConfigValue, error) { return nil, nil }
+
+func parseRequest(cfg *Config, raw string) (*Request, error) { return &Request{Path: cfg.Root + raw}, nil }
+"""
+    pkg = build_package("fastcgi", [build_file("fastcgi/caddyfile.go", src)])
+    found = {f.qualified_name for f in startup_functions(pkg)}
+    assert "parsePHPFastCGI" in found and "parseRequest" not in found

@@ -32,6 +32,8 @@ class Hit:
     suggestion: str | None = None
     # Text that identifies the offence independently of its line (defaults to the node's text).
     key: str | None = None
+    # Lower than the rule's severity when this hit's evidence is weaker (the engine may lower it more).
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ copy(dst, src)
 Loops that convert or transform elements (`dst[i] = byte(src[i])`, `dst[i] = src[i] * 2`), strided
 or reversed copies, and copies within one slice (where overlap makes the loop's order matter) are
 not flagged. The destination must be known to be a slice or array whose element type is the
-source's (or a concrete type), so that `copy` type-checks. Loops with a literal bound of eight or
+source's (identical, not only assignable: `[]byte` into a named `Bytes` is not flagged), so that `copy`
+type-checks. Loops with a literal bound of eight or
 fewer are not flagged.
 """
 
@@ -42,30 +43,6 @@ from analyzers.rules._loops import Shape, expr_type, is_invariant, loop_shape, u
 from analyzers.rules._util import is_small_constant_loop
 from analyzers.source import Func, strip_parens, text
 from analyzers.typeinfer import element_type
-
-_BASIC = frozenset(
-    {
-        "bool",
-        "byte",
-        "rune",
-        "string",
-        "int",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "uintptr",
-        "float32",
-        "float64",
-        "complex64",
-        "complex128",
-    }
-)
 
 
 @rule("copy-loop", "simd")
@@ -158,17 +135,16 @@ def _seq_elem(pkg: Package, typ: str) -> str | None:
     return None
 
 
-def _concrete(pkg: Package, typ: str) -> bool:
-    t = underlying(pkg, typ)
-    if t in _BASIC or t.startswith(("*", "[", "map[", "struct")):
-        return True
-    return typ in pkg.structs
-
-
 def _copyable(pkg: Package, func: Func, dst: Node, src: Node) -> bool:
-    """`copy(dst, src)` type-checks: both known sequences (not maps) with the same element type."""
+    """`copy(dst, src)` type-checks: both known sequences (not maps) with identical element types. An
+    assignment `dst[i] = src[i]` needs only assignability, which lets `[]byte` into a named `Bytes`
+    (go-ethereum's `hexutil.Bytes`); copy does not."""
     d_elem = _seq_elem(pkg, expr_type(pkg, func, dst))
     s_elem = _seq_elem(pkg, expr_type(pkg, func, src))
     if not d_elem or not s_elem:
         return False
-    return underlying(pkg, d_elem) == underlying(pkg, s_elem) and (d_elem == s_elem or _concrete(pkg, d_elem))
+    return _ALIAS.get(d_elem, d_elem) == _ALIAS.get(s_elem, s_elem)
+
+
+# Predeclared aliases: the same type under two names.
+_ALIAS = {"uint8": "byte", "int32": "rune"}

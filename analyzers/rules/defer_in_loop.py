@@ -53,7 +53,10 @@ to nil unconditionally (and nothing in the loop sets it to anything else), or it
 !flag { ...; flag = true }` block runs once and is not flagged, nor is a defer that closes the
 loop's own range item (`for _, l := range old { defer l.Close() }`): the iteration acquired nothing,
 nor a cleanup that runs only when the function fails (`defer func() { if err == nil { return };
-l.Close() }()`): on success the resources go to the caller.
+l.Close() }()`): on success the resources go to the caller. Nor is a defer whose resource the
+iteration stores where it outlives the iteration (`blocks = append(blocks, b)`, `writers[i] =
+bytes.NewBuffer(buf[:0])` into a collection declared before the loop): the code after the loop uses
+it, so it must stay held until the function returns.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
             if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
-                    or _cleanup_on_error(site.node):
+                    or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -103,6 +106,72 @@ def _once_guarded(defer: Node, loop: Loop) -> bool:
                 return True
         node = node.parent
     return False
+
+
+def _released(defer: Node) -> set[str]:
+    """Names of what the deferred call releases: the receiver of `b.Close()`, the identifier
+    arguments of `put(buf)`."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    if call is None or call.type != "call_expression":
+        return set()
+    fn = call.child_by_field_name("function")
+    names: set[str] = set()
+    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
+    if operand is not None and operand.type == "identifier":
+        names.add(text(operand))
+    args = call.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else []:
+        arg = strip_parens(arg)
+        if arg is not None and arg.type == "identifier":
+            names.add(text(arg))
+    return names
+
+
+def _kept_after_iteration(func: Func, defer: Node, loop: Loop) -> bool:
+    """What the defer releases is stored, in the iteration, where it outlives it: appended to a
+    collection declared before the loop (`blocks = append(blocks, b)`), or put into an element or
+    field of one (`writers[i] = bytes.NewBuffer(buf[:0])`). The code after the loop uses it, so it
+    must stay held until the function returns: the defer is where it belongs."""
+    names = _released(defer)
+    if not names:
+        return False
+    for site in func.sites("assignment_statement"):
+        node = site.node
+        if not loop.contains(node) or text(node.child_by_field_name("operator")) != "=":
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
+            continue
+        target, value = strip_parens(left.named_children[0]), strip_parens(right.named_children[0])
+        if target is None or value is None or not _declared_before(func, target, loop):
+            continue
+        if target.type in ("index_expression", "selector_expression"):
+            if _mentions(value, names):
+                return True
+        elif value.type == "identifier" and text(value) in names:
+            return True
+        elif value.type == "call_expression" and text(value.child_by_field_name("function")) == "append":
+            args = value.child_by_field_name("arguments")
+            if args is not None and any(_mentions(a, names) for a in args.named_children[1:]):
+                return True
+    return False
+
+
+def _declared_before(func: Func, target: Node, loop: Loop) -> bool:
+    """The assignment's target is (an element or field of) a variable declared outside the loop."""
+    root: Node | None = target
+    while root is not None and root.type in ("index_expression", "selector_expression"):
+        root = root.child_by_field_name("operand")
+    if root is None or root.type != "identifier":
+        return False
+    decl = func.decl(text(root), target)
+    return decl is None or not loop.contains(decl.node)  # None: an enclosing function's or the package's
+
+
+def _mentions(node: Node, names: set[str]) -> bool:
+    if node.type == "identifier":
+        return text(node) in names
+    return any(_mentions(c, names) for c in node.named_children)
 
 
 def _cleanup_on_error(defer: Node) -> bool:

@@ -40,9 +40,9 @@ Writers of unknown concreteness (`io.Writer` parameters) are never flagged: the 
 buffered writer. `http.ResponseWriter`, `bufio.Writer`, `bytes.Buffer` and `strings.Builder` are
 already buffered. `os.Stderr` is left alone (diagnostics are meant to be unbuffered), and so is
 standard output in a `main` package or a package that builds a command with cobra, urfave/cli, kingpin
-or kong (a command's output to a terminal, once per run), and so are
-loops without a known length (`for {}`, condition loops, channel ranges), where each write usually
-must go out at once.
+or kong (a command's output to a terminal, once per run); elsewhere a loop printing to standard output
+is reported as information, not a warning (output read by people is a screenful). Loops without a
+known length (`for {}`, condition loops, channel ranges) are left alone: each write usually must go out at once.
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 call.node,
                 f"{what} in a loop is one write syscall per iteration on an unbuffered {kind} (~1-5 µs each); "
                 f"wrap {writer} in a bufio.Writer and Flush after the loop",
+                # Standard output is read by people: a screenful of lines, information.
+                severity="info" if kind == "stdout" else None,
             )
 
 

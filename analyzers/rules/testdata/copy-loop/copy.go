@@ -123,3 +123,37 @@ func names(users []struct{ Name string }) []string {
 	}
 	return out
 }
+
+// Bytes is a named byte slice, as go-ethereum's hexutil.Bytes.
+type Bytes []byte
+
+// Near-miss: []Bytes into [][]byte assigns element by element, but copy needs identical element
+// types (Bytes is not []byte): copy(req, hex) does not compile.
+func plainRequests(hex []Bytes) [][]byte {
+	req := make([][]byte, len(hex))
+	for i := range hex {
+		req[i] = hex[i]
+	}
+	return req
+}
+
+// Near-miss: the other way round, [][]byte into []Bytes.
+func namedRequests(raw [][]byte) []Bytes {
+	out := make([]Bytes, len(raw))
+	for i := range raw {
+		out[i] = raw[i]
+	}
+	return out
+}
+
+// ProofList is a named slice whose elements are []byte.
+type ProofList [][]byte
+
+// A named slice type with the same element type: copy(nodes, proof) compiles.
+func proofNodes(proof [][]byte) ProofList {
+	nodes := make(ProofList, len(proof))
+	for i, node := range proof { // want "copy\(nodes, proof\)"
+		nodes[i] = node
+	}
+	return nodes
+}
