@@ -368,22 +368,6 @@ def test_positions_read_from_one_argument_into_another_value_are_skipped() -> No
     assert planned["Buf.Write"].skip_reason is None  # a length, not a position
 
 
-REFLECT = """package p
-
-import "reflect"
-
-func CopyFields(dst, src reflect.Value) {
-	for i := 0; i < src.NumField(); i++ {
-		dst.Field(i).Set(src.Field(i))
-	}
-}
-
-func Kinds(values []any) []reflect.Kind {
-	var out []reflect.Kind
-	for _, v := range values {
-		out = append(out, reflect.ValueOf(v).Kind())
-	}
-	return out
 SENDS = """package p
 
 type queue struct{ ch chan int }
@@ -430,11 +414,6 @@ func Results(items []int) int {
 """
 
 
-def test_reflection_walkers_are_skipped_and_their_callers_are_not() -> None:
-    """A zero reflect.Value panics on Set/NumField: only the walker's callers build values that fit."""
-    planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "Kinds"], {})
-    assert (planned["CopyFields"].skip_reason or "").startswith("takes a reflect.Value")
-    assert planned["Kinds"].skip_reason is None
 def test_sends_only_another_goroutine_drains_are_skipped() -> None:
     funcs = ["Server.Handle", "queue.Push", "queue.Offer", "Results"]
     planned, _ = plan({"p.go": SENDS}, funcs)
@@ -536,3 +515,30 @@ func (w *list) Trigger(id uint64, x any) {
 """
     planned, _ = plan({"p.go": src}, ["list.Trigger"])
     assert planned["list.Trigger"].skip_reason is None  # the map's channels are built by the generator
+
+
+REFLECT = """package p
+
+import "reflect"
+
+func CopyFields(dst, src reflect.Value) {
+	for i := 0; i < src.NumField(); i++ {
+		dst.Field(i).Set(src.Field(i))
+	}
+}
+
+func Kinds(values []any) []reflect.Kind {
+	var out []reflect.Kind
+	for _, v := range values {
+		out = append(out, reflect.ValueOf(v).Kind())
+	}
+	return out
+}
+"""
+
+
+def test_reflection_walkers_are_skipped_and_their_callers_are_not() -> None:
+    """A zero reflect.Value panics on Set/NumField: only the walker's callers build values that fit."""
+    planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "Kinds"], {})
+    assert (planned["CopyFields"].skip_reason or "").startswith("takes a reflect.Value")
+    assert planned["Kinds"].skip_reason is None
