@@ -35,7 +35,6 @@ _EXIT_CALLS = frozenset({"os.Exit", "runtime.Goexit", "syscall.Exit"})
 _FATAL_NAMES = frozenset({"Fatal", "Fatalf", "Fatalln", "Fatalw", "FailNow"})
 # Package functions of logging packages that exit (klog.Exit) or panic (log.Panicf, logrus.Panic).
 _PKG_EXIT_NAMES = frozenset({"Exit", "Exitf", "Exitln", "Panic", "Panicf", "Panicln"})
-_ERR_BRANCH = re.compile(r"^\(?\s*!?\s*\w*(err|Err)\w*\s*!=\s*nil\b")
 _TIMERS = ("time.After", "time.Tick")
 # What a panic says when the value was there already: a benchmark repeats the call with the same input.
 _AGAIN = re.compile(r"\b(already|duplicated?|overlaps?|overlapping|twice|exists|registered|reused)\b", re.IGNORECASE)
@@ -289,13 +288,24 @@ def _maybe(block: Node) -> list[Node]:
         n = stack.pop()
         if n.type == "go_statement" or (n.type == "func_literal" and not _runs_now(n)):
             continue
-        if n.type == "if_statement" and _ERR_BRANCH.match(text(n.child_by_field_name("condition"))):
+        if n.type == "if_statement" and _err_branch(n.child_by_field_name("condition")):
             stack += [c for c in reversed(n.named_children) if c != n.child_by_field_name("consequence")]
             continue
         if n is not block:
             out.append(n)
         stack.extend(reversed(n.named_children))
     return out
+
+
+def _err_branch(cond: Node | None) -> bool:
+    """`err != nil`, `ctx.Err() != nil`, `err != nil && ...`: a branch an error takes."""
+    cond = strip_parens(cond)
+    while cond is not None and cond.type == "binary_expression" and text(cond.child_by_field_name("operator")) == "&&":
+        cond = strip_parens(cond.child_by_field_name("left"))
+    if cond is None or cond.type != "binary_expression" or text(cond.child_by_field_name("operator")) != "!=":
+        return False
+    left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+    return text(right) == "nil" and left is not None and ("err" in text(left) or "Err" in text(left))
 
 
 def _starts_goroutines(func: Func) -> bool:
