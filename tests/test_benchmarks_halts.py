@@ -517,6 +517,39 @@ func (w *list) Trigger(id uint64, x any) {
     assert planned["list.Trigger"].skip_reason is None  # the map's channels are built by the generator
 
 
+def test_waits_on_an_error_branch_are_not_the_benchmarks() -> None:
+    src = """package p
+
+import "errors"
+
+var failures = make(chan error)
+
+func check(v int) error {
+	if v < 0 {
+		return errors.New("negative")
+	}
+	return nil
+}
+
+func Store(v int) int {
+	if err := check(v); err != nil && v != 0 {
+		failures <- err
+		return 0
+	}
+	return v * 2
+}
+
+func Report(v int) int {
+	failures <- check(v)
+	return v
+}
+"""
+    planned, _ = plan({"p.go": src}, ["Store", "Report"])
+    assert planned["Store"].skip_reason is None  # only an error sends, and generated inputs are valid
+    assert planned["Report"].skip_reason is not None and "sends on failures" in planned["Report"].skip_reason
+
+
+
 REFLECT = """package p
 
 import "reflect"
