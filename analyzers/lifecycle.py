@@ -59,6 +59,11 @@ _LIFECYCLE_PREFIX = re.compile(
 _CONFIG_TYPE = re.compile(r"Config$")
 _CONFIG_IO_METHODS = frozenset({"String", "UnmarshalJSON", "UnmarshalYAML", "UnmarshalXML", "UnmarshalText",
                                 "MarshalJSON", "MarshalYAML", "MarshalXML"})
+# Diagnostics, by name: a database inspection, a graph dump, a debug print (`InspectDatabase`, `toDot`,
+# `DumpResources`, `displayTop`, `PrettyPrint`) run when someone asks, not per request.
+_DIAGNOSTIC = re.compile(
+    r"^(dump|Dump|debug|Debug|inspect|Inspect|display|Display|toDot|ToDot|PrettyPrint)(?=[A-Z_]|$)"
+)
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
 
@@ -131,6 +136,8 @@ def lifecycle_name(func: Func) -> str | None:
         return f"{name} runs at start-up"
     if _TEST_SUPPORT_NAME.search(name):
         return f"{name} builds test data"
+    if _DIAGNOSTIC.match(name):
+        return f"{name} prints diagnostics on demand"
     if name in _LIFECYCLE_EXACT:
         return f"{name} runs at start-up or shutdown"
     m = _LIFECYCLE_PREFIX.match(name)

@@ -166,3 +166,27 @@ func parseRequest(cfg *Config, raw string) (*Request, error) { return &Request{P
     pkg = build_package("fastcgi", [build_file("fastcgi/caddyfile.go", src)])
     found = {f.qualified_name for f in startup_functions(pkg)}
     assert "parsePHPFastCGI" in found and "parseRequest" not in found
+
+
+def test_diagnostics_run_on_demand() -> None:
+    """go-ethereum's `InspectDatabase`, `nodeStore.toDot` and the inspector's `display` print
+    diagnostics when someone asks; `Display` is not a prefix of `Displacement`, and a pretty-printer
+    of queries (prometheus's `Pretty`, per request) is not a diagnostic."""
+    src = b"""package trie
+
+type store struct{ nodes []string }
+
+func InspectDatabase(keys []string) int { return len(keys) }
+
+func (s *store) toDot(parent string) string { return parent }
+
+func (s *store) display() string { return s.toDot("") }
+
+func (s *store) Displacement() int { return len(s.nodes) }
+
+func (s *store) Pretty(level int) string { return "" }
+"""
+    pkg = build_package("trie", [build_file("trie/store.go", src)])
+    found = {f.qualified_name for f in startup_functions(pkg)}
+    assert {"InspectDatabase", "store.toDot", "store.display"} <= found
+    assert not found & {"store.Displacement", "store.Pretty"}

@@ -42,7 +42,9 @@ run time (`fn.Call(args)`, which needs each argument as a `reflect.Value`), are 
 is `reflect.TypeOf` of each element in turn (`reflect.TypeOf(v)` for `v` of a `[]any`: ~1 ns, nothing to
 hoist), nor `reflect.ValueOf` of a value that is already an interface or a pointer (nothing is boxed: ~1-2 ns)
 or whose type cannot be told.
-Loops with a literal bound of eight iterations or fewer are not flagged.
+Loops with a literal bound of eight iterations or fewer are not flagged, nor are calls in a constant
+case of a `switch` on the loop's own item (`for _, kind := range kinds { switch kind { case "users":
+json.Marshal(users) } }`): each case encodes a different value once.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from collections.abc import Iterator
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import hot_loops, import_names, loop_names, mentions
-from analyzers.source import Call, Func, Loop
+from analyzers.source import Call, Func, Loop, strip_parens, text
 from analyzers.typeinfer import expr_type, underlying
 
 _JSON = {
@@ -97,6 +99,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not loops:
                 continue
             message = ""
+            if _dispatched_once(call, loops[-1]):
+                continue
             if call.recv in json_names and call.name in _JSON:
                 if call.name.startswith("New") and _fresh_stream(func, call, loops):
                     continue
@@ -122,6 +126,24 @@ def _unboxed(pkg: Package, func: Func, call: Call) -> bool:
     if not typ or typ.startswith(("*", "map[", "chan ", "func(")) or typ in ("any", "error", "interface{}"):
         return True
     return underlying(pkg, typ).startswith("interface") or typ in pkg.iface_methods
+
+
+def _dispatched_once(call: Call, loop: Loop) -> bool:
+    """`for _, kind := range kinds { switch kind { case "users": json.Marshal(users) ... } }`: the loop
+    hands each item to its own constant case, and each case encodes a different value, once."""
+    item = loop.value or loop.key
+    node = call.node.parent
+    while node is not None and loop.contains(node) and node.id != loop.node.id:
+        if node.type == "expression_case" and node.parent is not None \
+                and node.parent.type == "expression_switch_statement":
+            tag = strip_parens(node.parent.child_by_field_name("value"))
+            values = node.child_by_field_name("value")
+            constant = values is not None and all(
+                v.type in ("interpreted_string_literal", "raw_string_literal", "int_literal", "identifier")
+                and text(v) != item for v in values.named_children)
+            return tag is not None and tag.type == "identifier" and text(tag) == item and constant
+        node = node.parent
+    return False
 
 
 def _fresh_stream(func: Func, call: Call, loops: tuple[Loop, ...]) -> bool:
