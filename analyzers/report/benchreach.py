@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.source import Func, GoFile, descendants, strip_parens, text
 from analyzers.typeinfer import infer_type
+
+if TYPE_CHECKING:
+    from analyzers.report.benchpaths import Hints
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class PackageIndex:
         self.functions: dict[str, Func] = {}
         self.methods: dict[str, dict[str, Func]] = {}
         self.by_method_name: dict[str, list[Func]] = {}
+        self.guards: dict[tuple[Func, int], Hints] = {}  # what a helper's guards ask of its parameters (benchshapes)
         for f in pkg.funcs:
             if f.is_literal:
                 continue

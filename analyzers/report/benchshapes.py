@@ -213,12 +213,17 @@ def _parsed_by_callee(reader: PathReader, call: Node, args: list[Node]) -> None:
 def _guards_of(reader: PathReader, callee: Func, args: list[Node]) -> None:
     """What the package function's own guard clauses ask of its parameters (`if !strings.HasPrefix(p, "/")
     { return errBad }` in parsePattern) is asked of the arguments passed to it."""
+    if reader.depth >= 2:
+        return
     paths = [reader.path_of(a) for a in args]
-    if reader.depth >= 2 or not any(paths):
+    if not any(paths):
         return
     from analyzers.report.benchpaths import PathReader  # benchpaths reads conditions with this module
 
-    sub = PathReader(callee, reader.index, reader.facts, reader.depth + 1).read_end()
+    key = (callee, reader.depth + 1)
+    sub = reader.index.guards.get(key)
+    if sub is None:
+        sub = reader.index.guards[key] = PathReader(callee, reader.index, reader.facts, reader.depth + 1).read_end()
     for p, path in zip(callee.params, paths, strict=False):
         theirs = sub.shapes.get(p.name) if p.name else None
         if theirs is None or path is None:
