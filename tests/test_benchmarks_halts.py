@@ -575,3 +575,44 @@ def test_reflection_walkers_are_skipped_and_their_callers_are_not() -> None:
     planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "Kinds"], {})
     assert (planned["CopyFields"].skip_reason or "").startswith("takes a reflect.Value")
     assert planned["Kinds"].skip_reason is None
+
+
+EXIT_SEAM = """package p
+
+import (
+	"fmt"
+	"os"
+)
+
+var exit = os.Exit // replaced in tests
+
+var report = fmt.Println
+
+type loggerT struct{ prefix string }
+
+func (g *loggerT) Fatal(args ...any) {
+	msg := g.prefix
+	for _, a := range args {
+		msg += fmt.Sprint(a)
+	}
+	fmt.Fprintln(os.Stderr, msg)
+	exit(1)
+}
+
+func (g *loggerT) Info(args ...any) {
+	msg := g.prefix
+	for _, a := range args {
+		msg += fmt.Sprint(a)
+	}
+	report(msg)
+}
+"""
+
+
+def test_an_exit_through_a_package_variable_is_an_exit() -> None:
+    """grpc's `var exit = os.Exit`: the seam tests replace still ends the benchmark's process."""
+    planned, _ = plan({"p.go": EXIT_SEAM}, ["loggerT.Fatal", "loggerT.Info"])
+    exit_line = line_of(EXIT_SEAM, "exit(1)")
+    assert planned["loggerT.Fatal"].skip_reason == (
+        f"ends the process: it calls exit (= os.Exit) (line {exit_line}) on every call")
+    assert planned["loggerT.Info"].skip_reason is None  # a function variable that does not exit

@@ -54,7 +54,7 @@ def _exits(func: Func, marks: tuple[int, ...], index: PackageIndex, seen: set[Fu
         return None
     for node in _always(func.body, marks):
         for call in _calls_in(node):
-            name = _exit_name(call, func)
+            name = _exit_name(call, func) or _exit_variable(call, func, index)
             if name is not None:
                 where = "it calls" if func is top else f"{func.qualified_name}, which it calls on every call, calls"
                 what = "fails on every call" if name == "panic" else "ends the process"
@@ -86,6 +86,33 @@ def _exit_name(call: Node, func: Func) -> str | None:
     if name in _FATAL_NAMES or (is_pkg and name in _PKG_EXIT_NAMES):
         return callee
     return None
+
+
+def _exit_variable(call: Node, func: Func, index: PackageIndex) -> str | None:
+    """`exit(1)` where the package declares `var exit = os.Exit` (a seam tests replace): os.Exit all the same."""
+    fn = strip_parens(call.child_by_field_name("function"))
+    if fn is None or fn.type != "identifier" or func.lookup(text(fn), fn) is not None:
+        return None
+    decl = index.pkg.var_nodes.get(text(fn))
+    value = decl.child_by_field_name("value") if decl is not None else None
+    target = strip_parens(value.named_children[0]) if value is not None and value.named_children else None
+    if target is None or target.type != "selector_expression":
+        return None
+    operand = strip_parens(target.child_by_field_name("operand"))
+    qual = text(operand) if operand is not None and operand.type == "identifier" else ""
+    root = _root(target)
+    imports = next((gf.imports for gf in index.pkg.files if gf.tree.root_node == root), {})
+    path = imports.get(qual)
+    if path is None:
+        return None
+    full = f"{path.rsplit('/', 1)[-1]}.{text(target.child_by_field_name('field'))}"
+    return f"{text(fn)} (= {full})" if full in _EXIT_CALLS else None
+
+
+def _root(node: Node) -> Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
 
 
 def _recovers(func: Func) -> bool:
