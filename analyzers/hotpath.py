@@ -6,12 +6,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tree_sitter import Node
+
 from analyzers.globs import matches_any
 from analyzers.lifecycle import (
     command_code_reason,
     config_code_reason,
     dev_code_reason,
     generator_reason,
+    referenced_as_values,
     startup_functions,
     test_support_reason,
 )
@@ -140,7 +143,62 @@ def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
     for func, reason in startup_functions(pkg).items():
         if not _cold_reasons(func):  # constructors, init and main keep their own reason
             out.setdefault(func, Heat("cold", [reason]))
+    for func in _message_helpers(pkg):
+        out.setdefault(func, Heat("cold", ["called only to format error and log messages"]))
     return {f: h for f, h in out.items() if not _marked_hot(f, hot_globs)}
+
+
+# Calls that report: the error, log or panic a helper's result goes into runs on a failure or for
+# diagnostics (`errors.New` by its package: other packages' `New` build values).
+_REPORTING = frozenset({"Errorf", "panic", "Print", "Printf", "Println", "Fatal", "Fatalf", "Panic", "Panicf",
+                        "Error", "Warn", "Warnf", "Warning", "Info", "Infof", "Debug", "Debugf", "Log", "Logf"})
+
+
+def _message_helpers(pkg: Package) -> list[Func]:
+    """Unexported functions and methods whose every call in the package is inside an argument of an
+    error, log or panic call (`fmt.Errorf("bad node at %s", loc.string())`), and that are never used
+    as a value: they run when something is reported."""
+    private = {_key(f): f for f in pkg.funcs if not f.is_literal and f.name[:1].islower() and f.name != "init"}
+    names = {f.name for f in private.values()}
+    reporting: dict[str, bool] = {}
+    for func in pkg.funcs:
+        for call in func.calls:
+            fn = call.fn
+            if fn is None or call.name not in names:
+                continue
+            if fn.type == "identifier":
+                key = call.name
+            elif fn.type == "selector_expression" and call.recv not in func.file.imports:
+                key = "." + call.name
+            else:
+                continue
+            if key in private:
+                reporting[key] = reporting.get(key, True) and _in_report(call.node)
+    found = [private[k] for k, only in reporting.items() if only]
+    escaped = referenced_as_values(pkg, {f.name for f in found if not f.receiver})
+    methods = {f.name for f in found if f.receiver}
+    # A method value needs a selector (`x.name` not called); the bare name may be a type (`string`).
+    for gf in pkg.files:
+        code = gf.src.decode("utf-8", "replace")
+        methods -= {m for m in methods if m in code and re.search(rf"\.{m}\b(?!\s*\()", code)}
+    return [f for f in found if (f.name in methods if f.receiver else f.name not in escaped)]
+
+
+def _key(f: Func) -> str:
+    return f".{f.name}" if f.receiver else f.name
+
+
+def _in_report(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None and not parent.type.endswith(("_statement", "_declaration", "func_literal")):
+        if parent.type == "call_expression" and parent.id != node.id:
+            fn = parent.child_by_field_name("function")
+            callee = text(fn) if fn is not None else ""
+            name = callee.rsplit(".", 1)[-1]
+            if name in _REPORTING or callee == "errors.New":
+                return True
+        parent = parent.parent
+    return False
 
 
 def _marked_hot(func: Func, hot_globs: Sequence[str]) -> bool:

@@ -171,7 +171,7 @@ def startup_functions(pkg: Package) -> dict[Func, str]:
     excluded: set[str] = set()
     while True:
         found = _reach(top, named, callers, excluded)
-        escaped = _referenced_as_values(pkg, {f.name for f in found if f not in named}) - excluded
+        escaped = referenced_as_values(pkg, {f.name for f in found if f not in named}) - excluded
         if not escaped:
             return found
         excluded |= escaped
@@ -241,7 +241,7 @@ def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
     return out
 
 
-def _referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
+def referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
     """Names used other than as a call's callee or a declaration's name (`mux.HandleFunc("/",
     s.handle)`, `go loop`, `fns := []func(){setup}`): such a function can be called from places the
     package does not show. Comments do not count; strings do (conservatively)."""

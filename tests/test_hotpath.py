@@ -132,3 +132,38 @@ func report(errs []error, ps []fmt.Stringer, c *Cache) []string {
     assert t["NotFound.Error"].tier == "cold"
     assert t["Point.String"].reasons == ["per-element method String"]
     assert t["Cache.Fill"].reasons[0] == "called inside a loop in report"
+
+
+def test_a_helper_that_only_formats_error_and_log_messages_is_cold() -> None:
+    """go-ethereum's `nodeLoc.string()` is called only to build the error for a corrupt node."""
+    src = b"""package pathdb
+
+import (
+	"errors"
+	"fmt"
+	"log"
+)
+
+type nodeLoc struct{ loc string }
+
+func (l nodeLoc) string() string { return fmt.Sprintf("loc: %s", l.loc) }
+
+func describe(k string) string { return fmt.Sprintf("key %s", k) }
+
+func keyOf(k string) string { return fmt.Sprintf("key-%s", k) }
+
+func read(keys []string, l nodeLoc, m map[string]int) error {
+	for _, k := range keys {
+		if _, ok := m[keyOf(k)]; !ok {
+			log.Printf("missing %s", describe(k))
+			return fmt.Errorf("unexpected node at %s", l.string())
+		}
+	}
+	return errors.New(describe("x"))
+}
+"""
+    pkg = build_package("pathdb", [build_file("pathdb/reader.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["nodeLoc.string"].tier == "cold" and t["describe"].tier == "cold"
+    assert t["describe"].reasons == ["called only to format error and log messages"]
+    assert t["keyOf"].tier == "hot"

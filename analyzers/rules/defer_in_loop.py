@@ -120,8 +120,8 @@ def _released(defer: Node) -> set[str]:
     if operand is not None and operand.type == "identifier":
         names.add(text(operand))
     args = call.child_by_field_name("arguments")
-    for arg in args.named_children if args is not None else []:
-        arg = strip_parens(arg)
+    for raw in args.named_children if args is not None else []:
+        arg = strip_parens(raw)
         if arg is not None and arg.type == "identifier":
             names.add(text(arg))
     return names
