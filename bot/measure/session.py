@@ -422,6 +422,11 @@ def measure(repo: Path, base_rev: str, head_rev: str, settings: Settings) -> Out
         session.skipped.append(("(change)", "touches no hot or warm Go function that can be benchmarked"))
         return Outcome(session.measurement(change.base_sha, change.head_sha, facts), session.elapsed())
     with worktrees(repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
+        # The go tool's own work folders go into the scratch folder too: a build killed on Ctrl-C
+        # cannot remove its go-build* folder, and the scratch folder is removed whatever happens.
+        gotmp = scratch / "gotmp"
+        gotmp.mkdir()
+        session.s = dataclasses.replace(settings, env={**settings.env, "GOTMPDIR": str(gotmp)})
         packages = session.prepare(plans, trees, scratch)
         for pkg in packages:
             session.calibrate(pkg)
