@@ -5,7 +5,7 @@ tests/corpus/bench/halts.go is run by test_benchmarks_run)."""
 
 from __future__ import annotations
 
-from tests.test_benchmarks_inputs import line_of, plan
+from tests.test_benchmarks_inputs import body, line_of, plan
 
 EXITS = """package p
 
@@ -616,3 +616,65 @@ def test_an_exit_through_a_package_variable_is_an_exit() -> None:
     assert planned["loggerT.Fatal"].skip_reason == (
         f"ends the process: it calls exit (= os.Exit) (line {exit_line}) on every call")
     assert planned["loggerT.Info"].skip_reason is None  # a function variable that does not exit
+
+
+PIPE = """package p
+
+import "sync"
+
+type pipe struct {
+	mu    sync.Mutex
+	buf   []byte
+	w, r  int
+	wwait sync.Cond
+}
+
+func newPipe(sz int) *pipe {
+	p := &pipe{buf: make([]byte, 0, sz)}
+	p.wwait.L = &p.mu
+	return p
+}
+
+func (p *pipe) full() bool { return p.r < len(p.buf) && p.r == p.w }
+
+func (p *pipe) empty() bool { return p.r == len(p.buf) }
+
+// Write blocks while the buffer is full, until a reader makes room.
+func (p *pipe) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.full() {
+		p.wwait.Wait()
+	}
+	n := copy(p.buf[p.w:cap(p.buf)], b)
+	p.w += n
+	p.buf = p.buf[:p.w]
+	return n, nil
+}
+
+type bag struct {
+	items []string
+	count int
+}
+
+func (g *bag) Add(s string) {
+	g.items = append(g.items, s)
+	g.count++
+}
+
+func (g *bag) Joined() int {
+	n := 0
+	for _, s := range g.items {
+		n += len(s)
+	}
+	return n
+}
+"""
+
+
+def test_a_receiver_is_not_filled_through_a_method_that_can_block() -> None:
+    """bufconn's pipe: filling a 2-byte pipe through its blocking Write hung the benchmark's setup; a
+    method that only adds (bag.Add) is still the way to fill."""
+    _, code = plan({"p.go": PIPE}, ["pipe.empty", "bag.Joined"])
+    assert ".Write(" not in body(code, "BenchmarkPipe_empty")
+    assert ".Add(" in body(code, "BenchmarkBag_Joined")

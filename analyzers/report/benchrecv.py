@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from analyzers.report.benchreach import PackageIndex
+from analyzers.report.benchwaits import waits
 from analyzers.source import Func, descendants, strip_parens, text
 
 ADDERS = ("Add", "Put", "Set", "Insert", "Store", "Push", "Append", "Register", "Observe", "Record", "Inc",
@@ -156,6 +157,7 @@ def adder(type_name: str, fields: set[str], index: PackageIndex, exclude: Func |
         if m is None or m is exclude or not m.params:
             continue
         use = receiver_use(m, index, depth=2)
-        if use.writes & fields and len(use.writes) >= 2 and not use.sends and not use.receives:
+        if use.writes & fields and len(use.writes) >= 2 and not use.sends and not use.receives \
+                and waits(m, index) is None:  # a pipe's Write blocks once its buffer is full
             return m
     return None
