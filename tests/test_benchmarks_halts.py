@@ -560,6 +560,16 @@ func CopyFields(dst, src reflect.Value) {
 	}
 }
 
+func MethodNames(types []reflect.Type) []string {
+	var out []string
+	for _, t := range types {
+		for i := 0; i < t.NumMethod(); i++ {
+			out = append(out, t.Method(i).Name)
+		}
+	}
+	return out
+}
+
 func Kinds(values []any) []reflect.Kind {
 	var out []reflect.Kind
 	for _, v := range values {
@@ -572,8 +582,10 @@ func Kinds(values []any) []reflect.Kind {
 
 def test_reflection_walkers_are_skipped_and_their_callers_are_not() -> None:
     """A zero reflect.Value panics on Set/NumField: only the walker's callers build values that fit."""
-    planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "Kinds"], {})
+    planned, _ = plan({"p.go": REFLECT}, ["CopyFields", "MethodNames", "Kinds"], {})
     assert (planned["CopyFields"].skip_reason or "").startswith("takes a reflect.Value")
+    # Generated reflect.Types have no methods: the loop over them would never run.
+    assert (planned["MethodNames"].skip_reason or "").startswith("takes a []reflect.Type")
     assert planned["Kinds"].skip_reason is None
 
 

@@ -160,7 +160,7 @@ class FileGen:
             return f"its file is in package {func.file.package}"
         env = self.envs[func.file.path]
         for p in func.params:
-            if p.type.removeprefix("...").lstrip("*") in ("reflect.Value", "reflect.Type", "[]reflect.Value"):
+            if p.type.removeprefix("...").lstrip("*").removeprefix("[]") in ("reflect.Value", "reflect.Type"):
                 return (f"takes a {p.type}: a reflection walker's values (settable, of the kind it expects) come "
                         "only from its callers")
         for p in [*func.params, *func.results]:
