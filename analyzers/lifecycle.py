@@ -244,7 +244,10 @@ def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
 def referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
     """Names used other than as a call's callee or a declaration's name (`mux.HandleFunc("/",
     s.handle)`, `go loop`, `fns := []func(){setup}`): such a function can be called from places the
-    package does not show. Comments do not count; strings do (conservatively)."""
+    package does not show. Comments and string literals do not count: only these unexported names are
+    asked about, and Go calls an unexported function by its name from nowhere else (reflection finds
+    exported methods only; a log message saying "cannot build" calls nothing). A `//go:linkname`
+    directive, which can expose one, counts."""
     if not names:
         return set()
     found: set[str] = set()
@@ -256,15 +259,22 @@ def referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
 
 
 def _value_names(gf: GoFile) -> frozenset[str]:
-    """Identifiers of gf not followed by `(` or `[`, comments left out: one pass per file, cached on it
-    (a package asks several times, with different names)."""
+    """Identifiers of gf not followed by `(` or `[`, comments and literals left out (a `//go:linkname`
+    directive kept): one pass per file, cached on it (a package asks several times, with different names)."""
     cached = gf.lifecycle_value_names
     if cached is None:
-        code = _COMMENT.sub(" ", gf.src.decode("utf-8", "replace"))
+        code = _NOT_CODE.sub(_blank, gf.src.decode("utf-8", "replace"))
         cached = gf.lifecycle_value_names = frozenset(_VALUE_NAME.findall(code))
     return cached
 
 
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+def _blank(m: re.Match[str]) -> str:
+    found = m.group(0)
+    return found.replace("//go:linkname", " ", 1) if found.startswith("//go:linkname") else " "
+
+
+# Comments, then string, raw string and rune literals, left to right (a quote inside a comment, or `//`
+# inside a string, is taken by whichever starts first). Each alternative is linear in its input.
+_NOT_CODE = re.compile(r"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*+\"|`[^`]*+`|'(?:[^'\\\n]|\\.)*+'", re.DOTALL)
 # A whole identifier (possessive: no backtracking into it), then not a call or an index/instantiation.
 _VALUE_NAME = re.compile(r"(?<![\w])([^\W\d]\w*+)(?!\s*[(\[])")

@@ -190,3 +190,51 @@ func (s *store) Pretty(level int) string { return "" }
     found = {f.qualified_name for f in startup_functions(pkg)}
     assert {"InspectDatabase", "store.toDot", "store.display"} <= found
     assert not found & {"store.Displacement", "store.Pretty"}
+
+
+CONFIG_BUILD = '''package provider
+
+import (
+	"log"
+	"net/http"
+	"strings"
+)
+
+type Provider struct{ names []string }
+
+func (p *Provider) loadConfiguration(hosts []string) map[string]string {
+	conf := p.build(hosts)
+	log.Printf("cannot build %d hosts? build went fine", len(conf)) // names in strings call nothing
+	return conf
+}
+
+func (p *Provider) build(hosts []string) map[string]string {
+	out := map[string]string{}
+	for _, h := range hosts {
+		out[h] = p.route(h)
+	}
+	return out
+}
+
+func (p *Provider) route(h string) string {
+	return strings.Split(h, ":")[0]
+}
+
+// A helper named in a string and handed out as a value is still a value.
+func (p *Provider) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("/serve", p.serve)
+}
+
+func (p *Provider) serve(w http.ResponseWriter, r *http.Request) { _ = "serve" }
+'''
+
+
+def test_a_name_in_a_string_does_not_make_a_function_a_value() -> None:
+    """traefik's ingress-nginx provider: `build` called only from loadConfiguration stayed hot because a log
+    message says "Cannot build ...", and so did everything build calls in a loop."""
+    pkg = build_package("provider", [build_file("provider/provider.go", CONFIG_BUILD.encode())])
+    found = {f.qualified_name for f in startup_functions(pkg)}
+    assert {"Provider.loadConfiguration", "Provider.build", "Provider.route"} <= found
+    assert "Provider.serve" not in found  # passed as a value: callable from anywhere
+    heat = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert heat["Provider.route"].tier == "cold"
