@@ -10,9 +10,11 @@ from tree_sitter import Node
 
 from analyzers.globs import matches_any
 from analyzers.lifecycle import (
+    call_key,
     command_code_reason,
     config_code_reason,
     dev_code_reason,
+    func_key,
     generator_reason,
     referenced_as_values,
     startup_functions,
@@ -158,20 +160,12 @@ def _message_helpers(pkg: Package) -> list[Func]:
     """Unexported functions and methods whose every call in the package is inside an argument of an
     error, log or panic call (`fmt.Errorf("bad node at %s", loc.string())`), and that are never used
     as a value: they run when something is reported."""
-    private = {_key(f): f for f in pkg.funcs if not f.is_literal and f.name[:1].islower() and f.name != "init"}
+    private = {func_key(f): f for f in pkg.funcs if not f.is_literal and f.name[:1].islower() and f.name != "init"}
     names = {f.name for f in private.values()}
     reporting: dict[str, bool] = {}
     for func in pkg.funcs:
         for call in func.calls:
-            fn = call.fn
-            if fn is None or call.name not in names:
-                continue
-            if fn.type == "identifier":
-                key = call.name
-            elif fn.type == "selector_expression" and call.recv not in func.file.imports:
-                key = "." + call.name
-            else:
-                continue
+            key = call_key(call, func.file.imports) if call.name in names else None
             if key in private:
                 reporting[key] = reporting.get(key, True) and _in_report(call.node)
     found = [private[k] for k, only in reporting.items() if only]
@@ -182,10 +176,6 @@ def _message_helpers(pkg: Package) -> list[Func]:
         code = gf.src.decode("utf-8", "replace")
         methods -= {m for m in methods if m in code and re.search(rf"\.{m}\b(?!\s*\()", code)}
     return [f for f in found if (f.name in methods if f.receiver else f.name not in escaped)]
-
-
-def _key(f: Func) -> str:
-    return f".{f.name}" if f.receiver else f.name
 
 
 def _in_report(node: Node) -> bool:
@@ -269,16 +259,8 @@ def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, s
             continue
         imports = func.file.imports
         for call in func.calls:
-            if not (call.loops or call.outer_loops) or not call.name:
-                continue
-            fn = call.fn
-            if fn is None:
-                continue
-            if fn.type == "identifier":
-                key = call.name
-            elif fn.type == "selector_expression" and call.recv not in imports and call.name not in _INTERFACE_METHODS:
-                key = "." + call.name
-            else:
+            key = call_key(call, imports) if call.loops or call.outer_loops else None
+            if key is None or (key[0] == "." and call.name in _INTERFACE_METHODS):
                 continue
             found.setdefault(key, func.qualified_name)
     return found

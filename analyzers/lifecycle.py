@@ -9,10 +9,10 @@ start-up contends with nobody).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from analyzers.package import Package
-from analyzers.source import Func, GoFile
+from analyzers.source import Call, Func, GoFile
 
 # Directories of development code, as a path component.
 _DEV_DIRS = frozenset(
@@ -187,14 +187,15 @@ def _reach(
         for f in top:
             if f in found or not f.name[:1].islower() or f.name in excluded:
                 continue
-            sites = callers.get(_key(f), [])
+            sites = callers.get(func_key(f), [])
             if sites and all(c in found for c in sites):
                 found[f] = f"called only from {sites[0].qualified_name}, which runs once"
                 changed = True
     return found
 
 
-def _key(f: Func) -> str:
+def func_key(f: Func) -> str:
+    """The key calls of f go by (see call_key)."""
     return f".{f.name}" if f.receiver else f.name
 
 
@@ -228,17 +229,23 @@ def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
         imports = func.file.imports
         # The function's calls filtered by the set: names can run to hundreds, calls per function to tens.
         for call in func.calls:
-            fn = call.fn
-            if fn is None or call.name not in names:
-                continue
-            if fn.type == "identifier":
-                key = call.name
-            elif fn.type == "selector_expression" and call.recv not in imports:
-                key = "." + call.name
-            else:
-                continue
-            out.setdefault(key, []).append(caller)
+            key = call_key(call, imports) if call.name in names else None
+            if key is not None:
+                out.setdefault(key, []).append(caller)
     return out
+
+
+def call_key(call: Call, imports: Mapping[str, str]) -> str | None:
+    """What a call may name in this package: "F" for F(...), ".M" for x.M(...); None for calls into an
+    imported package (strings.Split) or through an expression."""
+    fn = call.fn
+    if fn is None or not call.name:
+        return None
+    if fn.type == "identifier":
+        return call.name
+    if fn.type == "selector_expression" and call.recv not in imports:
+        return "." + call.name
+    return None
 
 
 def referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
