@@ -18,34 +18,20 @@ import argparse
 import collections
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure_null import measure  # noqa: E402
 from examples.build_demo import build  # noqa: E402
-from tests.gotool import go_binary, go_env  # noqa: E402
+from tests.gotool import go_env  # noqa: E402
 
-EXE = str(Path(sys.executable).parent / "perf-review")
 SLOWER = ("Store.Put", "Render")  # the head's real regressions
 SAME = "TotalQuantity"  # the head renames variables only
-
-
-def measure(repo: Path, budget: float, env: dict[str, str], layouts: int | None) -> tuple[dict[str, Any], float]:
-    start = time.monotonic()
-    more = ["--layouts", str(layouts)] if layouts else []
-    proc = subprocess.run([EXE, "measure", "--repo", str(repo), "--base", "base", "--head", "head", "--go",
-                           go_binary(), "--time-budget", str(budget), "--format", "json", *more],
-                          env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"measure failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    doc: dict[str, Any] = json.loads(proc.stdout)
-    return doc, time.monotonic() - start
 
 
 def compared(doc: dict[str, Any], function: str) -> list[dict[str, Any]]:
@@ -79,7 +65,7 @@ def main() -> int:
     docs: list[dict[str, Any]] = []
     for i in range(args.runs):
         load = os.getloadavg()[0]
-        doc, seconds = measure(repo, args.time_budget, env, args.layouts)
+        doc, seconds = measure(repo, "head", args.time_budget, env, args.layouts)
         docs.append(doc)
         run = doc.get("run", {})
         print(f"run {i + 1}/{args.runs}: {seconds:.0f} s, load {load:.1f} → {os.getloadavg()[0]:.1f}, "
