@@ -14,7 +14,7 @@ registered`) fires when the loop hands the same input over again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tree_sitter import Node
 
@@ -79,9 +79,9 @@ def _exit_name(call: Node, func: Func) -> str | None:
         return None
     name = text(fn.child_by_field_name("field"))
     operand = strip_parens(fn.child_by_field_name("operand"))
-    qual = text(operand) if operand is not None and operand.type == "identifier" else ""
-    is_pkg = bool(qual) and func.lookup(qual, operand) is None and qual in func.file.imports
-    if is_pkg and f"{func.file.imports[qual].rsplit('/', 1)[-1]}.{name}" in _EXIT_CALLS:
+    full = _imported(fn, func.file.imports)
+    is_pkg = full is not None and operand is not None and func.lookup(text(operand), operand) is None
+    if is_pkg and full in _EXIT_CALLS:
         return callee
     if name in _FATAL_NAMES or (is_pkg and name in _PKG_EXIT_NAMES):
         return callee
@@ -98,15 +98,16 @@ def _exit_variable(call: Node, func: Func, index: PackageIndex) -> str | None:
     target = strip_parens(value.named_children[0]) if value is not None and value.named_children else None
     if target is None or target.type != "selector_expression":
         return None
-    operand = strip_parens(target.child_by_field_name("operand"))
-    qual = text(operand) if operand is not None and operand.type == "identifier" else ""
     root = _root(target)
-    imports = next((gf.imports for gf in index.pkg.files if gf.tree.root_node == root), {})
-    path = imports.get(qual)
-    if path is None:
-        return None
-    full = f"{path.rsplit('/', 1)[-1]}.{text(target.child_by_field_name('field'))}"
+    full = _imported(target, next((gf.imports for gf in index.pkg.files if gf.tree.root_node == root), {}))
     return f"{text(fn)} (= {full})" if full in _EXIT_CALLS else None
+
+
+def _imported(sel: Node, imports: Mapping[str, str]) -> str | None:
+    """`os.Exit` for a selector on an imported package's name (its last path element, then the name)."""
+    operand = strip_parens(sel.child_by_field_name("operand"))
+    path = imports.get(text(operand)) if operand is not None and operand.type == "identifier" else None
+    return None if path is None else f"{path.rsplit('/', 1)[-1]}.{text(sel.child_by_field_name('field'))}"
 
 
 def _root(node: Node) -> Node:
