@@ -80,7 +80,7 @@ def test_no_python_file_climbs_out_of_the_repository() -> None:
 def test_the_checker_sees_an_escape(tmp_path: Path) -> None:
     """The static check can fail: a file two folders deep that climbs four is reported."""
     probe = ROOT / "tests" / "_probe_escape.py"
-    probe.write_text('from pathlib import Path\nX = Path(__file__).resolve().parents[2] / "shared"\n')
+    probe.write_text('from pathlib import Path\nX = Path(__file__).resolve().parents[2] / "sibling-folder"\n')
     try:
         assert _escapes(probe) and "climbs 3 folders" in _escapes(probe)[0]
     finally:
@@ -99,7 +99,7 @@ def test_the_session_opened_nothing_beside_the_checkout() -> None:
 
 
 def test_the_audit_hook_refuses_a_sibling_folder() -> None:
-    sibling = ROOT.parent / "shared" / "github" / "openapi-subset.json"
+    sibling = ROOT.parent / "sibling-folder" / "github" / "openapi-subset.json"  # any folder beside the checkout
     if ROOT.parent in (Path("/"), Path.home()):
         pytest.skip("the checkout's parent is / or HOME: the guard is off there")
     with pytest.raises(PermissionError, match="outside the repository"):
