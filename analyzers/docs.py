@@ -13,6 +13,7 @@ def rule_table(rules: tuple[Rule, ...] | None = None) -> str:
     lines = ["| rule | category | default severity | what it flags |", "| --- | --- | --- | --- |"]
     for r in rules:
         kind = f"{r.severity} (kept in cold code)" if r.correctness else r.severity
+        kind = f"{r.severity} (hot paths only)" if r.hot_only else kind
         summary = r.summary.replace("|", "\\|")
         lines.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.category} | {kind} | {summary} |")
     return "\n".join(lines)
@@ -39,6 +40,7 @@ def rules_markdown(rules: tuple[Rule, ...] | None = None) -> str:
             for heading in ("Why is this bad?", "Example", "Use instead", "Known limits"):
                 body = body.replace(f"**{heading}**", f"#### {heading}")
             sev = f"{r.severity}, kept in cold code" if r.correctness else f"{r.severity}, info in cold code"
+            sev = f"{r.severity} on hot paths, info on warm and cold ones (it matters where code runs often)" if r.hot_only else sev
             out += [f'<a id="{r.id}"></a>', f"### {r.id}", "", f"Category: {cat}. Severity: {sev}.", "", body, ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -22,7 +22,7 @@ from analyzers.lifecycle import (
 )
 from analyzers.model import Tier
 from analyzers.package import Package
-from analyzers.source import Func, text
+from analyzers.source import Call, Func, text
 
 PER_ELEMENT_METHODS = frozenset(
     {
@@ -225,6 +225,9 @@ def _cold_reasons(func: Func) -> list[str]:
         return ["test code"]
     if func.receiver and name == "Error" and not func.params:
         return ["Error() formats a failure's message"]
+    if func.receiver and name == "Set" and [q.type for q in func.params] == ["string"] \
+            and [r.type for r in func.results] == ["error"]:
+        return ["Set(string) error: a flag.Value, parses a command-line flag"]
     if not func.receiver and _CTOR.match(name):
         return ["constructor" if name.lower().startswith("new") else "Must* helper, runs at start-up"]
     return []
@@ -255,15 +258,33 @@ def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, s
     `skip` (code that runs once) make nothing hot."""
     found: dict[str, str] = {}
     for func in pkg.funcs:
-        if skip and top_function(func) in skip:
+        top = top_function(func)
+        if skip and top in skip:
             continue
         imports = func.file.imports
         for call in func.calls:
             key = call_key(call, imports) if call.loops or call.outer_loops else None
             if key is None or (key[0] == "." and call.name in _INTERFACE_METHODS):
                 continue
-            found.setdefault(key, func.qualified_name)
+            # Recursion (a tree printer calling itself per child) says how deep the data is, not how
+            # often the function runs.
+            if key == func_key(top) or key in found:
+                continue
+            if key[0] == "." and _foreign_receiver(pkg, call, func):
+                continue
+            found[key] = func.qualified_name
     return found
+
+
+def _foreign_receiver(pkg: Package, call: Call, func: Func) -> bool:
+    """A method call on a value whose type is known and belongs to another package (`ks.mu.Lock()` on
+    a sync.RWMutex field) calls none of this package's methods of that name."""
+    fn = call.fn
+    operand = fn.child_by_field_name("operand") if fn is not None else None
+    if operand is None:
+        return False
+    typ = pkg.types.type(operand, func).lstrip("*")
+    return "." in typ and not typ.startswith(("func", "map[", "[", "chan", "struct", "interface"))
 
 
 def _benchmark_refs(pkg: Package) -> dict[str, str]:

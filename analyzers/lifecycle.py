@@ -23,7 +23,7 @@ _DEV_DIRS = frozenset(
     }
 )
 # `caddytest`, `apitest`: a package named for testing (not `latest`, `contest`).
-_TEST_PACKAGE = re.compile(r"^[a-z0-9]*test$")
+_TEST_PACKAGE = re.compile(r"^[a-z0-9]*test$|^test[a-z0-9]+$")
 _NOT_TEST = frozenset({"latest", "contest", "protest", "attest"})
 # A generator under cmd/: `cmd/protoc-gen-go-grpc`, `cmd/gen-docs`, `cmd/mockgen`, `cmd/stringer-gen`.
 _GENERATOR = re.compile(r"(^|[-_])gen([-_]|$)|^gen|gen$")

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from tree_sitter import Query, QueryCursor
+from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.skim import FuncSpan, func_spans, only_funcs
 from analyzers.source import Func, GoFile, go_language, parse, text
@@ -36,6 +36,32 @@ def _call_names_query() -> Query:
         (call_expression function: (identifier) @name)
         (call_expression function: (selector_expression field: (field_identifier) @name))
     """)
+
+
+@lru_cache(maxsize=1)
+def _for_query() -> Query:
+    return Query(go_language(), "(for_statement) @loop")
+
+
+# The loop a benchmark times: `for i := 0; i < b.N; i++`, `for range b.N`, `for b.Loop()`,
+# `for pb.Next()` in RunParallel.
+_TIMED_HEADER = re.compile(r"\.N\b|\.Loop\(\)|\.Next\(\)")
+
+
+def _timed_loop(node: Node) -> bool:
+    body = node.child_by_field_name("body")
+    end = body.start_byte if body is not None else node.end_byte
+    header = (node.text or b"")[: end - node.start_byte].decode("utf-8", "replace")
+    return _TIMED_HEADER.search(header) is not None
+
+
+def _inside(node: Node, loops: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.id in loops:
+            return True
+        parent = parent.parent
+    return False
 
 
 @dataclass(eq=False)
@@ -87,10 +113,17 @@ class TestFile:
         tree = parse(only_funcs(self.src, spans))
         found = QueryCursor(_call_names_query()).captures(tree.root_node).get("name", [])
         starts = [s.start for s in spans]
+        timed = [n for n in QueryCursor(_for_query()).captures(tree.root_node).get("loop", []) if _timed_loop(n)]
+        with_loop = {bisect_right(starts, n.start_point[0]) - 1 for n in timed}
+        timed_ids = {n.id for n in timed}
         for node in sorted(found, key=lambda n: n.start_byte):
             i = bisect_right(starts, node.start_point[0]) - 1
-            if i >= 0 and node.start_point[0] <= spans[i].end:
-                refs.setdefault(text(node), spans[i].name)
+            if i < 0 or node.start_point[0] > spans[i].end:
+                continue
+            # Set-up before the timed loop (`s := NewServer()`) runs once per benchmark, not per op.
+            if i in with_loop and not _inside(node, timed_ids):
+                continue
+            refs.setdefault(text(node), spans[i].name)
         return refs
 
     @cached_property

@@ -167,3 +167,116 @@ func read(keys []string, l nodeLoc, m map[string]int) error {
     assert t["nodeLoc.string"].tier == "cold" and t["describe"].tier == "cold"
     assert t["describe"].reasons == ["called only to format error and log messages"]
     assert t["keyOf"].tier == "hot"
+
+
+def test_recursion_and_calls_of_another_packages_method_are_no_evidence() -> None:
+    """go-ethereum's `fullNode.fstring` calls itself per child (a debug printer: recursion says how deep
+    the tree is, not how often it is printed), and `ks.mu.Lock()` in `KeyStore.updater`'s loop is
+    sync.RWMutex.Lock, not `KeyStore.Lock`."""
+    src = b"""package p
+
+import (
+	"fmt"
+	"sync"
+)
+
+type node struct{ kids []*node }
+
+func (n *node) fstring(ind string) string {
+	s := ""
+	for _, k := range n.kids {
+		s += k.fstring(ind + " ")
+	}
+	return s + fmt.Sprintf("%s]", ind)
+}
+
+type KeyStore struct {
+	mu       sync.RWMutex
+	unlocked map[string]int
+}
+
+func (ks *KeyStore) Lock(a string) { ks.mu.Lock(); delete(ks.unlocked, a); ks.mu.Unlock() }
+
+func (ks *KeyStore) Forget(a string) { delete(ks.unlocked, a) }
+
+func (ks *KeyStore) updater(addrs []string, other *KeyStore) {
+	for _, a := range addrs {
+		ks.mu.Lock()
+		ks.mu.Unlock()
+		other.Forget(a)
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["node.fstring"].reasons == ["contains a loop"]
+    assert t["KeyStore.Lock"].tier == "warm", t["KeyStore.Lock"]
+    assert t["KeyStore.Forget"].reasons[0] == "called inside a loop in KeyStore.updater"
+
+
+def test_set_up_before_a_benchmarks_timed_loop_is_not_what_it_measures() -> None:
+    """grpc's `BenchmarkChainUnaryInterceptor` makes a server with `NewServer` once, then times the
+    interceptor chain: NewServer stays a cold constructor; what the loop calls is hot. A helper without a
+    loop of its own (`benchmarkFoo(b, n)`) keeps all its calls."""
+    src = b"""package p
+
+func NewServer() *Server { return &Server{} }
+
+type Server struct{}
+
+func (s *Server) prepare() int     { return 1 }
+func (s *Server) chain(x int) int { return x }
+func run(x int) int                 { return x }
+"""
+    test_src = b"""package p
+
+import "testing"
+
+func BenchmarkChain(b *testing.B) {
+	s := NewServer()
+	n := s.prepare()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.chain(n)
+	}
+}
+
+func BenchmarkRun(b *testing.B) { benchRun(b, 3) }
+
+func benchRun(b *testing.B, n int) {
+	for range b.N {
+		run(n)
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)], [TestFile("p/a_test.go", test_src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["NewServer"].tier == "cold"
+    assert t["Server.prepare"].tier == "cold", t["Server.prepare"]
+    assert t["Server.chain"].reasons[0] == "exercised by BenchmarkChain"
+    assert t["run"].reasons[0] == "exercised by benchRun"
+
+
+def test_a_flag_value_set_method_parses_a_command_line_flag() -> None:
+    """etcd's `featureGate.Set(value string) error` implements flag.Value: it runs when flags are parsed."""
+    src = b"""package p
+
+import "strings"
+
+type gate struct{ m map[string]bool }
+
+func (g *gate) String() string { return "" }
+
+func (g *gate) Set(value string) error {
+	for _, kv := range strings.Split(value, ",") {
+		g.m[strings.SplitN(kv, "=", 2)[0]] = true
+	}
+	return nil
+}
+
+func (g *gate) Put(value string) { g.m[value] = true }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["gate.Set"].tier == "cold" and "flag.Value" in t["gate.Set"].reasons[0]
+    assert t["gate.Put"].tier != "cold"

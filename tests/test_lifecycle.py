@@ -27,6 +27,8 @@ from analyzers.walk import build_file
         ("cmd/prometheus/main.go", "main", False),
         ("internal/latest/version.go", "latest", False),
         ("pkg/generic/list.go", "generic", False),
+        ("util/testwal/records.go", "testwal", True),
+        ("pkg/attestation/verify.go", "attestation", False),
     ],
 )
 def test_development_code_by_path(path: str, package: str, dev: bool) -> None:

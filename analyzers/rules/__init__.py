@@ -44,6 +44,11 @@ class Rule:
     check: Callable[[Package], Iterable[Hit]]
     # Correctness-adjacent rules keep their severity in cold code; micro-costs drop to info there.
     correctness: bool = False
+    # A cost that matters only where the code runs often (a fixed cost per call: an allocation, a
+    # boxing; or contention, which needs callers competing for a lock): a warning needs hot-path
+    # evidence, and on a warm path (a loop, an exported method and nothing more) it is information.
+    # Costs that grow with the data (quadratic, per byte) stay warnings there.
+    hot_only: bool = False
     doc: str = ""
 
     @property
@@ -84,7 +89,7 @@ def _sentence_end(textline: str) -> int:
 
 
 def rule(
-    id: str, category: str, severity: Severity = "warning", *, correctness: bool = False
+    id: str, category: str, severity: Severity = "warning", *, correctness: bool = False, hot_only: bool = False
 ) -> Callable[[Callable[[Package], Iterable[Hit]]], Rule]:
     """Decorator for a rule's check function; the module docstring becomes the rule's doc."""
 
@@ -93,7 +98,9 @@ def rule(
 
         module = sys.modules.get(fn.__module__)
         doc = (module.__doc__ or "") if module is not None else ""
-        return Rule(id=id, category=category, severity=severity, check=fn, correctness=correctness, doc=doc)
+        return Rule(
+            id=id, category=category, severity=severity, check=fn, correctness=correctness, hot_only=hot_only, doc=doc
+        )
 
     return wrap
 

@@ -50,7 +50,7 @@ from analyzers.rules._locks import IDENT, Guarded, guarded_mutexes, owner
 from analyzers.source import text
 
 
-@rule("atomic-candidate", "concurrency")
+@rule("atomic-candidate", "concurrency", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for g in guarded_mutexes(pkg):
         name = counter_field(pkg, g)

@@ -70,7 +70,7 @@ _REGEXP_TYPES = frozenset({"*regexp.Regexp", "regexp.Regexp"})
 _BYTE_TYPES = ("[]byte", "[]uint8")
 
 
-@rule("bytes-string-conversion", "alloc")
+@rule("bytes-string-conversion", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:

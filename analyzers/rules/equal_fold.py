@@ -44,7 +44,7 @@ from analyzers.source import Func, strip_parens, text
 CASE_FUNCS = ("ToLower", "ToUpper")
 
 
-@rule("equal-fold", "alloc")
+@rule("equal-fold", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         if not func.calls_named(*CASE_FUNCS):

@@ -90,7 +90,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             shared = _transport_field(site.node) if is_client else None
             if shared is not None and not shared.startswith("&"):
                 continue  # `&http.Client{Transport: sharedTransport}`: the pool is reused, a Client is cheap
-            if not _per_call(func, site):
+            if not _hot_only(func, site):
                 continue
             if is_client:
                 own = _transport_field(site.node)
@@ -239,7 +239,7 @@ def _deliberate(func: Func, lit: Node, name: str) -> bool:
     return False
 
 
-def _per_call(func: Func, site: Site) -> bool:
+def _hot_only(func: Func, site: Site) -> bool:
     top = func
     while top.parent is not None:
         top = top.parent

@@ -55,7 +55,7 @@ _SKIP_NAMES = frozenset({"main", "init", "String", "Error", "Format", "GoString"
 _CTOR = re.compile(r"^(New|new|Must|must|Make|make|Test|Benchmark|Fuzz|Example)([A-Z_]|$)")
 
 
-@rule("huge-param", "alloc")
+@rule("huge-param", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     ptr: dict[str, set[str]] = {}
     for f in pkg.funcs:

@@ -60,7 +60,10 @@ not flagged: constructors, `init`, functions named `Open*`/`load*`/`recover*`/`r
 `Stop`/`Close`/`Shutdown` and the like, and unexported functions called only from them; at start-up
 nothing else can want the lock yet, and a shutdown holds it on purpose. Lazy initialisation is not
 flagged either: I/O inside `if s.data == nil { s.data = ...; ... }` (or `if !s.loaded { ...; s.loaded =
-true }`) under the lock runs once, on the first call, and the lock is what makes it run once.
+true }`) under the lock runs once, on the first call, and the lock is what makes it run once. A mutex
+field that only the flagged function locks (and whose address is never taken) serialises that
+operation on purpose (`drainMutex` taken only by `Drain`): holding it across the operation's I/O is
+its job, and it is not flagged.
 """
 
 from __future__ import annotations
@@ -229,12 +232,13 @@ class _Handoff:
         return text(chan.child_by_field_name("field")) in self._fields.get((found[0].name, found[1]), set())
 
 
-@rule("lock-held-across-io", "concurrency", correctness=True)
+@rule("lock-held-across-io", "concurrency", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     buffered = Buffered(pkg)
     streams: dict[tuple[str, str], bool] = {}
     handoff = _Handoff(pkg)
     once: set[Func] | None = None
+    lockers: dict[str, set[Func]] | None = None
     for func in pkg.funcs:
         regions = lock_regions(func)
         if not regions:
@@ -246,6 +250,10 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         seen: set[int] = set()
         for region in regions:
             if not region.stmts or _serialises_io(region.mutex):
+                continue
+            if lockers is None:
+                lockers = _lockers(pkg)
+            if _only_locker(region.mutex, _top(func), lockers):
                 continue
             ops = blocking_ops(pkg, func, region.stmts[0].start_byte, region.stmts[-1].end_byte, buffered)
             for node, what in ops:
@@ -262,6 +270,40 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     f"{what} while {region.mutex} is held blocks every goroutine waiting for the lock; "
                     "copy what you need, unlock, then do the I/O",
                 )
+
+
+_LOCKS = ("Lock", "RLock", "TryLock", "TryRLock")
+
+
+def _lockers(pkg: Package) -> dict[str, set[Func]]:
+    """Mutex field name -> the functions that lock a mutex of that name (`x.mu.Lock()` -> "mu"), and
+    "&" + name for fields whose address is taken (`sync.NewCond(&s.mu)`: locked out of sight)."""
+    out: dict[str, set[Func]] = {}
+    for func in pkg.funcs:
+        top = _top(func)
+        for name in _LOCKS:
+            for call in func.calls_named(name):
+                field = call.recv.rsplit(".", 1)[-1] if "." in call.recv else ""
+                if field:
+                    out.setdefault(field, set()).add(top)
+    for gf in pkg.files:
+        for m in _ADDRESS_OF_FIELD.finditer(gf.src.decode("utf-8", "replace")):
+            out.setdefault("&" + m.group(1), set())
+    return out
+
+
+_ADDRESS_OF_FIELD = re.compile(r"&\w+(?:\.\w+)*\.(\w+)\b(?!\s*[({])")
+
+
+def _only_locker(mutex: str, top: Func, lockers: dict[str, set[Func]]) -> bool:
+    """A mutex field that no other function of the package locks, and whose address is never
+    handed out, exists to serialise this function (`drainMutex` taken only by Drain, a resize lock
+    taken only by ResizeWorkers): waiting under it holds up only another call of the same operation,
+    which is the point of the lock."""
+    if "." not in mutex:
+        return False
+    field = mutex.rsplit(".", 1)[-1]
+    return lockers.get(field) == {top} and "&" + field not in lockers
 
 
 def _top(func: Func) -> Func:

@@ -50,7 +50,7 @@ from analyzers.rules._locks import IDENT, Region, data_loop, lock_regions, loop_
 from analyzers.source import Func, Loop, text
 
 
-@rule("lock-in-loop", "concurrency")
+@rule("lock-in-loop", "concurrency", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for region in lock_regions(func):

@@ -49,7 +49,7 @@ from analyzers.rules._alloc_b import hot_loops, identifiers, leaves_loop
 from analyzers.source import Func, Site, strip_parens, text
 
 
-@rule("make-in-loop", "alloc")
+@rule("make-in-loop", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for kind in ("short_var_declaration", "var_declaration"):

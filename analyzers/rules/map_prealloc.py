@@ -65,7 +65,7 @@ from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, Site, strip_parens, text
 
 
-@rule("map-prealloc", "alloc")
+@rule("map-prealloc", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:

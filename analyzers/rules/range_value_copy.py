@@ -48,7 +48,7 @@ from analyzers.typeinfer import element_type
 THRESHOLD = 128
 
 
-@rule("range-value-copy", "alloc")
+@rule("range-value-copy", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     if not pkg.structs:
         return

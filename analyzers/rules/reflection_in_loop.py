@@ -84,7 +84,7 @@ _BINARY = {
 }
 
 
-@rule("reflection-in-loop", "alloc")
+@rule("reflection-in-loop", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         gf = func.file

@@ -49,7 +49,7 @@ from analyzers.rules._alloc_a import declared_in_loop
 from analyzers.source import Func, Site, descendants, strip_parens, text
 
 
-@rule("rune-slice-conversion", "alloc")
+@rule("rune-slice-conversion", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         reported: set[tuple[int, str]] = set()  # (loop, string): one finding per string per loop

@@ -132,7 +132,7 @@ _NEUTRAL = frozenset(
 )
 
 
-@rule("rwmutex-candidate", "concurrency")
+@rule("rwmutex-candidate", "concurrency", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for g in guarded_mutexes(pkg, with_gaps=True):
         if g.kind not in ("Mutex", "RWMutex") or counter_field(pkg, g):

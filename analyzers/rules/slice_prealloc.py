@@ -74,7 +74,7 @@ from analyzers.rules._util import configuration_sized
 from analyzers.source import Call, Func, Loop, descendants, statements, strip_parens, text
 
 
-@rule("slice-prealloc", "alloc")
+@rule("slice-prealloc", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:

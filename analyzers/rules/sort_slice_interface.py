@@ -51,7 +51,7 @@ _EXP_SLICES = "golang.org/x/exp/slices"
 _NATURAL = re.compile(r"^return\s+(\w+)\[(\w+)\]\s*<\s*\1\[(\w+)\]$")
 
 
-@rule("sort-slice-interface", "alloc")
+@rule("sort-slice-interface", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     if not pkg.go_at_least(21) and not any(_EXP_SLICES in gf.imports.values() for gf in pkg.files):
         return  # no generic slices package: not in the standard library yet, nor imported from x/exp

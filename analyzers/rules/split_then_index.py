@@ -53,7 +53,7 @@ from analyzers.rules._alloc_b import import_names
 from analyzers.source import Call, Func, descendants, strip_parens, text
 
 
-@rule("split-then-index", "alloc")
+@rule("split-then-index", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     if not pkg.go_at_least(18):
         return

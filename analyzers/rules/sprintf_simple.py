@@ -66,7 +66,7 @@ _HEX_FORMAT = {t: f.replace(", 10)", ", 16)") for t, f in _INT_FORMAT.items() if
 _HEX_IMPORT = "encoding/hex"
 
 
-@rule("sprintf-simple", "alloc")
+@rule("sprintf-simple", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:

@@ -61,7 +61,7 @@ INTERFACES = frozenset({"io.Writer", "http.ResponseWriter", "io.ReadWriter", "io
 _FORMATTERS = {"Sprintf": "Fprintf", "Sprint": "Fprint", "Sprintln": "Fprintln"}
 
 
-@rule("write-string-conversion", "alloc")
+@rule("write-string-conversion", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:

@@ -21,7 +21,8 @@ given with --mirrors or the PERF_REVIEW_MIRRORS environment variable.
 
 A fix's parent is the pull request that introduced the slow code; `analyze --base FIX --head FIX^`
 reviews exactly that change. A site counts as found when a finding of its rule, at any severity,
-lands in its file within LINE_SLACK lines of it.
+lands in its file within LINE_SLACK lines of it; the report also counts the sites found as a warning or
+error (not info), which is what a review puts inline and a check run fails on.
 """
 
 from __future__ import annotations
@@ -129,10 +130,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def found(site: Site, findings: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for f in findings:
-        if f["rule"] == site.rule and f["file"] == site.file and abs(f["line"] - site.line) <= LINE_SLACK:
-            return f
-    return None
+    """The finding of the site's rule at the site, a warning (or error) first."""
+    matches = [f for f in findings
+               if f["rule"] == site.rule and f["file"] == site.file and abs(f["line"] - site.line) <= LINE_SLACK]
+    return max(matches, key=lambda f: f["severity"] != "info", default=None)
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
@@ -155,6 +156,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
             if f is not None:
                 hits += 1
                 per_rule[key]["found"] += 1
+                per_rule[key]["warned"] += f["severity"] != "info"
             else:
                 misses.append(f"{case.project} {case.fix[:10]} {site.file}:{site.line} {site.rule}"
                               + (f" [needs {site.needs}]" if site.needs else ""))
@@ -166,13 +168,14 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
 
 def report_recall(per_rule: dict[str, Counter[str]], misses: list[str], findings: int, out: Path | None) -> None:
-    print(f"\n{'rule':32} {'found':>5} {'sites':>5} {'recall':>6}")
+    print(f"\n{'rule':32} {'found':>5} {'sites':>5} {'recall':>6} {'as warning':>10}")
     totals: Counter[str] = Counter()
     for rule in sorted(per_rule):
         c = per_rule[rule]
-        print(f"{rule:32} {c['found']:5} {c['sites']:5} {c['found'] / c['sites']:6.2f}")
+        print(f"{rule:32} {c['found']:5} {c['sites']:5} {c['found'] / c['sites']:6.2f} {c['warned']:10}")
         part = "new" if rule.endswith("(new)") else "catalogue"
         totals[f"{part}-found"] += c["found"]
+        totals[f"{part}-warned"] += c["warned"]
         totals[f"{part}-sites"] += c["sites"]
         totals[f"{part}-dep"] += c["needs-dependency-types"]
     for part in ("catalogue", "new"):
@@ -180,7 +183,8 @@ def report_recall(per_rule: dict[str, Counter[str]], misses: list[str], findings
         if sites:
             print(f"{part} rules: {hit}/{sites} = {hit / sites:.2f}"
                   f" (without the {dep} sites needing dependency source: {hit}/{sites - dep} = "
-                  f"{hit / max(1, sites - dep):.2f})")
+                  f"{hit / max(1, sites - dep):.2f}); found as a warning or error, not info: "
+                  f"{totals[f'{part}-warned']}/{sites} = {totals[f'{part}-warned'] / sites:.2f}")
     print(f"findings reported across the simulated changes: {findings}")
     print("\nmissed:\n  " + "\n  ".join(misses) if misses else "\nmissed: none")
     if out is not None:

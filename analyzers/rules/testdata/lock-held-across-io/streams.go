@@ -53,3 +53,40 @@ func (s *Session) Send(msg []byte) error {
 	_, err := s.conn.Write(msg) // want "s.conn.Write while s.mu is held"
 	return err
 }
+
+// Near-miss: a mutex only Drain takes serialises drains; waiting for the workers under it holds up
+// nobody but another Drain (grpc's profiling CircularBuffer.drainMutex).
+type Ring struct {
+	drainMu sync.Mutex
+	mu      sync.Mutex
+	queues  []chan int
+	items   []int
+}
+
+func (r *Ring) Drain() []int {
+	r.drainMu.Lock()
+	defer r.drainMu.Unlock()
+	var wg sync.WaitGroup
+	for _, q := range r.queues {
+		wg.Add(1)
+		go func(q chan int) { defer wg.Done(); <-q }(q)
+	}
+	wg.Wait()
+	return nil
+}
+
+// The same wait under a mutex that other methods take too is flagged.
+func (r *Ring) Flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done() }()
+	wg.Wait() // want "wg.Wait while r.mu is held"
+}
+
+func (r *Ring) Push(x int) {
+	r.mu.Lock()
+	r.items = append(r.items, x)
+	r.mu.Unlock()
+}
