@@ -26,7 +26,7 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
-    if cold or (h.tier == "warm" and rule.hot_only) or (not rule.correctness and in_error_branch(hit.node, func)):
+    if cold or (_warm_here(h, hit.node, func) and rule.hot_only) or (not rule.correctness and in_error_branch(hit.node, func)):
         severity = "info"
     if rule.id in overrides:
         severity = overrides[rule.id]
@@ -47,6 +47,18 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
         loops=loops_around(node, func),
         callee=_callee(node),
     )
+
+
+# A formatting method runs per element of whatever is printed; a loop inside it walks the parts of one
+# value (a bootstrap's servers, a name's parameters), which that evidence says nothing about.
+_FORMATTING = frozenset(f"per-element method {m}" for m in ("String", "GoString", "Format", "Error"))
+
+
+def _warm_here(h: Heat, node: Node, func: Func) -> bool:
+    """Whether the evidence for the finding's spot is only that of a warm path."""
+    if h.tier == "warm":
+        return True
+    return h.tier == "hot" and bool(h.reasons) and set(h.reasons) <= _FORMATTING and bool(loops_around(node, func))
 
 
 # Children that hold what a construct contains rather than what it is: a loop's or an if's body,

@@ -66,7 +66,6 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     # Constructors, init and main keep their own tier and reason, but run once all the same.
     starters = {f: Heat("cold", _cold_reasons(f)) for f in pkg.funcs if not f.is_literal and _cold_reasons(f)}
     runs_once = {**starters, **once}
-    looped_callers = _called_in_loops(pkg, set(runs_once))
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
     callbacks = _callback_literals(pkg)
@@ -74,7 +73,8 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     for func in pkg.funcs:
         if func.is_literal:
             continue
-        out[func] = once.get(func) or _classify_one(func, pkg, looped_callers, bench_refs, hot_globs)
+        out[func] = once.get(func) or _classify_one(func, pkg, bench_refs, hot_globs)
+    _propagate_loops(pkg, out, set(runs_once), set(once), once_bodies, callbacks)
     for func in pkg.funcs:
         if not func.is_literal:
             continue
@@ -87,9 +87,56 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     return out
 
 
-def _classify_one(
-    func: Func, pkg: Package, looped: dict[str, str], bench: dict[str, str], hot_globs: Sequence[str]
-) -> Heat:
+def _propagate_loops(
+    pkg: Package, out: dict[Func, Heat], skip: set[Func], keep: set[Func], once: set[int], callbacks: dict[int, str]
+) -> None:
+    """A function called inside a loop runs as often as that loop's body: per element of a hot
+    caller's data it is hot; inside the loop of a function that is itself only warm (a loop and no
+    evidence of how often it runs) it is warm too, like the loop body it stands for. Repeated until
+    nothing changes: a caller made hot makes its own loop callees hot. Functions in `keep` (development
+    code, start-up) stay as they are."""
+    callers = _called_in_loops(pkg, skip)
+    tops: dict[str, list[Func]] = {func_key(f): [] for f in out}
+    for f in out:
+        tops[func_key(f)].append(f)
+    changed = True
+    while changed:
+        changed = False
+        for key, funcs in tops.items():
+            sites = callers.get(key)
+            if not sites:
+                continue
+            heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
+            hot = next((c for c, h in heats if h.tier == "hot"), None)
+            warm = next((c for c, h in heats if h.tier == "warm"), None)
+            for func in funcs:
+                h = out[func]
+                if func in keep:
+                    continue
+                reason = f"called inside a loop in {(hot or warm or sites[0]).qualified_name}"
+                if h.tier == "hot":  # the strongest evidence goes first; the tier stays
+                    if hot is not None and not any(r.startswith("called inside a loop in") for r in h.reasons):
+                        out[func] = Heat("hot", [reason, *h.reasons], dev=h.dev)
+                    continue
+                if hot is not None:
+                    out[func] = Heat("hot", [reason, *(r for r in h.reasons if h.tier != "cold")], dev=h.dev)
+                elif warm is not None and h.tier == "cold" and h.reasons == [_NO_EVIDENCE]:
+                    out[func] = Heat("warm", [reason], dev=h.dev)
+                else:
+                    continue
+                changed = True
+
+
+def _heat_of(caller: Func, out: dict[Func, Heat], once: set[int], callbacks: dict[int, str]) -> Heat:
+    if caller.is_literal:
+        return _classify_literal(caller, out, once, callbacks)
+    return out.get(caller) or Heat("cold", [])
+
+
+_NO_EVIDENCE = "no hot-path evidence"
+
+
+def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Sequence[str]) -> Heat:
     hot: list[str] = []
     strong: list[str] = []
     name = func.name
@@ -97,9 +144,6 @@ def _classify_one(
         strong.append("marked //perf-review:hot")
     if matches_any(func.file.path, hot_globs):
         strong.append("file matches a configured hot-path glob")
-    key = f".{name}" if func.receiver else name
-    if key in looped:
-        strong.append(f"called inside a loop in {looped[key]}")
     if name in bench:
         strong.append(f"exercised by {bench[name]}")
     hot.extend(_handler_reasons(func))
@@ -121,7 +165,7 @@ def _classify_one(
         return Heat("warm", ["contains a loop"])
     if func.receiver and name[:1].isupper():
         return Heat("warm", ["exported method"])
-    return Heat("cold", ["no hot-path evidence"])
+    return Heat("cold", [_NO_EVIDENCE])
 
 
 def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
@@ -252,11 +296,12 @@ def _classify_literal(
     return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
 
 
-def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, str]:
-    """Names called inside a loop: "F" for a plain call F(...), ".M" for a method call x.M(...).
-    Calls into imported packages (strings.Split) name nothing of this package; loops in functions of
-    `skip` (code that runs once) make nothing hot."""
-    found: dict[str, str] = {}
+def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, list[Func]]:
+    """Names called inside a loop, with the functions (or function literals) whose loops call them:
+    "F" for a plain call F(...), ".M" for a method call x.M(...). Calls into imported packages
+    (strings.Split) name nothing of this package; loops in functions of `skip` (code that runs once)
+    make nothing hot."""
+    found: dict[str, list[Func]] = {}
     for func in pkg.funcs:
         top = top_function(func)
         if skip and top in skip:
@@ -268,11 +313,11 @@ def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, s
                 continue
             # Recursion (a tree printer calling itself per child) says how deep the data is, not how
             # often the function runs.
-            if key == func_key(top) or key in found:
+            if key == func_key(top) or func in found.get(key, ()):
                 continue
             if key[0] == "." and _foreign_receiver(pkg, call, func):
                 continue
-            found[key] = func.qualified_name
+            found.setdefault(key, []).append(func)
     return found
 
 

@@ -29,7 +29,7 @@ A_BASE = ('package shop\n\nimport "strconv"\n\n// Label names an item.\nfunc Lab
           '\treturn "item-" + strconv.Itoa(id)\n}\n')
 A_HEAD = ('package shop\n\nimport "fmt"\n\n// Label names an item.\nfunc Label(id int) string {\n'
           '\treturn fmt.Sprintf("%d", id)\n}\n')
-B = ("package shop\n\n// Labels names every item.\nfunc Labels(ids []int) []string {\n\tout := make([]string, 0, "
+B = ("package shop\n\n// Labels names every item.\n//perf-review:hot\nfunc Labels(ids []int) []string {\n\tout := make([]string, 0, "
      "len(ids))\n\tfor _, id := range ids {\n\t\tout = append(out, Label(id))\n\t}\n\treturn out\n}\n")
 
 
@@ -73,7 +73,8 @@ def open_pull(fake: FakeGitHub, base: dict[str, str | None], head: dict[str, str
 
 
 def test_label_called_in_a_loop_from_another_file(github_fake: FakeGitHub, app_key: AppKey, tmp_path: Path) -> None:
-    """`Label` in a.go is called in a loop from b.go, which the PR does not change: hot in both."""
+    """`Label` in a.go is called in the loop of a hot function in b.go, which the PR does not change:
+    hot in both."""
     n = open_pull(github_fake, {"go.mod": GO_MOD, "shop/a.go": A_BASE, "shop/b.go": B}, {"shop/a.go": A_HEAD})
     repo = github_fake.repo.path  # type: ignore[attr-defined]
     app = app_review(github_fake, app_key, n, tmp_path / "cache")

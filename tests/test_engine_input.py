@@ -156,14 +156,15 @@ def test_hostile_shapes_do_not_crash() -> None:
 def test_fixed_per_call_costs_need_hot_evidence_and_growing_costs_do_not() -> None:
     """On a warm path (a loop and nothing more) a Sprintf per item is information: whether it matters
     depends on how often the function runs, which nothing shows. A `+=` in the same loop is quadratic
-    in the data whatever the frequency: still a warning. In a function called per item of another
-    loop the Sprintf is a warning."""
+    in the data whatever the frequency: still a warning. In a function called per item of a hot
+    function's loop the Sprintf is a warning."""
     src = (
         'package p\n\nimport "fmt"\n\n'
         "func Label(ids []int) []string {\n\tvar out []string\n\tfor _, id := range ids {\n"
         '\t\tout = append(out, fmt.Sprintf("%d", id))\n\t}\n\treturn out\n}\n\n'
         'func Join(xs []string) string {\n\ts := ""\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n\n'
         'func one(id int) string { return fmt.Sprintf("%d", id) }\n\n'
+        "//perf-review:hot\n"
         "func All(ids [][]int) (n int) {\n\tfor _, id := range ids {\n\t\tn += len(one(len(id)))\n\t}\n\treturn n\n}\n"
     )
     rules = Options(enabled_rules=frozenset({"sprintf-simple", "string-concat-loop"}))

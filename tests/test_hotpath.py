@@ -63,7 +63,8 @@ def test_tiers() -> None:
     assert t["byName.Less"] == ("hot", ["per-element method Less"])
     assert t["NewS"] == ("cold", ["constructor"])
     assert t["init"][0] == "cold"
-    assert t["helper"][0] == "hot" and t["helper"][1][0] == "called inside a loop in caller"
+    # caller has a loop and no evidence of how often it runs: the helper it calls per item is its loop body
+    assert t["helper"] == ("warm", ["called inside a loop in caller"])
     assert t["caller.func1"][0] == "hot" and "sort.Slice" in t["caller.func1"][1][0]
     assert t["marked"][0] == "hot" and "//perf-review:hot" in t["marked"][1][0]
     assert t["plain"] == ("cold", ["called only from S.setup, which runs once"])
@@ -83,6 +84,7 @@ func (c *C) Get(k string) int { return len(k) }
 func Get(k string) int         { return len(k) + 1 }
 func Split(s string) []string  { return nil }
 
+//perf-review:hot
 func loop(c *C, xs []string) int {
 	t := 0
 	for _, x := range xs {
@@ -118,6 +120,7 @@ type Cache struct{}
 
 func (c *Cache) Fill(keys []string) {}
 
+//perf-review:hot
 func report(errs []error, ps []fmt.Stringer, c *Cache) []string {
 	var out []string
 	for i, err := range errs {
@@ -152,6 +155,7 @@ func describe(k string) string { return fmt.Sprintf("key %s", k) }
 
 func keyOf(k string) string { return fmt.Sprintf("key-%s", k) }
 
+//perf-review:hot
 func read(keys []string, l nodeLoc, m map[string]int) error {
 	for _, k := range keys {
 		if _, ok := m[keyOf(k)]; !ok {
@@ -199,6 +203,7 @@ func (ks *KeyStore) Lock(a string) { ks.mu.Lock(); delete(ks.unlocked, a); ks.mu
 
 func (ks *KeyStore) Forget(a string) { delete(ks.unlocked, a) }
 
+//perf-review:hot
 func (ks *KeyStore) updater(addrs []string, other *KeyStore) {
 	for _, a := range addrs {
 		ks.mu.Lock()
@@ -280,3 +285,47 @@ func (g *gate) Put(value string) { g.m[value] = true }
     t = {f.qualified_name: h for f, h in classify(pkg).items()}
     assert t["gate.Set"].tier == "cold" and "flag.Value" in t["gate.Set"].reasons[0]
     assert t["gate.Put"].tier != "cold"
+
+
+def test_a_loop_makes_its_callees_as_hot_as_the_function_it_is_in() -> None:
+    """prometheus' `AlertmanagerFromGroup` loops over a discovery update's few targets; what it calls per
+    target runs as often as that loop's body: warm, not hot. The same callee called per item of an HTTP
+    handler's loop is hot, and so is what that callee calls in a loop of its own (transitively)."""
+    src = b"""package p
+
+import "net/http"
+
+func Build(targets []string) []string {
+	var out []string
+	for _, t := range targets {
+		out = append(out, path(t))
+	}
+	return out
+}
+
+func path(t string) string { return "/" + t }
+
+func name(t string) string { return "n" + t }
+
+func render(ts []string) (n int) {
+	for _, t := range ts {
+		n += len(leaf(t))
+	}
+	return n
+}
+
+func leaf(t string) string { return t }
+
+func handle(w http.ResponseWriter, r *http.Request) {
+	for _, q := range r.URL.Query()["q"] {
+		_ = name(q)
+		_ = render([]string{q})
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["path"] == ("warm", ["called inside a loop in Build"])
+    assert t["name"] == ("hot", ["called inside a loop in handle"])
+    assert t["render"][0] == "hot" and t["render"][1][0] == "called inside a loop in handle"
+    assert t["leaf"] == ("hot", ["called inside a loop in render"])
