@@ -144,7 +144,9 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
         strong.append("marked //perf-review:hot")
     if matches_any(func.file.path, hot_globs):
         strong.append("file matches a configured hot-path glob")
-    if name in bench:
+    # A benchmark's `x.String()` names no type: a method name several types of the package define is
+    # no evidence for any one of them (prometheus' BenchmarkExprString is not about the lexer's item).
+    if name in bench and not (func.receiver and name in pkg.shared_method_names):
         strong.append(f"exercised by {bench[name]}")
     hot.extend(_handler_reasons(func))
     if func.receiver and name in PER_ELEMENT_METHODS:

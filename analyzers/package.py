@@ -71,6 +71,7 @@ class Package:
     _funcs: list[Func] | None = None
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
+    _shared_methods: frozenset[str] | None = None
 
     @property
     def funcs(self) -> list[Func]:
@@ -97,6 +98,17 @@ class Package:
 
     def size_of(self, type_text: str) -> int | None:
         return _size(type_text, self, set())
+
+    @property
+    def shared_method_names(self) -> frozenset[str]:
+        """Method names that more than one type of the package defines (`String`, `Len`)."""
+        if self._shared_methods is None:
+            owners: dict[str, set[str]] = {}
+            for f in self.funcs:
+                if f.receiver and not f.is_literal:
+                    owners.setdefault(f.name, set()).add(f.receiver)
+            self._shared_methods = frozenset(n for n, types in owners.items() if len(types) > 1)
+        return self._shared_methods
 
     @property
     def types(self) -> TypeResolver:

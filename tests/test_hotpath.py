@@ -329,3 +329,33 @@ func handle(w http.ResponseWriter, r *http.Request) {
     assert t["name"] == ("hot", ["called inside a loop in handle"])
     assert t["render"][0] == "hot" and t["render"][1][0] == "called inside a loop in handle"
     assert t["leaf"] == ("hot", ["called inside a loop in render"])
+
+
+def test_a_benchmark_calling_a_method_name_several_types_define_is_evidence_for_none() -> None:
+    """prometheus' `BenchmarkExprString` calls `expr.String()`: no evidence that the lexer item's
+    `String` runs per op. A method name only one type defines keeps the evidence."""
+    src = b"""package p
+
+type item struct{ v string }
+type Expr struct{ s string }
+
+func (i item) String() string  { return i.v }
+func (e *Expr) String() string { return e.s }
+func (e *Expr) Pretty() string { return e.s }
+"""
+    test_src = b"""package p
+
+import "testing"
+
+func BenchmarkExprString(b *testing.B) {
+	e := &Expr{s: "x"}
+	for i := 0; i < b.N; i++ {
+		_ = e.String()
+		_ = e.Pretty()
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)], [TestFile("p/a_test.go", test_src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert not any("BenchmarkExprString" in r for r in t["item.String"].reasons)
+    assert t["Expr.Pretty"].reasons == ["exercised by BenchmarkExprString"]
