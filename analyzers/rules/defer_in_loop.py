@@ -56,7 +56,10 @@ nor a cleanup that runs only when the function fails (`defer func() { if err == 
 l.Close() }()`): on success the resources go to the caller. Nor is a defer whose resource the
 iteration stores where it outlives the iteration (`blocks = append(blocks, b)`, `writers[i] =
 bytes.NewBuffer(buf[:0])` into a collection declared before the loop): the code after the loop uses
-it, so it must stay held until the function returns.
+it, so it must stay held until the function returns. Nor is a deferred safety net guarded by a flag
+that the iteration sets once it has released the resource itself (`defer func() { if !closed {
+w.Close() } }()` ... `w.Close(); closed = true` at the end of the iteration): only an early exit
+leaves the resource to the defer.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
             if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
-                    or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]):
+                    or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]) \
+                    or _safety_net(site.node, loops[-1]):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -187,6 +191,33 @@ def _cleanup_on_error(defer: Node) -> bool:
     cond = " ".join(text(body[0].child_by_field_name("condition")).split())
     then = statements(body[0].child_by_field_name("consequence"))
     return cond.startswith("err == nil") and len(then) == 1 and then[0].type == "return_statement"
+
+
+def _safety_net(defer: Node, loop: Loop) -> bool:
+    """`defer func() { if !closed { w.Close() } }()` with `closed = true` after an explicit release
+    further down the same iteration: the iteration releases its resource itself, and the deferred
+    closure only covers the paths that leave early (prometheus' promtool backfill)."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "func_literal":
+        return False
+    body = statements(fn.child_by_field_name("body"))
+    if len(body) != 1 or body[0].type != "if_statement" or body[0].child_by_field_name("alternative") is not None:
+        return False
+    cond = strip_parens(body[0].child_by_field_name("condition"))
+    if cond is None or cond.type != "unary_expression" or text(cond.child_by_field_name("operator")) != "!":
+        return False
+    flag = text(cond.child_by_field_name("operand"))
+    loop_body = loop.node.child_by_field_name("body")
+    if loop_body is None:
+        return False
+    for stmt in statements(loop_body):
+        if stmt.start_byte <= defer.start_byte or stmt.type != "assignment_statement":
+            continue
+        left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+        if left is not None and right is not None and text(left) == flag and text(right) == "true":
+            return True
+    return False
 
 
 def _releases_range_item(defer: Node, loop: Loop) -> bool:

@@ -307,3 +307,46 @@ func totalSize(paths []string) (int, error) {
 	}
 	return total, nil
 }
+
+// Near miss: each iteration closes its writer itself and sets closed; the deferred closure only
+// covers an early return (prometheus' promtool backfill).
+func backfill(blocks []string) (err error) {
+	for _, name := range blocks {
+		w, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		var closed bool
+		defer func() {
+			if !closed {
+				w.Close()
+			}
+		}()
+		if _, err := w.WriteString("block"); err != nil {
+			return err
+		}
+		err = w.Close()
+		closed = true
+	}
+	return err
+}
+
+// Hit: the flag is never set in the iteration, so every writer stays open until the function returns.
+func backfillLeaky(blocks []string) error {
+	for _, name := range blocks {
+		w, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		var closed bool
+		defer func() { // want "defer call in a loop"
+			if !closed {
+				w.Close()
+			}
+		}()
+		if _, err := w.WriteString("block"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
