@@ -70,7 +70,7 @@ class BenchBuilder(ReceiverParts, TextParts):
         else:
             self.v.restore(saved)
             return None
-        self.out.setup += [f"{source} := {value}", f"{var}, err := {data}", "if err != nil {\n\tb.Fatal(err)\n}"]
+        self.out.setup += [f"{source} := {value}", f"{var}, err := {data}", self.unbuilt(data.split("(", 1)[0])]
         return var
 
     def _from_tests(self, name: str, t: str, path: str, index: int) -> str | None:

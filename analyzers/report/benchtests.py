@@ -137,7 +137,7 @@ class TestValues:
         table = loop.range_node if loop is not None else None
         if table is not None and table.type == "identifier":
             tdecl = caller.lookup(text(table), table)
-            table = tdecl.init if tdecl is not None else None
+            table = tdecl.init if tdecl is not None else _file_var(gf, text(table))
         if table is None or table.type != "composite_literal":
             return None
         rows = table.child_by_field_name("body")
@@ -156,6 +156,19 @@ class TestValues:
             if found is not None:
                 return self._portable(found, caller, gf, imports)
         return None
+
+
+def _file_var(gf: GoFile, name: str) -> Node | None:
+    """The value of a package-level `var name = ...` of the test file (a table shared by several tests)."""
+    for decl in gf.tree.root_node.named_children:
+        if decl.type != "var_declaration":
+            continue
+        for spec in descendants(decl):
+            if spec.type != "var_spec" or [text(n) for n in spec.children_by_field_name("name")] != [name]:
+                continue
+            values = spec.child_by_field_name("value")
+            return values.named_children[0] if values is not None and len(values.named_children) == 1 else None
+    return None
 
 
 def _in_struct_literal(keyed: Node) -> bool:
