@@ -81,7 +81,7 @@ def test_a_constructor_that_rejects_the_input_skips_the_benchmark_at_run_time() 
            "func BenchmarkSchedule_Render" in code  # the plan says which benchmarks may skip
     helper = code[code.index("func perfReviewUnbuilt"):]
     assert "fmt.Fprintln(os.Stderr, msg)" in helper and "b.Skip(msg)" in helper  # seen without -v too
-    assert planned["Schedule.Render"].skip_reason is None
+    assert planned["Schedule.Render"].skip_reason is None and planned["Schedule.Render"].unbuilt == ("NewSchedule",)
     # The measured call itself is still guarded: a panic there fails the benchmark.
     assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in code
 

@@ -281,7 +281,8 @@ class FileGen:
         self.sized = self.sized or bench.sized
         self.planned.append(PlannedBenchmark(bench.name, func.qualified_name, False, BENCH_FILE,
                                              sizes=SIZES if bench.sized else (),
-                                             scales=tuple(hints.drivers) if bench.sized else ()))
+                                             scales=tuple(hints.drivers) if bench.sized else (),
+                                             unbuilt=tuple(bench.unbuilt)))
         return None
 
     def _unmet(self, reader: PathReader, env: TypeEnv) -> str | None:
@@ -330,11 +331,13 @@ class FileGen:
             inner_args = [called.argument(p, i) for i, p in enumerate(inner.params)]
             out = builder.out
             return Bench(name, func, out.setup, f"{made}{how}({', '.join(inner_args)})", [], out.per_iter,
-                         out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel)
+                         out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel,
+                         out.unbuilt)
         sinks = self._sinks(name, func.results, env)
         out = builder.out
         return Bench(name, func, out.setup, f"{target}({', '.join(args)})", [s.split(' ')[0] for s in sinks],
-                     out.per_iter, out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel)
+                     out.per_iter, out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel,
+                     out.unbuilt)
 
     @staticmethod
     def _notes(hints: Hints) -> list[str]:

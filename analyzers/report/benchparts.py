@@ -29,6 +29,7 @@ class Built:
     worker: list[str] = field(default_factory=list)  # per-goroutine state of a parallel benchmark
     call: str = ""
     notes: list[str] = field(default_factory=list)
+    unbuilt: list[str] = field(default_factory=list)  # calls building an input: their error skips the run
 
 
 def _go_string(s: str) -> str:
@@ -99,6 +100,7 @@ class BuilderBase:
         note = f"Skips at run time if {what} returns an error: no valid input, nothing to measure."
         if note not in self.out.notes:
             self.out.notes.append(note)
+            self.out.unbuilt.append(what)
         return f"if err != nil {{\n\t{self.v.fixed('perfReviewUnbuilt')}(b, {_go_string(what)}, err)\n}}"
 
     def _var(self, want: str) -> str:
