@@ -228,3 +228,33 @@ func (s *scanner) gentleWord() int {
     assert "steps back with scanner.back" in (planned["scanner.word"].skip_reason or "")
     assert "(s.pos <= 0)" in (planned["scanner.word"].skip_reason or "")
     assert planned["scanner.gentleWord"].skip_reason is None  # its unread does not panic
+
+
+def test_a_width_has_room_for_the_cells_and_their_padding() -> None:
+    src = """package p
+
+import "strings"
+
+func Row(cells []string, widths []int, counts []int) string {
+	line := "|"
+	for i, cell := range cells {
+		line += cell + strings.Repeat(" ", widths[i]-2-len(cell)) + strings.Repeat("*", counts[i]) + "|"
+	}
+	return line
+}
+
+func Pad(cell string, width int) string {
+	out := cell
+	for i := len(cell); i < width-1; i++ {
+		out += " "
+	}
+	return out
+}
+"""
+    lines = {"Row": [line_of(src, "line += cell")], "Pad": [line_of(src, 'out += " "')]}
+    _, code = plan({"p.go": src}, ["Row", "Pad"], lines)
+    row = body(code, "BenchmarkRow")
+    # Was perfReviewSliceInt (1, 2, 3, ...): widths[0] - 2 - len("k0") < 0, and strings.Repeat panicked.
+    assert "widths := perfReviewSlice(2*n + 16, func(i int) int { return 64 + i })" in row
+    assert "counts := perfReviewSliceInt(" in row  # counts are not widths: distinct numbers, as before
+    assert "width := 64\n" in body(code, "BenchmarkPad")  # was 1: `i < width-1` never let the loop run

@@ -183,3 +183,17 @@ func (d *Decoder) number() int {
 	d.back()
 	return n
 }
+
+// grid lays out rows of cells in columns.
+type grid struct {
+	sep string
+}
+
+// row pads each cell to its column's width (the caller computes the widths from every row's cells).
+func (g *grid) row(cells []string, widths []int) string {
+	line := g.sep
+	for i, cell := range cells {
+		line += " " + cell + strings.Repeat(" ", widths[i]-2-len(cell)) + " " + g.sep
+	}
+	return line
+}
