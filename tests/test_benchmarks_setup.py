@@ -258,3 +258,79 @@ func Pad(cell string, width int) string {
     assert "widths := perfReviewSlice(2*n + 16, func(i int) int { return 64 + i })" in row
     assert "counts := perfReviewSliceInt(" in row  # counts are not widths: distinct numbers, as before
     assert "width := 64\n" in body(code, "BenchmarkPad")  # was 1: `i < width-1` never let the loop run
+
+
+def test_arguments_the_tests_expect_to_fail_are_passed_over() -> None:
+    src = """package p
+
+import "regexp"
+
+type Pattern struct{ rx *regexp.Regexp }
+
+func Compile(expr string) *Pattern { return &Pattern{rx: regexp.MustCompile(expr)} }
+
+func (p *Pattern) Count(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if p.rx.MatchString(l) {
+			n++
+		}
+	}
+	return n
+}
+"""
+    test = """package p
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestCompile(t *testing.T) {
+	t.Run("invalid", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Errorf("expected a panic")
+			}
+		}()
+		_ = Compile("[")
+	})
+	assert.Panics(t, func() { Compile("(") })
+	t.Run("valid", func(t *testing.T) {
+		if Compile("[a-z]+").Count([]string{"x"}) != 1 {
+			t.Fatal("no match")
+		}
+	})
+}
+"""
+    _, code = plan({"p.go": src, "p_test.go": test}, ["Pattern.Count"],
+                   {"Pattern.Count": [line_of(src, "n++")]})
+    count = body(code, "BenchmarkPattern_Count")
+    # Before, Compile("[") came first: the benchmark panicked in its setup.
+    assert 'Compile("[a-z]+")' in count
+
+
+def test_an_error_the_test_expects_is_not_an_input() -> None:
+    test = """package p
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewSchedule(t *testing.T) {
+	_, err := NewSchedule("a", "5")
+	require.Error(t, err)
+	if _, err := NewSchedule("b", "*off"); err == nil {
+		t.Fatal("want an error")
+	}
+	if _, err := NewSchedule("c", "2*on"); err != nil {
+		t.Fatal(err)
+	}
+}
+"""
+    _, code = plan({"p.go": SCHEDULE, "p_test.go": test}, ["Schedule.Render"],
+                   {"Schedule.Render": [line_of(SCHEDULE, "out += st")]})
+    assert 'NewSchedule("c", "2*on")' in body(code, "BenchmarkSchedule_Render")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -196,4 +197,25 @@ func (g *grid) row(cells []string, widths []int) string {
 		line += " " + cell + strings.Repeat(" ", widths[i]-2-len(cell)) + " " + g.sep
 	}
 	return line
+}
+
+// Pattern is a compiled expression; Compile panics on an invalid one, as regexp.MustCompile does.
+type Pattern struct {
+	rx *regexp.Regexp
+}
+
+// Compile compiles expr at once.
+func Compile(expr string) *Pattern {
+	return &Pattern{rx: regexp.MustCompile(expr)}
+}
+
+// Matching joins the lines that match.
+func (p *Pattern) Matching(lines []string) string {
+	out := ""
+	for _, l := range lines {
+		if p.rx.MatchString(l) {
+			out += l + "\n"
+		}
+	}
+	return out
 }

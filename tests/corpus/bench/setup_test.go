@@ -22,3 +22,19 @@ func TestNewSchedule(t *testing.T) {
 		}
 	}
 }
+
+func TestCompile(t *testing.T) {
+	t.Run("invalid", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Errorf("expected a panic")
+			}
+		}()
+		_ = Compile("[")
+	})
+	t.Run("valid", func(t *testing.T) {
+		if Compile("[a-z]+").Matching([]string{"abc", "123"}) != "abc\n" {
+			t.Error("wrong lines")
+		}
+	})
+}
