@@ -59,7 +59,7 @@ var cases = []struct {
 
 func TestNewSchedule(t *testing.T) {
 	for _, c := range cases {
-		if _, err := NewSchedule(t.Name(), c.terms); (err != nil) != c.hasError {
+		if _, err := NewSchedule(t.Name(), c.terms); (err != nil && !c.hasError) || (err == nil && c.hasError) {
 			t.Fatal(err)
 		}
 	}

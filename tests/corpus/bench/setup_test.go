@@ -14,7 +14,7 @@ func TestNewSchedule(t *testing.T) {
 	}
 	for _, c := range cases {
 		s, err := NewSchedule(t.Name(), c.terms)
-		if (err != nil) != c.hasError {
+		if (err != nil && !c.hasError) || (err == nil && c.hasError) {
 			t.Fatalf("%q: error %v, want error: %v", c.terms, err, c.hasError)
 		}
 		if err == nil && s.Render() != c.terms {
