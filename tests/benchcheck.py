@@ -71,7 +71,9 @@ class Figures:
         return self.covered / self.findings if self.findings else 1.0
 
     def summary(self) -> str:
-        return (f"generated {self.generated}, failed {len(self.failed)}, skipped {len(self.skipped)}, "
+        at_run = sum(1 for r in self.skipped if not r.target.bench.skip_reason)
+        return (f"generated {self.generated}, failed {len(self.failed)}, skipped {len(self.skipped)} "
+                f"({at_run} at run time), "
                 f"existing {self.existing}, finding lines covered {self.covered}/{self.findings} "
                 f"({100 * self.coverage:.0f}%)")
 
@@ -223,6 +225,15 @@ def build(modules: Sequence[Path], imports: dict[Path, list[str]], work: Path, c
 
 
 _FAIL = re.compile(r"^--- FAIL: |^panic: |^FAIL\b", re.MULTILINE)
+# What a generated benchmark prints (perfReviewUnbuilt) when it skips at run time: go test shows a
+# benchmark's own skip message only with -v.
+_UNBUILT = re.compile(r"^perf-review: (Benchmark\w+)\S* skipped: (could not build the input: .*)$", re.MULTILINE)
+
+
+def runtime_skip(output: str) -> str:
+    """Why a generated benchmark skipped when it ran (its input could not be built), or ""."""
+    m = _UNBUILT.search(output)
+    return m.group(2) if m else ""
 _SKIP = re.compile(r"^--- SKIP: ", re.MULTILINE)
 _BLOCK = re.compile(r"^(.+?):(\d+)\.(\d+),(\d+)\.(\d+) \d+ (\d+)$", re.MULTILINE)
 
@@ -243,7 +254,7 @@ def run_one(t: Target, work: Path, cache: Path) -> Run:
     out = proc.stdout + proc.stderr
     if proc.returncode != 0 or _FAIL.search(out):
         return Run(t, "fail", out)
-    if _SKIP.search(out) or t.bench.skip_reason is not None:
+    if _SKIP.search(out) or _UNBUILT.search(out) or t.bench.skip_reason is not None:
         return Run(t, "skip", out)
     return _covered(Run(t, "ok", out), _blocks(profile.read_text() if profile.exists() else "", t.import_path))
 
@@ -267,14 +278,15 @@ def run_package(group: list[Target], work: Path, cache: Path) -> list[Run]:
     except subprocess.TimeoutExpired:
         out, crashed = "timed out", True
     failed = set(re.findall(r"^--- FAIL: (Benchmark\w+)", out, re.MULTILINE))
+    unbuilt = {m.group(1): m.group(0) for m in _UNBUILT.finditer(out)}
     blocks = _blocks(profile.read_text() if profile.exists() else "", first.import_path)
     runs = []
     for t in group:
         if crashed or t.bench.name in failed:
             runs.append(Run(t, "fail", out))
             continue
-        if t.bench.skip_reason is not None:
-            runs.append(Run(t, "skip", ""))
+        if t.bench.skip_reason is not None or t.bench.name in unbuilt:
+            runs.append(Run(t, "skip", unbuilt.get(t.bench.name, "")))
             continue
         runs.append(_covered(Run(t, "ok", ""), blocks))
     return runs
@@ -404,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         t = r.target
         print(f"FAIL {t.import_path} {t.bench.name}: {r.output.strip()[-1500:]}")
     for r in figures.skipped:
-        print(f"SKIP {r.target.import_path} {r.target.bench.name}: {r.target.bench.skip_reason}")
+        why = r.target.bench.skip_reason or f"at run time: {runtime_skip(r.output)}"
+        print(f"SKIP {r.target.import_path} {r.target.bench.name}: {why}")
     for r, (file, line, rule) in figures.uncovered:
         print(f"UNCOVERED {r.target.module.name}/{file}:{line} {rule} by {r.target.bench.name}")
     if args.verbose:

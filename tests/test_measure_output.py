@@ -46,6 +46,14 @@ def test_parse_go_benchmark_output() -> None:
                           "BenchmarkNeedsDB": "skipped: db_test.go:12: no database"}
 
 
+def test_parse_reads_a_generated_benchmark_that_could_not_build_its_input() -> None:
+    # perfReviewUnbuilt writes this to stderr: without -v, go test prints nothing else for a skip.
+    out = parse("BenchmarkA-2\t100\t10 ns/op\nperf-review: BenchmarkRule_Apply/n=10 skipped: could not build the "
+                "input: NewRule: rule: no => in spec\nPASS\n")
+    assert set(out.samples) == {"BenchmarkA"}
+    assert out.failed == {"BenchmarkRule_Apply": "skipped: could not build the input: NewRule: rule: no => in spec"}
+
+
 def test_parse_keeps_names_when_gomaxprocs_is_one() -> None:
     out = parse("BenchmarkA\t100\t10 ns/op\nBenchmarkB/n-10\t100\t20 ns/op\t0 B/op\t0 allocs/op\n")
     assert set(out.samples) == {"BenchmarkA", "BenchmarkB/n-10"}

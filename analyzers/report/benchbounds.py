@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 _INTS = frozenset({"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
                    "uintptr", "byte", "rune"})
 _OFFSET = re.compile(r"^[+-]\s*(\d+)$")
+SPAN = 8  # elements between two positions that delimit a span (a token)
 
 
 def read_bounds(reader: PathReader, before: int) -> None:
@@ -72,13 +73,33 @@ def _need(reader: PathReader, operand: Node | None, length: int) -> None:
 
 def _slice(reader: PathReader, node: Node) -> None:
     operand = node.child_by_field_name("operand")
+    start = strip_parens(node.child_by_field_name("start"))
     for name in ("start", "end", "capacity"):
         bound = node.child_by_field_name(name)
         k = _literal(bound)
         if k is not None:
             _need(reader, operand, k)
+        elif name == "end" and start is not None and _literal(start) is None:
+            _span_end(reader, operand, strip_parens(bound))
         else:
             _position(reader, strip_parens(bound))
+
+
+def _span_end(reader: PathReader, operand: Node | None, bound: Node | None) -> None:
+    """`lex.data[lex.ts:lex.te]`: a span between two positions of the receiver, which the code goes on to
+    read (a token, `t[1:len(t)-1]`): start 0, end SPAN, so that the span holds SPAN elements rather than none."""
+    if bound is None or bound.type != "selector_expression":
+        _position(reader, bound)
+        return
+    recv = reader.func.receiver_name
+    path = reader.path_of(bound)
+    if not recv or path is None or path.count(".") != 1 or not path.startswith(recv + ".") \
+            or not _is_int(reader, reader.path_type(path)) or path in reader.hints.drivers:
+        return
+    shape = reader.hints.shape(path)
+    if shape.literal is None:
+        shape.literal = str(SPAN)
+        _need(reader, operand, SPAN)
 
 
 def _index(reader: PathReader, node: Node) -> None:

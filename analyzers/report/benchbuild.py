@@ -27,6 +27,10 @@ _KINDS = {"reflect.Slice": "[]string{{key}(1), {key}(2)}", "reflect.Map": "map[s
           "reflect.Float64": "1.5"}
 
 
+_WIDTH = re.compile(r"(?i)width")
+WIDTH = 64  # a width generated elements (k1 … k999) and their padding fit in
+
+
 class BenchBuilder(ReceiverParts, TextParts):
     """Builds the inputs of one benchmark (receiver, arguments) into `out`."""
 
@@ -70,7 +74,7 @@ class BenchBuilder(ReceiverParts, TextParts):
         else:
             self.v.restore(saved)
             return None
-        self.out.setup += [f"{source} := {value}", f"{var}, err := {data}", "if err != nil {\n\tb.Fatal(err)\n}"]
+        self.out.setup += [f"{source} := {value}", f"{var}, err := {data}", self.unbuilt(data.split("(", 1)[0])]
         return var
 
     def _from_tests(self, name: str, t: str, path: str, index: int) -> str | None:
@@ -154,6 +158,11 @@ class BenchBuilder(ReceiverParts, TextParts):
             value = self.named_value(Param(path, tt), env, path)
         elif tt == "[]string" and path + "[]" in self.hints.shapes:
             return self._shaped_strings(name, path, self.hints.shapes[path + "[]"])
+        elif tt in ("int", "[]int") and _WIDTH.search(path) and path not in self.hints.drivers:
+            # A width is room for content (a column's cells, padding): 1, 2, 3 leave none, and the
+            # padding the code computes from them goes negative (strings.Repeat panics).
+            value = str(WIDTH) if tt == "int" else \
+                f"{self.v.fixed('perfReviewSlice')}({self.size_of(path)}, func(i int) int {{ return {WIDTH} + i }})"
         elif node.type in ("slice_type", "map_type") or (tt in self.v.pkg.type_defs and
                                                          self.v.pkg.type_defs[tt].startswith(("[]", "map["))):
             value = self.v.collection(tt, self.size_of(path), env)

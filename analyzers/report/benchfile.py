@@ -26,6 +26,7 @@ from analyzers.report.benchinputs import Unbuildable, Values
 from analyzers.report.benchpaths import Hints, PathReader, read_paths
 from analyzers.report.benchplan import BENCH_FILE, PlannedBenchmark
 from analyzers.report.benchreach import PackageIndex
+from analyzers.report.benchrecv import receiver_use
 from analyzers.report.benchskips import (
     always_panics,
     conditional_progress,
@@ -35,6 +36,7 @@ from analyzers.report.benchskips import (
     relocks,
     second_half,
     state_function,
+    steps_back,
     waits_alone,
 )
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
@@ -170,17 +172,35 @@ class FileGen:
             needs = _blocking(p.type, env)
             if needs is not None:
                 return f"needs {needs} ({p.type})"
+        needs = self._receiver_connection(func)
+        if needs is not None:
+            return needs
         reader = PathReader(func, self.index, self.facts)
         for check in (relocks(func), positions(func), always_panics(func),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
                       linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
-                      derived_positions(func)):
+                      derived_positions(func), steps_back(func, self.index)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
         if sleeps:
             return f"sleeps (line {sleeps[0].line}): a benchmark would time the sleep, not the code"
         return self._worker_loop(func) or halts(func, self.lines.get(func.qualified_name, ()), self.index)
+
+    def _receiver_connection(self, func: Func) -> str | None:
+        """A field of the receiver that the method uses holds a connection (an embedded net.Conn): none
+        exists offline, and a pipe would wait for a peer."""
+        struct = self.pkg.structs.get(func.receiver or "")
+        if struct is None:
+            return None
+        env = self.envs.get(struct.file, self.envs[func.file.path])
+        reads = set(receiver_use(func, self.index).reads)
+        for name, ftype in struct.fields:
+            fname = name or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
+            needs = _blocking(ftype, env) if fname in reads else None
+            if needs is not None:
+                return f"needs {needs} ({func.receiver_name}.{fname} has type {ftype})"
+        return None
 
     def _worker_loop(self, func: Func) -> str | None:
         """A function that loops forever, or until a channel of its receiver closes, is a worker, not a
@@ -261,7 +281,8 @@ class FileGen:
         self.sized = self.sized or bench.sized
         self.planned.append(PlannedBenchmark(bench.name, func.qualified_name, False, BENCH_FILE,
                                              sizes=SIZES if bench.sized else (),
-                                             scales=tuple(hints.drivers) if bench.sized else ()))
+                                             scales=tuple(hints.drivers) if bench.sized else (),
+                                             unbuilt=tuple(bench.unbuilt)))
         return None
 
     def _unmet(self, reader: PathReader, env: TypeEnv) -> str | None:
@@ -294,7 +315,7 @@ class FileGen:
     def _build(self, func: Func, hints: Hints, env: TypeEnv, scope: Scope, parallel: bool) -> Bench:
         closure = self._returned_closure(func)
         builder = BenchBuilder(self.values, func, hints if closure is None else Hints(), env, scope.take, parallel,
-                               self.tests.arguments(func))
+                               self.tests.arguments(func), self.tests.arguments)
         target = func.name
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
@@ -305,16 +326,18 @@ class FileGen:
             inner, how = closure
             made = scope.take("handler")
             builder.out.setup.append(f"{made} := {target}({', '.join(args)})")
-            called = BenchBuilder(self.values, inner, hints, env, scope.take, parallel)
+            called = BenchBuilder(self.values, inner, hints, env, scope.take, parallel, None, self.tests.arguments)
             called.out = builder.out
             inner_args = [called.argument(p, i) for i, p in enumerate(inner.params)]
             out = builder.out
             return Bench(name, func, out.setup, f"{made}{how}({', '.join(inner_args)})", [], out.per_iter,
-                         out.rebuild, out.worker, self._notes(hints), hints.sized, parallel)
+                         out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel,
+                         out.unbuilt)
         sinks = self._sinks(name, func.results, env)
         out = builder.out
         return Bench(name, func, out.setup, f"{target}({', '.join(args)})", [s.split(' ')[0] for s in sinks],
-                     out.per_iter, out.rebuild, out.worker, self._notes(hints), hints.sized, parallel)
+                     out.per_iter, out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel,
+                     out.unbuilt)
 
     @staticmethod
     def _notes(hints: Hints) -> list[str]:

@@ -146,6 +146,7 @@ class Bench:
     notes: list[str] = field(default_factory=list)
     sized: bool = False
     parallel: bool = False
+    unbuilt: list[str] = field(default_factory=list)  # calls whose error skips the benchmark at run time
 
 
 def _indent(lines: list[str], depth: int) -> list[str]:

@@ -44,6 +44,15 @@ FIXED_HELPERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         '\t\tb.Fatalf("perf-review: %s panicked: %v", what, r)\n\t}\n}\n',
         ("testing",), (),
     ),
+    "perfReviewUnbuilt": (
+        "// perfReviewUnbuilt skips a benchmark whose input could not be built (a constructor rejected the\n"
+        "// generated arguments): that measures nothing, and is no failure of the measured code. It says\n"
+        "// so on stderr too: go test shows a benchmark's skip only with -v.\n"
+        "func perfReviewUnbuilt(b {testing}.TB, what string, err error) {\n"
+        '\tmsg := {fmt}.Sprintf("perf-review: %s skipped: could not build the input: %s: %v", b.Name(), what, err)\n'
+        "\t{fmt}.Fprintln({os}.Stderr, msg)\n\tb.Skip(msg)\n}\n",
+        ("testing", "fmt", "os"), (),
+    ),
     "perfReviewSized": (
         "// perfReviewSized runs bench as the sub-benchmarks n=<size> of perfReviewSizes, each guarded\n"
         "// against panics (perfReviewGuard) and reporting allocations.\n"

@@ -38,6 +38,11 @@ def _bounds(reader: PathReader, cond: Node | None) -> list[str]:
         path = reader.path_of(cond)
         return [path] if path is not None and "?" not in path else []
     out = []
+    op = text(cond.child_by_field_name("operator"))
+    left = strip_parens(cond.child_by_field_name("left"))
+    # `i != end` bounds a counter; `table[i] != state` compares an element with a value, which sizes nothing
+    # (n given to `state` would index past a fixed table).
+    value_test = op in ("==", "!=") and (left is None or left.type not in ("identifier", "selector_expression"))
     for side in ("right", "left"):
         node = strip_parens(cond.child_by_field_name(side))
         if node is not None and node.type == "call_expression" and text(node.child_by_field_name("function")) \
@@ -46,7 +51,8 @@ def _bounds(reader: PathReader, cond: Node | None) -> list[str]:
             path = reader.path_of(args.named_children[0]) if args is not None and args.named_children else None
             if path is not None:
                 out.append(path)
-        elif node is not None and side == "right" and node.type in ("identifier", "selector_expression"):
+        elif node is not None and side == "right" and node.type in ("identifier", "selector_expression") \
+                and not value_test:
             path = reader.path_of(node)
             if path is not None:
                 out.append(path)

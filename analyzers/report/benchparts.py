@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -28,6 +29,7 @@ class Built:
     worker: list[str] = field(default_factory=list)  # per-goroutine state of a parallel benchmark
     call: str = ""
     notes: list[str] = field(default_factory=list)
+    unbuilt: list[str] = field(default_factory=list)  # calls building an input: their error skips the run
 
 
 def _go_string(s: str) -> str:
@@ -38,7 +40,8 @@ class BuilderBase:
     """State of one benchmark being built; the parts (receiver, text, arguments) are mixed in."""
 
     def __init__(self, values: Values, func: Func, hints: Hints, env: TypeEnv, scope_take: object,
-                 parallel: bool, test_args: TestArgs | None = None) -> None:
+                 parallel: bool, test_args: TestArgs | None = None,
+                 tests: Callable[[Func], TestArgs | None] | None = None) -> None:
         self.v = values
         self.func = func
         self.hints = hints
@@ -47,6 +50,7 @@ class BuilderBase:
         self.parallel = parallel
         self.out = Built()
         self.test_args = test_args
+        self.tests = tests  # the arguments the package's tests pass to any function (its constructors')
         self.size = "n" if hints.sized else str(DEFAULT_SIZE)
         self._sources: dict[tuple[str, str], str] = {}
         self.func_env = env
@@ -88,6 +92,16 @@ class BuilderBase:
     def _sent_by_client(self, path: str) -> bool:
         return any(c.name in ("Do", "RoundTrip", "Send") and [text(a) for a in c.args][-1:] == [path]
                    for c in self.func.calls)
+
+    def unbuilt(self, what: str) -> str:
+        """The check after a call that builds an input (a constructor, an encoder): its error means this
+        input cannot be built, which is no measurement, so the benchmark skips (saying so in its output and,
+        in a note, in the plan); a panic in the measured call stays a failure."""
+        note = f"Skips at run time if {what} returns an error: no valid input, nothing to measure."
+        if note not in self.out.notes:
+            self.out.notes.append(note)
+            self.out.unbuilt.append(what)
+        return f"if err != nil {{\n\t{self.v.fixed('perfReviewUnbuilt')}(b, {_go_string(what)}, err)\n}}"
 
     def _var(self, want: str) -> str:
         take = self.take

@@ -19,3 +19,4 @@ class PlannedBenchmark:
     skip_reason: str | None = None  # generated but calls b.Skip: why no input reaches the finding's line
     sizes: tuple[int, ...] = ()  # sub-benchmark sizes (b.Run "n=<size>") when n drives the cost
     scales: tuple[str, ...] = ()  # what n is the size of: "items", "s.items", "r?skus" (a query parameter)
+    unbuilt: tuple[str, ...] = ()  # calls building its input whose error skips it at run time ("NewStore")

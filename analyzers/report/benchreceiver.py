@@ -67,14 +67,15 @@ class ReceiverParts(BuilderBase):
         constructor's own guards are read like the benchmarked function's (CIDRs where it parses them)."""
         env = self.v.envs.get(ctor.file.path, self.env)
         hints = PathReader(ctor, self.v.index, self.v.facts).read_end()
-        part = type(self)(self.v, ctor, hints, env, self.take, self.parallel)
+        tests = self.tests
+        part = type(self)(self.v, ctor, hints, env, self.take, self.parallel, tests(ctor) if tests else None, tests)
         part.out = self.out
         args = [self._inline(part.argument(p, i)) for i, p in enumerate(ctor.params) if not p.type.startswith("...")]
         call = f"{ctor.name}({', '.join(args)})"
         if len(ctor.results) == 1:
             return call
         var = self._var("built")
-        self.out.setup += [f"{var}, err := {call}", "if err != nil {\n\tb.Fatal(err)\n}"]
+        self.out.setup += [f"{var}, err := {call}", self.unbuilt(ctor.name)]
         return var
 
     def _inline(self, arg: str) -> str:

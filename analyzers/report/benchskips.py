@@ -23,6 +23,8 @@ _PAIRS: dict[str, str | tuple[str, ...]] = {
     "Leave": "Enter", "Exit": "Enter", "Pop": "Push", "Finish": "Start"}
 _INT_PARAMS = ("int", "int32", "int64", "uint", "uint32", "uint64", "Pos")
 _EXITS = ("return_statement", "break_statement", "goto_statement")
+# Methods that undo the last read of a scanner or lexer.
+_STEP_BACK = frozenset({"back", "backup", "unread", "unreadbyte", "unreadrune", "stepback"})
 
 
 def relocks(func: Func) -> str | None:
@@ -65,6 +67,25 @@ def positions(func: Func) -> str | None:
             names = ", ".join(sorted(ints))
             return (f"its parameters ({names}) are positions into {operand}, which only its callers inside the "
                     "package know how to compute")
+    return None
+
+
+def steps_back(func: Func, index: PackageIndex) -> str | None:
+    """A scanner's method that undoes a read (`d.back()`, `l.backup()`) which panics when there was none:
+    valid only after the read its caller did first, which a benchmark of the method alone does not do."""
+    for call in func.calls:
+        if call.name.lower() not in _STEP_BACK:
+            continue
+        callee = index.callee(call.node, func)
+        recv = callee.receiver_name if callee is not None else None
+        if callee is None or not recv or callee.body is None:
+            continue
+        for site in callee.sites("if_statement"):
+            cond = text(site.node.child_by_field_name("condition"))
+            consequence = text(site.node.child_by_field_name("consequence"))
+            if re.search(rf"\b{re.escape(recv)}\.\w+", cond) and re.search(r"\bpanic\(", consequence):
+                return (f"it steps back with {callee.qualified_name} (line {call.line}), which panics unless "
+                        f"a read came first ({cond.strip('() ')}): only its callers read before calling it")
     return None
 
 

@@ -52,7 +52,8 @@ class TestValues:
         for gf in self.tests:
             for caller in gf.funcs:
                 for call in caller.calls_named(func.name):
-                    if not self._calls(call.node, func, caller) or len(call.args) != len(func.params):
+                    if not self._calls(call.node, func, caller) or len(call.args) != len(func.params) \
+                            or _expects_failure(call.node):
                         continue
                     found = self._portable_args(list(call.args), caller, gf.parsed)
                     if found is None:
@@ -137,7 +138,7 @@ class TestValues:
         table = loop.range_node if loop is not None else None
         if table is not None and table.type == "identifier":
             tdecl = caller.lookup(text(table), table)
-            table = tdecl.init if tdecl is not None else None
+            table = tdecl.init if tdecl is not None else _file_var(gf, text(table))
         if table is None or table.type != "composite_literal":
             return None
         rows = table.child_by_field_name("body")
@@ -158,6 +159,19 @@ class TestValues:
         return None
 
 
+def _file_var(gf: GoFile, name: str) -> Node | None:
+    """The value of a package-level `var name = ...` of the test file (a table shared by several tests)."""
+    for decl in gf.tree.root_node.named_children:
+        if decl.type != "var_declaration":
+            continue
+        for spec in descendants(decl):
+            if spec.type != "var_spec" or [text(n) for n in spec.children_by_field_name("name")] != [name]:
+                continue
+            values = spec.child_by_field_name("value")
+            return values.named_children[0] if values is not None and len(values.named_children) == 1 else None
+    return None
+
+
 def _in_struct_literal(keyed: Node) -> bool:
     body = keyed.parent
     lit = body.parent if body is not None else None
@@ -173,12 +187,45 @@ def _family(func: Func) -> list[Func]:
     return out
 
 
-def _checked(call: Node) -> bool:
-    """Whether the statement after the call fails the test on a non-nil error (the input is valid)."""
+_ERROR_EXPECTED = re.compile(r"\b(require|assert)\.(Error|ErrorIs|ErrorContains|EqualError|Panics)\w*\(")
+_RECOVER = re.compile(r"\bdefer\b[^\n]*(\n[^\n]*){0,3}\brecover\(\)")
+
+
+def _expects_failure(call: Node) -> bool:
+    """Whether the test wants the call to fail: it checks `err == nil` (or require.Error, assert.Error ...)
+    right after, or the function around it recovers a panic it expects."""
+    following = _following(call)
+    if following is not None:
+        cond = following.child_by_field_name("condition") if following.type == "if_statement" else None
+        if cond is not None and re.sub(r"[\s()]", "", text(cond)) == "err==nil":
+            return True  # not `(err == nil && c.hasError) || ...`: that is a table's row deciding
+        if _ERROR_EXPECTED.search(text(following)):
+            return True
+    scope = call.parent
+    while scope is not None and scope.type not in ("func_literal", "function_declaration", "method_declaration"):
+        scope = scope.parent
+    if scope is not None and scope.type == "func_literal" and scope.parent is not None \
+            and scope.parent.type == "argument_list" and scope.parent.parent is not None \
+            and re.search(r"Panics\w*$", text(scope.parent.parent.child_by_field_name("function"))):
+        return True  # assert.Panics(t, func() { New("[") })
+    body = scope.child_by_field_name("body") if scope is not None else None
+    return body is not None and _RECOVER.search(text(body)) is not None
+
+
+def _following(call: Node) -> Node | None:
+    """The statement that checks the call's result: the next one, or the `if` whose initializer it is."""
     stmt = call.parent
     while stmt is not None and not stmt.type.endswith(("_statement", "_declaration")):
         stmt = stmt.parent
-    following = stmt.next_named_sibling if stmt is not None else None
+    if stmt is not None and stmt.parent is not None and stmt.parent.type == "if_statement" \
+            and stmt.parent.child_by_field_name("initializer") == stmt:
+        return stmt.parent
+    return stmt.next_named_sibling if stmt is not None else None
+
+
+def _checked(call: Node) -> bool:
+    """Whether the statement after the call fails the test on a non-nil error (the input is valid)."""
+    following = _following(call)
     if following is None or following.type != "if_statement":
         return False
     cond = text(following.child_by_field_name("condition"))

@@ -117,6 +117,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"perf-review: {p.name} ({p.file}) already reaches {p.function}", file=sys.stderr)
         elif p.skip_reason:
             print(f"perf-review: {p.name} skips {p.function}: {p.skip_reason}", file=sys.stderr)
+        elif p.unbuilt:
+            print(f"perf-review: {p.name} skips at run time if {' or '.join(p.unbuilt)} returns an error "
+                  "(its input could not be built)", file=sys.stderr)
     if args.write:
         target = args.package / BENCH_FILE
         target.write_text(code)

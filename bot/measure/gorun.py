@@ -27,6 +27,9 @@ NO_GO = ("no Go toolchain: `go` is not on PATH (and --go was not given). Install
          "(in GitHub Actions: the actions/setup-go step before this one), then run again.")
 _RESULT = re.compile(r"^(Benchmark\S*+)\s++(\d++)\s++(.*+)$")  # possessive: linear on any line
 _FAILED = re.compile(r"^\s*--- (FAIL|SKIP): (Benchmark\S*)")
+# What a generated benchmark prints when it skips because its input could not be built (perfReviewUnbuilt
+# in analyzers/report/benchhelpers.py): go test shows a benchmark's own skip only with -v.
+_UNBUILT = re.compile(r"^perf-review: (Benchmark\S*) skipped: (.*)$")
 _SUFFIX = re.compile(r"-(\d+)$")
 BUILD_TIMEOUT = 900.0
 
@@ -165,6 +168,11 @@ def parse(text: str) -> RunOutput:
             detail = next((ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip() and not _FAILED.match(ln)), "")
             name = _strip_suffix(failed.group(2)).split("/", 1)[0]
             out.failed.setdefault(name, f"{'skipped' if failed.group(1) == 'SKIP' else 'failed'}: {detail}"[:300])
+            continue
+        unbuilt = _UNBUILT.match(line)
+        if unbuilt:
+            name = _strip_suffix(unbuilt.group(1)).split("/", 1)[0]
+            out.failed.setdefault(name, f"skipped: {unbuilt.group(2)}"[:300])
             continue
         m = _RESULT.match(line)
         if m:

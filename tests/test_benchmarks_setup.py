@@ -1,0 +1,336 @@
+"""Inputs a benchmark builds before it measures: a constructor gets the arguments the package's tests
+give it, and when it still rejects them the benchmark skips at run time (saying so in its output and in
+the plan) instead of failing; and the failures of generated benchmarks seen on real packages, each with
+its near miss: n given to a value looked up in a fixed table, an empty token span, a receiver's
+connection, a read undone before any read. The generated code is read, not run (the corpus
+tests/corpus/bench/setup.go is run by test_benchmarks_run, where each of these failed before)."""
+
+from __future__ import annotations
+
+from tests.test_benchmarks_inputs import body, line_of, plan
+
+SCHEDULE = """package p
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type Schedule struct{ steps []string }
+
+func NewSchedule(name, terms string) (*Schedule, error) {
+	s := &Schedule{}
+	for _, term := range strings.Split(terms, "->") {
+		star := strings.IndexByte(term, '*')
+		if star <= 0 {
+			return nil, fmt.Errorf("term %q: want count*name", term)
+		}
+		if _, err := strconv.Atoi(term[:star]); err != nil {
+			return nil, err
+		}
+		s.steps = append(s.steps, term)
+	}
+	return s, nil
+}
+
+func (s *Schedule) Render() string {
+	out := ""
+	for _, st := range s.steps {
+		out += st + "->"
+	}
+	return out
+}
+"""
+
+
+def test_a_constructor_gets_a_valid_row_of_the_tests_table() -> None:
+    test = """package p
+
+import "testing"
+
+var cases = []struct {
+	terms    string
+	hasError bool
+}{
+	{"5", true},
+	{"5*off", false},
+}
+
+func TestNewSchedule(t *testing.T) {
+	for _, c := range cases {
+		if _, err := NewSchedule(t.Name(), c.terms); (err != nil && !c.hasError) || (err == nil && c.hasError) {
+			t.Fatal(err)
+		}
+	}
+}
+"""
+    _, code = plan({"p.go": SCHEDULE, "p_test.go": test}, ["Schedule.Render"],
+                   {"Schedule.Render": [line_of(SCHEDULE, "out += st")]})
+    render = body(code, "BenchmarkSchedule_Render")
+    # Before, the constructor got perfReviewKey(1), which its parser rejects: every run failed.
+    assert 'NewSchedule(perfReviewKey(1), "5*off")' in render  # the first row that expects no error
+
+
+def test_a_constructor_that_rejects_the_input_skips_the_benchmark_at_run_time() -> None:
+    planned, code = plan({"p.go": SCHEDULE}, ["Schedule.Render"], {"Schedule.Render": [line_of(SCHEDULE, "out +=")]})
+    render = body(code, "BenchmarkSchedule_Render")
+    assert 'if err != nil {\n\t\t\tperfReviewUnbuilt(b, "NewSchedule", err)\n\t\t}' in render
+    assert "b.Fatal" not in render  # an input that cannot be built is no failure of Render
+    assert "// Skips at run time if NewSchedule returns an error: no valid input, nothing to measure.\n" \
+           "func BenchmarkSchedule_Render" in code  # the plan says which benchmarks may skip
+    helper = code[code.index("func perfReviewUnbuilt"):]
+    assert "fmt.Fprintln(os.Stderr, msg)" in helper and "b.Skip(msg)" in helper  # seen without -v too
+    assert planned["Schedule.Render"].skip_reason is None and planned["Schedule.Render"].unbuilt == ("NewSchedule",)
+    # The measured call itself is still guarded: a panic there fails the benchmark.
+    assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in code
+
+
+def test_a_value_looked_up_in_a_fixed_table_is_not_sized_by_n() -> None:
+    src = """package p
+
+var exca = [...]int16{-1, 1, 5, 0, -1, 2, 6, 0}
+
+func Expected(state int) string {
+	res := "after"
+	i := 0
+	for exca[i] != -1 || int(exca[i+1]) != state {
+		res += "."
+		i += 2
+	}
+	return res
+}
+
+func Upto(xs []int, end int) string {
+	res := ""
+	for i := 0; i != end; i++ {
+		res += "."
+	}
+	return res
+}
+"""
+    lines = {"Expected": [line_of(src, 'res += "."')], "Upto": [line_of(src, 'res += "."') + 9]}
+    planned, _ = plan({"p.go": src}, ["Expected", "Upto"], lines)
+    assert planned["Expected"].sizes == ()  # was n = 10, 100, 1000: past the table's 8 entries
+    assert planned["Upto"].sizes == (10, 100, 1000) and planned["Upto"].scales == ("end",)  # a counter's bound
+
+
+def test_a_token_span_between_two_positions_holds_bytes() -> None:
+    src = """package p
+
+import "fmt"
+
+type lexer struct {
+	data   []byte
+	ts, te int
+}
+
+func (l *lexer) token() string { return string(l.data[l.ts:l.te]) }
+
+func (l *lexer) identifier() string {
+	t := l.token()
+	return fmt.Sprintf("%s", t[1:len(t)-1])
+}
+"""
+    _, code = plan({"p.go": src}, ["lexer.identifier"], {"lexer.identifier": [line_of(src, "Sprintf")]})
+    ident = body(code, "BenchmarkLexer_identifier")
+    assert "l.ts = 0\n\tl.te = 8\n" in ident  # was te = 0: an empty token, t[1:-1] panicked
+
+
+CONN = """package p
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net"
+)
+
+type link struct {
+	net.Conn
+	buf *bytes.Buffer
+}
+
+func (l *link) handshake() error {
+	var pong [4]byte
+	if err := binary.Read(l.Conn, binary.BigEndian, &pong); err != nil {
+		return err
+	}
+	for _, c := range pong {
+		l.buf.WriteString(string(rune(c)))
+	}
+	return nil
+}
+
+func (l *link) Buffered() string {
+	out := ""
+	for _, c := range l.buf.Bytes() {
+		out += string(rune(c))
+	}
+	return out
+}
+"""
+
+
+def test_a_connection_the_receiver_holds_and_uses_is_needed() -> None:
+    planned, _ = plan({"p.go": CONN}, ["link.handshake", "link.Buffered"])
+    assert planned["link.handshake"].skip_reason == "needs a network connection (l.Conn has type net.Conn)"
+    assert planned["link.Buffered"].skip_reason is None  # it never touches the connection
+
+
+def test_a_read_undone_before_any_read_is_skipped() -> None:
+    src = """package p
+
+type scanner struct {
+	buf []byte
+	pos int
+}
+
+func (s *scanner) next() byte {
+	if s.pos >= len(s.buf) {
+		return 0
+	}
+	s.pos++
+	return s.buf[s.pos-1]
+}
+
+func (s *scanner) back() {
+	if s.pos <= 0 {
+		panic("back buffer exhausted")
+	}
+	s.pos--
+}
+
+func (s *scanner) unread() {
+	if s.pos > 0 {
+		s.pos--
+	}
+}
+
+func (s *scanner) word() int {
+	n := 0
+	for c := s.next(); c >= 'a'; c = s.next() {
+		n++
+	}
+	s.back()
+	return n
+}
+
+func (s *scanner) gentleWord() int {
+	n := 0
+	for c := s.next(); c >= 'a'; c = s.next() {
+		n++
+	}
+	s.unread()
+	return n
+}
+"""
+    planned, _ = plan({"p.go": src}, ["scanner.word", "scanner.gentleWord"])
+    assert "steps back with scanner.back" in (planned["scanner.word"].skip_reason or "")
+    assert "(s.pos <= 0)" in (planned["scanner.word"].skip_reason or "")
+    assert planned["scanner.gentleWord"].skip_reason is None  # its unread does not panic
+
+
+def test_a_width_has_room_for_the_cells_and_their_padding() -> None:
+    src = """package p
+
+import "strings"
+
+func Row(cells []string, widths []int, counts []int) string {
+	line := "|"
+	for i, cell := range cells {
+		line += cell + strings.Repeat(" ", widths[i]-2-len(cell)) + strings.Repeat("*", counts[i]) + "|"
+	}
+	return line
+}
+
+func Pad(cell string, width int) string {
+	out := cell
+	for i := len(cell); i < width-1; i++ {
+		out += " "
+	}
+	return out
+}
+"""
+    lines = {"Row": [line_of(src, "line += cell")], "Pad": [line_of(src, 'out += " "')]}
+    _, code = plan({"p.go": src}, ["Row", "Pad"], lines)
+    row = body(code, "BenchmarkRow")
+    # Was perfReviewSliceInt (1, 2, 3, ...): widths[0] - 2 - len("k0") < 0, and strings.Repeat panicked.
+    assert "widths := perfReviewSlice(2*n + 16, func(i int) int { return 64 + i })" in row
+    assert "counts := perfReviewSliceInt(" in row  # counts are not widths: distinct numbers, as before
+    assert "width := 64\n" in body(code, "BenchmarkPad")  # was 1: `i < width-1` never let the loop run
+
+
+def test_arguments_the_tests_expect_to_fail_are_passed_over() -> None:
+    src = """package p
+
+import "regexp"
+
+type Pattern struct{ rx *regexp.Regexp }
+
+func Compile(expr string) *Pattern { return &Pattern{rx: regexp.MustCompile(expr)} }
+
+func (p *Pattern) Count(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if p.rx.MatchString(l) {
+			n++
+		}
+	}
+	return n
+}
+"""
+    test = """package p
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestCompile(t *testing.T) {
+	t.Run("invalid", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Errorf("expected a panic")
+			}
+		}()
+		_ = Compile("[")
+	})
+	assert.Panics(t, func() { Compile("(") })
+	t.Run("valid", func(t *testing.T) {
+		if Compile("[a-z]+").Count([]string{"x"}) != 1 {
+			t.Fatal("no match")
+		}
+	})
+}
+"""
+    _, code = plan({"p.go": src, "p_test.go": test}, ["Pattern.Count"],
+                   {"Pattern.Count": [line_of(src, "n++")]})
+    count = body(code, "BenchmarkPattern_Count")
+    # Before, Compile("[") came first: the benchmark panicked in its setup.
+    assert 'Compile("[a-z]+")' in count
+
+
+def test_an_error_the_test_expects_is_not_an_input() -> None:
+    test = """package p
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewSchedule(t *testing.T) {
+	_, err := NewSchedule("a", "5")
+	require.Error(t, err)
+	if _, err := NewSchedule("b", "*off"); err == nil {
+		t.Fatal("want an error")
+	}
+	if _, err := NewSchedule("c", "2*on"); err != nil {
+		t.Fatal(err)
+	}
+}
+"""
+    _, code = plan({"p.go": SCHEDULE, "p_test.go": test}, ["Schedule.Render"],
+                   {"Schedule.Render": [line_of(SCHEDULE, "out += st")]})
+    assert 'NewSchedule("c", "2*on")' in body(code, "BenchmarkSchedule_Render")
