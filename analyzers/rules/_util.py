@@ -16,6 +16,7 @@ _CONFIGURED = re.compile(r"(?i)(peers|endpoints|^eps|servers|serverconfigs|repli
                          r"listeners|origins|cfgs|configs|creds|credentials|encodings|alarms|"
                          r"altnames|^caps|capabilities)$")
 _GETTER = re.compile(r"^(Get)?(?=[A-Z])")
+_CONFIG_HOLDER = re.compile(r"(?i)^(cfg|conf|config|configuration|opts|options|settings|spec)$|(Config|Cfg|Options|Opts|Spec)$")
 
 
 def loops_between(func: Func, name: str, site: Site) -> tuple[Loop, ...]:
@@ -68,6 +69,10 @@ def configuration_sized(loop: Loop) -> bool:
     if expr.endswith("()"):  # a getter, `p.Caps()`, `cfg.GetMatchSubjectAltNames()`: the name it returns
         expr = expr[:-2]
     expr = expr.rstrip(")")
-    last = re.split(r"[.\[\]()]", expr)[-1] if expr else ""
-    last = _GETTER.sub("", last)
-    return bool(last) and loop.kind == "range" and _CONFIGURED.search(last) is not None
+    parts = [p for p in re.split(r"[.\[\]()]", expr) if p] if expr else []
+    last = _GETTER.sub("", parts[-1]) if parts else ""
+    if not last or loop.kind != "range":
+        return False
+    # A collection held by a configuration value (`d.cfg.Filters`, `svc.Spec.Ports`, `opts.Headers`) is
+    # sized by whoever wrote the configuration.
+    return _CONFIGURED.search(last) is not None or any(_CONFIG_HOLDER.search(p) for p in parts[:-1])

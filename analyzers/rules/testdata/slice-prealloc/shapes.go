@@ -135,3 +135,30 @@ func (p *peer) capNames() []string {
 	}
 	return names
 }
+
+type filter struct{ Name string }
+
+type discoveryConfig struct{ Filters []filter }
+
+type discovery struct {
+	cfg   *discoveryConfig
+	items []filter
+}
+
+// Near-miss: the filters a user configured (prometheus' EC2 discovery copies d.cfg.Filters per refresh).
+func (d *discovery) filterNames() []string {
+	var names []string
+	for _, f := range d.cfg.Filters {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// Hit: the same copy over what the discovery found.
+func (d *discovery) itemNames() []string {
+	var names []string
+	for _, f := range d.items {
+		names = append(names, f.Name) // want "append regrows names"
+	}
+	return names
+}
