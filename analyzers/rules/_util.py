@@ -16,7 +16,9 @@ _CONFIGURED = re.compile(r"(?i)(peers|endpoints|^eps|servers|serverconfigs|repli
                          r"listeners|origins|cfgs|configs|creds|credentials|encodings|alarms|"
                          r"altnames|^caps|capabilities)$")
 _GETTER = re.compile(r"^(Get)?(?=[A-Z])")
-_CONFIG_HOLDER = re.compile(r"(?i)^(cfg|conf|config|configuration|opts|options|settings|spec)$|(Config|Cfg|Options|Opts|Spec)$")
+# Per-call options (`opts.UserDefined`: a request's metadata) and specs (a container's) carry data, not
+# configuration, and maintainers do size loops over them.
+_CONFIG_HOLDER = re.compile(r"(?i)^(cfg|conf|config|configuration|settings)$|(Config|Cfg|Settings)$")
 
 
 def loops_between(func: Func, name: str, site: Site) -> tuple[Loop, ...]:
@@ -73,6 +75,6 @@ def configuration_sized(loop: Loop) -> bool:
     last = _GETTER.sub("", parts[-1]) if parts else ""
     if not last or loop.kind != "range":
         return False
-    # A collection held by a configuration value (`d.cfg.Filters`, `svc.Spec.Ports`, `opts.Headers`) is
-    # sized by whoever wrote the configuration.
+    # A collection held by a configuration value (`d.cfg.Filters`, `s.serverConfig.Peers`) is sized by
+    # whoever wrote the configuration.
     return _CONFIGURED.search(last) is not None or any(_CONFIG_HOLDER.search(p) for p in parts[:-1])

@@ -162,3 +162,14 @@ func (d *discovery) itemNames() []string {
 	}
 	return names
 }
+
+type putOptions struct{ UserDefined []string }
+
+// Hit: per-call options carry the request's data (minio's opts.UserDefined metadata), not configuration.
+func metadata(opts putOptions) []string {
+	var out []string
+	for _, v := range opts.UserDefined {
+		out = append(out, v) // want "append regrows out"
+	}
+	return out
+}
