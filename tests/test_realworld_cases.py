@@ -43,10 +43,12 @@ def test_every_verdict_is_judged_once_with_a_reason() -> None:
 
 def test_a_site_is_found_by_its_rule_near_its_line() -> None:
     site = evaluate.Site(file="a.go", line=10, rule="slice-prealloc", match="x")
-    near = {"rule": "slice-prealloc", "file": "a.go", "line": 12}
+    near = {"rule": "slice-prealloc", "file": "a.go", "line": 12, "severity": "info"}
     assert evaluate.found(site, [near]) == near
     assert evaluate.found(site, [dict(near, line=13)]) is None
     assert evaluate.found(site, [dict(near, rule="map-prealloc")]) is None
+    warned = dict(near, line=9, severity="warning")
+    assert evaluate.found(site, [near, warned]) == warned, "a warning at the site counts before an info"
 
 
 def test_judged_verdicts_load_into_the_case_list(tmp_path: Path) -> None:
