@@ -10,8 +10,9 @@ from pathlib import Path
 from tests.gitrepo import Repo
 
 EXE = str(Path(sys.executable).parent / "perf-review")
+# Marked hot: a `+=` loop is a warning where the code runs often (on a merely warm path it is info).
 SRC = (
-    'package p\n\nfunc Join(xs []string) string {\n\ts := ""\n'
+    'package p\n\nfunc Join(xs []string) string { //perf-review:hot\n\ts := ""\n'
     "\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n"
 )
 CLEAN = "package p\n\nfunc Len(xs []string) int { return len(xs) }\n"

@@ -27,7 +27,7 @@ SECRET = "end-to-end secret"
 EXE = str(Path(sys.executable).parent / "perf-review")
 SLOW = """package shop
 
-// Join renders names.
+// Join renders names, per request. //perf-review:hot
 func Join(names []string) string {
 	out := ""
 	for _, n := range names {
@@ -40,7 +40,7 @@ FIXED = """package shop
 
 import "strings"
 
-// Join renders names.
+// Join renders names, per request. //perf-review:hot
 func Join(names []string) string {
 	var b strings.Builder
 	for _, n := range names {

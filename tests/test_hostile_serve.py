@@ -36,7 +36,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasa
 GO_MOD = "module example.com/w\n\ngo 1.22\n"
 CONCAT = """package %s
 
-// Join renders names.
+// Join renders names, per request. //perf-review:hot
 func Join(names []string) string {
 	out := ""
 	for _, n := range names {

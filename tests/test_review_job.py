@@ -18,7 +18,7 @@ from tests.github_fake.server import Fault
 
 CONCAT = """package text
 
-func Join(parts []string) string {
+func Join(parts []string) string { //perf-review:hot
 	s := ""
 	for _, p := range parts {
 		s += p
