@@ -33,6 +33,12 @@ PER_ELEMENT_METHODS = frozenset(
         "Next", "Scan", "Value", "Seek",
     }
 )
+# A type's own JSON/text/binary encoding runs once per value encoded, which may be per request or once
+# at load: on public projects' code the drawn warnings in these methods were a legacy format, an ABI
+# definition being loaded, a configuration. Warm, not hot.
+_CODEC_METHODS = frozenset(
+    {"MarshalJSON", "UnmarshalJSON", "MarshalText", "UnmarshalText", "MarshalBinary", "UnmarshalBinary"}
+)
 # Accessors of caches, stores and pools: called once per request or per element by their users.
 ACCESSOR_METHODS = frozenset({"Get", "Put", "Set", "Load", "Store", "Add", "Lookup", "Handle", "Intercept"})
 HANDLER_PARAM_TYPES = {
@@ -149,7 +155,9 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
     if name in bench and not (func.receiver and name in pkg.shared_method_names):
         strong.append(f"exercised by {bench[name]}")
     hot.extend(_handler_reasons(func))
-    if func.receiver and name in PER_ELEMENT_METHODS:
+    if func.receiver and name in _CODEC_METHODS:
+        pass  # below: warm
+    elif func.receiver and name in PER_ELEMENT_METHODS:
         hot.append(f"per-element method {name}")
     elif func.receiver and name in ACCESSOR_METHODS:
         hot.append(f"accessor method {name}, called per request or per element")
@@ -163,6 +171,8 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
         return Heat("cold", cold)
     if hot:
         return Heat("hot", hot)
+    if func.receiver and name in _CODEC_METHODS:
+        return Heat("warm", [f"encoding method {name}", *(["contains a loop"] if depth == 1 else [])])
     if depth == 1:
         return Heat("warm", ["contains a loop"])
     if func.receiver and name[:1].isupper():

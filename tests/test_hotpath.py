@@ -359,3 +359,35 @@ func BenchmarkExprString(b *testing.B) {
     t = {f.qualified_name: h for f, h in classify(pkg).items()}
     assert not any("BenchmarkExprString" in r for r in t["item.String"].reasons)
     assert t["Expr.Pretty"].reasons == ["exercised by BenchmarkExprString"]
+
+
+def test_a_types_encoding_methods_are_warm() -> None:
+    """go-ethereum's `ABI.UnmarshalJSON` loads a contract definition once; minio's legacy xl.json v1
+    `ChecksumInfo.MarshalJSON` rarely runs: an encoding method says what the type does, not how often."""
+    src = b"""package p
+
+import "fmt"
+
+type Info struct{ Part int }
+
+func (c Info) MarshalJSON() ([]byte, error) { return []byte(fmt.Sprintf("part.%d", c.Part)), nil }
+
+type ABI struct{ names []string }
+
+func (a *ABI) UnmarshalJSON(data []byte) error {
+	for _, b := range data {
+		a.names = append(a.names, errorName(string(b)))
+	}
+	return nil
+}
+
+func errorName(name string) string { return fmt.Sprintf("error %v", name) }
+
+func (c Info) Less(o Info) bool { return c.Part < o.Part }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["Info.MarshalJSON"] == ("warm", ["encoding method MarshalJSON"])
+    assert t["ABI.UnmarshalJSON"] == ("warm", ["encoding method UnmarshalJSON", "contains a loop"])
+    assert t["errorName"] == ("warm", ["called inside a loop in ABI.UnmarshalJSON"])
+    assert t["Info.Less"] == ("hot", ["per-element method Less"])
