@@ -33,7 +33,9 @@ prints `<nil>`) are not flagged. At most two integer verbs may be mixed with `%s
 type of the package whose underlying type is a string, integer or bool and that has no `String`,
 `Error` or `Format` method is converted (`string(v)`). Outside loops, a function that also makes a
 network, database, file or process call, or builds an HTTP request, is left alone: the URL, query or
-path the `Sprintf` builds costs ~0.01% of that call. The engine lowers the finding to info in cold code, where
+path the `Sprintf` builds costs ~0.01% of that call. Nor is a `Sprintf` handed to a path join
+(`filepath.Join`, `path.Join`, `url.JoinPath`, a package's own `pathJoin`), in a loop or not: the path
+names a file or URL for the I/O that follows, which costs a hundred times the formatting. The engine lowers the finding to info in cold code, where
 `fmt` reads better and costs nothing that matters.
 """
 
@@ -77,7 +79,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         for call in calls:
             if beside_io and not call.all_loops:
                 continue  # a URL, query or path built once for the I/O the function makes
-            if not call.args or not callee_in(func, call.recv, "fmt") or _reporting(call.node):
+            if not call.args or not callee_in(func, call.recv, "fmt") or _reporting(call.node) \
+                    or _builds_path(call.node):
                 continue
             if any(a.type == "variadic_argument" for a in call.args):
                 continue
@@ -189,6 +192,20 @@ def _reporting(call: Node) -> bool:
     if fn is not None and fn.type == "selector_expression":
         fn = fn.child_by_field_name("field")
     return text(fn) in _REPORTERS
+
+
+_PATH_JOIN = re.compile(r"(?i)path\w*join|join\w*path|^(filepath|path)\.Join$")
+
+
+def _builds_path(call: Node) -> bool:
+    """True when the call is an argument of a path join (`filepath.Join(dir, fmt.Sprintf("part.%d", n))`,
+    `path.Join`, `url.JoinPath`, a package's own `pathJoin`): the path names a file or URL for the I/O
+    that follows, which costs a hundred times the formatting."""
+    args = call.parent
+    outer = args.parent if args is not None and args.type == "argument_list" else None
+    if outer is None or outer.type != "call_expression":
+        return False
+    return _PATH_JOIN.search(text(outer.child_by_field_name("function"))) is not None
 
 
 def _escape(s: str) -> str:
