@@ -19,11 +19,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"perf-review: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` the one subcommand a run names: each subcommand's
+    module imports what it runs (the web server, the measuring harness, the engine), and a run
+    need not pay for the others' imports."""
     parser = _Parser(prog="perf-review", description="Performance review for Go changes.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"bot.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -34,8 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand argv names (the first word that is not an option: the top level takes no
+    option values), or None."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(named_command(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     try:
