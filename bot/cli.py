@@ -6,12 +6,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bot.errors import PerfReviewError
 
 COMMANDS = ("analyze", "review", "benchmarks", "measure", "serve", "worker")
+# Commands whose process has nothing left to do once their output is written (no temporary files,
+# servers or children to clean up): the executable ends them without tearing the interpreter down.
+QUICK_EXIT = frozenset({"analyze"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,5 +65,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def console() -> NoReturn:
+    """The `perf-review` executable. After a QUICK_EXIT command the process exits at once, as mypy's
+    does: a normal exit frees the run's objects one by one and collects them several times over
+    (measured: 0.45 s of CPU after analysing 350k lines, a tenth of the run), for nothing."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if named_command(argv) not in QUICK_EXIT:
+        sys.exit(code)
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    except OSError:  # what a normal exit reports when the output cannot be flushed
+        code = 120
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
