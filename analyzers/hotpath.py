@@ -229,6 +229,8 @@ def _message_helpers(pkg: Package) -> list[Func]:
     methods = {f.name for f in found if f.receiver}
     # A method value needs a selector (`x.name` not called); the bare name may be a type (`string`).
     for gf in pkg.files:
+        if not methods:
+            break  # nothing left to look for: the files need not be decoded
         code = gf.src.decode("utf-8", "replace")
         methods -= {m for m in methods if m in code and re.search(rf"\.{m}\b(?!\s*\()", code)}
     return [f for f in found if (f.name in methods if f.receiver else f.name not in escaped)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from analyzers.package import Package
 from analyzers.source import Call, Func, GoFile
@@ -258,21 +259,39 @@ def referenced_as_values(pkg: Package, names: set[str]) -> set[str]:
     if not names:
         return set()
     found: set[str] = set()
+    wanted = [(n, n.encode()) for n in sorted(names)]
     for gf in pkg.files:
-        if not any(n.encode() in gf.src for n in names):
-            continue
-        found |= names & _value_names(gf)
+        present = [n for n, raw in wanted if n not in found and raw in gf.src]
+        if present:
+            code = _code(gf)
+            found.update(n for n in present if _used_as_value(code, n))
     return found
 
 
-def _value_names(gf: GoFile) -> frozenset[str]:
-    """Identifiers of gf not followed by `(` or `[`, comments and literals left out (a `//go:linkname`
-    directive kept): one pass per file, cached on it (a package asks several times, with different names)."""
-    cached = gf.lifecycle_value_names
+def _code(gf: GoFile) -> str:
+    """gf's text with comments and literals blanked (a `//go:linkname` directive kept), cached on it
+    (a package asks several times, with different names)."""
+    cached = gf.lifecycle_code
     if cached is None:
-        code = _NOT_CODE.sub(_blank, gf.src.decode("utf-8", "replace"))
-        cached = gf.lifecycle_value_names = frozenset(_VALUE_NAME.findall(code))
+        cached = gf.lifecycle_code = _NOT_CODE.sub(_blank, gf.src.decode("utf-8", "replace"))
     return cached
+
+
+def _used_as_value(code: str, name: str) -> bool:
+    """Whether the identifier `name` occurs in code not followed by `(` or `[`. The pattern starts with
+    the name itself, so the regex engine skips ahead to its occurrences (a pattern for every identifier
+    of the file, tried at every position, cost ten times as much); the start of the word is checked here."""
+    for m in _value_use(name).finditer(code):
+        i = m.start()
+        if i == 0 or not (code[i - 1].isalnum() or code[i - 1] == "_"):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _value_use(name: str) -> re.Pattern[str]:
+    # The end of the word, then not a call or an index/instantiation.
+    return re.compile(re.escape(name) + r"(?!\w)(?!\s*[(\[])")
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -283,5 +302,3 @@ def _blank(m: re.Match[str]) -> str:
 # Comments, then string, raw string and rune literals, left to right (a quote inside a comment, or `//`
 # inside a string, is taken by whichever starts first). Each alternative is linear in its input.
 _NOT_CODE = re.compile(r"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*+\"|`[^`]*+`|'(?:[^'\\\n]|\\.)*+'", re.DOTALL)
-# A whole identifier (possessive: no backtracking into it), then not a call or an index/instantiation.
-_VALUE_NAME = re.compile(r"(?<![\w])([^\W\d]\w*+)(?!\s*[(\[])")

@@ -189,11 +189,12 @@ def signature(src: bytes, span: FuncSpan, lines: list[bytes] | None = None) -> s
 def keep_lines(src: bytes, keep: list[tuple[int, int]]) -> bytes:
     """src with every line outside the inclusive 0-based ranges emptied."""
     lines = src.split(b"\n")
-    wanted = bytearray(len(lines))
-    for a, b in keep:
-        for k in range(max(a, 0), min(b, len(lines) - 1) + 1):
-            wanted[k] = 1
-    return b"\n".join(line if wanted[k] else b"" for k, line in enumerate(lines))
+    out = [b""] * len(lines)
+    for a, b in keep:  # slices, not a loop over every line: test files run to thousands of lines
+        lo, hi = max(a, 0), min(b, len(lines) - 1)
+        if lo <= hi:
+            out[lo : hi + 1] = lines[lo : hi + 1]
+    return b"\n".join(out)
 
 
 def header_end(src: bytes) -> int:

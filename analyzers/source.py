@@ -369,7 +369,7 @@ class GoFile:
     parse_errors: int = 0
     is_test: bool = False
     _names_of: dict[str, frozenset[str]] | None = None
-    lifecycle_value_names: frozenset[str] | None = None  # analyzers.lifecycle's per-file cache
+    lifecycle_code: str | None = None  # analyzers.lifecycle's per-file cache
 
     def import_name(self, path: str) -> str | None:
         for name, p in self.imports.items():

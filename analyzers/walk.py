@@ -43,6 +43,33 @@ def _comments_query() -> Query:
     return Query(go_language(), "(comment) @c")
 
 
+_TOP_FUNCS = frozenset({"function_declaration", "method_declaration"})
+
+
+def _parts(root: Node) -> list[tuple[Node, bool]]:
+    """What the walk visits, in document order: each top-level function or method, searched by the
+    query (True), the package name and the import specs, visited themselves (False). Outside
+    functions nothing else is recorded, and package-level tables (composite literals by the
+    thousand, in unicode/ or crypto/) cost the query a third of its time. A tree with syntax errors
+    (its root may itself be an ERROR node, declarations may sit inside ERROR nodes) is searched whole."""
+    if root.has_error or root.type != "source_file":
+        return [(root, True)]
+    parts: list[tuple[Node, bool]] = []
+    for child in root.named_children:
+        kind = child.type
+        if kind in _TOP_FUNCS:
+            parts.append((child, True))
+        elif kind == "package_clause":
+            parts.extend((c, False) for c in child.named_children if c.type == "package_identifier")
+        elif kind == "import_declaration":
+            for spec in child.named_children:
+                if spec.type == "import_spec_list":
+                    parts.extend((c, False) for c in spec.named_children if c.type == "import_spec")
+                elif spec.type == "import_spec":
+                    parts.append((spec, False))
+    return parts
+
+
 @dataclass(eq=False)
 class _Frame:
     end: int
@@ -85,10 +112,14 @@ class _Walker:
     def run(self, root: Node) -> None:
         # A compiled query finds the nodes of interest in C; Python touches only those, parents
         # before children (sorted by start, longest first), instead of walking every node.
-        nodes = QueryCursor(_nodes_query()).captures(root).get("n", [])
-        nodes.sort(key=_order)
-        for node in nodes:
-            self.visit(node)
+        for part, search in _parts(root):
+            if search:
+                nodes = QueryCursor(_nodes_query()).captures(part).get("n", [])
+                nodes.sort(key=_order)
+                for node in nodes:
+                    self.visit(node)
+            else:
+                self.visit(part)
         if b"perf-review:" in self.gf.src:
             for node in QueryCursor(_comments_query()).captures(root).get("c", []):
                 self.gf.comments.setdefault(node.start_point[0] + 1, []).append(text(node))

@@ -17,7 +17,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from analyzers.engine import Options, analyze_files, analyze_part, package_directories, profile_reports
+from analyzers.engine import Options, analyze_files, analyze_part, gc_tuned, package_directories, profile_reports
 from analyzers.extern import SourceProvider
 from analyzers.findings import sort_findings
 from analyzers.model import Result
@@ -51,7 +51,9 @@ def analyze_parallel(
     chunks = _chunks(files, directories, jobs * 4)
     _WORK = (files, options, sources)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        # Frozen just before the fork: the workers' collections leave the inherited objects alone
+        # (and so do not copy their pages).
+        with gc_tuned(), ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_analyse_chunk, chunks))
     finally:
         _WORK = None

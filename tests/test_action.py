@@ -100,7 +100,7 @@ def test_it_installs_the_extra_that_measure_needs() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert any(dep.startswith("scipy") for dep in project["optional-dependencies"]["measure"])
     assert not any(dep.startswith("scipy") for dep in project["dependencies"])  # the App's image stays lean
-    assert project["scripts"]["perf-review"] == "bot.cli:main"
+    assert project["scripts"]["perf-review"] == "bot.cli:console"
 
 
 def test_the_documented_workflow_is_complete() -> None:

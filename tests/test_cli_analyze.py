@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from tests.gitrepo import Repo
 
 EXE = str(Path(sys.executable).parent / "perf-review")
@@ -93,3 +97,23 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) <= 3 and "perf-review" in proc.stderr
+
+
+def test_the_quick_exit_flushes_all_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `analyze` ends its process without tearing the interpreter down (bot.cli.console): what it
+    # wrote must still arrive whole, as main() writes it in process, from a small output left in
+    # the buffer to one well past a pipe's, with stdout buffered as it is by default.
+    (tmp_path / "go.mod").write_text("module x\n\ngo 1.22\n")
+    (tmp_path / "p").mkdir()
+    for i in range(100):
+        (tmp_path / "p" / f"f{i}.go").write_text(SRC.replace("Join", f"Join{i}"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    monkeypatch.chdir(tmp_path)
+    for args in (["p/f1.go"], ["--format", "json", "p"]):
+        proc = subprocess.run([EXE, "-v", "analyze", *args], capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 1, proc.stderr
+        assert main(["analyze", *args]) == 1
+        assert proc.stdout == capsys.readouterr().out
+    assert len(proc.stdout) > 70_000

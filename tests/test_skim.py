@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from analyzers.buildtags import constraint, in_build, is_ignored
 from analyzers.goapi import extract
-from analyzers.skim import func_spans, without_bodies
+from analyzers.skim import func_spans, keep_lines, without_bodies
 from analyzers.testfiles import TestFile
 from analyzers.walk import build_file
 
@@ -103,3 +103,12 @@ def test_declarations_without_bodies_export_the_same_api() -> None:
     src = TRICKY.replace(b"package p", b"package p\n\ntype S struct{ N int }", 1)
     assert extract("p", [src]) == extract("p", [without_bodies(src)])
     assert without_bodies(src).count(b"\n") == src.count(b"\n")
+
+
+def test_kept_lines_keep_their_places() -> None:
+    src = b"a\nb\nc\nd\ne"
+    assert keep_lines(src, [(1, 2)]) == b"\nb\nc\n\n"
+    # Overlapping, out of range and empty (reversed) ranges: only the lines inside one are kept.
+    assert keep_lines(src, [(3, 9), (4, 4), (-2, 0), (3, 1)]) == b"a\n\n\nd\ne"
+    assert keep_lines(src, []) == b"\n\n\n\n"
+    assert keep_lines(b"", [(0, 0)]) == b""

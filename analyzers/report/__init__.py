@@ -10,7 +10,22 @@ render_review): the functions with new findings, their existing benchmarks first
 
 from __future__ import annotations
 
-from analyzers.report.inline import InlineNote
-from analyzers.report.review import SECTIONS, Review, render_review
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from analyzers.report.inline import InlineNote
+    from analyzers.report.review import SECTIONS, Review, render_review
 
 __all__ = ["SECTIONS", "InlineNote", "Review", "render_review"]
+
+# Loaded on first use (PEP 562): `analyze` needs only profile_notes of this package for its text
+# output, and importing the review and benchmark modules with it was a third of its start-up.
+_HOMES = {"SECTIONS": "review", "Review": "review", "render_review": "review", "InlineNote": "inline"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -69,6 +69,7 @@ from analyzers.source import Func, Loop, Site, strip_parens, text
 def RULE(pkg: Package) -> Iterator[Hit]:
     types: Types | None = None
     for func in pkg.funcs:
+        assigned: dict[str, list[Site]] | None = None
         for site in func.sites("assignment_statement"):
             if not site.loops:
                 continue
@@ -81,12 +82,13 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not body_statement(stmt, loop) or mentions(value, {name}) or ("." in name and name in text(value)):
                 continue
             op = "="
+            assigned = assigned if assigned is not None else _assigned(func)
             if "." in name:
-                typ = _empty_field_map(func, name, loop, site.loops)
+                typ = _empty_field_map(func, assigned.get(name, []), loop, site.loops, name)
             else:
                 typ = empty_collection(func, name, stmt, site.loops, "map[", pkg.types)
                 op = ":=" if typ is not None else "="
-                typ = typ or _empty_field_map(func, name, loop, site.loops)
+                typ = typ or _empty_field_map(func, assigned.get(name, []), loop, site.loops, name)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
                 continue
             if configuration_sized(loop):
@@ -216,15 +218,26 @@ def _written_elsewhere(func: Func, name: str, stmt: Node, loop: Loop) -> bool:
     return any(loop.contains(c.node) and c.args and text(c.args[0]) == name for c in func.calls_named("delete"))
 
 
-def _empty_field_map(func: Func, name: str, loop: Loop, loops: tuple[Loop, ...]) -> str | None:
-    """The map type when the field `name` (`x.m`) was last set before the loop, at the loop's own
-    nesting level, to a map with no size hint (`x.m = make(map[K]V)`, `x.m = map[K]V{}`)."""
-    last: Site | None = None
+def _assigned(func: Func) -> dict[str, list[Site]]:
+    """The function's assignments by the text of each target, in order: one pass per function, not
+    one per store (an unrolled loop of `a[i] = ...` stores asks about hundreds of them)."""
+    out: dict[str, list[Site]] = {}
     for site in func.sites("assignment_statement"):
+        left = site.node.child_by_field_name("left")
+        for target in {text(c) for c in left.named_children} if left is not None else ():
+            out.setdefault(target, []).append(site)
+    return out
+
+
+def _empty_field_map(
+    func: Func, assignments: list[Site], loop: Loop, loops: tuple[Loop, ...], name: str
+) -> str | None:
+    """The map type when the field `name` (`x.m`) was last set before the loop, at the loop's own
+    nesting level, to a map with no size hint (`x.m = make(map[K]V)`, `x.m = map[K]V{}`).
+    assignments: the function's assignments to name (see _assigned)."""
+    last: Site | None = None
+    for site in assignments:
         node = site.node
-        left = node.child_by_field_name("left")
-        if left is None or not any(text(c) == name for c in left.named_children):
-            continue
         if node.start_byte >= loop.node.start_byte:
             continue
         if last is None or node.start_byte > last.node.start_byte:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from analyzers.engine import Options, analyze_change
+from analyzers.engine import Options, analyze_change, gc_tuned
 from analyzers.model import SEVERITY_ORDER, Result
 from bot.errors import UsageError
 from bot.formats import to_json, to_sarif, to_text
@@ -173,6 +173,13 @@ def _read(path: Path) -> bytes | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The whole command, output included, under the engine's collector tuning: the result is tens
+    # of thousands of objects, and with the default thresholds writing it out rescans them all.
+    with gc_tuned():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     options = options_from(args)
     if args.repo is not None:
         if not args.base:
