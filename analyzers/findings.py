@@ -11,7 +11,7 @@ from tree_sitter import Node
 from analyzers.hotpath import Heat, top_function
 from analyzers.model import SEVERITY_ORDER, Finding, Severity
 from analyzers.rules import Hit, Rule
-from analyzers.source import Func, GoFile, text
+from analyzers.source import Func, GoFile, statements, text
 
 # The reason is everything after the rule id, stripped in Python: `\s+(.*\S)` backtracked over every
 # split of a run of blanks, and one comment line with 100,000 spaces froze the bot for minutes.
@@ -118,7 +118,9 @@ def _callee(node: Node) -> str:
 
 
 def in_error_branch(node: Node, func: Func) -> bool:
-    """True inside `if err != nil { ... }` (or `if !ok`): code that runs on the failure path."""
+    """True inside `if err != nil { ... }` (or `if !ok`), or inside a branch that ends by failing
+    (`return ..., fmt.Errorf(...)`, `panic(...)`, an error response then `return`): code that runs on
+    the failure path."""
     current: Node | None = node
     steps = 0
     while current is not None and current.id != func.node.id and steps < 400:
@@ -126,10 +128,40 @@ def in_error_branch(node: Node, func: Func) -> bool:
         if parent is not None and parent.type == "if_statement":
             consequence = parent.child_by_field_name("consequence")
             cond = text(parent.child_by_field_name("condition"))
-            if consequence is not None and consequence.id == current.id and _ERR_COND.search(cond.strip()):
+            if consequence is not None and consequence.id == current.id \
+                    and (_ERR_COND.search(cond.strip()) or _ends_in_failure(consequence)):
                 return True
         current = parent
         steps += 1
+    return False
+
+
+# An error built on the way out: fmt.Errorf, errors.New/Join/Wrap, status.Errorf, a sentinel `ErrX` (not a
+# bare `err`, which a success path returns too: `return n, err` after a write).
+_ERROR_VALUE = re.compile(
+    r"^(fmt\.Errorf|errors\.(New|Join|Wrap\w*|Errorf)|\w+\.(Errorf|Newf)|status\.Error|\w*Err(or)?[fs]?)\((?!\))"
+    r"|^(Err\w+|\w+\.Err\w+)$"
+)
+# A call that answers with an error: http.Error, writeErrorResponse(...), c.AbortWithError(...).
+_ERROR_REPLY = re.compile(r"(?i)error")
+
+
+def _ends_in_failure(block: Node) -> bool:
+    stmts = [c for c in statements(block) if c.type != "comment"]
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if last.type == "expression_statement" and text(last).startswith("panic("):
+        return True
+    if last.type != "return_statement":
+        return False
+    values = last.named_children[0].named_children if last.named_child_count else []
+    if any(_ERROR_VALUE.search(text(v).strip()) for v in values):
+        return True
+    if not values and len(stmts) >= 2 and stmts[-2].type == "expression_statement":
+        call = stmts[-2].named_children[0] if stmts[-2].named_child_count else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        return fn is not None and _ERROR_REPLY.search(text(fn).rsplit(".", 1)[-1]) is not None
     return False
 
 

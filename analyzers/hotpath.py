@@ -22,7 +22,7 @@ from analyzers.lifecycle import (
 )
 from analyzers.model import Tier
 from analyzers.package import Package
-from analyzers.source import Call, Func, text
+from analyzers.source import Call, Func, statements, text
 
 PER_ELEMENT_METHODS = frozenset(
     {
@@ -98,39 +98,61 @@ def _propagate_loops(
 ) -> None:
     """A function called inside a loop runs as often as that loop's body: per element of a hot
     caller's data it is hot; inside the loop of a function that is itself only warm (a loop and no
-    evidence of how often it runs) it is warm too, like the loop body it stands for. Repeated until
-    nothing changes: a caller made hot makes its own loop callees hot. Functions in `keep` (development
-    code, start-up) stay as they are."""
-    callers = _called_in_loops(pkg, skip)
+    evidence of how often it runs) it is warm too, like the loop body it stands for. A function a
+    request-level function calls (an HTTP or gRPC handler, a benchmark's timed loop, code marked hot,
+    and what they call in turn) runs per request too, loop or not: hot. Repeated until nothing changes:
+    a caller made hot makes its own callees hot. Functions in `keep` (development code, start-up) stay
+    as they are."""
+    loop_callers = _called_in_loops(pkg, skip)
+    direct_callers = _called_in_loops(pkg, skip, direct=True)
     tops: dict[str, list[Func]] = {func_key(f): [] for f in out}
     for f in out:
         tops[func_key(f)].append(f)
+    # Functions hot because they serve requests (or are measured, or marked), not because of their shape.
+    origins = {f for f, h in out.items() if h.tier == "hot" and any(r.startswith(_ORIGINS) for r in h.reasons)}
     changed = True
     while changed:
         changed = False
         for key, funcs in tops.items():
-            sites = callers.get(key)
-            if not sites:
-                continue
+            sites = loop_callers.get(key, [])
             heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
             hot = next((c for c, h in heats if h.tier == "hot"), None)
             warm = next((c for c, h in heats if h.tier == "warm"), None)
             for func in funcs:
                 h = out[func]
-                if func in keep:
+                if func in keep or (h.tier == "cold" and h.reasons and h.reasons[0] in _FAILURE):
                     continue
-                reason = f"called inside a loop in {(hot or warm or sites[0]).qualified_name}"
+                exact = f"{func.receiver}.{func.name}" if func.receiver else key
+                direct = next((c for c in direct_callers.get(exact, ()) if top_function(c) in origins), None)
+                from_origin = (hot is not None and top_function(hot) in origins) or direct is not None
+                if from_origin and func not in origins:
+                    origins.add(func)
+                    changed = True
+                if hot is not None:
+                    reason = f"called inside a loop in {hot.qualified_name}"
+                elif direct is not None:
+                    reason = f"called by {direct.qualified_name}"
+                else:
+                    reason = f"called inside a loop in {(warm or sites[0]).qualified_name}" if sites else ""
                 if h.tier == "hot":  # the strongest evidence goes first; the tier stays
-                    if hot is not None and not any(r.startswith("called inside a loop in") for r in h.reasons):
+                    if (hot or direct) is not None and not any(r.startswith(_CALLED) for r in h.reasons):
                         out[func] = Heat("hot", [reason, *h.reasons], dev=h.dev)
                     continue
-                if hot is not None:
-                    out[func] = Heat("hot", [reason, *(r for r in h.reasons if h.tier != "cold")], dev=h.dev)
+                if hot is not None or direct is not None:
+                    kept = [r for r in h.reasons if h.tier != "cold" and not r.startswith(_CALLED)]
+                    out[func] = Heat("hot", [reason, *kept], dev=h.dev)
                 elif warm is not None and h.tier == "cold" and h.reasons == [_NO_EVIDENCE]:
                     out[func] = Heat("warm", [reason], dev=h.dev)
                 else:
                     continue
                 changed = True
+
+
+_CALLED = ("called inside a loop in", "called by ")
+# Code that runs when something went wrong stays cold whoever calls it.
+_FAILURE = frozenset({"ends by panicking: reports a failure", "Error() formats a failure's message"})
+_ORIGINS = ("HTTP handler", "gRPC server method", "exercised by", "marked //perf-review:hot", "file matches",
+            *sorted(set(HANDLER_PARAM_TYPES.values())))
 
 
 def _heat_of(caller: Func, out: dict[Func, Heat], once: set[int], callbacks: dict[int, str]) -> Heat:
@@ -288,6 +310,10 @@ def _cold_reasons(func: Func) -> list[str]:
         return ["Set(string) error: a flag.Value, parses a command-line flag"]
     if not func.receiver and _CTOR.match(name):
         return ["constructor" if name.lower().startswith("new") else "Must* helper, runs at start-up"]
+    if not func.results and not func.is_literal:
+        body = statements(func.body)
+        if body and body[-1].type == "expression_statement" and text(body[-1]).startswith("panic("):
+            return ["ends by panicking: reports a failure"]
     return []
 
 
@@ -310,11 +336,11 @@ def _classify_literal(
     return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
 
 
-def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, list[Func]]:
+def _called_in_loops(pkg: Package, skip: set[Func] | None = None, direct: bool = False) -> dict[str, list[Func]]:
     """Names called inside a loop, with the functions (or function literals) whose loops call them:
     "F" for a plain call F(...), ".M" for a method call x.M(...). Calls into imported packages
     (strings.Split) name nothing of this package; loops in functions of `skip` (code that runs once)
-    make nothing hot."""
+    make nothing hot. With `direct`, the calls outside any loop instead."""
     found: dict[str, list[Func]] = {}
     for func in pkg.funcs:
         top = top_function(func)
@@ -322,7 +348,8 @@ def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, l
             continue
         imports = func.file.imports
         for call in func.calls:
-            key = call_key(call, imports) if call.loops or call.outer_loops else None
+            looped = bool(call.loops or call.outer_loops)
+            key = call_key(call, imports) if looped != direct else None
             if key is None or (key[0] == "." and call.name in _INTERFACE_METHODS):
                 continue
             # Recursion (a tree printer calling itself per child) says how deep the data is, not how
@@ -331,8 +358,26 @@ def _called_in_loops(pkg: Package, skip: set[Func] | None = None) -> dict[str, l
                 continue
             if key[0] == "." and _foreign_receiver(pkg, call, func):
                 continue
+            if direct and key[0] == ".":
+                # Outside a loop only a call whose receiver's type is known passes heat on, to that type's
+                # method alone (`globalTargets.set(...)` is not every `set` of the package).
+                owner = _own_receiver(pkg, call, func)
+                if owner is None:
+                    continue
+                key = f"{owner}{key}"
             found.setdefault(key, []).append(func)
     return found
+
+
+def _own_receiver(pkg: Package, call: Call, func: Func) -> str | None:
+    """The type of this package whose method a call names, when the receiver's type is known and has
+    that method; else None."""
+    fn = call.fn
+    operand = fn.child_by_field_name("operand") if fn is not None else None
+    if operand is None:
+        return None
+    typ = pkg.types.type(operand, func).lstrip("*")
+    return typ if typ and typ in pkg.method_owners(call.name) else None
 
 
 def _foreign_receiver(pkg: Package, call: Call, func: Func) -> bool:

@@ -72,6 +72,7 @@ class Package:
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
     _shared_methods: frozenset[str] | None = None
+    _methods: dict[str, set[str]] | None = None
 
     @property
     def funcs(self) -> list[Func]:
@@ -98,6 +99,15 @@ class Package:
 
     def size_of(self, type_text: str) -> int | None:
         return _size(type_text, self, set())
+
+    def method_owners(self, name: str) -> set[str]:
+        """The receiver types of the package that define a method of this name."""
+        if self._methods is None:
+            self._methods = {}
+            for f in self.funcs:
+                if f.receiver and not f.is_literal:
+                    self._methods.setdefault(f.name, set()).add(f.receiver)
+        return self._methods.get(name, set())
 
     @property
     def shared_method_names(self) -> frozenset[str]:

@@ -202,3 +202,26 @@ def test_fixed_per_call_costs_need_hot_evidence_and_growing_costs_do_not() -> No
         ("byte-loop-count", "Lines"): ("warning", "warm"),
         ("sprintf-simple", "one"): ("warning", "hot"),
     }
+
+
+def test_a_branch_that_ends_by_failing_is_an_error_branch() -> None:
+    """go-ethereum's history reader formats the indexed height only to put it in the error it returns;
+    minio writes an error response and returns. A branch that returns a value it formats, or a bare
+    `err` (a success path returns that too), is not a failure path."""
+    src = (
+        'package p\n\nimport (\n\t"errors"\n\t"fmt"\n\t"net/http"\n)\n\n'
+        "//perf-review:hot\n"
+        "func read(last *int, want int) (int, error) {\n\tif last == nil || *last < want {\n"
+        '\t\tindexed := "null"\n\t\tif last != nil {\n\t\t\tindexed = fmt.Sprintf("%d", *last)\n\t\t}\n'
+        '\t\treturn 0, fmt.Errorf("not indexed: %s", indexed)\n\t}\n\treturn *last, nil\n}\n\n'
+        "//perf-review:hot\n"
+        "func serve(w http.ResponseWriter, r *http.Request) {\n\tif r.URL.Path == \"\" {\n"
+        '\t\tmsg := fmt.Sprintf("%s", r.Method)\n\t\thttp.Error(w, msg, 400)\n\t\treturn\n\t}\n}\n\n'
+        "//perf-review:hot\n"
+        "func label(n int) (string, error) {\n\tif n > 0 {\n"
+        '\t\ts := fmt.Sprintf("%d", n)\n\t\treturn s, nil\n\t}\n\treturn "", errors.New("neg")\n}\n'
+    )
+    rules = Options(enabled_rules=frozenset({"sprintf-simple"}))
+    result = analyze_files({"p/a.go": src.encode()}, rules)
+    sev = {f.function: f.severity for f in result.findings}
+    assert sev == {"read": "info", "serve": "info", "label": "warning"}, sev

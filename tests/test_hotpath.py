@@ -391,3 +391,85 @@ func (c Info) Less(o Info) bool { return c.Part < o.Part }
     assert t["ABI.UnmarshalJSON"] == ("warm", ["encoding method UnmarshalJSON", "contains a loop"])
     assert t["errorName"] == ("warm", ["called inside a loop in ABI.UnmarshalJSON"])
     assert t["Info.Less"] == ("hot", ["per-element method Less"])
+
+
+def test_what_a_request_handler_calls_runs_per_request() -> None:
+    """traefik's passTLSClientCert.ServeHTTP calls getCertInfo once per request, outside any loop: hot,
+    and so is what getCertInfo calls. A function a merely shape-hot function (nested loops) calls
+    outside a loop gains nothing."""
+    src = b"""package p
+
+import (
+	"fmt"
+	"net/http"
+)
+
+type mw struct{ next http.Handler }
+
+func (m *mw) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Cert", m.certInfo(r.Host))
+	globalTargets.set(r.Host)
+	m.next.ServeHTTP(w, r)
+}
+
+type targets struct{ last string }
+
+func (t *targets) set(s string) { t.last = s }
+
+type notifier struct{ last string }
+
+func (n *notifier) set(s string) { n.last = fmt.Sprintf("%s!", s) }
+
+var globalTargets = &targets{}
+
+func (m *mw) certInfo(host string) string { return part(host) }
+
+func part(s string) string { return fmt.Sprintf("h=%s", s) }
+
+func grid(rows [][]int) int {
+	n := 0
+	for _, r := range rows {
+		for _, c := range r {
+			n += c
+		}
+	}
+	return n + len(label(n))
+}
+
+func label(n int) string { return fmt.Sprint(n) }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["mw.certInfo"] == ("hot", ["called by mw.ServeHTTP"])
+    assert t["part"] == ("hot", ["called by mw.certInfo"])
+    assert t["grid"][0] == "hot" and t["label"][0] == "cold", t["label"]
+    assert t["targets.set"] == ("hot", ["called by mw.ServeHTTP"])
+    assert t["notifier.set"][0] != "hot", "another type's set is not what the handler calls"
+
+
+def test_a_function_that_ends_by_panicking_reports_a_failure() -> None:
+    """text/template's `Tree.errorf` formats the message and panics; the parser calls it in its loops
+    only when the template is wrong."""
+    src = b"""package p
+
+import "fmt"
+
+type Tree struct{ name string }
+
+func (t *Tree) errorf(format string, args ...any) {
+	format = fmt.Sprintf("template: %s: %s", t.name, format)
+	panic(fmt.Errorf(format, args...))
+}
+
+//perf-review:hot
+func (t *Tree) parse(items []string) {
+	for _, it := range items {
+		if it == "" {
+			t.errorf("empty item")
+		}
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["Tree.errorf"] == ("cold", ["ends by panicking: reports a failure"])
