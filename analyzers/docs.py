@@ -40,7 +40,8 @@ def rules_markdown(rules: tuple[Rule, ...] | None = None) -> str:
             for heading in ("Why is this bad?", "Example", "Use instead", "Known limits"):
                 body = body.replace(f"**{heading}**", f"#### {heading}")
             sev = f"{r.severity}, kept in cold code" if r.correctness else f"{r.severity}, info in cold code"
-            sev = f"{r.severity} on hot paths, info on warm and cold ones (it matters where code runs often)" if r.hot_only else sev
+            if r.hot_only:
+                sev = f"{r.severity} on hot paths, info on warm and cold ones (it matters where code runs often)"
             out += [f'<a id="{r.id}"></a>', f"### {r.id}", "", f"Category: {cat}. Severity: {sev}.", "", body, ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -26,7 +26,8 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
-    if cold or (_warm_here(h, hit.node, func) and rule.hot_only) or (not rule.correctness and in_error_branch(hit.node, func)):
+    warm_only = rule.hot_only and _warm_here(h, hit.node, func)
+    if cold or warm_only or (not rule.correctness and in_error_branch(hit.node, func)):
         severity = "info"
     if rule.id in overrides:
         severity = overrides[rule.id]

@@ -29,7 +29,8 @@ A_BASE = ('package shop\n\nimport "strconv"\n\n// Label names an item.\nfunc Lab
           '\treturn "item-" + strconv.Itoa(id)\n}\n')
 A_HEAD = ('package shop\n\nimport "fmt"\n\n// Label names an item.\nfunc Label(id int) string {\n'
           '\treturn fmt.Sprintf("%d", id)\n}\n')
-B = ("package shop\n\n// Labels names every item.\n//perf-review:hot\nfunc Labels(ids []int) []string {\n\tout := make([]string, 0, "
+B = ("package shop\n\n// Labels names every item.\n//perf-review:hot\n"
+     "func Labels(ids []int) []string {\n\tout := make([]string, 0, "
      "len(ids))\n\tfor _, id := range ids {\n\t\tout = append(out, Label(id))\n\t}\n\treturn out\n}\n")
 
 
@@ -138,7 +139,8 @@ def test_a_large_pr_costs_a_few_rest_calls_over_git(github_fake: FakeGitHub, app
                                                     tmp_path: Path) -> None:
     """Issue 9: 3,000 changed Go files cost 3,041 REST calls when read one by one. Over git, the REST calls
     are those of the review itself, whatever the number of packages and files."""
-    files: dict[str, str | None] = {f"pkg{i % 6}/f{i:03}.go": f"package pkg{i % 6}\n\n//perf-review:hot\nfunc F{i}(xs []string) string "
+    files: dict[str, str | None] = {f"pkg{i % 6}/f{i:03}.go": f"package pkg{i % 6}\n\n//perf-review:hot\n"
+                                    f"func F{i}(xs []string) string "
                                     "{\n\ts := \"\"\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\n"
                                     for i in range(240)}
     n = open_pull(github_fake, {"go.mod": GO_MOD}, files)

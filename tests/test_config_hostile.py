@@ -123,7 +123,8 @@ def test_problems_are_check_run_annotations_and_the_review_goes_on(
     github_fake: FakeGitHub, app_key: AppKey, github_pr: Callable[..., int]
 ) -> None:
     config = "fail_on: warning\nexclude: ['[oops']\nrules:\n  disable: [no-such-rule]\nunknown: 1\n"
-    go = "package text\n\n//perf-review:hot\nfunc Join(parts []string) string {\n\ts := \"\"\n\tfor _, p := range parts {\n" \
+    go = "package text\n\n//perf-review:hot\n" \
+         "func Join(parts []string) string {\n\ts := \"\"\n\tfor _, p := range parts {\n" \
          "\t\ts += p\n\t}\n\treturn s\n}\n"
     n = github_pr({"text/join.go": go}, base={CONFIG_PATH: config})
     outcome = run_review(request(github_fake, n), make_client(github_fake, app_key), render=render)

@@ -35,7 +35,8 @@ type of the package whose underlying type is a string, integer or bool and that 
 network, database, file or process call, or builds an HTTP request, is left alone: the URL, query or
 path the `Sprintf` builds costs ~0.01% of that call. Nor is a `Sprintf` handed to a path join
 (`filepath.Join`, `path.Join`, `url.JoinPath`, a package's own `pathJoin`), in a loop or not: the path
-names a file or URL for the I/O that follows, which costs a hundred times the formatting. The engine lowers the finding to info in cold code, where
+names a file or URL for the I/O that follows, which costs a hundred times the formatting. The engine
+lowers the finding to info in cold code, where
 `fmt` reads better and costs nothing that matters.
 """
 
