@@ -334,3 +334,60 @@ func TestNewSchedule(t *testing.T) {
     _, code = plan({"p.go": SCHEDULE, "p_test.go": test}, ["Schedule.Render"],
                    {"Schedule.Render": [line_of(SCHEDULE, "out += st")]})
     assert 'NewSchedule("c", "2*on")' in body(code, "BenchmarkSchedule_Render")
+
+
+NIL_GLOBAL = """package p
+
+import (
+	"sort"
+	"sync"
+)
+
+var (
+	cond  *sync.Cond
+	stats map[string]int
+	ready = &sync.Mutex{}
+)
+
+// Setup is what the package's own test main calls first.
+func Setup() { cond = sync.NewCond(&sync.Mutex{}) }
+
+func Flush(line string) []string {
+	cond.L.Lock()
+	defer cond.L.Unlock()
+	names := make([]string, 0, len(stats))
+	for n := range stats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func Checked(line string) []string {
+	if cond == nil {
+		return nil
+	}
+	cond.L.Lock()
+	defer cond.L.Unlock()
+	return []string{line}
+}
+
+func Ready(line string) []string {
+	ready.Lock()
+	defer ready.Unlock()
+	return []string{line}
+}
+"""
+
+
+def test_a_package_pointer_only_the_set_up_assigns_skips_the_benchmark() -> None:
+    """grpc's benchmark/stats `injectStatsIfFinished` locks `injectCond`, a package-level *sync.Cond that
+    only RunTestMain assigns: nil in a generated benchmark (the one failure on the not-tuned set). A
+    function that checks the pointer first, or a pointer with an initializer, runs."""
+    planned, _ = plan({"p.go": NIL_GLOBAL}, ["Flush", "Checked", "Ready"],
+                      {"Flush": [line_of(NIL_GLOBAL, "names = append")],
+                       "Checked": [line_of(NIL_GLOBAL, "return []string{line}")],
+                       "Ready": [line_of(NIL_GLOBAL, "ready.Lock()")]})
+    assert planned["Flush"].skip_reason is not None and "package variable cond" in planned["Flush"].skip_reason
+    assert planned["Checked"].skip_reason is None
+    assert planned["Ready"].skip_reason is None

@@ -29,6 +29,7 @@ from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchrecv import receiver_use
 from analyzers.report.benchskips import (
     always_panics,
+    nil_package_pointer,
     conditional_progress,
     derived_positions,
     linked,
@@ -176,7 +177,7 @@ class FileGen:
         if needs is not None:
             return needs
         reader = PathReader(func, self.index, self.facts)
-        for check in (relocks(func), positions(func), always_panics(func),
+        for check in (relocks(func), positions(func), always_panics(func), nil_package_pointer(func, self.pkg),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
                       linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index)):

@@ -13,6 +13,7 @@ import re
 
 from tree_sitter import Node
 
+from analyzers.package import Package
 from analyzers.report.benchpaths import PathReader
 from analyzers.report.benchreach import PackageIndex
 from analyzers.source import Func, descendants, strip_parens, text
@@ -97,6 +98,26 @@ def always_panics(func: Func) -> str | None:
         stmts = [c for c in stmts[0].named_children if c.type != "comment"]
     if stmts and stmts[0].type == "expression_statement" and text(stmts[0]).startswith("panic("):
         return f"it always panics (line {stmts[0].start_point[0] + 1})"
+    return None
+
+
+def nil_package_pointer(func: Func, pkg: Package) -> str | None:
+    """`injectCond.L.Lock()` on a package-level `var injectCond *sync.Cond` that has no initializer and
+    that only the package's own set-up assigns (grpc's benchmark stats, set in RunTestMain): nil when a
+    generated benchmark calls the function, which does not check it."""
+    code = text(func.node)
+    for name, typ in pkg.vars.items():
+        if not typ.startswith("*") or f"{name}." not in code:
+            continue
+        spec = pkg.var_nodes.get(name)
+        if spec is None or spec.child_by_field_name("value") is not None:
+            continue
+        if re.search(rf"\b{re.escape(name)}\s*[!=]=\s*nil\b|\bnil\s*[!=]=\s*{re.escape(name)}\b", code):
+            continue  # the function checks it
+        used = [c for c in func.calls if c.recv == name or c.recv.startswith(name + ".")]
+        if used and func.decl(name, used[0].node) is None:
+            return (f"uses the package variable {name} ({typ}), nil until the package's own set-up assigns it "
+                    f"(line {used[0].line})")
     return None
 
 
