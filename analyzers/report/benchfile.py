@@ -29,10 +29,10 @@ from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchrecv import receiver_use
 from analyzers.report.benchskips import (
     always_panics,
-    nil_package_pointer,
     conditional_progress,
     derived_positions,
     linked,
+    nil_package_pointer,
     positions,
     relocks,
     second_half,
