@@ -391,3 +391,24 @@ def test_a_package_pointer_only_the_set_up_assigns_skips_the_benchmark() -> None
     assert planned["Flush"].skip_reason is not None and "package variable cond" in planned["Flush"].skip_reason
     assert planned["Checked"].skip_reason is None
     assert planned["Ready"].skip_reason is None
+
+
+def test_a_package_named_in_an_array_length_is_imported() -> None:
+    """go-ethereum's go-bindata assets return `map[string][sha256.Size]byte`: the benchmark's result sink
+    names crypto/sha256 only in the array length, and the file did not compile without its import."""
+    src = """package p
+
+import "crypto/sha256"
+
+var digests = map[string][sha256.Size]byte{}
+
+func Digests() (map[string][sha256.Size]byte, error) {
+	out := make(map[string][sha256.Size]byte, len(digests))
+	for k, v := range digests {
+		out[k] = v
+	}
+	return out, nil
+}
+"""
+    _, code = plan({"p.go": src}, ["Digests"], {"Digests": [line_of(src, "out[k] = v")]})
+    assert "[sha256.Size]byte" in code and '"crypto/sha256"' in code

@@ -93,6 +93,10 @@ def type_refs(type_text: str) -> tuple[frozenset[str], frozenset[str], frozenset
         parent = node.parent
         if node.type == "package_identifier" and parent is not None and parent.type == "qualified_type":
             quals.add(text(node))
+        elif node.type == "selector_expression":  # an array length: `[sha256.Size]byte`
+            operand = node.child_by_field_name("operand")
+            if operand is not None and operand.type == "identifier":
+                quals.add(text(operand))
         elif node.type == "type_identifier" and (parent is None or parent.type != "qualified_type"):
             names.add(text(node))
             if parent is None or parent.type != "generic_type":
