@@ -412,3 +412,30 @@ func Digests() (map[string][sha256.Size]byte, error) {
 """
     _, code = plan({"p.go": src}, ["Digests"], {"Digests": [line_of(src, "out[k] = v")]})
     assert "[sha256.Size]byte" in code and '"crypto/sha256"' in code
+
+
+def test_a_struct_that_holds_itself_through_a_named_slice_type_is_built_once() -> None:
+    """hugo's table of contents: `type Header struct{ Headers Headers }` with `type Headers []Header`. The
+    element builder filled Headers with Headers of Headers... until the stack overflowed and took the
+    whole benchmark binary down (7 benchmarks failed at once)."""
+    src = """package p
+
+type Header struct {
+	ID      string
+	Headers Headers
+}
+
+type Headers []Header
+
+func (h Header) Count() int {
+	n := 1
+	for _, c := range h.Headers {
+		n += c.Count()
+	}
+	return n
+}
+"""
+    _, code = plan({"p.go": src}, ["Header.Count"], {"Header.Count": [line_of(src, "n += c.Count()")]})
+    helper = code[code.index("func perfReviewHeader(i int) Header {"):]
+    helper = helper[: helper.index("\n}\n")]
+    assert "ID:" in helper and "Headers:" not in helper, helper

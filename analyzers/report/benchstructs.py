@@ -137,6 +137,21 @@ class StructValues:
                 out |= set(re.findall(rf"\b{re.escape(recv)}\.(\w+)", found.group(1)))
         return out
 
+    def _names_within(self, ftype: str) -> set[str]:
+        """The package's type names a field's type refers to, through named non-struct types too
+        (`Headers` in `type Headers []Header` leads back to `Header`)."""
+        seen: set[str] = set()
+        todo = list(local_names(ftype))
+        while todo and len(seen) < 64:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            underlying = self.pkg.type_defs.get(name)
+            if underlying:
+                todo.extend(local_names(underlying))
+        return seen
+
     def field_value(self, ftype: str, i: str, env: TypeEnv) -> str | None:
         """A field's value inside a struct literal, or None to leave it at its zero value (locks,
         atomics, types that refer back to the struct being built, and what cannot be built)."""
@@ -148,7 +163,7 @@ class StructValues:
             if (path, text(node.child_by_field_name("name"))) in STD_ZERO_OK:
                 return None
         base = ftype.lstrip("*").split("[", 1)[0]
-        if base in self._building or any(b in self._building for b in local_names(ftype)):
+        if base in self._building or any(b in self._building for b in self._names_within(ftype)):
             return None
         try:
             return self.element(ftype, i, env)
