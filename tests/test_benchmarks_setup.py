@@ -439,3 +439,24 @@ func (h Header) Count() int {
     helper = code[code.index("func perfReviewHeader(i int) Header {"):]
     helper = helper[: helper.index("\n}\n")]
     assert "ID:" in helper and "Headers:" not in helper, helper
+
+
+def test_an_http_status_parameter_gets_a_valid_status() -> None:
+    """traefik's writerWithoutCloseNotify.WriteHeader(code int) passed the code on to
+    http.ResponseWriter.WriteHeader, which panics on 2 ("invalid WriteHeader code 2")."""
+    src = """package p
+
+import "net/http"
+
+type writer struct {
+	W    http.ResponseWriter
+	seen []int
+}
+
+func (w *writer) WriteHeader(code int) {
+	w.seen = append(w.seen, code)
+	w.W.WriteHeader(code)
+}
+"""
+    _, code = plan({"p.go": src}, ["writer.WriteHeader"], {"writer.WriteHeader": [line_of(src, "w.seen = append")]})
+    assert "code := 200" in body(code, "BenchmarkWriter_WriteHeader"), body(code, "BenchmarkWriter_WriteHeader")

@@ -28,6 +28,7 @@ _KINDS = {"reflect.Slice": "[]string{{key}(1), {key}(2)}", "reflect.Map": "map[s
 
 
 _WIDTH = re.compile(r"(?i)width")
+_STATUS = re.compile(r"(?i)(^|\.)(code|status|statuscode|status_code)$")
 WIDTH = 64  # a width generated elements (k1 … k999) and their padding fit in
 
 
@@ -163,6 +164,8 @@ class BenchBuilder(ReceiverParts, TextParts):
             # padding the code computes from them goes negative (strings.Repeat panics).
             value = str(WIDTH) if tt == "int" else \
                 f"{self.v.fixed('perfReviewSlice')}({self.size_of(path)}, func(i int) int {{ return {WIDTH} + i }})"
+        elif tt == "int" and _STATUS.search(path) and path not in self.hints.drivers and self._speaks_http():
+            value = "200"  # an HTTP status: WriteHeader panics on codes outside 100-999
         elif node.type in ("slice_type", "map_type") or (tt in self.v.pkg.type_defs and
                                                          self.v.pkg.type_defs[tt].startswith(("[]", "map["))):
             value = self.v.collection(tt, self.size_of(path), env)
@@ -226,6 +229,10 @@ class BenchBuilder(ReceiverParts, TextParts):
 
     def _closes(self, path: str) -> bool:
         return any(text(n) == f"close({path})" for n in self._sites("call_expression"))
+
+    def _speaks_http(self) -> bool:
+        """Whether the package imports net/http (a `code` or `status` int is then an HTTP status)."""
+        return any("net/http" in gf.imports.values() for gf in self.v.pkg.files)
 
     def _source(self, name: str, t: str, node: Node) -> str | None:
         """A func() (T, error) or func() (T, bool) parameter is a source the code pulls from until it
