@@ -460,3 +460,28 @@ func (w *writer) WriteHeader(code int) {
 """
     _, code = plan({"p.go": src}, ["writer.WriteHeader"], {"writer.WriteHeader": [line_of(src, "w.seen = append")]})
     assert "code := 200" in body(code, "BenchmarkWriter_WriteHeader"), body(code, "BenchmarkWriter_WriteHeader")
+
+
+def test_a_pop_named_longer_is_still_the_second_half_of_a_push() -> None:
+    """go-ethereum's Prque.PopItem pops from a heap its benchmark never pushed to (index out of range
+    [-1]); Pop itself was already recognised."""
+    src = """package p
+
+import "container/heap"
+
+type items []int
+
+func (s items) Len() int            { return len(s) }
+func (s items) Less(i, j int) bool  { return s[i] < s[j] }
+func (s items) Swap(i, j int)       { s[i], s[j] = s[j], s[i] }
+func (s *items) Push(x any)         { *s = append(*s, x.(int)) }
+func (s *items) Pop() any           { old := *s; x := old[len(old)-1]; *s = old[:len(old)-1]; return x }
+
+type Queue struct{ cont *items }
+
+func (q *Queue) Push(v int)    { heap.Push(q.cont, v) }
+func (q *Queue) PopItem() int  { return heap.Pop(q.cont).(int) }
+func (q *Queue) Peek() int     { return (*q.cont)[0] }
+"""
+    planned, _ = plan({"p.go": src}, ["Queue.PopItem"], {"Queue.PopItem": [line_of(src, "func (q *Queue) PopItem")]})
+    assert planned["Queue.PopItem"].skip_reason is not None and "undoes Queue.Push" in planned["Queue.PopItem"].skip_reason

@@ -123,7 +123,8 @@ def nil_package_pointer(func: Func, pkg: Package) -> str | None:
 
 def second_half(func: Func, methods: dict[str, Func]) -> str | None:
     """Unlock, Done, Release ... of a type that has the first half: alone it undoes what never happened."""
-    first = _PAIRS.get(func.name)
+    lead = re.match(r"[A-Z][a-z]+", func.name)  # PopItem, PopFront: a Pop
+    first = _PAIRS.get(func.name) or (_PAIRS.get(lead.group(0)) if lead else None)
     if not func.receiver or first is None:
         return None
     for name in (first,) if isinstance(first, str) else first:
