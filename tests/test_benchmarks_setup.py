@@ -484,4 +484,5 @@ func (q *Queue) PopItem() int  { return heap.Pop(q.cont).(int) }
 func (q *Queue) Peek() int     { return (*q.cont)[0] }
 """
     planned, _ = plan({"p.go": src}, ["Queue.PopItem"], {"Queue.PopItem": [line_of(src, "func (q *Queue) PopItem")]})
-    assert planned["Queue.PopItem"].skip_reason is not None and "undoes Queue.Push" in planned["Queue.PopItem"].skip_reason
+    reason = planned["Queue.PopItem"].skip_reason
+    assert reason is not None and "undoes Queue.Push" in reason
