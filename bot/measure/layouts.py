@@ -1,0 +1,121 @@
+"""Code layouts: a package's test binaries on one side, linked in random function orders
+(`go test -c -ldflags=-randlayout=SEED`), and which layout each round runs.
+
+Why fresh layouts: the place of a function in a binary moves a few-nanosecond loop by tens of per cent
+(docs/measure.md, Code layout), and the statistics take the layout as their unit. More rounds in the same
+layouts only sharpen the same few draws of that effect; the interval shrinks with the number of layouts.
+So the first L rounds run the L layouts built before the rounds, and every later round gets a layout of
+its own, linked just before it for what that round runs, as long as linking has cost no more time than
+running (a link is about half a second for a small package, a big package's can cost more than a round);
+otherwise a round runs the layout run least so far again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.measure import gorun
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Unit:
+    """One package's test binaries on one side, by layout: head one per layout, base `runs` = 2 (runs A
+    and B of a round, so the control pair compares two layouts; 1 when layouts are not varied)."""
+
+    layouts: dict[int, tuple[Path, ...]]
+    cwd: Path
+    names: list[str]  # top-level benchmarks to run
+    stem: Path = Path("unit")  # its binaries are named stem-LAYOUT[a|b].test
+    runs: int = 1
+    wall_s: float = 0.0  # calibration run
+    lines: int = 0  # result lines (sub-benchmarks) in it
+
+    @property
+    def binary(self) -> Path:
+        """Layout 0's first binary: the build that compiled (calibration and listing run it)."""
+        return self.layouts[0][0]
+
+    def for_run(self, slot: str, layout: int) -> Path:
+        """The binary of run `slot` (a, h, b) in `layout` (layout 0's when that layout was not built)."""
+        binaries = self.layouts.get(layout) or self.layouts[0]
+        return binaries[-1] if slot == "b" else binaries[0]
+
+    def has(self, layout: int) -> bool:
+        return len(self.layouts.get(layout, ())) >= self.runs
+
+    def path(self, layout: int, run: int) -> Path:
+        return Path(f"{self.stem}-{layout}{'ab'[run] if self.runs > 1 else ''}.test")
+
+
+class Seeds:
+    """Link seeds, never the same twice in a measurement (None for all: the linker's own layout)."""
+
+    def __init__(self, randomize: bool) -> None:
+        self.randomize = randomize
+        self.used: set[int] = set()
+        self.rng = random.SystemRandom()
+
+    def next(self) -> int | None:
+        if not self.randomize:
+            return None
+        while True:
+            seed = self.rng.randrange(1, 2**31)
+            if seed not in self.used:
+                self.used.add(seed)
+                return seed
+
+
+def link(go: str, env: Mapping[str, str], wanted: Sequence[tuple[Unit, int]], seeds: Seeds) -> None:
+    """Build every binary that the (unit, layout) pairs lack, all at once (build_many runs them in parallel).
+    One that does not build is replaced by layout 0's binary of the same run, with a warning."""
+    jobs = [(unit, layout, run) for unit, layout in wanted for run in range(len(unit.layouts.get(layout, ())),
+                                                                            unit.runs)]
+    errors = gorun.build_many(go, [(u.cwd, u.path(k, i), gorun.layout_flags(seeds.next())) for u, k, i in jobs], env)
+    for (unit, layout, run), error in zip(jobs, errors, strict=True):
+        out = unit.path(layout, run)
+        if error is not None:
+            fallback = unit.layouts.get(0, ())
+            log.warning("layout %s did not build, layout 0 runs in its place: %s", out.name, error)
+            out = fallback[run] if run < len(fallback) else fallback[0]
+        unit.layouts[layout] = (*unit.layouts.get(layout, ()), out)
+
+
+@dataclass
+class Schedule:
+    """Which layout each round runs (see the module's doc)."""
+
+    initial: int  # layouts built before the rounds (1: layouts are not varied)
+    of_round: list[int] = field(default_factory=list)
+    link_s: float = 0.0  # spent linking layouts after the initial ones
+    run_s: float = 0.0  # spent running rounds
+
+    @property
+    def built(self) -> int:
+        return max([self.initial - 1, *self.of_round]) + 1
+
+    def next(self) -> int:
+        rounds = len(self.of_round)
+        if self.initial == 1:
+            return 0
+        if rounds < self.initial:
+            return rounds
+        if self.link_s <= self.run_s:
+            return self.built
+        runs = Counter(self.of_round)
+        return min(range(self.built), key=lambda k: (runs[k], k))
+
+    def record(self, layout: int, link_s: float, run_s: float) -> None:
+        self.of_round.append(layout)
+        self.link_s += link_s
+        self.run_s += run_s
+
+    def used(self) -> int:
+        """Layouts that ran (per side; base twice as many binaries)."""
+        return len(set(self.of_round)) or self.initial

@@ -1,0 +1,131 @@
+"""How `measure` spends its rounds: which code layout each round runs and what it runs in it. The Go
+toolchain is replaced by a stand-in with a known truth (bot.measure.gorun's build_many and run_benchmarks,
+monkeypatched; everything above them, the session, its tracks and the statistics, is the real code), and
+the clock by one that advances by what each build and run would cost."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.measure import gorun
+from bot.measure.layouts import Schedule, Unit
+from bot.measure.plan import PackagePlan, SidePlan
+from bot.measure.session import Package, Session, Settings
+
+SIZES = (10, 1000)
+NAME = "BenchmarkTotal"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeGo:
+    """Every test binary is a code layout of its own: at n=10 it runs in one of two alignment classes, 30 %
+    apart (as the demo's TotalQuantity does, docs/measure.md), at n=1000 layout does not matter. Head and
+    base are the same code. A run costs 0.5 s per sub-benchmark, a link 0.4 s (two at a time)."""
+
+    def __init__(self, clock: Clock, seed: int) -> None:
+        self.clock = clock
+        self.rng = random.Random(seed)
+        self.layout: dict[Path, float] = {}
+        self.runs: list[tuple[str, tuple[str, ...] | None]] = []  # binary, subs selected
+
+    def build_many(self, go: str, jobs: Sequence[Any], env: Mapping[str, str], timeout: float = 0.0,
+                   parallel: int | None = None) -> list[gorun.GoError | None]:
+        self.clock.now += 0.4 * math.ceil(len(jobs) / 2)
+        return [None] * len(jobs)
+
+    def run_benchmarks(self, binary: Path, cwd: Path, names: Sequence[str], benchtime: str, env: Mapping[str, str],
+                       timeout: float, subs: Sequence[str] | None = None) -> gorun.RunOutput:
+        factor = self.layout.setdefault(binary, self.rng.choice((1.0, 1.3)))
+        self.runs.append((binary.name, tuple(subs) if subs is not None else None))
+        out = gorun.RunOutput()
+        for n in SIZES:
+            if subs is None or f"n={n}" in subs:
+                ns = n * 0.4 * (factor if n == 10 else 1.0) * math.exp(self.rng.gauss(0.0, 0.01))
+                out.samples[f"{NAME}/n={n}"] = gorun.Sample(ns, 0, 0)
+                self.clock.now += 0.5
+        return out
+
+
+def _package(scratch: Path, layouts: int) -> Package:
+    names = [f"{NAME}/n={n}" for n in SIZES]
+    runs = 2 if layouts > 1 else 1
+    head = Unit({k: (scratch / f"head-{k}.test",) for k in range(layouts)}, scratch, [NAME], scratch / "head")
+    base = Unit({k: tuple(scratch / f"base-{k}{'ab'[i]}.test" for i in range(runs)) for k in range(layouts)},
+                scratch, [NAME], scratch / "base", runs)
+    pkg = Package(PackagePlan("", SidePlan([], ""), SidePlan([], "")), 0, head, base)
+    pkg.twins[NAME] = NAME
+    pkg.to_head[NAME] = NAME
+    pkg.seen = {"head": set(names), "base": set(names)}
+    pkg.base_of = {n: n for n in names}
+    return pkg
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeGo:
+    go = FakeGo(Clock(), seed=3)
+    monkeypatch.setattr(gorun, "build_many", go.build_many)
+    monkeypatch.setattr(gorun, "run_benchmarks", go.run_benchmarks)
+    return go
+
+
+def test_a_loop_that_layout_moves_by_30_percent_is_bounded_by_fresh_layouts_and_decided_sizes_stop(
+        fake: FakeGo, tmp_path: Path) -> None:
+    """Six layouts repeated can never bound n=10 inside ±5 % (their interval runs from the smallest to the
+    largest of six draws of a 30 % effect); a fresh layout per round can. n=1000, decided early, is not run
+    again: later rounds select n=10 alone."""
+    session = Session(Settings(go="go", env={}, time_budget_s=600.0, benchtime="100ms"), clock=fake.clock)
+    session.run_rounds([_package(tmp_path, 6)])
+    small, big = (session.tracks[(0, f"{NAME}/n={n}")] for n in SIZES)
+    assert big.final_verdict() == "unchanged" and len(big.complete_rounds()) < 12
+    assert small.final_verdict() == "unchanged", small.result(5.0, True)
+    assert session.stopped == "decided" and session.elapsed() < 600
+    heads = [b for b, _ in fake.runs if b.startswith("head")]
+    assert len(set(heads)) == session.rounds == session.schedule.used()  # one layout per round: none repeated
+    assert session.rounds > 30
+    late = [subs for _, subs in fake.runs[-3 * (session.rounds - len(big.complete_rounds())):]]
+    assert late and all(subs == ("n=10",) for subs in late)
+
+
+def test_with_one_layout_per_side_nothing_is_linked_and_the_one_binary_runs_every_round(
+        fake: FakeGo, tmp_path: Path) -> None:
+    session = Session(Settings(go="go", env={}, time_budget_s=60.0, benchtime="100ms", layouts=1), clock=fake.clock)
+    session.run_rounds([_package(tmp_path, 1)])
+    assert {b for b, _ in fake.runs} == {"head-0.test", "base-0a.test"}
+    assert session.schedule.used() == 1 and session.rounds >= 6
+
+
+def test_the_schedule_links_a_fresh_layout_while_linking_costs_no_more_than_running() -> None:
+    s = Schedule(initial=3)
+    for _ in range(3):
+        s.record(s.next(), 0.0, 1.0)
+    assert s.of_round == [0, 1, 2] and s.next() == 3
+    s.record(3, 2.5, 1.0)  # linking took 2.5 s, running 4 s: still a fresh one
+    assert s.next() == 4
+    s.record(4, 2.5, 1.0)  # 5 s linking against 5 s running
+    assert s.next() == 5
+    s.record(5, 2.5, 1.0)  # 7.5 against 6: the layout run least, the lowest first
+    assert s.next() == 0
+    s.record(0, 0.0, 1.0)
+    assert s.next() == 1 and s.built == 6 and s.used() == 6
+    assert Schedule(initial=1).next() == 0
+
+
+def test_sub_filter_and_quote_meta() -> None:
+    assert gorun.sub_filter(["BenchmarkA/n=10", "BenchmarkB/n=10/x", "BenchmarkA/n=100"]) == ["n=10", "n=100"]
+    assert gorun.sub_filter(["BenchmarkA/n=10", "BenchmarkB"]) is None  # B has no sub-benchmarks
+    assert gorun.sub_filter([]) is None
+    assert gorun.quote_meta("n=1.5(a|b)") == r"n=1\.5\(a\|b\)"
+    assert gorun.quote_meta("a b#01") == "a b#01"
