@@ -223,3 +223,18 @@ def test_the_two_base_runs_of_a_round_use_different_layouts_and_each_round_one_l
     assert base.has(2) and not base.has(3) and base.for_run("b", 3) == Path("b0b")  # not built: layout 0 runs
     single = Unit({0: (Path("only"),)}, Path(), [])
     assert {single.for_run(slot, k) for slot in "ahb" for k in range(4)} == {Path("only")}
+
+
+def test_a_two_level_pattern_runs_only_the_sizes_still_open(calc_repo: Path, go_environment: dict[str, str]) -> None:
+    """What Session._active relies on: -test.bench '^(BenchmarkJoin)$/^(n=10|n=1000)$' runs those two sizes
+    and not n=100; without `subs` every size runs."""
+    session = Session(Settings(go=go_binary(), env=go_environment, layouts=1))
+    change = local_change(calc_repo, "base", "renamed")
+    plans = plan_change(analyze_change(change.changes, change.head, change.base), change.head, change.base)
+    with worktrees(calc_repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
+        (pkg,) = session.prepare(plans, trees, scratch)
+        some = gorun.run_benchmarks(pkg.head.binary, pkg.head.cwd, ["BenchmarkJoin"], "1x", go_environment, 60,
+                                    gorun.sub_filter(["BenchmarkJoin/n=1000", "BenchmarkJoin/n=10"]))
+        every = gorun.run_benchmarks(pkg.head.binary, pkg.head.cwd, ["BenchmarkJoin"], "1x", go_environment, 60)
+    assert set(some.samples) == {"BenchmarkJoin/n=10", "BenchmarkJoin/n=1000"} and some.exit_code == 0
+    assert set(every.samples) == {f"BenchmarkJoin/n={n}" for n in (10, 100, 1000)}

@@ -107,20 +107,31 @@ def test_with_one_layout_per_side_nothing_is_linked_and_the_one_binary_runs_ever
     assert session.schedule.used() == 1 and session.rounds >= 6
 
 
-def test_the_schedule_links_a_fresh_layout_while_linking_costs_no_more_than_running() -> None:
+def test_a_fresh_layout_per_round_while_a_link_costs_no_more_than_a_round() -> None:
     s = Schedule(initial=3)
     for _ in range(3):
         s.record(s.next(), 0.0, 1.0)
     assert s.of_round == [0, 1, 2] and s.next() == 3
-    s.record(3, 2.5, 1.0)  # linking took 2.5 s, running 4 s: still a fresh one
-    assert s.next() == 4
-    s.record(4, 2.5, 1.0)  # 5 s linking against 5 s running
-    assert s.next() == 5
-    s.record(5, 2.5, 1.0)  # 7.5 against 6: the layout run least, the lowest first
-    assert s.next() == 0
-    s.record(0, 0.0, 1.0)
-    assert s.next() == 1 and s.built == 6 and s.used() == 6
-    assert Schedule(initial=1).next() == 0
+    s.record(3, 0.8, 1.0)
+    assert s.rounds_per_layout() == 1.0 and s.next() == 4
+    s.record(4, 0.8, 1.0)
+    assert s.next() == 5 and s.linked == 2 and s.built == 5
+
+
+def test_a_costly_link_gets_the_square_root_of_its_cost_in_rounds() -> None:
+    """Linking a layout costs 4 rounds' time: each fresh layout gets sqrt(4) = 2 rounds, the layouts run
+    least filling in between."""
+    s = Schedule(initial=2)
+    for _ in range(2):
+        s.record(s.next(), 0.0, 1.0)
+    order = []
+    for _ in range(8):
+        layout = s.next()
+        order.append(layout)
+        s.record(layout, 4.0 if layout >= s.built else 0.0, 1.0)
+    assert s.rounds_per_layout() == 2.0
+    assert order == [2, 0, 1, 3, 2, 4, 3, 5]  # four fresh layouts in eight rounds
+    assert s.used() == 6 and Schedule(initial=1).next() == 0
 
 
 def test_sub_filter_and_quote_meta() -> None:

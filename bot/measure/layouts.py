@@ -4,15 +4,17 @@
 Why fresh layouts: the place of a function in a binary moves a few-nanosecond loop by tens of per cent
 (docs/measure.md, Code layout), and the statistics take the layout as their unit. More rounds in the same
 layouts only sharpen the same few draws of that effect; the interval shrinks with the number of layouts.
-So the first L rounds run the L layouts built before the rounds, and every later round gets a layout of
-its own, linked just before it for what that round runs, as long as linking has cost no more time than
-running (a link is about half a second for a small package, a big package's can cost more than a round);
-otherwise a round runs the layout run least so far again.
+So the first L rounds run the L layouts built before the rounds, and later rounds get fresh layouts,
+linked just before the round for what it runs. A link costs about half a second for a small package, a
+big package's can cost more than a round: each fresh layout then gets sqrt(link cost / round cost)
+rounds (the optimum of two-stage sampling when the layout's noise and the round's are alike), the
+others running the layout run least so far again.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -95,10 +97,19 @@ class Schedule:
     of_round: list[int] = field(default_factory=list)
     link_s: float = 0.0  # spent linking layouts after the initial ones
     run_s: float = 0.0  # spent running rounds
+    linked: int = 0  # layouts linked after the initial ones
 
     @property
     def built(self) -> int:
         return max([self.initial - 1, *self.of_round]) + 1
+
+    def rounds_per_layout(self) -> float:
+        """How many rounds a fresh layout should get: sqrt(link cost / round cost), the optimum of two-stage
+        sampling when layout and round noise are alike (at least 1; the costs as measured so far)."""
+        if not self.linked or not self.of_round or self.run_s <= 0:
+            return 1.0
+        per_link, per_round = self.link_s / self.linked, self.run_s / len(self.of_round)
+        return max(1.0, math.sqrt(per_link / per_round))
 
     def next(self) -> int:
         rounds = len(self.of_round)
@@ -106,12 +117,14 @@ class Schedule:
             return 0
         if rounds < self.initial:
             return rounds
-        if self.link_s <= self.run_s:
+        if rounds - self.initial + 1 >= self.rounds_per_layout() * (self.linked + 1):
             return self.built
         runs = Counter(self.of_round)
         return min(range(self.built), key=lambda k: (runs[k], k))
 
     def record(self, layout: int, link_s: float, run_s: float) -> None:
+        if layout >= self.built:
+            self.linked += 1
         self.of_round.append(layout)
         self.link_s += link_s
         self.run_s += run_s
