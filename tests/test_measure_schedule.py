@@ -99,6 +99,17 @@ def test_a_loop_that_layout_moves_by_30_percent_is_bounded_by_fresh_layouts_and_
     assert late and all(subs == ("n=10",) for subs in late)
 
 
+def test_six_layouts_repeated_leave_that_loop_inconclusive_to_the_end_of_a_300_s_budget(
+        fake: FakeGo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schedule before fresh layouts (round r runs layout r mod 6), on the same stand-in."""
+    monkeypatch.setattr(Schedule, "next", lambda self: len(self.of_round) % self.initial)
+    session = Session(Settings(go="go", env={}, time_budget_s=300.0, benchtime="100ms"), clock=fake.clock)
+    session.run_rounds([_package(tmp_path, 6)])
+    small = session.tracks[(0, f"{NAME}/n=10")].result(5.0, True)
+    assert session.stopped == "budget" and session.rounds > 150 and session.schedule.used() == 6
+    assert small.verdict == "inconclusive" and small.ci_pct is not None and small.ci_pct[1] - small.ci_pct[0] > 20
+
+
 def test_with_one_layout_per_side_nothing_is_linked_and_the_one_binary_runs_every_round(
         fake: FakeGo, tmp_path: Path) -> None:
     session = Session(Settings(go="go", env={}, time_budget_s=60.0, benchtime="100ms", layouts=1), clock=fake.clock)
