@@ -87,13 +87,17 @@ def test_a_loop_that_layout_moves_by_30_percent_is_bounded_by_fresh_layouts_and_
     largest of six draws of a 30 % effect); a fresh layout per round can. n=1000, decided early, is not run
     again: later rounds select n=10 alone."""
     session = Session(Settings(go="go", env={}, time_budget_s=600.0, benchtime="100ms"), clock=fake.clock)
-    session.run_rounds([_package(tmp_path, 6)])
+    pkg = _package(tmp_path, 6)
+    session.run_rounds([pkg])
     small, big = (session.tracks[(0, f"{NAME}/n={n}")] for n in SIZES)
     assert big.final_verdict() == "unchanged" and len(big.complete_rounds()) < 12
     assert small.final_verdict() == "unchanged", small.result(5.0, True)
     assert session.stopped == "decided" and session.elapsed() < 600
     heads = [b for b, _ in fake.runs if b.startswith("head")]
     assert len(set(heads)) == session.rounds == session.schedule.used()  # one layout per round: none repeated
+    assert len({k for t in session.tracks.values() for k in t.layout_of.values()}) == session.rounds
+    assert pkg.base is not None  # the fresh layouts' binaries were deleted after their round:
+    assert sorted(pkg.head.layouts) == sorted(pkg.base.layouts) == list(range(6))
     assert session.rounds > 30
     late = [subs for _, subs in fake.runs[-3 * (session.rounds - len(big.complete_rounds())):]]
     assert late and all(subs == ("n=10",) for subs in late)
@@ -140,8 +144,10 @@ def test_a_costly_link_gets_the_square_root_of_its_cost_in_rounds() -> None:
         layout = s.next()
         order.append(layout)
         s.record(layout, 4.0 if layout >= s.built else 0.0, 1.0)
+        s.retire()
     assert s.rounds_per_layout() == 2.0
     assert order == [2, 0, 1, 3, 2, 4, 3, 5]  # four fresh layouts in eight rounds
+    assert s.retired == {2, 3}  # two rounds each: their binaries can go (4 and 5 have had one)
     assert s.used() == 6 and Schedule(initial=1).next() == 0
 
 

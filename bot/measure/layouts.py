@@ -8,7 +8,8 @@ So the first L rounds run the L layouts built before the rounds, and later round
 linked just before the round for what it runs. A link costs about half a second for a small package, a
 big package's can cost more than a round: each fresh layout then gets sqrt(link cost / round cost)
 rounds (the optimum of two-stage sampling when the layout's noise and the round's are alike), the
-others running the layout run least so far again.
+others running the layout run least so far again. A fresh layout's binaries are deleted once it had
+its rounds.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ class Unit:
         """The binary of run `slot` (a, h, b) in `layout` (layout 0's when that layout was not built)."""
         binaries = self.layouts.get(layout) or self.layouts[0]
         return binaries[-1] if slot == "b" else binaries[0]
+
+    def drop(self, layout: int) -> None:
+        """Delete the layout's binaries (not layout 0's, which stand in for any that did not build)."""
+        keep = set(self.layouts.get(0, ()))
+        for binary in self.layouts.pop(layout, ()):
+            if binary not in keep:
+                binary.unlink(missing_ok=True)
 
     def has(self, layout: int) -> bool:
         return len(self.layouts.get(layout, ())) >= self.runs
@@ -98,6 +106,7 @@ class Schedule:
     link_s: float = 0.0  # spent linking layouts after the initial ones
     run_s: float = 0.0  # spent running rounds
     linked: int = 0  # layouts linked after the initial ones
+    retired: set[int] = field(default_factory=set)  # fresh layouts that had their rounds: deleted, not run again
 
     @property
     def built(self) -> int:
@@ -120,7 +129,7 @@ class Schedule:
         if rounds - self.initial + 1 >= self.rounds_per_layout() * (self.linked + 1):
             return self.built
         runs = Counter(self.of_round)
-        return min(range(self.built), key=lambda k: (runs[k], k))
+        return min((k for k in range(self.built) if k not in self.retired), key=lambda k: (runs[k], k))
 
     def record(self, layout: int, link_s: float, run_s: float) -> None:
         if layout >= self.built:
@@ -128,6 +137,15 @@ class Schedule:
         self.of_round.append(layout)
         self.link_s += link_s
         self.run_s += run_s
+
+    def retire(self) -> list[int]:
+        """Fresh layouts that have had their share of rounds: their binaries can go (a measurement of
+        hundreds of rounds would otherwise keep hundreds of test binaries); the initial ones stay."""
+        runs = Counter(self.of_round)
+        share = math.ceil(self.rounds_per_layout())
+        done = [k for k in range(self.initial, self.built) if k not in self.retired and runs[k] >= share]
+        self.retired.update(done)
+        return done
 
     def used(self) -> int:
         """Layouts that ran (per side; base twice as many binaries)."""

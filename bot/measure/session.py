@@ -278,6 +278,9 @@ class Session:
                 return
             last_round = self.clock() - t0
             self.schedule.record(layout, t1 - t0, self.clock() - t1)
+            for done in self.schedule.retire():
+                for unit in (u for pkg in packages for u in (pkg.head, pkg.base) if u is not None):
+                    unit.drop(done)
             self.rounds += 1
             floor = self.noise_floor()
             for track in self.tracks.values():
