@@ -97,7 +97,7 @@ def test_a_slower_head_that_allocates_more_is_slower(calc_repo: Path, go_environ
     assert big.delta_pct is not None and big.delta_pct > 300
     assert big.head is not None and big.head.allocs_per_op is not None and big.head.allocs_per_op >= 999
     assert all(b.verdict != "faster" for b in m.benchmarks)
-    assert m.rounds == 7 and m.stopped == "count" and m.benchtime == "3ms" and m.layouts == 6
+    assert m.rounds == 7 and m.stopped == "count" and m.benchtime == "3ms" and m.layouts == 7  # the 7th: a new one
     assert m.go_version.startswith("go") and m.cores >= 1
     assert _worktrees(calc_repo) == [f"worktree {calc_repo.resolve()}"]
 
@@ -202,8 +202,8 @@ def test_each_layout_links_the_benchmarked_code_at_another_address(calc_repo: Pa
     plans = plan_change(analyze_change(change.changes, change.head, change.base), change.head, change.base)
     with worktrees(calc_repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
         (pkg,) = session.prepare(plans, trees, scratch)
-        assert pkg.base is not None and (len(pkg.head.binaries), len(pkg.base.binaries)) == (3, 6)
-        binaries = [*pkg.head.binaries, *pkg.base.binaries]
+        assert pkg.base is not None and sorted(pkg.head.layouts) == sorted(pkg.base.layouts) == [0, 1, 2]
+        binaries = [b for unit in (pkg.head, pkg.base) for k in range(3) for b in unit.layouts[k]]
         assert len(set(binaries)) == 9
         symbols = [_addresses(b, go_environment) for b in binaries]
     for name in ("example.com/calc.Join", "example.com/calc.BenchmarkJoin.func1"):
@@ -215,12 +215,26 @@ def test_each_layout_links_the_benchmarked_code_at_another_address(calc_repo: Pa
 
 
 def test_the_two_base_runs_of_a_round_use_different_layouts_and_each_round_one_layout_per_run() -> None:
-    head = Unit([Path(f"h{i}") for i in range(3)], Path(), [])
-    base = Unit([Path(f"b{i}") for i in range(6)], Path(), [])
-    for layout in range(6):
-        a, b = base.for_run("a", layout), base.for_run("b", layout)
-        assert a != b and a.name in ("b0", "b1", "b2") and b.name in ("b3", "b4", "b5")
-        assert head.for_run("h", layout) == Path(f"h{layout % 3}")
-    assert {base.for_run("a", k) for k in range(3)} | {base.for_run("b", k) for k in range(3)} == set(base.binaries)
-    single = Unit([Path("only")], Path(), [])
+    head = Unit({k: (Path(f"h{k}"),) for k in range(3)}, Path(), [])
+    base = Unit({k: (Path(f"b{k}a"), Path(f"b{k}b")) for k in range(3)}, Path(), [], runs=2)
+    for layout in range(3):
+        assert (base.for_run("a", layout), base.for_run("b", layout)) == (Path(f"b{layout}a"), Path(f"b{layout}b"))
+        assert head.for_run("h", layout) == Path(f"h{layout}")
+    assert base.has(2) and not base.has(3) and base.for_run("b", 3) == Path("b0b")  # not built: layout 0 runs
+    single = Unit({0: (Path("only"),)}, Path(), [])
     assert {single.for_run(slot, k) for slot in "ahb" for k in range(4)} == {Path("only")}
+
+
+def test_a_two_level_pattern_runs_only_the_sizes_still_open(calc_repo: Path, go_environment: dict[str, str]) -> None:
+    """What Session._active relies on: -test.bench '^(BenchmarkJoin)$/^(n=10|n=1000)$' runs those two sizes
+    and not n=100; without `subs` every size runs."""
+    session = Session(Settings(go=go_binary(), env=go_environment, layouts=1))
+    change = local_change(calc_repo, "base", "renamed")
+    plans = plan_change(analyze_change(change.changes, change.head, change.base), change.head, change.base)
+    with worktrees(calc_repo, {"base": change.base_sha, "head": change.head_sha}) as (scratch, trees):
+        (pkg,) = session.prepare(plans, trees, scratch)
+        some = gorun.run_benchmarks(pkg.head.binary, pkg.head.cwd, ["BenchmarkJoin"], "1x", go_environment, 60,
+                                    gorun.sub_filter(["BenchmarkJoin/n=1000", "BenchmarkJoin/n=10"]))
+        every = gorun.run_benchmarks(pkg.head.binary, pkg.head.cwd, ["BenchmarkJoin"], "1x", go_environment, 60)
+    assert set(some.samples) == {"BenchmarkJoin/n=10", "BenchmarkJoin/n=1000"} and some.exit_code == 0
+    assert set(every.samples) == {f"BenchmarkJoin/n={n}" for n in (10, 100, 1000)}

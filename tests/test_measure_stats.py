@@ -276,3 +276,23 @@ def test_by_group_takes_the_median_of_each_groups_rounds() -> None:
     assert list(stats.by_group([2.0, 1.0], None)) == [2.0, 1.0]
     with pytest.raises(ValueError):
         stats.by_group([1.0, 2.0], [0])
+
+
+def test_the_level_of_a_slower_or_faster_verdict_halves_with_every_doubling_of_the_units() -> None:
+    assert [stats.look_alpha(u) for u in (6, 11, 12, 23, 24, 48, 100)] == [
+        0.05, 0.05, 0.0125, 0.0125, 0.00625, 0.003125, 0.0015625]
+
+
+def test_after_80_layouts_a_marginal_change_is_not_a_verdict_a_large_one_is() -> None:
+    """80 layout units (as 80 rounds of fresh layouts give): head +7 % with a 25 % spread is significant
+    at p = 0.006, which the first looks would take, but not at the level left for the 80th look."""
+    n = 80
+    z = [float(sps.norm.ppf((i + 0.5) / n)) for i in range(n)]
+    z = [z[(i * 37) % n] for i in range(n)]
+    a = [1000 * math.exp(0.05 * z[(i * 11) % n]) for i in range(n)]
+    b = [1000 * math.exp(0.05 * z[(i * 13 + 5) % n]) for i in range(n)]
+    for shift, expected in ((0.07, "inconclusive"), (0.5, "slower")):
+        h = [1000 * math.exp(shift + 0.25 * q) for q in z]
+        j = stats.judge(a, h, b, groups=list(range(n)))
+        assert j.verdict == expected
+        assert stats.verdict(j.comparison, control_pct=j.spread_pct) == "slower"  # at one level for every look

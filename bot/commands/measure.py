@@ -46,15 +46,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--repo", type=Path, required=True, help="a local git repository")
     p.add_argument("--base", required=True, help="base revision (commit, branch or tag)")
     p.add_argument("--head", default="HEAD", help="head revision (default HEAD)")
-    p.add_argument("--count", type=_positive(int), help="exactly this many rounds (default: adaptive, 5 to 30)")
+    p.add_argument("--count", type=_positive(int), help="exactly this many rounds (default: adaptive, 6 to 400)")
     p.add_argument("--time-budget", type=_positive(float), default=600.0, metavar="SECONDS",
                    help="wall-clock budget for the whole run, builds included (default 600)")
     p.add_argument("--benchtime", type=_benchtime, help="go test -benchtime per run (default: chosen to fit)")
     p.add_argument("--min-effect", type=_positive(float), default=5.0, metavar="PCT",
                    help="smallest change in time/op called slower or faster (default 5)")
     p.add_argument("--layouts", type=_positive(int), default=6, metavar="N",
-                   help="code layouts per side: each side's test binary is linked N times in random function "
-                        "orders (base 2N), so layout is noise, not a bias (default 6; 1: the linker's own)")
+                   help="code layouts per side for the first rounds, later rounds get fresh ones: each side's "
+                        "test binary linked in random function orders (base twice), so layout is noise, not a "
+                        "bias (default 6; 1: the linker's own, never varied)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--json", type=Path, metavar="FILE", dest="json_out",
                    help="also write the JSON result to FILE (the Action uploads it)")

@@ -140,9 +140,12 @@ def list_benchmarks(binary: Path, cwd: Path, env: Mapping[str, str]) -> list[str
 
 
 def run_benchmarks(binary: Path, cwd: Path, names: Sequence[str], benchtime: str, env: Mapping[str, str],
-                   timeout: float) -> RunOutput:
-    """One run (-test.count 1) of the named top-level benchmarks and all their sub-benchmarks."""
-    pattern = "^(" + "|".join(re.escape(n) for n in names) + ")$"
+                   timeout: float, subs: Sequence[str] | None = None) -> RunOutput:
+    """One run (-test.count 1) of the named top-level benchmarks and their sub-benchmarks (only those named
+    in `subs`, at the first level below the top, when given)."""
+    pattern = "^(" + "|".join(quote_meta(n) for n in names) + ")$"
+    if subs:
+        pattern += "/^(" + "|".join(quote_meta(n) for n in subs) + ")$"
     args = [str(binary), "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", benchtime,
             "-test.count", "1", "-test.benchmem", "-test.timeout", f"{max(60, int(timeout * 2))}s"]
     try:
@@ -152,6 +155,22 @@ def run_benchmarks(binary: Path, cwd: Path, names: Sequence[str], benchtime: str
     out = parse(proc.stdout + "\n" + proc.stderr)
     out.exit_code = proc.returncode
     return out
+
+
+def sub_filter(full_names: Sequence[str]) -> list[str] | None:
+    """The first-level sub-benchmark names that select exactly these benchmarks' results (with the top-level
+    pattern); None when one of them is a top-level result itself: a two-level -test.bench pattern would only
+    look for its sub-benchmarks and not report it."""
+    subs = [n.split("/", 2)[1] for n in full_names if "/" in n]
+    if not full_names or len(subs) < len(full_names):
+        return None
+    return sorted(set(subs))
+
+
+def quote_meta(name: str) -> str:
+    """Go's regexp.QuoteMeta: the name as a literal in a -test.bench pattern (Python's re.escape also escapes
+    characters such as a space that Go's regexp refuses to see escaped)."""
+    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", name)
 
 
 def parse(text: str) -> RunOutput:

@@ -6,11 +6,11 @@ Why interleave: machine drift (thermal, other jobs, frequency) then hits both si
 second base run: base against base is this run's own noise, and a verdict must beat it.
 
 Why layouts: base and head are different binaries, and the place of a function in a binary (its
-alignment) alone can move its time by tens of per cent. So head is built in L random layouts
-(`-ldflags=-randlayout=SEED`) and base in 2L (L for the first base run of a round, L others for the
-second); round r runs layout r mod L of each. Layout is then noise inside each side, which the control
-pair sees too (its two runs are two different base layouts), not a bias between the sides; the
-statistics take layouts as their unit (stats.py).
+alignment) alone can move its time by tens of per cent. So each side is built in random layouts
+(`-ldflags=-randlayout=SEED`): L before the rounds (head L binaries, base 2L: one for each run of the
+control pair), and later rounds in fresh ones while linking costs no more than running (layouts.py).
+Layout is then noise inside each side, which the control pair sees too (its two runs are two different
+base layouts), not a bias between the sides; the statistics take layouts as their unit (stats.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import dataclasses
 import logging
 import os
 import platform
-import random
 import statistics
 import time
 from collections.abc import Callable, Mapping
@@ -31,6 +30,7 @@ from analyzers.report.benchmarks import BENCH_FILE
 from analyzers.report.measured import MeasuredBenchmark, Measurement
 from bot.localgit import local_change
 from bot.measure import gorun
+from bot.measure.layouts import Schedule, Seeds, Unit, link
 from bot.measure.plan import PackagePlan, SidePlan, plan_change
 from bot.measure.tracks import Track
 from bot.measure.worktree import worktrees
@@ -41,8 +41,11 @@ DEFAULT_BUDGET_S = 600.0
 TARGET_ROUNDS = 20  # what the benchtime is chosen for: many short rounds beat few long ones under drift
 MIN_ROUNDS = 6  # the paired interval is bounded from six rounds on; head-only benchmarks get this many
 DEFAULT_LAYOUTS = 6  # code layouts per side (base: per run of the control pair); six bound a 95 % interval
-MAX_ROUNDS = 100  # without --count: beyond this, more rounds rarely settle what 100 did not
-MIN_BENCHTIME_S, MAX_BENCHTIME_S = 0.01, 0.5
+MAX_ROUNDS = 400  # without --count (each later round a fresh layout, so more rounds keep narrowing the interval)
+# Runs of a 4 ns loop (the demo's TotalQuantity, n=10) on the busy development machine, 12 per benchtime:
+# log standard deviation 0.47 at 10 ms, 0.28 at 50 ms, 0.10 at 100 ms, 0.13 at 500 ms. Time beyond 100 ms
+# buys little; spent on more rounds it buys fresh code layouts, which such a loop needs (layouts.py).
+MIN_BENCHTIME_S, MAX_BENCHTIME_S = 0.1, 0.2
 CALIBRATION = "10ms"
 RAMP = 1.5  # go test runs a benchmark several times on its way to -benchtime: about 1.5 times it in all
 
@@ -59,32 +62,6 @@ class Settings:
 
 
 @dataclass
-class Unit:
-    """One package's test binaries on one side: one per code layout (base: the layouts of run A, then
-    those of run B; a single binary serves every run)."""
-
-    binaries: list[Path]
-    cwd: Path
-    names: list[str]  # top-level benchmarks to run
-    wall_s: float = 0.0  # calibration run
-    lines: int = 0  # result lines (sub-benchmarks) in it
-
-    @property
-    def binary(self) -> Path:
-        return self.binaries[0]
-
-    def for_run(self, slot: str, layout: int) -> Path:
-        """The binary of run `slot` (a, h, b) in round layout `layout`."""
-        if len(self.binaries) == 1:
-            return self.binaries[0]
-        if slot == "h":
-            return self.binaries[layout % len(self.binaries)]
-        half = len(self.binaries) // 2
-        return (self.binaries[layout % half] if slot == "a"
-                else self.binaries[half + layout % (len(self.binaries) - half)])
-
-
-@dataclass
 class Package:
     plan: PackagePlan
     index: int  # of its plan: the key of its tracks and plan facts
@@ -94,6 +71,17 @@ class Package:
     twins: dict[str, str | None] = field(default_factory=dict)  # head top-level -> base top-level
     seen: dict[str, set[str]] = field(default_factory=lambda: {"head": set(), "base": set()})  # full names
     base_of: dict[str, str] = field(default_factory=dict)  # head full name -> the base full name it is compared with
+
+
+@dataclass
+class Todo:
+    """What one package runs in a round: top-level benchmarks per side, and the sub-benchmarks to select
+    among them (None: all of them)."""
+
+    heads: list[str] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+    head_subs: list[str] | None = None
+    base_subs: list[str] | None = None
 
 
 @dataclass
@@ -117,6 +105,8 @@ class Session:
         self.benchtime = settings.benchtime or ""
         self.stopped = ""
         self.layouts = max(1, settings.layouts)  # lowered to 1 when the linker cannot randomize
+        self.seeds = Seeds(self.layouts > 1)
+        self.schedule = Schedule(self.layouts)
 
     @property
     def min_rounds(self) -> int:
@@ -134,7 +124,7 @@ class Session:
     def prepare(self, plans: list[PackagePlan], trees: Mapping[str, Path], scratch: Path) -> list[Package]:
         """Write each side's generated benchmarks, build every test binary (concurrently; first one layout
         per package and side, which compiles, then the other layouts, which only link), list what is in them."""
-        jobs: list[tuple[int, str, Path, Path, SidePlan]] = []
+        jobs: list[tuple[int, str, Path, SidePlan]] = []
         for index, plan in enumerate(plans):
             for side, side_plan in (("head", plan.head), ("base", plan.base)):
                 if side_plan is None:
@@ -142,53 +132,30 @@ class Session:
                 cwd = trees[side] / plan.directory if plan.directory else trees[side]
                 if any(not b.existing for b in side_plan.benchmarks):
                     (cwd / BENCH_FILE).write_text(side_plan.generated)
-                jobs.append((index, side, cwd, scratch / f"{side}-{index}", side_plan))
-        seeds = self._seeds()
-        first = [(cwd, Path(f"{stem}-0.test"), gorun.layout_flags(seeds[0 if side == "head" else self.layouts]))
-                 for _, side, cwd, stem, _ in jobs]
-        errors = gorun.build_many(self.s.go, first, self.s.env)
+                jobs.append((index, side, cwd, side_plan))
+        self.seeds = Seeds(self.layouts > 1)
+        shells = [Unit({}, cwd, [], scratch / f"{side}-{index}", 2 if side == "base" and self.layouts > 1 else 1)
+                  for index, side, cwd, _ in jobs]
+        errors = gorun.build_many(self.s.go, [(u.cwd, u.path(0, 0), gorun.layout_flags(self.seeds.next()))
+                                              for u in shells], self.s.env)
         units: dict[tuple[int, str], Unit] = {}
-        for (index, side, cwd, stem, side_plan), error in zip(jobs, errors, strict=True):
+        for (index, side, cwd, side_plan), unit, error in zip(jobs, shells, errors, strict=True):
             if error is not None:
                 self.skipped += [(b.name, f"{side}: {error}") for b in side_plan.benchmarks]
                 continue
-            binary = Path(f"{stem}-0.test")
-            listed = set(gorun.list_benchmarks(binary, cwd, self.s.env))
+            unit.layouts[0] = (unit.path(0, 0),)
+            listed = set(gorun.list_benchmarks(unit.binary, cwd, self.s.env))
             self.skipped += [(b.name, f"{side}: not in the test binary") for b in side_plan.benchmarks
                              if b.name not in listed]
-            units[(index, side)] = Unit([binary], cwd, list(dict.fromkeys(
-                b.name for b in side_plan.benchmarks if b.name in listed)))
-        self._build_layouts(units, {(index, side): (cwd, stem) for index, side, cwd, stem, _ in jobs}, seeds)
+            unit.names = list(dict.fromkeys(b.name for b in side_plan.benchmarks if b.name in listed))
+            units[(index, side)] = unit
+        link(self.s.go, self.s.env, [(u, k) for u in units.values() for k in range(self.layouts)], self.seeds)
         packages = []
         for index, plan in enumerate(plans):
             head = units.get((index, "head"))
             if head is not None:
                 packages.append(self._package(plan, index, head, units.get((index, "base"))))
         return packages
-
-    def _seeds(self) -> list[int | None]:
-        """Link seeds, all different: head's L layouts, then base's 2L (None: the linker's own layout, when L is 1)."""
-        if self.layouts == 1:
-            return [None, None]
-        return random.SystemRandom().sample(range(1, 2**31), 3 * self.layouts)
-
-    def _build_layouts(self, units: Mapping[tuple[int, str], Unit], where: Mapping[tuple[int, str], tuple[Path, Path]],
-                       seeds: list[int | None]) -> None:
-        """The other layouts of every unit that built: head L - 1 more, base 2L - 1 more (with distinct seeds)."""
-        if self.layouts == 1:
-            return
-        jobs: list[tuple[Unit, Path, Path, int | None]] = []
-        for (index, side), unit in units.items():
-            cwd, stem = where[(index, side)]
-            count = self.layouts if side == "head" else 2 * self.layouts
-            for j in range(1, count):
-                jobs.append((unit, cwd, Path(f"{stem}-{j}.test"), seeds[j if side == "head" else self.layouts + j]))
-        errors = gorun.build_many(self.s.go, [(cwd, out, gorun.layout_flags(seed)) for _, cwd, out, seed in jobs],
-                                  self.s.env)
-        for (unit, _, out, _), error in zip(jobs, errors, strict=True):
-            if error is not None:  # keeps the unit's layout numbering: layout 0 runs in its place
-                log.warning("layout %s did not build, layout 0 runs in its place: %s", out.name, error)
-            unit.binaries.append(out if error is None else unit.binaries[0])
 
     def _package(self, plan: PackagePlan, index: int, head: Unit, base: Unit | None) -> Package:
         pkg = Package(plan, index, head, base)
@@ -287,6 +254,7 @@ class Session:
     # -- rounds --------------------------------------------------------------------------------------
 
     def run_rounds(self, packages: list[Package]) -> None:
+        self.schedule = Schedule(self.layouts)
         last_round = 0.0
         while True:
             if self.s.count is not None and self.rounds >= self.s.count:
@@ -295,61 +263,90 @@ class Session:
             if self.s.count is None and self.rounds >= MAX_ROUNDS:
                 self.stopped = "count"
                 return
-            active = [self._active(pkg) for pkg in packages]
-            if not any(h or b for h, b in active):
+            todo = [self._active(pkg) for pkg in packages]
+            if not any(t.heads or t.bases for t in todo):
                 self.stopped = "decided" if self.rounds else "nothing to run"
                 return
             if last_round and self.elapsed() + last_round > self.s.time_budget_s:
                 self.stopped = "budget"
                 return
             t0 = self.clock()
-            if not self._round(packages, active):
+            layout = self._layout(packages, todo)
+            t1 = self.clock()
+            if not self._round(packages, todo, layout):
                 self.stopped = "budget"
                 return
             last_round = self.clock() - t0
+            self.schedule.record(layout, t1 - t0, self.clock() - t1)
+            for done in self.schedule.retire():
+                for unit in (u for pkg in packages for u in (pkg.head, pkg.base) if u is not None):
+                    unit.drop(done)
             self.rounds += 1
             floor = self.noise_floor()
             for track in self.tracks.values():
                 track.note_round(self.s.min_effect_pct, floor)
-            log.info("round %d done in %.1f s", self.rounds, last_round)
+            log.info("round %d (layout %d) done in %.1f s", self.rounds, layout, last_round)
+
+    def _layout(self, packages: list[Package], todo: list[Todo]) -> int:
+        """This round's layout, linked first where a unit that runs in it lacks it."""
+        layout = self.schedule.next()
+        lacking = [(unit, layout) for pkg, t in zip(packages, todo, strict=True)
+                   for unit, names in ((pkg.head, t.heads), (pkg.base, t.bases))
+                   if unit is not None and names and not unit.has(layout)]
+        if lacking:
+            link(self.s.go, self.s.env, lacking, self.seeds)
+        return layout
 
     def noise_floor(self) -> float:
         """The median control spread over the compared benchmarks: the run's typical noise."""
         spreads = [s for t in self.tracks.values() if (s := t.spread()) is not None]
         return statistics.median(spreads) if spreads else 0.0
 
-    def _active(self, pkg: Package) -> tuple[list[str], list[str]]:
-        heads: list[str] = []
+    def _active(self, pkg: Package) -> Todo:
+        """What the package runs this round: every benchmark until it may stop, then only the undecided
+        ones, down to their sub-benchmarks (a decided size is not run again with the sizes still open)."""
+        todo = Todo()
+        need: list[str] = []
         for name in pkg.head.names:
             twin = pkg.twins.get(name)
             mine = [t for (i, _), t in self.tracks.items() if i == pkg.index and t.top_level == name]
+            every = sorted(n for n in pkg.seen["head"] if n.split("/", 1)[0] == name) or [name]
             if twin is None:
-                keep = self.rounds < self.min_rounds and (self.s.count is None or self.rounds < self.s.count)
+                wanted = every if self.rounds < self.min_rounds and (self.s.count is None
+                                                                     or self.rounds < self.s.count) else []
+            elif self.s.count is not None or self.rounds < self.min_rounds or not mine:
+                wanted = every
             else:
-                keep = (self.s.count is not None or self.rounds < self.min_rounds or not mine
-                        or any(not t.decided() for t in mine))
-            if keep:
-                heads.append(name)
-        bases = [pkg.twins[n] or "" for n in heads if pkg.twins.get(n) and pkg.base and pkg.twins[n] in pkg.base.names]
-        return heads, bases
+                wanted = [t.name for t in mine if not t.decided()]
+            if wanted:
+                todo.heads.append(name)
+                need += wanted
+        todo.bases = [pkg.twins[n] or "" for n in todo.heads
+                      if pkg.twins.get(n) and pkg.base and pkg.twins[n] in pkg.base.names]
+        todo.head_subs = gorun.sub_filter(need)
+        if todo.bases:
+            bases = [pkg.base_of.get(n) for n in need if pkg.twins.get(n.split("/", 1)[0])]
+            todo.base_subs = None if None in bases else gorun.sub_filter([b for b in bases if b])
+        return todo
 
-    def _round(self, packages: list[Package], active: list[tuple[list[str], list[str]]]) -> bool:
-        for pkg, (heads, bases) in zip(packages, active, strict=True):
-            plan: list[tuple[str, Unit | None, list[str]]] = [("a", pkg.base, bases), ("h", pkg.head, heads),
-                                                              ("b", pkg.base, bases)]
-            for slot, unit, names in plan:
+    def _round(self, packages: list[Package], todo: list[Todo], layout: int) -> bool:
+        for pkg, t in zip(packages, todo, strict=True):
+            plan: list[tuple[str, Unit | None, list[str], list[str] | None]] = [
+                ("a", pkg.base, t.bases, t.base_subs), ("h", pkg.head, t.heads, t.head_subs),
+                ("b", pkg.base, t.bases, t.base_subs)]
+            for slot, unit, names, subs in plan:
                 if unit is None or not names:
                     continue
                 if self.remaining() <= 0:
                     return False
-                out = gorun.run_benchmarks(unit.for_run(slot, self.rounds % self.layouts), unit.cwd, names,
-                                           self.benchtime, self.s.env, self.remaining())
+                out = gorun.run_benchmarks(unit.for_run(slot, layout), unit.cwd, names, self.benchtime, self.s.env,
+                                           self.remaining(), subs)
                 if out.exit_code == -1:
                     return False
-                self._record(pkg, slot, out)
+                self._record(pkg, slot, out, layout)
         return True
 
-    def _record(self, pkg: Package, slot: str, out: gorun.RunOutput) -> None:
+    def _record(self, pkg: Package, slot: str, out: gorun.RunOutput, layout: int = 0) -> None:
         side = "head" if slot == "h" else "base"
         for name, why in out.failed.items():
             self._drop(pkg, side, name, why)
@@ -359,7 +356,7 @@ class Session:
             else:
                 heads = [h for h, b in pkg.base_of.items() if b == full and h.split("/", 1)[0] in pkg.head.names]
             for head_name in heads:
-                self._track(pkg, head_name).add(slot, self.rounds, sample)
+                self._track(pkg, head_name).add(slot, self.rounds, sample, layout)
 
     def _track(self, pkg: Package, head_name: str) -> Track:
         track = self.tracks.get((pkg.index, head_name))
@@ -395,7 +392,7 @@ class Session:
             goarch=facts[2], cores=os.cpu_count() or 0, benchmarks=tuple(results),
             control_spread_pct=statistics.median(controls) if controls else None, skipped=tuple(self.skipped),
             rounds=self.rounds, benchtime=self.benchtime, stopped=self.stopped or "count",
-            layouts=self.layouts,
+            layouts=self.schedule.used(),
             out_of_time=tuple(r.name for r in results if r.out_of_time),
         )
 

@@ -26,10 +26,13 @@ class Track:
     verdicts: list[str] = field(default_factory=list)
     package: int = 0  # index of its package in the session
     unpaired: bool = False  # the function exists at base, but no base result matches this one (listed as skipped)
-    layouts: int = 1  # code layouts per side: round r runs layout r mod layouts (the unit of the statistics)
+    layouts: int = 1  # code layouts per side before the rounds (1: not varied; more: the unit of the statistics)
+    layout_of: dict[int, int] = field(default_factory=dict)  # round -> the layout it ran (default: round mod layouts)
 
-    def add(self, slot: str, round_no: int, sample: Sample) -> None:
+    def add(self, slot: str, round_no: int, sample: Sample, layout: int | None = None) -> None:
         self.slots[slot][round_no] = sample
+        if layout is not None:
+            self.layout_of[round_no] = layout
 
     @property
     def head(self) -> list[Sample]:
@@ -52,7 +55,7 @@ class Track:
         if self.base_name is None or not rounds:
             return None
         a, h, b = ([self.slots[k][r].ns_per_op for r in rounds] for k in ("a", "h", "b"))
-        groups = [r % self.layouts for r in rounds] if self.layouts > 1 else None
+        groups = [self.layout_of.get(r, r % self.layouts) for r in rounds] if self.layouts > 1 else None
         return stats.judge(a, h, b, min_effect_pct=min_effect, noise_floor_pct=floor, groups=groups)
 
     def spread(self) -> float | None:
