@@ -486,3 +486,47 @@ func (q *Queue) Peek() int     { return (*q.cont)[0] }
     planned, _ = plan({"p.go": src}, ["Queue.PopItem"], {"Queue.PopItem": [line_of(src, "func (q *Queue) PopItem")]})
     reason = planned["Queue.PopItem"].skip_reason
     assert reason is not None and "undoes Queue.Push" in reason
+
+
+def test_a_receiver_filled_through_an_adder_that_asserts_its_interface_skips() -> None:
+    """go-ethereum's prque `sstack.Push(data any)` asserts `data.(*item)`: the generated strings made Less
+    and Swap panic ("interface {} is string, not *prque.item"), and filling the blocks directly broke the
+    block size the adder keeps. An adder that takes a concrete type still fills the receiver."""
+    src = """package p
+
+type item struct{ priority int64 }
+
+type stack struct {
+	size   int
+	blocks [][]*item
+}
+
+func (s *stack) Push(data any) {
+	if len(s.blocks) == 0 {
+		s.blocks = append(s.blocks, make([]*item, 0, 4))
+	}
+	s.blocks[0] = append(s.blocks[0], data.(*item))
+	s.size++
+}
+
+func (s *stack) Less(i, j int) bool { return s.blocks[0][i].priority > s.blocks[0][j].priority }
+
+type bag struct {
+	size  int
+	items []string
+}
+
+func (b *bag) Add(s string) { b.items = append(b.items, s); b.size++ }
+
+func (b *bag) Longest() (n int) {
+	for _, s := range b.items {
+		n = max(n, len(s))
+	}
+	return n
+}
+"""
+    planned, _ = plan({"p.go": src}, ["stack.Less", "bag.Longest"],
+                      {"stack.Less": [line_of(src, "func (s *stack) Less")], "bag.Longest": [line_of(src, "n = max")]})
+    reason = planned["stack.Less"].skip_reason
+    assert reason is not None and "asserts one dynamic type" in reason
+    assert planned["bag.Longest"].skip_reason is None

@@ -10,7 +10,7 @@ from tree_sitter import Node
 from analyzers.report.benchinputs import Unbuildable
 from analyzers.report.benchparts import BuilderBase, _is_collection
 from analyzers.report.benchpaths import PathReader
-from analyzers.report.benchrecv import adder, receiver_use
+from analyzers.report.benchrecv import adder, asserting_adder, receiver_use
 from analyzers.report.benchstd import STD_INTERFACES
 from analyzers.report.benchtypes import type_node
 from analyzers.report.benchvalues import TypeEnv
@@ -108,6 +108,13 @@ class ReceiverParts(BuilderBase):
             elif f in types and f not in fill and f not in use.sends and f not in use.receives:
                 self._ensure(var, f, types[f], env, use.pools.get(f))
         add = adder(t, set(fill), self.v.index, self.func) if fill else None
+        typed = asserting_adder(t, self.v.index) if fill and add is None else None
+        if typed is not None:
+            # Its elements come through an adder that asserts one type behind `any`: generated values
+            # fail the assertion, and filling the collections directly misses what the adder keeps
+            # consistent (go-ethereum's sstack: blocks of a fixed size).
+            raise Unbuildable(f"{t} is filled through {typed.name}, which asserts one dynamic type behind its "
+                              "interface parameter: generated elements are not that type")
         if add is not None:
             self._fill_by(var, add)
         else:

@@ -4,6 +4,7 @@ invariants (an LRU's map and list together)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -148,13 +149,27 @@ def _call(func: Func, call: Node, index: PackageIndex, use: ReceiverUse, seen: s
         use.writes.add(name)
 
 
+def _asserts_its_interface(m: Func) -> bool:
+    """`func (s *sstack) Push(data any) { s.active = append(s.active, data.(*item)) }`: the method wants
+    one dynamic type behind its interface parameter, and generated values (strings) are not it."""
+    code = text(m.node)
+    return any(p.type in ("any", "interface{}") and bool(p.name)
+               and re.search(rf"\b{re.escape(p.name)}\s*\.\s*\(", code) is not None for p in m.params)
+
+
+def asserting_adder(type_name: str, index: PackageIndex) -> Func | None:
+    """The type's adder when it takes an interface and asserts one dynamic type behind it."""
+    methods = index.methods.get(type_name, {})
+    return next((methods[n] for n in ADDERS if n in methods and _asserts_its_interface(methods[n])), None)
+
+
 def adder(type_name: str, fields: set[str], index: PackageIndex, exclude: Func | None) -> Func | None:
     """A method of the type that writes one of `fields` and at least one other field: adding through it
     keeps the type's parts consistent, which filling the field directly would not."""
     methods = index.methods.get(type_name, {})
     for name in ADDERS:
         m = methods.get(name)
-        if m is None or m is exclude or not m.params:
+        if m is None or m is exclude or not m.params or _asserts_its_interface(m):
             continue
         use = receiver_use(m, index, depth=2)
         if use.writes & fields and len(use.writes) >= 2 and not use.sends and not use.receives \
