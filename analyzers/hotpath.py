@@ -70,7 +70,7 @@ class Heat:
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     once = _runs_once(pkg, hot_globs)
     # Constructors, init and main keep their own tier and reason, but run once all the same.
-    starters = {f: Heat("cold", _cold_reasons(f)) for f in pkg.funcs if not f.is_literal and _cold_reasons(f)}
+    starters = {f: Heat("cold", reasons) for f in pkg.funcs if not f.is_literal and (reasons := _cold_reasons(f))}
     runs_once = {**starters, **once}
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
@@ -103,8 +103,7 @@ def _propagate_loops(
     and what they call in turn) runs per request too, loop or not: hot. Repeated until nothing changes:
     a caller made hot makes its own callees hot. Functions in `keep` (development code, start-up) stay
     as they are."""
-    loop_callers = _called_in_loops(pkg, skip)
-    direct_callers = _called_in_loops(pkg, skip, direct=True)
+    loop_callers, direct_callers = _callers(pkg, skip)
     tops: dict[str, list[Func]] = {func_key(f): [] for f in out}
     for f in out:
         tops[func_key(f)].append(f)
@@ -174,7 +173,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
         strong.append("file matches a configured hot-path glob")
     # A benchmark's `x.String()` names no type: a method name several types of the package define is
     # no evidence for any one of them (prometheus' BenchmarkExprString is not about the lexer's item).
-    if name in bench and not (func.receiver and name in pkg.shared_method_names):
+    if name in bench and not (func.receiver and len(pkg.method_owners(name)) > 1):
         strong.append(f"exercised by {bench[name]}")
     hot.extend(_handler_reasons(func))
     if func.receiver and name in _CODEC_METHODS:
@@ -336,58 +335,51 @@ def _classify_literal(
     return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
 
 
-def _called_in_loops(pkg: Package, skip: set[Func] | None = None, direct: bool = False) -> dict[str, list[Func]]:
-    """Names called inside a loop, with the functions (or function literals) whose loops call them:
-    "F" for a plain call F(...), ".M" for a method call x.M(...). Calls into imported packages
-    (strings.Split) name nothing of this package; loops in functions of `skip` (code that runs once)
-    make nothing hot. With `direct`, the calls outside any loop instead."""
-    found: dict[str, list[Func]] = {}
+def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, list[Func]], dict[str, list[Func]]]:
+    """Who calls what, in one pass over the package's calls: (inside a loop, outside any loop), each a
+    name -> the functions (or function literals) making the call. Inside a loop: "F" for F(...), ".M" for
+    x.M(...). Outside: "F", or "T.M" when the receiver's type is known to be the package's type T with
+    that method (`globalTargets.set(...)` is not every `set` of the package). Calls into imported
+    packages (strings.Split) name nothing of this package; functions of `skip` (code that runs once)
+    call nothing hot."""
+    looped: dict[str, list[Func]] = {}
+    direct: dict[str, list[Func]] = {}
     for func in pkg.funcs:
         top = top_function(func)
         if skip and top in skip:
             continue
         imports = func.file.imports
         for call in func.calls:
-            looped = bool(call.loops or call.outer_loops)
-            key = call_key(call, imports) if looped != direct else None
+            key = call_key(call, imports)
             if key is None or (key[0] == "." and call.name in _INTERFACE_METHODS):
                 continue
             # Recursion (a tree printer calling itself per child) says how deep the data is, not how
             # often the function runs.
-            if key == func_key(top) or func in found.get(key, ()):
+            if key == func_key(top):
                 continue
-            if key[0] == "." and _foreign_receiver(pkg, call, func):
+            typ = _receiver_type(pkg, call, func) if key[0] == "." else ""
+            if _foreign(typ):
                 continue
-            if direct and key[0] == ".":
-                # Outside a loop only a call whose receiver's type is known passes heat on, to that type's
-                # method alone (`globalTargets.set(...)` is not every `set` of the package).
-                owner = _own_receiver(pkg, call, func)
-                if owner is None:
+            found = looped if call.loops or call.outer_loops else direct
+            if found is direct and key[0] == ".":
+                if not typ or typ not in pkg.method_owners(call.name):
                     continue
-                key = f"{owner}{key}"
-            found.setdefault(key, []).append(func)
-    return found
+                key = f"{typ}{key}"
+            if func not in found.get(key, ()):
+                found.setdefault(key, []).append(func)
+    return looped, direct
 
 
-def _own_receiver(pkg: Package, call: Call, func: Func) -> str | None:
-    """The type of this package whose method a call names, when the receiver's type is known and has
-    that method; else None."""
+def _receiver_type(pkg: Package, call: Call, func: Func) -> str:
+    """The type of a method call's receiver, without its `*`, or "" when unknown."""
     fn = call.fn
     operand = fn.child_by_field_name("operand") if fn is not None else None
-    if operand is None:
-        return None
-    typ = pkg.types.type(operand, func).lstrip("*")
-    return typ if typ and typ in pkg.method_owners(call.name) else None
+    return pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
 
 
-def _foreign_receiver(pkg: Package, call: Call, func: Func) -> bool:
-    """A method call on a value whose type is known and belongs to another package (`ks.mu.Lock()` on
-    a sync.RWMutex field) calls none of this package's methods of that name."""
-    fn = call.fn
-    operand = fn.child_by_field_name("operand") if fn is not None else None
-    if operand is None:
-        return False
-    typ = pkg.types.type(operand, func).lstrip("*")
+def _foreign(typ: str) -> bool:
+    """A receiver of a known type from another package (`ks.mu.Lock()` on a sync.RWMutex field) calls
+    none of this package's methods of that name."""
     return "." in typ and not typ.startswith(("func", "map[", "[", "chan", "struct", "interface"))
 
 

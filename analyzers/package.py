@@ -71,7 +71,6 @@ class Package:
     _funcs: list[Func] | None = None
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
-    _shared_methods: frozenset[str] | None = None
     _methods: dict[str, set[str]] | None = None
 
     @property
@@ -108,17 +107,6 @@ class Package:
                 if f.receiver and not f.is_literal:
                     self._methods.setdefault(f.name, set()).add(f.receiver)
         return self._methods.get(name, set())
-
-    @property
-    def shared_method_names(self) -> frozenset[str]:
-        """Method names that more than one type of the package defines (`String`, `Len`)."""
-        if self._shared_methods is None:
-            owners: dict[str, set[str]] = {}
-            for f in self.funcs:
-                if f.receiver and not f.is_literal:
-                    owners.setdefault(f.name, set()).add(f.receiver)
-            self._shared_methods = frozenset(n for n, types in owners.items() if len(types) > 1)
-        return self._shared_methods
 
     @property
     def types(self) -> TypeResolver:

@@ -183,16 +183,22 @@ def _beside_io(pkg: Package, func: Func) -> bool:
     return False
 
 
-def _reporting(call: Node) -> bool:
-    """True when the call is an argument of panic, errors.New, a logger or a test report."""
+def _outer_callee(call: Node) -> Node | None:
+    """The function of the call this call is an argument of (`log.Printf` in `log.Printf("%s",
+    fmt.Sprintf(...))`), or None."""
     args = call.parent
     outer = args.parent if args is not None and args.type == "argument_list" else None
     if outer is None or outer.type != "call_expression":
-        return False
-    fn = outer.child_by_field_name("function")
+        return None
+    return outer.child_by_field_name("function")
+
+
+def _reporting(call: Node) -> bool:
+    """True when the call is an argument of panic, errors.New, a logger or a test report."""
+    fn = _outer_callee(call)
     if fn is not None and fn.type == "selector_expression":
         fn = fn.child_by_field_name("field")
-    return text(fn) in _REPORTERS
+    return fn is not None and text(fn) in _REPORTERS
 
 
 _PATH_JOIN = re.compile(r"(?i)path\w*join|join\w*path|^(filepath|path)\.Join$")
@@ -202,11 +208,8 @@ def _builds_path(call: Node) -> bool:
     """True when the call is an argument of a path join (`filepath.Join(dir, fmt.Sprintf("part.%d", n))`,
     `path.Join`, `url.JoinPath`, a package's own `pathJoin`): the path names a file or URL for the I/O
     that follows, which costs a hundred times the formatting."""
-    args = call.parent
-    outer = args.parent if args is not None and args.type == "argument_list" else None
-    if outer is None or outer.type != "call_expression":
-        return False
-    return _PATH_JOIN.search(text(outer.child_by_field_name("function"))) is not None
+    fn = _outer_callee(call)
+    return fn is not None and _PATH_JOIN.search(text(fn)) is not None
 
 
 def _escape(s: str) -> str:
