@@ -19,6 +19,11 @@ IGNORE_RE = re.compile(r"//\s*perf-review:ignore\s+([a-z0-9-]+)(.*)")
 MISSING_REASON_RULE = "ignore-without-reason"
 _WS = re.compile(r"\s+")
 _ERR_COND = re.compile(r"\berr\s*!=\s*nil\b|^!ok$|\bok\s*==\s*false\b")
+# A response that is not a success: `resp.StatusCode != http.StatusOK`, `== http.StatusBadRequest`, `>= 400`.
+_ERR_STATUS = re.compile(
+    r"StatusCode\s*(!=\s*(http\.StatusOK|200)\b|>=?\s*([345]\d\d|http\.Status(BadRequest|MultipleChoices|"
+    r"InternalServerError))\b|==\s*(http\.Status(?!(OK|Created|Accepted|NoContent|PartialContent)\b)\w+|[45]\d\d)\b)"
+)
 
 
 def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mapping[str, Severity]) -> Finding:
@@ -122,6 +127,8 @@ def in_error_branch(node: Node, func: Func) -> bool:
     """True inside `if err != nil { ... }` (or `if !ok`), or inside a branch that ends by failing
     (`return ..., fmt.Errorf(...)`, `panic(...)`, an error response then `return`): code that runs on
     the failure path."""
+    if _builds_error_text(node):
+        return True
     current: Node | None = node
     steps = 0
     while current is not None and current.id != func.node.id and steps < 400:
@@ -130,10 +137,33 @@ def in_error_branch(node: Node, func: Func) -> bool:
             consequence = parent.child_by_field_name("consequence")
             cond = text(parent.child_by_field_name("condition"))
             if consequence is not None and consequence.id == current.id \
-                    and (_ERR_COND.search(cond.strip()) or _ends_in_failure(consequence)):
+                    and (_ERR_COND.search(cond.strip()) or _ERR_STATUS.search(cond) or _ends_in_failure(consequence)):
                 return True
         current = parent
         steps += 1
+    return False
+
+
+# A variable that holds an error's text (`errDesc := fmt.Sprintf("unknown service %v", service)`).
+_ERROR_TEXT_VAR = re.compile(r"^err(or)?_?(Desc|Msg|Message|Str|String|Text|Detail|Details|Reason)$", re.I)
+_ASSIGNMENTS = frozenset({"short_var_declaration", "assignment_statement", "var_spec"})
+
+
+def _builds_error_text(node: Node) -> bool:
+    """node is part of the value assigned to an error-text variable: it runs on the way to a failure."""
+    current = node
+    for _ in range(40):
+        parent = current.parent
+        if parent is None or (parent.type.endswith(("_statement", "block", "func_literal"))
+                              and parent.type not in _ASSIGNMENTS):
+            return False
+        if parent.type in _ASSIGNMENTS:
+            left = parent.child_by_field_name("left") or parent.child_by_field_name("name")
+            if left is None or left.id == current.id:
+                return False
+            names = [text(c) for c in left.named_children] if left.type == "expression_list" else [text(left)]
+            return bool(names) and all(_ERROR_TEXT_VAR.match(n) for n in names)
+        current = parent
     return False
 
 

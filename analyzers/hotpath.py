@@ -16,6 +16,7 @@ from analyzers.lifecycle import (
     dev_code_reason,
     func_key,
     generator_reason,
+    only_called_from,
     referenced_as_values,
     startup_functions,
     test_support_reason,
@@ -56,6 +57,14 @@ SORT_CALLBACKS = frozenset({"sort.Slice", "sort.SliceStable", "slices.SortFunc",
 _INTERFACE_METHODS = frozenset({"Error", "String"})
 HOT_MARKER = "//perf-review:hot"
 _CTOR = re.compile(r"^(New|new|Must|must)[A-Z_]?")
+# A function named for an error that takes one (`errToEntry(err error)`, `joinErrs(errs []error)`,
+# `writeErrorResponse(w, apiErr APIError)`): the word err, errs, error or errors in its camel-case name
+# and in a parameter's type. Not a middleware or handler factory that wraps every request
+# (`errorHandler`, `ErrGroup`), nor a name about something else called an error (an ABI's
+# `errorName(name string)`).
+_ERROR_WORD = re.compile(r"(^|[a-z0-9])(err|Err|ERR)(s|or|ors|Msg|msg)?([A-Z_0-9]|$)")
+_ERROR_TYPE = re.compile(r"(?<![A-Za-z])err|Err")
+_NOT_FAILURE_WORD = re.compile(r"Handler|Middleware|Group|Wrap|Interceptor")
 
 
 @dataclass
@@ -149,7 +158,8 @@ def _propagate_loops(
 
 _CALLED = ("called inside a loop in", "called by ")
 # Code that runs when something went wrong stays cold whoever calls it.
-_FAILURE = frozenset({"ends by panicking: reports a failure", "Error() formats a failure's message"})
+_ERROR_NAMED = "named for an error: builds, reports or handles a failure"
+_FAILURE = frozenset({"ends by panicking: reports a failure", "Error() formats a failure's message", _ERROR_NAMED})
 _ORIGINS = ("HTTP handler", "gRPC server method", "exercised by", "marked //perf-review:hot", "file matches",
             *sorted(set(HANDLER_PARAM_TYPES.values())))
 
@@ -224,6 +234,11 @@ def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
             out.setdefault(func, Heat("cold", [reason]))
     for func in _message_helpers(pkg):
         out.setdefault(func, Heat("cold", ["called only to format error and log messages"]))
+    # What only failure code calls (minio's getTrace, called by errToEntry) runs on a failure too.
+    failing = {f: r[0] for f in pkg.funcs if not f.is_literal and (r := _cold_reasons(f)) and r[0] in _FAILURE}
+    for func, reason in only_called_from(pkg, failing).items():
+        if func not in failing:
+            out.setdefault(func, Heat("cold", [reason]))
     return {f: h for f, h in out.items() if not _marked_hot(f, hot_globs)}
 
 
@@ -307,6 +322,10 @@ def _cold_reasons(func: Func) -> list[str]:
     if func.receiver and name == "Set" and [q.type for q in func.params] == ["string"] \
             and [r.type for r in func.results] == ["error"]:
         return ["Set(string) error: a flag.Value, parses a command-line flag"]
+    if _ERROR_WORD.search(name) and not _NOT_FAILURE_WORD.search(name) and not func.is_literal \
+            and any(_ERROR_TYPE.search(q.type) for q in func.params) \
+            and not any(r.type.startswith("func") or "Handler" in r.type for r in func.results):
+        return [_ERROR_NAMED]
     if not func.receiver and _CTOR.match(name):
         return ["constructor" if name.lower().startswith("new") else "Must* helper, runs at start-up"]
     if not func.results and not func.is_literal:

@@ -65,6 +65,11 @@ _CONFIG_IO_METHODS = frozenset({"String", "UnmarshalJSON", "UnmarshalYAML", "Unm
 _DIAGNOSTIC = re.compile(
     r"^(dump|Dump|debug|Debug|inspect|Inspect|display|Display|toDot|ToDot|PrettyPrint)(?=[A-Z_]|$)"
 )
+# An administrator's API, by the word `admin` in the function's, its receiver's or its file's name
+# (minio's `adminAPIHandlers`, caddy's `AdminConfig.newAdminHandler`, `admin-handlers.go`): an operator
+# calls it by hand or from a dashboard, not per user request.
+_ADMIN_NAME = re.compile(r"(^|[a-z0-9_])(admin|Admin|ADMIN)([A-Z_]|$)")
+_ADMIN_FILE = re.compile(r"(^|[-_.])admin([-_.]|$)")
 _CONSTRUCTOR = re.compile(r"^(New|new|Must|must)([A-Z_]|$)")
 _CONFIG_WORD = re.compile(r"Config|Flags|Options|Opts|Settings|Caddyfile")
 
@@ -139,6 +144,9 @@ def lifecycle_name(func: Func) -> str | None:
         return f"{name} builds test data"
     if _DIAGNOSTIC.match(name):
         return f"{name} prints diagnostics on demand"
+    admin = admin_reason(func)
+    if admin is not None:
+        return admin
     if name in _LIFECYCLE_EXACT:
         return f"{name} runs at start-up or shutdown"
     m = _LIFECYCLE_PREFIX.match(name)
@@ -156,6 +164,15 @@ def lifecycle_name(func: Func) -> str | None:
     return f"{name} runs at start-up, on configuration or at shutdown"
 
 
+def admin_reason(func: Func) -> str | None:
+    """Why func serves an administrator (see _ADMIN_NAME), or None."""
+    base = func.file.path.rsplit("/", 1)[-1].removesuffix(".go").lower()
+    if _ADMIN_NAME.search(func.name) or (func.receiver and _ADMIN_NAME.search(func.receiver)) \
+            or _ADMIN_FILE.search(base):
+        return f"{func.qualified_name} serves an administrator's API, at an operator's rate"
+    return None
+
+
 def startup_functions(pkg: Package) -> dict[Func, str]:
     """Functions that run only at start-up, configuration or shutdown: named so (see lifecycle_name),
     or unexported and called only from such functions within the package (an exported function may
@@ -166,8 +183,15 @@ def startup_functions(pkg: Package) -> dict[Func, str]:
         reason = lifecycle_name(f)
         if reason is not None:
             named[f] = reason
+    return only_called_from(pkg, named)
+
+
+def only_called_from(pkg: Package, named: dict[Func, str]) -> dict[Func, str]:
+    """named, and the unexported functions called only from functions of the result (not passed around
+    as values), each with the reason it inherits."""
     if not named:
-        return named
+        return dict(named)
+    top = [f for f in pkg.funcs if not f.is_literal]
     callers = _callers(pkg, _candidates(top, named))
     excluded: set[str] = set()
     while True:
@@ -176,6 +200,14 @@ def startup_functions(pkg: Package) -> dict[Func, str]:
         if not escaped:
             return found
         excluded |= escaped
+
+
+def _inherited(reason: str) -> str:
+    if "administrator" in reason:
+        return "an administrator's API"
+    if "failure" in reason:
+        return "which runs on a failure"
+    return "which runs once"
 
 
 def _reach(
@@ -190,7 +222,7 @@ def _reach(
                 continue
             sites = callers.get(func_key(f), [])
             if sites and all(c in found for c in sites):
-                found[f] = f"called only from {sites[0].qualified_name}, which runs once"
+                found[f] = f"called only from {sites[0].qualified_name}, {_inherited(found[sites[0]])}"
                 changed = True
     return found
 

@@ -225,3 +225,44 @@ def test_a_branch_that_ends_by_failing_is_an_error_branch() -> None:
     result = analyze_files({"p/a.go": src.encode()}, rules)
     sev = {f.function: f.severity for f in result.findings}
     assert sev == {"read": "info", "serve": "info", "label": "warning"}, sev
+
+
+def test_text_assigned_to_an_error_text_variable_is_on_a_failure_path() -> None:
+    """grpc-go's handleStream formats `errDesc` for an RPC to an unknown service and answers with it
+    further down: the formatting runs on the way to an Unimplemented error. A variable whose name only
+    starts with the letters (`errant`) or that holds something else (`errCount`) says nothing."""
+    src = (
+        'package p\n\nimport "fmt"\n\n'
+        "//perf-review:hot\n"
+        "func handle(service string, known bool) string {\n\tvar errDesc string\n\tif !known {\n"
+        '\t\terrDesc = fmt.Sprintf("unknown service %v", service)\n\t}\n\treturn errDesc\n}\n\n'
+        "//perf-review:hot\n"
+        'func count(n int) string {\n\terrCount := fmt.Sprintf("%d", n)\n\treturn errCount\n}\n'
+    )
+    rules = Options(enabled_rules=frozenset({"sprintf-simple"}))
+    result = analyze_files({"p/a.go": src.encode()}, rules)
+    sev = {f.function: f.severity for f in result.findings}
+    assert sev == {"handle": "info", "count": "warning"}, sev
+
+
+def test_a_branch_on_a_failed_http_status_is_an_error_branch() -> None:
+    """etcd's HashByRev reads the peer's error reply only when the status is 400 or 412: the
+    conversions there run on a failed request. A branch on a success status is not a failure path."""
+    src = (
+        'package p\n\nimport (\n\t"net/http"\n\t"strings"\n)\n\n'
+        "//perf-review:hot\n"
+        "func reply(resp *http.Response, b []byte) string {\n"
+        "\tif resp.StatusCode == http.StatusBadRequest {\n"
+        '\t\tif strings.Contains(string(b), "compacted") {\n\t\t\treturn "compacted"\n\t\t}\n'
+        "\t} else if resp.StatusCode == http.StatusPreconditionFailed {\n"
+        '\t\tif strings.Contains(string(b), "mismatch") {\n\t\t\treturn "mismatch"\n\t\t}\n\t}\n'
+        '\treturn ""\n}\n\n'
+        "//perf-review:hot\n"
+        "func ok(resp *http.Response, b []byte) bool {\n"
+        "\tif resp.StatusCode == http.StatusOK {\n"
+        '\t\treturn strings.Contains(string(b), "ready")\n\t}\n\treturn false\n}\n'
+    )
+    rules = Options(enabled_rules=frozenset({"bytes-string-conversion"}))
+    result = analyze_files({"p/a.go": src.encode()}, rules)
+    sev = sorted((f.function, f.line, f.severity) for f in result.findings)
+    assert sev == [("ok", 25, "warning"), ("reply", 11, "info"), ("reply", 15, "info")], sev

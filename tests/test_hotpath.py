@@ -473,3 +473,114 @@ func (t *Tree) parse(items []string) {
     pkg = build_package("p", [build_file("p/a.go", src)])
     t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
     assert t["Tree.errorf"] == ("cold", ["ends by panicking: reports a failure"])
+
+
+def test_an_administrators_api_runs_at_an_operators_rate() -> None:
+    """minio's `adminAPIHandlers` and files named `admin-handlers.go`, caddy's `newAdminHandler`: an
+    operator calls them, not every user request; a handler of another type in the same package is still
+    hot, and a name that only contains the letters (`badmintonHandler`) is no admin API."""
+    admin = b"""package p
+
+import "net/http"
+
+type adminAPIHandlers struct{}
+type objectHandlers struct{}
+
+func (a adminAPIHandlers) ListUsers(w http.ResponseWriter, r *http.Request) { usersOf(r) }
+func usersOf(r *http.Request) int { n := 0; for range r.URL.Query() { for range r.Header { n++ } }; return n }
+func (o objectHandlers) GetObject(w http.ResponseWriter, r *http.Request) {}
+func badmintonHandler(w http.ResponseWriter, r *http.Request) {}
+func newAdminHandler() {}
+"""
+    health = b"""package p
+
+import "net/http"
+
+func healthInfo(w http.ResponseWriter, r *http.Request) {}
+"""
+    pkg = build_package("p", [build_file("p/a.go", admin), build_file("p/admin-handlers.go", health)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["adminAPIHandlers.ListUsers"][0] == "cold", t["adminAPIHandlers.ListUsers"]
+    assert "administrator" in t["adminAPIHandlers.ListUsers"][1][0]
+    assert t["usersOf"] == ("cold", ["called only from adminAPIHandlers.ListUsers, an administrator's API"])
+    assert t["newAdminHandler"][0] == "cold"
+    assert t["healthInfo"][0] == "cold", t["healthInfo"]
+    assert t["objectHandlers.GetObject"][0] == "hot"
+    assert t["badmintonHandler"][0] == "hot"
+
+
+def test_a_function_named_for_an_error_runs_on_a_failure() -> None:
+    """minio's `errToEntry` and `joinErrs` build an error's log entry and text: cold even when a hot
+    loop calls them. A handler factory named for errors wraps every request and is not; neither is a
+    name where the letters sit inside a word (`interrupt`)."""
+    src = b"""package p
+
+import (
+	"fmt"
+	"net/http"
+)
+
+func errToEntry(err error) string { return fmt.Sprintf("%v", err) }
+func joinErrs(errs []error) string { return fmt.Sprint(len(errs)) }
+func writeErrorResponse(w http.ResponseWriter, apiErr APIError) {}
+func errorCode(name string) string { return fmt.Sprintf("E%v", name) }
+
+type APIError struct{ Code string }
+func errorHandler(next http.Handler) http.Handler { return next }
+func interrupt(xs []int) int { return len(xs) }
+
+//perf-review:hot
+func serve(items []error) {
+	for _, it := range items {
+		_ = errToEntry(it)
+		_ = joinErrs(items)
+		_ = interrupt(nil)
+		_ = errorCode("x")
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    for name in ("errToEntry", "joinErrs", "writeErrorResponse"):
+        assert t[name] == ("cold", ["named for an error: builds, reports or handles a failure"]), (name, t[name])
+    assert t["errorHandler"][0] != "cold" or "error" not in t["errorHandler"][1][0]
+    assert t["interrupt"][0] == "hot", t["interrupt"]
+    assert t["errorCode"][0] == "hot", "it takes no error: a name, not a failure"
+
+
+def test_what_only_failure_code_calls_runs_on_a_failure() -> None:
+    """minio's getTrace walks the stack with nested loops, but only errToEntry calls it: it runs when an
+    error is logged. A helper that a request path calls as well stays hot."""
+    src = b"""package p
+
+import "fmt"
+
+func errToEntry(err error) []string { return append(getTrace(3), shared(1)) }
+
+func getTrace(level int) []string {
+	var trace []string
+	for i := 0; i < level; i++ {
+		for _, name := range []string{"a", "b"} {
+			trace = append(trace, fmt.Sprintf("%v:%v", name, i))
+		}
+	}
+	return trace
+}
+
+func shared(n int) string {
+	s := ""
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			s += "x"
+		}
+	}
+	return s
+}
+
+//perf-review:hot
+func serve(n int) string { return shared(n) }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["getTrace"] == ("cold", ["called only from errToEntry, which runs on a failure"]), t["getTrace"]
+    assert t["shared"][0] == "hot", t["shared"]

@@ -49,18 +49,18 @@ that the function only shortens (`probes = probes[:1]`). A defer followed, in it
 event loop, a defer in a case that provably fires once is not flagged: the case sets its own channel
 to nil unconditionally (and nothing in the loop sets it to anything else), or it receives from
 `t.C` of a `t := time.NewTimer(d)` that is never reset, or reset only under a successful `t.Stop()`
-(the timer had not fired). Tickers, reset timers and other channels are flagged. A defer in an `if
-!flag { ...; flag = true }` block runs once and is not flagged, nor is a defer that closes the
-loop's own range item (`for _, l := range old { defer l.Close() }`): the iteration acquired nothing,
-nor a cleanup that runs only when the function fails (`defer func() { if err == nil { return };
-l.Close() }()`): on success the resources go to the caller. Nor is a defer whose resource the
-iteration stores where it outlives the iteration (`blocks = append(blocks, b)`, `writers[i] =
-bytes.NewBuffer(buf[:0])` into a collection declared before the loop): the code after the loop uses
-it, so it must stay held until the function returns. Nor is a deferred safety net guarded by a flag
-that the iteration sets once it has released the resource itself (`defer func() { if !closed {
-w.Close() } }()` ... `w.Close(); closed = true` at the end of the iteration): only an early exit
-leaves the resource to the defer.
-"""
+(the timer had not fired). Tickers, reset timers and other channels are flagged. A defer in an `if !flag
+{ ...; flag = true }` block runs once and is not flagged, nor is one in the lazy initialisation of a
+variable declared outside the loop (`if sub == nil { sub = subscribe(); defer sub.Unsubscribe() }`), nor
+is a defer that closes the loop's own range item (`for _, l := range old { defer l.Close() }`): the
+iteration acquired nothing, nor a cleanup that runs only when the function fails (`defer func() { if err
+== nil { return }; l.Close() }()`): on success the resources go to the caller. Nor is a defer whose
+resource the iteration stores where it outlives the iteration (`blocks = append(blocks, b)`, `writers[i]
+= bytes.NewBuffer(buf[:0])` into a collection declared before the loop): the code after the loop uses
+it, so it must stay held until the function returns. Nor is a deferred safety net guarded by a flag that
+the iteration sets once it has released the resource itself (`defer func() { if !closed { w.Close() }
+}()` ... `w.Close(); closed = true` at the end of the iteration): only an early exit leaves the resource
+to the defer. """
 
 from __future__ import annotations
 
@@ -98,7 +98,9 @@ def RULE(pkg: Package) -> Iterator[Hit]:
 
 def _once_guarded(defer: Node, loop: Loop) -> bool:
     """`if !locked { mu.Lock(); defer mu.Unlock(); locked = true }`: the guard's own block sets the
-    flag it tests, so the defer runs at most once."""
+    flag it tests, so the defer runs at most once. Likewise lazy initialisation, `if sub == nil {
+    sub = subscribe(); defer sub.Unsubscribe() }`, of a variable declared outside the loop (the block
+    or a closure it calls sets it: go-ethereum's table.waitForNodes)."""
     node = defer.parent
     while node is not None and loop.contains(node) and node.id != loop.node.id:
         if node.type == "if_statement":
@@ -108,6 +110,11 @@ def _once_guarded(defer: Node, loop: Loop) -> bool:
             if flag.isidentifier() and block is not None and re.search(
                     rf"(^|\W){re.escape(flag)}\s*=\s*true\b", text(block)):
                 return True
+            lazy = re.fullmatch(r"(\w+)\s*==\s*nil", cond)
+            if lazy is not None and block is not None and not re.search(
+                    rf"(^|[^\w.])((\w+\s*,\s*)*{re.escape(lazy.group(1))}\s*(,\s*\w+\s*)*:=|var\s+{re.escape(lazy.group(1))}\b)",
+                    text(loop.node)):
+                return True  # lazy initialisation of a value from outside the loop: once
         node = node.parent
     return False
 

@@ -42,7 +42,8 @@ although the length of the collection is still an upper bound: when the filter k
 capacity `len(xs)` would over-allocate, and the choice is the author's. Appends of several elements
 or of `ys...` inside the loop, other appends before the loop or in the same loop, appends in nested
 loops (the total is a sum, not a length), loops over channels, iterators, `bufio.Scanner` or a
-condition, and slices preallocated with `make([]T, n)` or `make([]T, 0, n)` are not flagged. A range
+condition, slices preallocated with `make([]T, n)` or `make([]T, 0, n)`, and `[]error` slices (errors
+gathered for one report, on the failure path) are not flagged. A range
 over an expression of unknown type (or a named type of another package) is flagged only when it
 names two iteration variables (a channel cannot). Note `make([]T, 0, n)` returns a non-nil empty slice
 where `var xs []T` stays nil when the loop does not run (visible to `xs == nil` and to encoding/json,
@@ -94,6 +95,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     func, name, stmt, call.loops)
             if typ is None or _appended_in_loop(func, name, call, stmt) or _skips(loop, stmt):
                 continue
+            if typ.replace(" ", "") == "[]error":
+                continue  # errors gathered for a report: the failure path, a handful of entries
             if configuration_sized(loop):
                 continue
             types = types or Types.of(pkg)

@@ -34,8 +34,9 @@ type of the package whose underlying type is a string, integer or bool and that 
 `Error` or `Format` method is converted (`string(v)`). Outside loops, a function that also makes a
 network, database, file or process call, or builds an HTTP request, is left alone: the URL, query or
 path the `Sprintf` builds costs ~0.01% of that call. Nor is a `Sprintf` handed to a path join
-(`filepath.Join`, `path.Join`, `url.JoinPath`, a package's own `pathJoin`), in a loop or not: the path
-names a file or URL for the I/O that follows, which costs a hundred times the formatting. The engine
+(`filepath.Join`, `path.Join`, `url.JoinPath`, a package's own `pathJoin`), in a loop or not, directly
+or through a variable used only there: the path names a file or URL for the I/O that follows, which
+costs a hundred times the formatting. The engine
 lowers the finding to info in cold code, where
 `fmt` reads better and costs nothing that matters.
 """
@@ -51,7 +52,7 @@ from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import Types, callee_in, import_name
 from analyzers.rules._concurrency import call_blocks
-from analyzers.source import Call, Func, strip_parens, text
+from analyzers.source import Call, Func, descendants, strip_parens, text
 
 _VERB = re.compile(r"%[^a-zA-Z%]*[a-zA-Z%]")
 # Integer types and their strconv formatting, with "{}" for the operand.
@@ -81,7 +82,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if beside_io and not call.all_loops:
                 continue  # a URL, query or path built once for the I/O the function makes
             if not call.args or not callee_in(func, call.recv, "fmt") or _reporting(call.node) \
-                    or _builds_path(call.node):
+                    or _builds_path(call.node) or _named_path_part(call.node, func):
                 continue
             if any(a.type == "variadic_argument" for a in call.args):
                 continue
@@ -210,6 +211,27 @@ def _builds_path(call: Node) -> bool:
     that follows, which costs a hundred times the formatting."""
     fn = _outer_callee(call)
     return fn is not None and _PATH_JOIN.search(text(fn)) is not None
+
+
+def _named_path_part(call: Node, func: Func) -> bool:
+    """`endpoint := fmt.Sprintf("/api/%v/alerts", v); return path.Join("/", pre, endpoint)`: the formatted
+    value goes, under a name, only into path joins (prometheus' notifier postPath)."""
+    parent = call.parent
+    if parent is not None and parent.type == "expression_list":
+        parent = parent.parent
+    if parent is None or parent.type not in ("short_var_declaration", "var_spec"):
+        return False
+    left = parent.child_by_field_name("left") or parent.child_by_field_name("name")
+    name = text(left).strip() if left is not None else ""
+    if not name.isidentifier():
+        return False
+    body = func.body
+    after = parent.end_byte
+    uses = [n for n in descendants(body) if n.type == "identifier" and n.start_byte > after and text(n) == name] \
+        if body is not None else []
+    return bool(uses) and all(
+        n.parent is not None and n.parent.type == "argument_list" and (fn := _outer_callee(n)) is not None
+        and _PATH_JOIN.search(text(fn)) is not None for n in uses)
 
 
 def _escape(s: str) -> str:

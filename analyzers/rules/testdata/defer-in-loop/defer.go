@@ -350,3 +350,35 @@ func backfillLeaky(blocks []string) error {
 	}
 	return nil
 }
+
+type subscription struct{}
+
+func (s *subscription) Unsubscribe() {}
+
+// No hit: lazy initialisation of a variable declared outside the loop; the closure the block calls
+// sets it, so the defer runs once (go-ethereum's table.waitForNodes).
+func waitLazy(ready func() bool) {
+	var notify chan struct{}
+	initsub := func() *subscription {
+		notify = make(chan struct{})
+		return &subscription{}
+	}
+	for !ready() {
+		if notify == nil {
+			sub := initsub()
+			defer sub.Unsubscribe()
+		}
+		<-notify
+	}
+}
+
+// Hit: the guarded variable is declared inside the loop, so it is nil on every iteration.
+func waitEvery(ready func() bool, open func() *subscription) {
+	for !ready() {
+		var sub *subscription
+		if sub == nil {
+			sub = open()
+			defer sub.Unsubscribe() // want "defer sub.Unsubscribe\(\) in a loop"
+		}
+	}
+}

@@ -31,3 +31,15 @@ func partNames(parts []part) map[string]int {
 	}
 	return names
 }
+
+// Near miss: the formatted part is named, then used only in a path join (prometheus' notifier postPath).
+func postPath(pre string, version string) string {
+	endpoint := fmt.Sprintf("/api/%s/alerts", version)
+	return path.Join("/", pre, endpoint)
+}
+
+// Hit: the named value is also returned on its own, not only joined.
+func postPaths(pre string, version string) (string, string) {
+	endpoint := fmt.Sprintf("/api/%s", version) // want "use \"/api/\" \+ version"
+	return path.Join("/", pre, endpoint), endpoint
+}
