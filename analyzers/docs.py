@@ -14,6 +14,7 @@ def rule_table(rules: tuple[Rule, ...] | None = None) -> str:
     for r in rules:
         kind = f"{r.severity} (kept in cold code)" if r.correctness else r.severity
         kind = f"{r.severity} (hot paths only)" if r.hot_only else kind
+        kind = f"{r.severity} (hot paths only, not by its own nesting)" if r.nested else kind
         summary = r.summary.replace("|", "\\|")
         lines.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.category} | {kind} | {summary} |")
     return "\n".join(lines)
@@ -42,6 +43,9 @@ def rules_markdown(rules: tuple[Rule, ...] | None = None) -> str:
             sev = f"{r.severity}, kept in cold code" if r.correctness else f"{r.severity}, info in cold code"
             if r.hot_only:
                 sev = f"{r.severity} on hot paths, info on warm and cold ones (it matters where code runs often)"
+            if r.nested:
+                sev = (f"{r.severity} on hot paths, info on warm and cold ones; the function's own nested loops "
+                       "are what the rule flags, not evidence that it runs often")
             out += [f'<a id="{r.id}"></a>', f"### {r.id}", "", f"Category: {cat}. Severity: {sev}.", "", body, ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -31,7 +31,7 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
-    warm_only = rule.hot_only and _warm_here(h, hit.node, func)
+    warm_only = rule.hot_only and _warm_here(h, hit.node, func, rule.nested)
     if cold or warm_only or (not rule.correctness and in_error_branch(hit.node, func)):
         severity = "info"
     if rule.id in overrides:
@@ -60,11 +60,26 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
 _FORMATTING = frozenset(f"per-element method {m}" for m in ("String", "GoString", "Format", "Error"))
 
 
-def _warm_here(h: Heat, node: Node, func: Func) -> bool:
-    """Whether the evidence for the finding's spot is only that of a warm path."""
+def _warm_here(h: Heat, node: Node, func: Func, nested: bool = False) -> bool:
+    """Whether the evidence for the finding's spot is only that of a warm path (for a rule about nested
+    loops, nested loops are no evidence: they are what it flags)."""
     if h.tier == "warm":
         return True
+    if nested and h.tier == "hot" and all(r.startswith("loops nested") for r in h.reasons):
+        return not _walks_inputs(node, func)
     return h.tier == "hot" and bool(h.reasons) and set(h.reasons) <= _FORMATTING and bool(loops_around(node, func))
+
+
+def _walks_inputs(node: Node, func: Func) -> bool:
+    """Every loop around node ranges over a parameter of the function (`for _, o := range orders { for
+    _, it := range items {`): the cost is the product of two sizes the caller supplies and nothing here
+    bounds, unlike a value's fields, a lookup's answers or a fixed list (a certificate's names, a
+    query's labels), which on public projects' code were small by construction."""
+    params = {p.name for p in top_function(func).params if p.name}
+    around = [lp for lp in (*func.outer_loops, *func.loops) if lp.contains(node)]
+    return len(around) >= 2 and all(
+        lp.range_node is not None and lp.range_node.type == "identifier" and text(lp.range_node) in params
+        for lp in around)
 
 
 # Children that hold what a construct contains rather than what it is: a loop's or an if's body,

@@ -349,8 +349,13 @@ def _classify_literal(
         reasons.append(f"callback of {callbacks[func.node.id]}, called per element")
     if func.outer_loops:
         reasons.append("function literal inside a loop")
-    if reasons:
+    if reasons and parent_heat.tier == "hot":
         return Heat("hot", reasons)
+    if reasons and not (parent_heat.tier == "cold" and parent_heat.reasons != [_NO_EVIDENCE]):
+        # Per element of a function that is itself only warm (or has no evidence at all): the loop
+        # body it stands for is warm, like a callee called in that loop (hugo's codegen walking a
+        # package's files with ast.Inspect).
+        return Heat("warm", [*reasons, f"inside {top.qualified_name}, which is {parent_heat.tier}"])
     return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
 
 

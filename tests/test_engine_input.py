@@ -266,3 +266,25 @@ def test_a_branch_on_a_failed_http_status_is_an_error_branch() -> None:
     result = analyze_files({"p/a.go": src.encode()}, rules)
     sev = sorted((f.function, f.line, f.severity) for f in result.findings)
     assert sev == [("ok", 25, "warning"), ("reply", 11, "info"), ("reply", 15, "info")], sev
+
+
+def test_a_nested_loop_rule_needs_evidence_beyond_its_own_nesting() -> None:
+    """A quadratic comparison makes its function "hot: loops nested 2 deep", which is the finding itself.
+    Over a value's fields (prometheus' parser comparing a query's ON and GROUP labels) that is info;
+    over two collections the caller passes in (the demo's Backordered) the cost is the product of two
+    sizes nothing bounds: a warning; and so is the field comparison inside an HTTP handler."""
+    src = (
+        'package p\n\nimport "net/http"\n\n'
+        "type Matching struct{ On, Include []string }\n\n"
+        "func check(m *Matching) (n int) {\n\tfor _, a := range m.On {\n\t\tfor _, b := range m.Include {\n"
+        "\t\t\tif a == b {\n\t\t\t\tn++\n\t\t\t}\n\t\t}\n\t}\n\treturn n\n}\n\n"
+        "func Backordered(orders, items []string) (n int) {\n\tfor _, o := range orders {\n"
+        "\t\tfor _, it := range items {\n\t\t\tif o == it {\n\t\t\t\tn++\n\t\t\t}\n\t\t}\n\t}\n\treturn n\n}\n\n"
+        "func serve(w http.ResponseWriter, r *http.Request) {\n\tm := &Matching{}\n\tn := 0\n"
+        "\tfor _, a := range m.On {\n\t\tfor _, b := range m.Include {\n"
+        "\t\t\tif a == b {\n\t\t\t\tn++\n\t\t\t}\n\t\t}\n\t}\n\t_ = n\n}\n"
+    )
+    rules = Options(enabled_rules=frozenset({"nested-loop-quadratic"}))
+    result = analyze_files({"p/a.go": src.encode()}, rules)
+    sev = {f.function: f.severity for f in result.findings}
+    assert sev == {"check": "info", "Backordered": "warning", "serve": "warning"}, sev

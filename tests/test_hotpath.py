@@ -65,7 +65,9 @@ def test_tiers() -> None:
     assert t["init"][0] == "cold"
     # caller has a loop and no evidence of how often it runs: the helper it calls per item is its loop body
     assert t["helper"] == ("warm", ["called inside a loop in caller"])
-    assert t["caller.func1"][0] == "hot" and "sort.Slice" in t["caller.func1"][1][0]
+    # the sort callback runs per element of a warm function's data: warm too, like helper
+    assert t["caller.func1"][0] == "warm" and "sort.Slice" in t["caller.func1"][1][0]
+    assert t["caller.func1"][1][-1] == "inside caller, which is warm"
     assert t["marked"][0] == "hot" and "//perf-review:hot" in t["marked"][1][0]
     assert t["plain"] == ("cold", ["called only from S.setup, which runs once"])
     assert t["benched"][0] == "hot" and "BenchmarkBenched" in t["benched"][1][0]
@@ -584,3 +586,38 @@ func serve(n int) string { return shared(n) }
     t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
     assert t["getTrace"] == ("cold", ["called only from errToEntry, which runs on a failure"]), t["getTrace"]
     assert t["shared"][0] == "hot", t["shared"]
+
+
+def test_a_literal_per_element_takes_its_functions_tier() -> None:
+    """A callback or a closure inside a loop runs per element of the enclosing function's data: hot in
+    a hot function, warm in one that has only a loop or no evidence (hugo's codegen runs ast.Inspect
+    per file), and cold in start-up code."""
+    src = b"""package p
+
+import (
+	"net/http"
+	"sort"
+)
+
+func handler(w http.ResponseWriter, r *http.Request) {
+	xs := r.URL.Query()["x"]
+	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
+}
+
+func parseSource(files []string) {
+	for _, f := range files {
+		func() { _ = f }()
+	}
+}
+
+func loadConfig(files []string) {
+	for _, f := range files {
+		func() { _ = f }()
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: (h.tier, h.reasons) for f, h in classify(pkg).items()}
+    assert t["handler.func1"][0] == "hot", t["handler.func1"]
+    assert t["parseSource.func1"][0] == "warm", t["parseSource.func1"]
+    assert t["loadConfig.func1"][0] == "cold", t["loadConfig.func1"]

@@ -93,7 +93,7 @@ _SLICES = frozenset({"Contains", "Index"})
 _SLICES_FUNC = frozenset({"ContainsFunc", "IndexFunc"})
 
 
-@rule("linear-search-in-loop", "complexity")
+@rule("linear-search-in-loop", "complexity", nested=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     helpers = _search_helpers(pkg)
     for func in pkg.funcs:

@@ -75,7 +75,7 @@ from analyzers.rules._util import configuration_sized
 from analyzers.source import Func, Loop, descendants, statements, text
 
 
-@rule("nested-loop-quadratic", "complexity")
+@rule("nested-loop-quadratic", "complexity", nested=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for inner in func.loops:

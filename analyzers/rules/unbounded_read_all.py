@@ -29,7 +29,9 @@ func upload(w http.ResponseWriter, r *http.Request) {
 ```
 
 **Known limits**
-Limits applied by middleware elsewhere cannot be seen: a handler behind a body-limiting middleware
+A read in the branch taken when a configured limit is off (`if maxBodySize < 0 { return
+io.ReadAll(r.Body) }`, `limit == 0`, `limit <= 0`) is not flagged: the bound exists and the operator
+lifted it. Limits applied by middleware elsewhere cannot be seen: a handler behind a body-limiting middleware
 is flagged all the same (add a suppression comment there). Client-side response bodies
 (`resp.Body`) are not flagged: the server you call is usually trusted, and `json.NewDecoder`
 streaming is left alone.
@@ -37,6 +39,7 @@ streaming is left alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -64,7 +67,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             continue
         for call in calls:
             what = _unbounded_source(pkg, func, call.args[0])
-            if what is None or _limited(func) or _client_side(func):
+            if what is None or _limited(func) or _client_side(func) or _configured_unlimited(call.node, func):
                 continue
             fix = "http.MaxBytesReader (or io.LimitReader)" if what.endswith("body") else "io.LimitReader"
             yield Hit(
@@ -98,6 +101,28 @@ def _unbounded_source(pkg: Package, func: Func, arg: Node) -> str | None:
     if _type(pkg, func, arg) in CONN_TYPES:
         return "a network connection"
     return None
+
+
+# `if fa.maxBodySize < 0 {`, `if limit == 0 {`, `if cfg.MaxBytes <= 0 {`: the branch taken when the
+# configured limit is off.
+_NO_LIMIT = re.compile(r"(?i)\b[\w.]*(max|limit)\w*\s*(<=?\s*0|==\s*(0|-1))(?![\w.])")
+
+
+def _configured_unlimited(node: Node, func: Func) -> bool:
+    """The read is in the branch for a limit configured off (traefik's forwardAuth.readBodyBytes:
+    `if fa.maxBodySize < 0 { return io.ReadAll(req.Body) }`, then a bounded read): the bound exists
+    and the operator chose to lift it."""
+    current: Node | None = node
+    while current is not None and current.id != func.node.id:
+        parent = current.parent
+        if parent is not None and parent.type == "if_statement":
+            consequence = parent.child_by_field_name("consequence")
+            cond = parent.child_by_field_name("condition")
+            if consequence is not None and consequence.id == current.id and cond is not None \
+                    and _NO_LIMIT.search(text(cond)):
+                return True
+        current = parent
+    return False
 
 
 def _client_side(func: Func) -> bool:

@@ -96,3 +96,24 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	return t.next.RoundTrip(req)
 }
+
+type forwardAuth struct{ maxBodySize int64 }
+
+// Near-miss: the unbounded read is the branch for a limit the operator configured off (traefik's
+// forwardAuth.readBodyBytes); the bounded read follows.
+func (fa *forwardAuth) readBodyBytes(req *http.Request) ([]byte, error) {
+	if fa.maxBodySize < 0 {
+		return io.ReadAll(req.Body)
+	}
+	body := make([]byte, fa.maxBodySize+1)
+	n, err := io.ReadFull(req.Body, body)
+	return body[:n], err
+}
+
+// Hit: a branch on something other than the limit reads without a bound.
+func (fa *forwardAuth) readIfPost(req *http.Request) ([]byte, error) {
+	if req.Method == http.MethodPost {
+		return io.ReadAll(req.Body) // want "io.ReadAll of the request body is unbounded"
+	}
+	return nil, nil
+}
