@@ -32,6 +32,9 @@ _GENERATOR = re.compile(r"(^|[-_])gen([-_]|$)|^gen|gen$")
 _DEV_FILE = re.compile(r"^(test|testing|fake|mock)[_a-z0-9]*\.go$|_(mock|mocks|fake)\.go$")
 # Packages that write Go source (go/format, go/printer): code generators, run at build time.
 _CODEGEN_IMPORTS = frozenset({"go/format", "go/printer"})
+# Packages that read Go source (hugo's codegen inspecting method sets with go/parser): build and
+# development tools, not code a service runs per request.
+_GO_SOURCE_IMPORTS = frozenset({"go/parser", "golang.org/x/tools/go/packages"})
 # Test doubles kept beside production code: `MockStore`, `FakeClock`, `storeMock`.
 _TEST_DOUBLE_TYPE = re.compile(r"^(Mock|Fake)[A-Z]|^(mock|fake)[A-Z]|[a-z](Mock|Fake)$")
 
@@ -120,6 +123,9 @@ def generator_reason(files: Iterable[GoFile]) -> str | None:
         found = sorted(_CODEGEN_IMPORTS.intersection(gf.imports.values()))
         if found:
             return f"code generator (imports {found[0]})"
+        found = sorted(_GO_SOURCE_IMPORTS.intersection(gf.imports.values()))
+        if found:
+            return f"reads Go source (imports {found[0]}): a build or development tool"
     return None
 
 

@@ -61,12 +61,16 @@ def test_correctness_findings_in_development_code_are_info() -> None:
     gen = ("package gen\n\n" + imports.replace('"os"', '"go/format"\n\t"os"') + "var _ = format.Source\n\n"
            + DEFER_LOOP.format(name="emit"))
     helper = "package robustness\n\n" + imports + DEFER_LOOP.format(name="readAll")
+    # hugo's codegen reads method sets with go/parser: a development tool
+    inspector = ("package codegen\n\n" + imports.replace('"os"', '"go/parser"\n\t"os"')
+                 + "var _ = parser.ParseFile\n\n" + DEFER_LOOP.format(name="inspect"))
     files = {"store/store.go": shipped.encode(), "store/double.go": double.encode(),
-             "tests/robustness/wal.go": helper.encode(), "gen/gen.go": gen.encode()}
+             "tests/robustness/wal.go": helper.encode(), "gen/gen.go": gen.encode(),
+             "codegen/methods.go": inspector.encode()}
     result = analyze_files(files, only)
     sev = {f.function: (f.severity, f.hot_path) for f in result.findings}
     assert sev == {"NewIndex": ("warning", "cold"), "scan": ("warning", "warm"), "MockStore.Load": ("info", "cold"),
-                   "readAll": ("info", "cold"), "emit": ("info", "cold")}
+                   "readAll": ("info", "cold"), "emit": ("info", "cold"), "inspect": ("info", "cold")}
 
 
 def test_printing_to_standard_output_in_a_loop_is_info_and_a_file_is_a_warning() -> None:
