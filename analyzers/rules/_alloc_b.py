@@ -237,6 +237,8 @@ def leaves_loop(node: Node, loops: tuple[Loop, ...]) -> bool:
                 return True
             if stmts and stmts[-1].type == "break_statement":
                 return _breaks_out(stmts[-1], loops)
+            if stmts and stmts[-1].type in ("continue_statement", "goto_statement"):
+                return False  # the iteration goes on without reaching what the outer blocks end with
         current = current.parent
     return False
 

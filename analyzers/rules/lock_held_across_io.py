@@ -36,7 +36,10 @@ func (c *Cache) Refresh(ctx context.Context) error {
 ```
 
 **Known limits**
-The lock and its unlock must sit in the same statement list (or the unlock be deferred right
+Under a read lock (`RLock`) other readers proceed: that is flagged only when a function other than
+start-up and shutdown code (`Stop`, `Close`, ...) takes the write lock (loki's file pool opens a file
+under `RLock` and only `Stop` locks it for writing: not flagged). The lock and its unlock must sit in
+the same statement list (or the unlock be deferred right
 there). Calls are recognised by their package function or by the receiver's type as declarations
 show it; writes through an `io.Writer` interface are not flagged (a logger that serialises output
 with a mutex does so on purpose). `sync.Cond.Wait` releases the lock and is not flagged. A send in
@@ -255,6 +258,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 lockers = _lockers(pkg)
             if _only_locker(region.mutex, _top(func), lockers):
                 continue
+            if region.read and not _run_time_writers(pkg, region.mutex, once):
+                continue  # readers proceed side by side; only start-up or shutdown takes the write lock
             ops = blocking_ops(pkg, func, region.stmts[0].start_byte, region.stmts[-1].end_byte, buffered)
             for node, what in ops:
                 if node.id in seen or not region.holds(node) or _owned_stream(pkg, func, region.mutex, node, streams):
@@ -264,12 +269,10 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 if _releases_slot(func, node) or _lazy_init(node, region):
                     continue
                 seen.add(node.id)
-                yield Hit(
-                    func,
-                    node,
-                    f"{what} while {region.mutex} is held blocks every goroutine waiting for the lock; "
-                    "copy what you need, unlock, then do the I/O",
-                )
+                held = (f"{what} while {region.mutex} is read-locked blocks every writer (and, once a writer "
+                        "waits, every new reader)") if region.read else \
+                    f"{what} while {region.mutex} is held blocks every goroutine waiting for the lock"
+                yield Hit(func, node, f"{held}; copy what you need, unlock, then do the I/O")
 
 
 _LOCKS = ("Lock", "RLock", "TryLock", "TryRLock")
@@ -293,6 +296,17 @@ def _lockers(pkg: Package) -> dict[str, set[Func]]:
 
 
 _ADDRESS_OF_FIELD = re.compile(r"&\w+(?:\.\w+)*\.(\w+)\b(?!\s*[({])")
+
+
+def _run_time_writers(pkg: Package, mutex: str, once: set[Func]) -> bool:
+    """Whether a function that runs after start-up and before shutdown takes the write lock of a mutex
+    field of that name (loki's FilePool: only Stop does; Get and Put read-lock it)."""
+    field = mutex.rsplit(".", 1)[-1]
+    for func in pkg.funcs:
+        for call in func.calls_named("Lock", "TryLock"):
+            if call.recv.rsplit(".", 1)[-1] == field and _top(func) not in once:
+                return True
+    return False
 
 
 def _only_locker(mutex: str, top: Func, lockers: dict[str, set[Func]]) -> bool:

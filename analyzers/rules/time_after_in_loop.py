@@ -49,6 +49,8 @@ the loop (`timeout := time.After(d)`) is the right shape and is not flagged, nor
 cancellable sleep in a counted loop (a retry loop with `attempt < 5` and a growing backoff) is not
 flagged: it runs a few times and each timer fires before the next one is made; nor is one in a loop
 with another way out (a condition, a `return` or `break` once an attempt succeeds): a retry loop.
+Nor is a select that the iteration follows with a `return` (loki's fan-out handler waits once for a
+second backend, then answers): it makes one timer per call, not one per iteration.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_b import leaves_loop
 from analyzers.rules._concurrency import has_default, is_pkg_call
 from analyzers.source import Loop, descendants, text
 
@@ -74,6 +77,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loop = call.loops[-1]
             if select is None or not loop.contains(select):
                 continue
+            if leaves_loop(select, call.loops):
+                continue  # the iteration that waits then returns: one timer per call, not per iteration
             polling = has_default(select)
             pending = polling or _other_case_continues(select, call.node)
             if not pending and not _periodic(loop, select):

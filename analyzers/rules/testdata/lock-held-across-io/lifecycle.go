@@ -130,3 +130,44 @@ func (s *certStore) Peek(name string) ([]byte, error) {
 	}
 	return s.data[name], nil
 }
+
+// Near-miss: the open happens under the read lock, and only Stop takes the write lock (loki's FilePool):
+// other Gets and Puts proceed side by side.
+type filePool struct {
+	mtx     sync.RWMutex
+	path    string
+	stopped bool
+}
+
+func (p *filePool) Get() (*os.File, error) {
+	p.mtx.RLock()
+	defer p.mtx.RUnlock()
+	if p.stopped {
+		return nil, os.ErrClosed
+	}
+	return os.Open(p.path)
+}
+
+func (p *filePool) Stop() {
+	p.mtx.Lock()
+	defer p.mtx.Unlock()
+	p.stopped = true
+}
+
+// Hit: the same read, but a run-time method takes the write lock, and waits for the open.
+type swapPool struct {
+	rw   sync.RWMutex
+	path string
+}
+
+func (p *swapPool) Get() (*os.File, error) {
+	p.rw.RLock()
+	defer p.rw.RUnlock()
+	return os.Open(p.path) // want "os.Open while p.rw is read-locked blocks every writer"
+}
+
+func (p *swapPool) Swap(path string) {
+	p.rw.Lock()
+	defer p.rw.Unlock()
+	p.path = path
+}

@@ -86,7 +86,7 @@ func (p *Poller) Wait() {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	for p.state != "ready" {
-		time.Sleep(10 * time.Millisecond) // want "time.Sleep while p.mu is held"
+		time.Sleep(10 * time.Millisecond) // want "time.Sleep while p.mu is read-locked"
 	}
 }
 

@@ -102,3 +102,53 @@ func Once(in <-chan int) (int, bool) {
 		return 0, false
 	}
 }
+
+// Near-miss: the iteration that waits for a second result then returns (loki's fan-out handler):
+// one timer per call.
+func Race(results <-chan int, n int, tolerance time.Duration) int {
+	for i := 0; i < n; i++ {
+		r := <-results
+		if r > 0 {
+			select {
+			case r2 := <-results:
+				r += r2
+			case <-time.After(tolerance):
+			}
+			return r
+		}
+	}
+	return 0
+}
+
+// Hit: the same wait in every iteration, with no return after it.
+func Gather(results <-chan int, stop <-chan struct{}) (sum int) {
+	for {
+		select {
+		case r := <-results:
+			sum += r
+		case <-stop:
+			return sum
+		case <-time.After(time.Second): // want "time.After\(time.Second\) in a select loop"
+		}
+	}
+}
+
+type tempErr interface{ Temporary() bool }
+
+// Hit: a back-off wait followed by continue (grpc-go's accept loop): the outer branch's return is not
+// reached from the wait, so every temporary error makes a new timer.
+func Accept(accept func() error, done <-chan struct{}) error {
+	delay := 5 * time.Millisecond
+	for {
+		if err := accept(); err != nil {
+			if te, ok := err.(tempErr); ok && te.Temporary() {
+				select {
+				case <-time.After(delay): // want "time.After\(delay\) in a select loop"
+				case <-done:
+				}
+				continue
+			}
+			return err
+		}
+	}
+}
