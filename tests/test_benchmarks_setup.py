@@ -530,3 +530,52 @@ func (b *bag) Longest() (n int) {
     reason = planned["stack.Less"].skip_reason
     assert reason is not None and "asserts one dynamic type" in reason
     assert planned["bag.Longest"].skip_reason is None
+
+
+MASK = """package p
+
+import "strings"
+
+type Mask struct{ bits []bool }
+
+func MustMask(pattern string) *Mask {
+	m := &Mask{}
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '0':
+			m.bits = append(m.bits, false)
+		case '1':
+			m.bits = append(m.bits, true)
+		default:
+			panic("mask: bad byte")
+		}
+	}
+	return m
+}
+
+func (m *Mask) Apply(lines []string) string {
+	out := ""
+	for i, l := range lines {
+		if m.bits[i%len(m.bits)] {
+			out += strings.ToUpper(l)
+		}
+	}
+	return out
+}
+"""
+
+
+def test_a_panic_in_the_set_up_skips_and_one_in_the_timed_loop_fails() -> None:
+    """MustMask panics on the generated pattern before anything is timed: the benchmark measures nothing
+    and says so (a skip through perfReviewUnbuilt); a panic after perfReviewTimed is Apply's: a failure.
+    The corpus tests/corpus/bench/setup.go runs it (test_benchmarks_run)."""
+    _, code = plan({"p.go": MASK}, ["Mask.Apply"], {"Mask.Apply": [line_of(MASK, "out +=")]})
+    apply = body(code, "BenchmarkMask_Apply")
+    assert "MustMask(" in apply
+    assert apply.index("MustMask(") < apply.index("perfReviewTimed(b)") < apply.index("for ")
+    guard = code[code.index("func perfReviewGuard"):]
+    guard = guard[:guard.index("\n}\n")]
+    assert 'if _, timed := perfReviewTimedBenchmarks.Load(b); !timed {\n' \
+           '\t\t\tperfReviewUnbuilt(b, "set-up panicked", fmt.Errorf("%v", r))' in guard
+    assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in guard
+    assert "perfReviewTimedBenchmarks.Store(b, true)" in code
