@@ -690,3 +690,80 @@ def test_a_receiver_is_not_filled_through_a_method_that_can_block() -> None:
     _, code = plan({"p.go": PIPE}, ["pipe.empty", "bag.Joined"])
     assert ".Write(" not in body(code, "BenchmarkPipe_empty")
     assert ".Add(" in body(code, "BenchmarkBag_Joined")
+
+
+RECURSION = """package p
+
+import "hash"
+
+func expand(labels [][]string) (out [][]string) {
+	if len(labels) == 1 {
+		for _, v := range labels[0] {
+			out = append(out, []string{v})
+		}
+		return out
+	}
+	for _, lbl := range labels[0] {
+		for _, r := range expand(labels[1:]) {
+			out = append(out, append(r, lbl))
+		}
+	}
+	return out
+}
+
+type Args [][]string
+
+func (a Args) Expand() [][]string { return expand(a) }
+
+func count(labels [][]string) int {
+	if len(labels) == 0 {
+		return 0
+	}
+	return len(labels[0]) + count(labels[1:])
+}
+
+type Ref struct {
+	section int
+	h       hash.Hash
+}
+
+func (r *Ref) hash(data []byte, length int) []byte {
+	var section []byte
+	if length == r.section {
+		section = data
+	} else {
+		length /= 2
+		section = append(r.hash(data[:length], length), r.hash(data[length:], length)...)
+	}
+	r.h.Reset()
+	r.h.Write(section)
+	return r.h.Sum(nil)
+}
+
+func (r *Ref) sum(data []byte, length int) []byte {
+	if length <= r.section {
+		r.h.Write(data)
+		return r.h.Sum(nil)
+	}
+	length /= 2
+	return append(r.sum(data[:length], length), r.sum(data[length:], length)...)
+}
+"""
+
+
+def test_a_recursion_once_per_element_on_the_rest_is_skipped() -> None:
+    """minio's argExpander (and ArgPattern.Expand, which calls it): exponential in the length of labels,
+    the generated benchmark ran until the test binary's timeout. A recursion on the rest once per call
+    (count) is linear: it runs."""
+    planned, _ = plan({"p.go": RECURSION}, ["expand", "Args.Expand", "count"])
+    assert "calls itself on labels[1:] once per element of a loop" in (planned["expand"].skip_reason or "")
+    assert "it calls expand (line" in (planned["Args.Expand"].skip_reason or "")
+    assert planned["count"].skip_reason is None
+
+
+def test_a_recursion_that_ends_only_at_a_value_the_callers_line_up_is_skipped() -> None:
+    """go-ethereum's RefHasher.hash(data, length): it ends when length == rh.sectionLength; the generated
+    length 0 halved forever and overflowed the stack. With a bound (`<=`) any value ends it."""
+    planned, _ = plan({"p.go": RECURSION}, ["Ref.hash", "Ref.sum"])
+    assert "its recursion ends only when length equals r.section" in (planned["Ref.hash"].skip_reason or "")
+    assert planned["Ref.sum"].skip_reason is None

@@ -541,3 +541,69 @@ func (p *Peer) Join() string {
     _, code = plan({"p.go": src}, ["Peer.Join"], {"Peer.Join": [line_of(src, "out += n")]})
     # Before: "k1" for all three, and NewPeer failed on the missing port.
     assert 'built, err := NewPeer("10.0.0.1:80", "azE=", "\\"k1\\"")' in body(code, "BenchmarkPeer_Join")
+
+
+CASES = """package p
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type Pattern struct {
+	Prefix, Suffix string
+	Seq            []string
+}
+
+func (p Pattern) Expand() []string {
+	var labels []string
+	for i := range p.Seq {
+		switch {
+		case p.Prefix != "" && p.Suffix == "":
+			labels = append(labels, fmt.Sprintf("%s%s", p.Prefix, p.Seq[i]))
+		case p.Suffix != "" && p.Prefix == "":
+			labels = append(labels, fmt.Sprintf("%s%s", p.Seq[i], p.Suffix))
+		default:
+			labels = append(labels, p.Seq[i])
+		}
+	}
+	return labels
+}
+
+func toText(scope interface{}, depth int) string {
+	var result string
+	switch val := scope.(type) {
+	case string:
+		result += val
+	case int:
+		result += strconv.Itoa(val)
+	case []interface{}:
+		for i, v := range val {
+			result += strings.Repeat("\\t", depth) + toText(v, depth+1)
+			if i < len(val)-1 {
+				result += " "
+			}
+		}
+	}
+	return result
+}
+"""
+
+
+def test_targets_in_two_cases_of_one_switch_get_the_input_of_one_of_them() -> None:
+    """minio's Pattern.Expand: findings in the Prefix-only and the Suffix-only case. Both cases' conditions
+    together (Prefix == "" from one, Suffix == "" from the other) reached neither: the first case wins."""
+    lines = [line_of(CASES, '"%s%s", p.Prefix'), line_of(CASES, '"%s%s", p.Seq[i], p.Suffix')]
+    _, code = plan({"p.go": CASES}, ["Pattern.Expand"], {"Pattern.Expand": lines})
+    expand = body(code, "BenchmarkPattern_Expand")
+    assert 'p.Suffix = ""' in expand and 'p.Prefix = ""' not in expand
+
+
+def test_a_type_switch_case_decides_what_the_interface_argument_holds() -> None:
+    """caddy's jsonToText: the findings are in `case []interface{}`; a string argument took another case.
+    The case with the most findings decides (one in `case string` does not)."""
+    lines = [line_of(CASES, "result += val"), line_of(CASES, 'result += strings.Repeat'),
+             line_of(CASES, 'result += " "')]
+    _, code = plan({"p.go": CASES}, ["toText"], {"toText": lines})
+    assert "var scope interface{} = perfReviewSliceInterface(" in body(code, "BenchmarkToText")

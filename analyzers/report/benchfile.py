@@ -29,6 +29,7 @@ from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchrecv import receiver_use
 from analyzers.report.benchskips import (
     always_panics,
+    branching_recursion,
     conditional_progress,
     derived_positions,
     linked,
@@ -38,6 +39,7 @@ from analyzers.report.benchskips import (
     second_half,
     state_function,
     steps_back,
+    unreached_base,
     waits_alone,
 )
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
@@ -180,7 +182,8 @@ class FileGen:
         for check in (relocks(func), positions(func), always_panics(func), nil_package_pointer(func, self.pkg),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
                       linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
-                      derived_positions(func), steps_back(func, self.index)):
+                      derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
+                      unreached_base(func, self.index)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]

@@ -16,7 +16,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.report.benchpaths import PathReader
 from analyzers.report.benchreach import PackageIndex
-from analyzers.source import Func, descendants, strip_parens, text
+from analyzers.source import Call, Func, descendants, strip_parens, text
 
 # Second halves of pairs: timed alone they undo what nothing did (and often panic saying so).
 _PAIRS: dict[str, str | tuple[str, ...]] = {
@@ -383,3 +383,73 @@ def _length_checked(name: str, body: Node, before: int) -> bool:
                 re.search(rf"\b{re.escape(name)}\b", text(node)):
             return True
     return False
+
+
+def _self_calls(func: Func, index: PackageIndex) -> list[Call]:
+    return [c for c in func.calls if index.callee(c.node, func) is func]
+
+
+def branching_recursion(func: Func, index: PackageIndex) -> str | None:
+    """`for _, l := range labels[0] { rs := expand(labels[1:]) ... }`: a call of itself on the rest of a
+    parameter, once per element of a loop, multiplies the work by each element's length: exponential in
+    the parameter's length, which no size n shows as a per-element cost (the generated one never ends).
+    A function that hands a value to such a function has that cost too."""
+    found = _branching(func, index)
+    if found is not None:
+        return found
+    for call in func.calls:
+        callee = index.callee(call.node, func)
+        if callee is not None and callee is not func:
+            inner = _branching(callee, index)
+            if inner is not None:
+                return f"it calls {callee.qualified_name} (line {call.line}), which {inner}"
+    return None
+
+
+def _branching(func: Func, index: PackageIndex) -> str | None:
+    params = {p.name for p in func.params if p.name and p.type.startswith("[]")}
+    for call in _self_calls(func, index):
+        if not call.loops:
+            continue
+        for arg in call.args:
+            arg = strip_parens(arg)
+            operand = arg.child_by_field_name("operand") if arg is not None and arg.type == "slice_expression" \
+                else None
+            if operand is not None and operand.type == "identifier" and text(operand) in params:
+                return (f"calls itself on {text(arg)} once per element of a loop (line {call.line}): the work "
+                        f"multiplies with each element of {text(operand)}, exponential in its length, which no "
+                        "size n shows")
+    return None
+
+
+def unreached_base(func: Func, index: PackageIndex) -> str | None:
+    """`if length == rh.sectionLength { ... } else { length /= 2; rh.hash(d[:length], length) }`: a
+    recursion that ends only when an int parameter equals a value the callers line up (a field, a
+    variable): a generated value may never reach it, and the stack overflows."""
+    if not _self_calls(func, index):
+        return None
+    ints = {p.name for p in func.params if p.name and p.type in _INT_PARAMS}
+    body = func.body
+    if not ints or body is None:
+        return None
+    bases: list[tuple[str, str, int]] = []
+    for node in descendants(body):
+        if node.type != "binary_expression":
+            continue
+        op = text(node.child_by_field_name("operator"))
+        sides = [strip_parens(node.child_by_field_name(f)) for f in ("left", "right")]
+        if op in ("<", "<=", ">", ">=") and any(s is not None and text(s) in ints for s in sides):
+            return None  # a bound ends it whatever the value
+        if op != "==" or sides[0] is None or sides[1] is None:
+            continue
+        for mine, other in (sides, sides[::-1]):
+            if mine.type == "identifier" and text(mine) in ints and \
+                    other.type in ("selector_expression", "identifier") and other.type != "int_literal":
+                if other.type == "identifier" and not re.fullmatch(r"[a-z]\w*", text(other)):
+                    continue  # a constant (Go names them too, but a lower-case one is usually a variable)
+                bases.append((text(mine), text(other), node.start_point[0] + 1))
+    if not bases:
+        return None
+    name, other, line = bases[0]
+    return (f"its recursion ends only when {name} equals {other} (line {line}), a value its callers inside the "
+            f"package line up: a generated {name} may never reach it, and the stack overflows")
