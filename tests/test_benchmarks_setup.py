@@ -579,3 +579,37 @@ def test_a_panic_in_the_set_up_skips_and_one_in_the_timed_loop_fails() -> None:
            '\t\t\tperfReviewUnbuilt(b, "set-up panicked", fmt.Errorf("%v", r))' in guard
     assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in guard
     assert "perfReviewTimedBenchmarks.Store(b, true)" in code
+
+
+SCHEDULER = """package p
+
+import (
+	"context"
+	"sync"
+)
+
+type Job func(context.Context)
+
+type fifo struct {
+	mu       sync.Mutex
+	resume   chan struct{}
+	cancel   context.CancelFunc
+	pendings []Job
+}
+
+func (f *fifo) Schedule(j Job) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cancel == nil {
+		panic("schedule: schedule to stopped scheduler")
+	}
+	f.pendings = append(f.pendings, j)
+}
+"""
+
+
+def test_a_cancel_function_the_code_checks_is_set() -> None:
+    """etcd's FIFO scheduler panics when its context.CancelFunc is nil (stopped): a struct built field by
+    field left it nil, and every run failed. A CancelFunc is a func type: it gets a no-op."""
+    _, code = plan({"p.go": SCHEDULER}, ["fifo.Schedule"], {"fifo.Schedule": [line_of(SCHEDULER, "append(")]})
+    assert "if f.cancel == nil {\n\t\t\tf.cancel = func() {}\n\t\t}" in body(code, "BenchmarkFifo_Schedule")
