@@ -767,3 +767,39 @@ def test_a_recursion_that_ends_only_at_a_value_the_callers_line_up_is_skipped() 
     planned, _ = plan({"p.go": RECURSION}, ["Ref.hash", "Ref.sum"])
     assert "its recursion ends only when length equals r.section" in (planned["Ref.hash"].skip_reason or "")
     assert planned["Ref.sum"].skip_reason is None
+
+
+HEAP = """package p
+
+import "container/heap"
+
+type items []int
+
+func (s items) Len() int            { return len(s) }
+func (s items) Less(i, j int) bool  { return s[i] < s[j] }
+func (s items) Swap(i, j int)       { s[i], s[j] = s[j], s[i] }
+func (s *items) Push(x any)         { *s = append(*s, x.(int)) }
+func (s *items) Pop() any           { old := *s; x := old[len(old)-1]; *s = old[:len(old)-1]; return x }
+
+type Queue struct{ cont *items }
+
+func (q *Queue) Remove(i int) any {
+	if i < 0 {
+		return nil
+	}
+	return heap.Remove(q.cont, i)
+}
+
+func (q *Queue) Top(k int) any {
+	heap.Init(q.cont)
+	return (*q.cont)[0] + k
+}
+"""
+
+
+def test_a_position_in_a_heap_is_skipped() -> None:
+    """go-ethereum's Prque.Remove(i): heap.Remove on an empty queue indexed -1 and panicked; a position
+    in a heap comes only from the heap's own index callback. Top takes an int that is no position."""
+    planned, _ = plan({"p.go": HEAP}, ["Queue.Remove", "Queue.Top"])
+    assert "its parameter i is a position in the heap q.cont (heap.Remove" in (planned["Queue.Remove"].skip_reason or "")
+    assert planned["Queue.Top"].skip_reason is None

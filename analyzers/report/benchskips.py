@@ -453,3 +453,18 @@ def unreached_base(func: Func, index: PackageIndex) -> str | None:
     name, other, line = bases[0]
     return (f"its recursion ends only when {name} equals {other} (line {line}), a value its callers inside the "
             f"package line up: a generated {name} may never reach it, and the stack overflows")
+
+
+def heap_position(func: Func) -> str | None:
+    """`heap.Remove(p.cont, i)`, `heap.Fix(h, i)` with an int parameter: a position in a heap, valid only
+    for an element it holds (its callers got it from the heap's index callback); Remove uses one up on
+    every call, and an empty heap panics."""
+    ints = {p.name for p in func.params if p.name and p.type in _INT_PARAMS}
+    for call in func.calls:
+        if call.callee not in ("heap.Remove", "heap.Fix") or len(call.args) != 2:
+            continue
+        index = strip_parens(call.args[1])
+        if index is not None and text(index) in ints:
+            return (f"its parameter {text(index)} is a position in the heap {text(call.args[0])} ({call.callee}, "
+                    f"line {call.line}): valid only for an element the heap holds, which only its callers know")
+    return None
