@@ -613,3 +613,38 @@ def test_a_cancel_function_the_code_checks_is_set() -> None:
     field left it nil, and every run failed. A CancelFunc is a func type: it gets a no-op."""
     _, code = plan({"p.go": SCHEDULER}, ["fifo.Schedule"], {"fifo.Schedule": [line_of(SCHEDULER, "append(")]})
     assert "if f.cancel == nil {\n\t\t\tf.cancel = func() {}\n\t\t}" in body(code, "BenchmarkFifo_Schedule")
+
+
+ENCODER = """package p
+
+import (
+	"encoding/binary"
+	"reflect"
+)
+
+type encbuf struct{ str []byte }
+
+func (w *encbuf) encode(val interface{}) error {
+	rval := reflect.ValueOf(val)
+	for i := 0; i < rval.NumField(); i++ {
+		f := rval.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			w.str = append(w.str, f.String()...)
+		case reflect.Uint64:
+			w.str = binary.BigEndian.AppendUint64(w.str, f.Uint())
+		default:
+			panic("unsupported kind " + f.Kind().String())
+		}
+	}
+	return nil
+}
+"""
+
+
+def test_a_value_an_encoder_reflects_over_has_fields_every_encoder_takes() -> None:
+    """go-ethereum's rlp encbuf.encode got a struct with an `int` field, which rlp cannot encode (nil
+    writer, nil pointer dereference); encoding/binary refuses int too. A fixed-size unsigned one it takes."""
+    _, code = plan({"p.go": ENCODER}, ["encbuf.encode"], {"encbuf.encode": [line_of(ENCODER, "f.String()")]})
+    encode = body(code, "BenchmarkEncbuf_encode")
+    assert "N    uint64\n" in encode and "N    int\n" not in encode

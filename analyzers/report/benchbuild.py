@@ -302,12 +302,13 @@ class BenchBuilder(ReceiverParts, TextParts):
 
     def _some_struct(self, env: TypeEnv) -> str:
         """A value for code that reflects over its argument's fields: the package's first struct that has
-        exported fields, else a small anonymous one."""
+        exported fields, else a small anonymous one of a string and a fixed-size unsigned integer, which every
+        encoder takes (encoding/binary refuses int, and go-ethereum's rlp any signed integer)."""
         for name, struct in sorted(self.v.pkg.structs.items()):
             if any(f[:1].isupper() for f, _ in struct.fields) and name not in self.v.pkg.ambiguous:
                 try:
                     return self.v.element(name, "1", env)
                 except Unbuildable:
                     continue
-        return 'struct {\n\tName string\n\tN    int\n}{"k1", 1}'
+        return 'struct {\n\tName string\n\tN    uint64\n}{"k1", 1}'
 
