@@ -40,6 +40,7 @@ from analyzers.report.benchskips import (
     second_half,
     state_function,
     steps_back,
+    stored_positions,
     unreached_base,
     waits_alone,
 )
@@ -184,7 +185,7 @@ class FileGen:
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
                       linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
-                      unreached_base(func, self.index), heap_position(func)):
+                      unreached_base(func, self.index), heap_position(func), stored_positions(func)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]

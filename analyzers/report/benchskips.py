@@ -468,3 +468,29 @@ def heap_position(func: Func) -> str | None:
             return (f"its parameter {text(index)} is a position in the heap {text(call.args[0])} ({call.callee}, "
                     f"line {call.line}): valid only for an element the heap holds, which only its callers know")
     return None
+
+
+def stored_positions(func: Func) -> str | None:
+    """`for _, head := range w.lheads { n := copy(out[pos:], w.str[strpos:head.offset]) }`: the elements of
+    one field of the receiver hold positions into another field. Only the methods that fill both keep them
+    consistent; generated elements point anywhere."""
+    recv = func.receiver_name
+    if not recv:
+        return None
+    for loop in func.loops:
+        if loop.kind != "range" or not loop.value or not loop.range_expr.startswith(recv + ".") or loop.body is None:
+            continue
+        for node in descendants(loop.body):
+            if node.type != "slice_expression":
+                continue
+            operand = text(node.child_by_field_name("operand"))
+            if not operand.startswith(recv + ".") or operand == loop.range_expr:
+                continue
+            for bound in (node.child_by_field_name(f) for f in ("start", "end")):
+                bound = strip_parens(bound)
+                if bound is not None and bound.type == "selector_expression" and \
+                        text(bound.child_by_field_name("operand")) == loop.value:
+                    return (f"the elements of {loop.range_expr} hold positions into {operand} (line "
+                            f"{node.start_point[0] + 1}: {text(node)}): only the methods that fill both keep them "
+                            "consistent")
+    return None
