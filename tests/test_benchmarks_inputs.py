@@ -607,3 +607,40 @@ def test_a_type_switch_case_decides_what_the_interface_argument_holds() -> None:
              line_of(CASES, 'result += " "')]
     _, code = plan({"p.go": CASES}, ["toText"], {"toText": lines})
     assert "var scope interface{} = perfReviewSliceInterface(" in body(code, "BenchmarkToText")
+
+
+POOL = """package p
+
+import "sync"
+
+type tree struct{ nodes []int }
+
+type Pool struct {
+	lock     sync.Mutex
+	c        chan *tree
+	count    int
+	Capacity int
+}
+
+func NewPool(capacity int) *Pool {
+	return &Pool{c: make(chan *tree, capacity), Capacity: capacity}
+}
+
+func (p *Pool) reserve() *tree {
+	p.lock.Lock()
+	defer p.lock.Unlock()
+	if p.count == p.Capacity {
+		return <-p.c
+	}
+	p.count++
+	return &tree{}
+}
+"""
+
+
+def test_a_field_compared_with_another_field_gets_its_value() -> None:
+    """go-ethereum's TreePool.reserve: the finding is on the way taken when the pool is full (`p.count ==
+    p.Capacity`); a new pool (count 0) never took it."""
+    _, code = plan({"p.go": POOL}, ["Pool.reserve"], {"Pool.reserve": [line_of(POOL, "return <-p.c")]})
+    reserve = body(code, "BenchmarkPool_reserve")
+    assert "p.count = p.Capacity" in reserve and reserve.index("NewPool(") < reserve.index("p.count = p.Capacity")
