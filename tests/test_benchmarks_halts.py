@@ -846,3 +846,50 @@ def test_positions_one_field_holds_into_another_are_skipped() -> None:
     planned, _ = plan({"p.go": ENCBUF}, ["encbuf.toBytes", "encbuf.joined"])
     assert "the elements of w.lheads hold positions into w.str" in (planned["encbuf.toBytes"].skip_reason or "")
     assert planned["encbuf.joined"].skip_reason is None
+
+
+XOR = """package p
+
+import "hash"
+
+type cipher struct{ newHash func() hash.Hash }
+
+func (c *cipher) Transcrypt(in, out []byte) {
+	h := c.newHash()
+	h.Write(in[:0])
+	key := h.Sum(nil)
+	inLength := len(in)
+	for j := 0; j < inLength; j++ {
+		out[j] = in[j] ^ key[j]
+	}
+}
+
+func (c *cipher) Checked(in, out []byte) {
+	h := c.newHash()
+	key := h.Sum(nil)
+	if len(in) > len(key) || len(out) < len(in) {
+		return
+	}
+	for j := 0; j < len(in); j++ {
+		out[j] = in[j] ^ key[j]
+	}
+}
+
+func Masked(in []byte) []byte {
+	out := make([]byte, len(in))
+	for j := 0; j < len(in); j++ {
+		out[j] = in[j] ^ 0x5c
+	}
+	return out
+}
+"""
+
+
+def test_positions_of_a_parameter_into_a_value_a_call_sizes_are_skipped() -> None:
+    """swarm's encryption.Transcrypt XORs `in` with a hash's sum, position by position: the generated 48
+    bytes ran past the 8 of the generated hash. A length check, or a buffer made from the parameter's own
+    length, runs."""
+    planned, _ = plan({"p.go": XOR}, ["cipher.Transcrypt", "cipher.Checked", "Masked"])
+    assert "indexes key, whose length h.Sum decides, at every position of in" in \
+        (planned["cipher.Transcrypt"].skip_reason or "")
+    assert planned["cipher.Checked"].skip_reason is None and planned["Masked"].skip_reason is None

@@ -32,6 +32,7 @@ from analyzers.report.benchskips import (
     branching_recursion,
     conditional_progress,
     derived_positions,
+    foreign_length,
     heap_position,
     linked,
     nil_package_pointer,
@@ -185,7 +186,8 @@ class FileGen:
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
                       linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
-                      unreached_base(func, self.index), heap_position(func), stored_positions(func)):
+                      unreached_base(func, self.index), heap_position(func), stored_positions(func),
+                      foreign_length(func)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]

@@ -494,3 +494,42 @@ def stored_positions(func: Func) -> str | None:
                             f"{node.start_point[0] + 1}: {text(node)}): only the methods that fill both keep them "
                             "consistent")
     return None
+
+
+_SIZED_BY_CALLER = frozenset({"make", "append", "len", "cap", "copy", "string", "min", "max"})
+
+
+def foreign_length(func: Func) -> str | None:
+    """`for j := 0; j < len(in); j++ { out[j] = in[j] ^ key[j] }` where `key := h.Sum(nil)`: positions of a
+    parameter index a local whose length a call decides (a hash's size), with no check against it. Only
+    the callers keep the parameter that short (swarm's Transcrypt gets segments of the key's length)."""
+    params = {p.name for p in func.params if p.name and p.name != "_"}
+    for loop in func.loops:
+        m = re.fullmatch(r"(\w+)\s*<\s*(\w+|len\(\w+\))", loop.cond.strip()) if loop.kind == "for" else None
+        if m is None or loop.body is None:
+            continue
+        counter, bound = m.groups()
+        if not bound.startswith("len("):  # inLength := len(in)
+            decl = func.lookup(bound, loop.node)
+            bound = text(strip_parens(decl.init)) if decl is not None and decl.init is not None else ""
+        param = bound[4:-1] if bound.startswith("len(") and bound.endswith(")") else ""
+        if param not in params:
+            continue
+        for node in descendants(loop.body):
+            if node.type != "index_expression":
+                continue
+            operand, index = node.child_by_field_name("operand"), strip_parens(node.child_by_field_name("index"))
+            if operand is None or operand.type != "identifier" or index is None or text(index) != counter:
+                continue
+            decl = func.lookup(text(operand), operand)
+            init = strip_parens(decl.init) if decl is not None and decl.kind != "param" else None
+            if init is None or init.type != "call_expression":
+                continue
+            fn = text(init.child_by_field_name("function"))
+            if fn in _SIZED_BY_CALLER or re.search(rf"\b{re.escape(param)}\b", text(init)):
+                continue
+            if re.search(rf"\blen\({re.escape(text(operand))}\)", text(func.body)):
+                continue  # checked against
+            return (f"line {node.start_point[0] + 1} indexes {text(operand)}, whose length {fn} decides, at every "
+                    f"position of {param}: only its callers keep {param} that short")
+    return None
