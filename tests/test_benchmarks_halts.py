@@ -801,7 +801,8 @@ def test_a_position_in_a_heap_is_skipped() -> None:
     """go-ethereum's Prque.Remove(i): heap.Remove on an empty queue indexed -1 and panicked; a position
     in a heap comes only from the heap's own index callback. Top takes an int that is no position."""
     planned, _ = plan({"p.go": HEAP}, ["Queue.Remove", "Queue.Top"])
-    assert "its parameter i is a position in the heap q.cont (heap.Remove" in (planned["Queue.Remove"].skip_reason or "")
+    reason = planned["Queue.Remove"].skip_reason or ""
+    assert "its parameter i is a position in the heap q.cont (heap.Remove" in reason
     assert planned["Queue.Top"].skip_reason is None
 
 

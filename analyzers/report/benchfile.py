@@ -9,6 +9,13 @@ from collections.abc import Sequence
 from analyzers.model import Param
 from analyzers.package import Package
 from analyzers.report.benchbuild import BenchBuilder
+from analyzers.report.benchconsistent import (
+    branching_recursion,
+    foreign_length,
+    heap_position,
+    stored_positions,
+    unreached_base,
+)
 from analyzers.report.benchgen import (
     SIZES,
     Bench,
@@ -29,11 +36,8 @@ from analyzers.report.benchreach import PackageIndex
 from analyzers.report.benchrecv import receiver_use
 from analyzers.report.benchskips import (
     always_panics,
-    branching_recursion,
     conditional_progress,
     derived_positions,
-    foreign_length,
-    heap_position,
     linked,
     nil_package_pointer,
     positions,
@@ -41,8 +45,6 @@ from analyzers.report.benchskips import (
     second_half,
     state_function,
     steps_back,
-    stored_positions,
-    unreached_base,
     waits_alone,
 )
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK

@@ -417,7 +417,6 @@ def _case_of(node: Node) -> Node | None:
 def _most_in_one_case(found: list[Node]) -> list[Node]:
     """The targets, those of the switch case that holds the most of them first: a call takes one case, and
     what the first target needs decides the input."""
-    cases = [_case_of(t) for t in found]
-    counts = {c.id: sum(1 for o in cases if o is not None and o.id == c.id) for c in cases if c is not None}
-    order = sorted(range(len(found)), key=lambda i: -counts.get(cases[i].id, 0) if cases[i] is not None else 0)
-    return [found[i] for i in order]
+    ids = [c.id if c is not None else -1 for c in (_case_of(t) for t in found)]
+    order = sorted(range(len(found)), key=lambda k: -ids.count(ids[k]) if ids[k] != -1 else 0)
+    return [found[k] for k in order]

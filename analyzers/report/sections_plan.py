@@ -151,7 +151,8 @@ _SHARED = {
     "perfReviewMap": "perfReviewMap(n, k, v) = k(i): v(i) for i < n", "perfReviewSized": "perfReviewSized (per size)",
     "perfReviewGuard": "perfReviewGuard (a panic fails one benchmark; one in its set-up skips it)",
     "perfReviewUnbuilt": "perfReviewUnbuilt (skips: the input could not be built)",
-    "perfReviewTimed": "perfReviewTimed (the set-up is done)", "perfReviewTimedBenchmarks": "perfReviewTimed (the set-up is done)",
+    "perfReviewTimed": "perfReviewTimed (the set-up is done)",
+    "perfReviewTimedBenchmarks": "perfReviewTimed (the set-up is done)",
     "perfReviewWorkerGuard": "perfReviewWorkerGuard", "perfReviewServer": "perfReviewServer (a local HTTP server)",
     "perfReviewTempFile": "perfReviewTempFile", "perfReviewNopWriteCloser": "perfReviewNopWriteCloser",
 }
