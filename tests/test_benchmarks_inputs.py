@@ -606,7 +606,7 @@ def test_a_type_switch_case_decides_what_the_interface_argument_holds() -> None:
     lines = [line_of(CASES, "result += val"), line_of(CASES, 'result += strings.Repeat'),
              line_of(CASES, 'result += " "')]
     _, code = plan({"p.go": CASES}, ["toText"], {"toText": lines})
-    assert "var scope interface{} = perfReviewSliceInterface(" in body(code, "BenchmarkToText")
+    assert "var scope interface{} = perfReviewSliceInterface(n)" in body(code, "BenchmarkToText")  # what it walks
 
 
 POOL = """package p
@@ -644,3 +644,41 @@ def test_a_field_compared_with_another_field_gets_its_value() -> None:
     _, code = plan({"p.go": POOL}, ["Pool.reserve"], {"Pool.reserve": [line_of(POOL, "return <-p.c")]})
     reserve = body(code, "BenchmarkPool_reserve")
     assert "p.count = p.Capacity" in reserve and reserve.index("NewPool(") < reserve.index("p.count = p.Capacity")
+
+
+BLOCKS = """package p
+
+import "strings"
+
+func render(scope interface{}, depth int) string {
+	var result string
+	switch val := scope.(type) {
+	case string:
+		result += val
+	case []interface{}:
+		for _, v := range val {
+			if block, ok := v.([]interface{}); ok {
+				for _, arg := range block {
+					result += strings.Repeat("\\t", depth) + render(arg, depth+1)
+				}
+				continue
+			}
+			result += render(v, depth) + " "
+		}
+	}
+	return result
+}
+"""
+
+
+def test_elements_asserted_one_by_one_hold_that_type_and_another() -> None:
+    """caddy's jsonToText: `if block, ok := v.([]interface{}); ok {...; continue}` on each element of the
+    type switch's value. Every other element holds the asserted type, so both ways run, and n is the
+    number of elements (the switch's alias is the parameter)."""
+    lines = [line_of(BLOCKS, 'strings.Repeat'), line_of(BLOCKS, 'render(v, depth)')]
+    _, code = plan({"p.go": BLOCKS}, ["render"], {"render": lines})
+    render = body(code, "BenchmarkRender")
+    assert "var scope interface{} = perfReviewSliceInterfaceHoldingSliceInterface(n)" in render
+    helper = code[code.index("func perfReviewSliceInterfaceHoldingSliceInterface"):]
+    assert "if i%2 == 0 {\n\t\t\ts[i] = perfReviewSliceInterface(2)\n\t\t} else {\n\t\t\ts[i] = perfReviewKey(i)" \
+        in helper

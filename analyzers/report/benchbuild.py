@@ -9,7 +9,7 @@ import re
 from tree_sitter import Node
 
 from analyzers.model import Param
-from analyzers.report.benchinputs import Unbuildable
+from analyzers.report.benchinputs import NESTED_SIZE, Unbuildable
 from analyzers.report.benchparts import _DIR_NAMES, _PATH_NAMES, _URL_NAMES, Built, _nillable
 from analyzers.report.benchreceiver import ReceiverParts
 from analyzers.report.benchtext import TextParts
@@ -143,8 +143,16 @@ class BenchBuilder(ReceiverParts, TextParts):
         asserted = self.hints.asserted.get(path)
         if asserted is not None:
             var = self._var(name)
-            self.out.setup.append(f"var {var} {self.v.type_text(tt, env)} = "
-                                  f"{self.v.element(asserted, '1', env, in_bench=True)}")
+            each = self.hints.asserted.get(path + "[]")
+            sized = path in self.hints.drivers and asserted.startswith(("[]", "map["))  # n: its length
+            size = self.size_of(path) if sized else str(NESTED_SIZE)
+            if each is not None and asserted in ("[]any", "[]interface{}"):
+                value = self.v.mixed(asserted, each, size, env)
+            elif sized:
+                value = self.v.collection(asserted, size, env)
+            else:
+                value = self.v.element(asserted, "1", env, in_bench=True)
+            self.out.setup.append(f"var {var} {self.v.type_text(tt, env)} = {value}")
             return var
         shape = self.hints.shapes.get(path)
         if shape is not None and shape.nil and _nillable(tt):

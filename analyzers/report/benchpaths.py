@@ -358,6 +358,9 @@ class PathReader:
         if node.type == "identifier":
             name = text(node)
             decl = self.func.lookup(name, node)
+            if decl is None and name not in self.roots:
+                switch = _switched(node, name)  # `switch val := scope.(type)`: val is scope, as a case sees it
+                return self.path_of(switch.child_by_field_name("value"), depth + 1) if switch is not None else None
             if decl is None or (decl.kind == "param" and name in self.roots):
                 return name if name in self.roots else None
             if decl.kind == "range":
@@ -420,3 +423,15 @@ def _most_in_one_case(found: list[Node]) -> list[Node]:
     ids = [c.id if c is not None else -1 for c in (_case_of(t) for t in found)]
     order = sorted(range(len(found)), key=lambda k: -ids.count(ids[k]) if ids[k] != -1 else 0)
     return [found[k] for k in order]
+
+
+def _switched(node: Node, name: str) -> Node | None:
+    """The type switch around node that declares name as its alias (`switch name := x.(type)`)."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration", "func_literal"):
+        if parent.type == "type_switch_statement":
+            alias = parent.child_by_field_name("alias")
+            if alias is not None and text(alias) == name:
+                return parent
+        parent = parent.parent
+    return None
