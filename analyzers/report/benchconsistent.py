@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tree_sitter import Node
+
 from analyzers.report.benchreach import PackageIndex
 from analyzers.source import Call, Func, descendants, strip_parens, text
 
@@ -40,7 +42,9 @@ def branching_recursion(func: Func, index: PackageIndex) -> str | None:
 def _branching(func: Func, index: PackageIndex) -> str | None:
     params = {p.name for p in func.params if p.name and p.type.startswith("[]")}
     for call in _self_calls(func, index):
-        if not call.loops:
+        # Once per element of a range loop, its result kept: a call the loop returns (a matcher's
+        # `return match(s, p[1:]) || ...`) happens once per call, however many elements there are.
+        if not call.loops or call.loops[-1].kind != "range" or _returned(call.node):
             continue
         for raw in call.args:
             arg = strip_parens(raw)
@@ -51,6 +55,16 @@ def _branching(func: Func, index: PackageIndex) -> str | None:
                         f"multiplies with each element of {text(operand)}, exponential in its length, which no "
                         "size n shows")
     return None
+
+
+def _returned(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type not in ("block", "statement_list", "function_declaration",
+                                                     "method_declaration", "func_literal"):
+        if parent.type == "return_statement":
+            return True
+        parent = parent.parent
+    return False
 
 
 def unreached_base(func: Func, index: PackageIndex) -> str | None:
