@@ -151,11 +151,11 @@ def foreign_length(func: Func) -> str | None:
     the callers keep the parameter that short (swarm's Transcrypt gets segments of the key's length)."""
     params = {p.name for p in func.params if p.name and p.name != "_"}
     for loop in func.loops:
-        m = re.fullmatch(r"(\w+)\s*<\s*(\w+|len\(\w+\))", loop.cond.strip()) if loop.kind == "for" else None
-        if m is None or loop.body is None:
+        counter, less, bound = loop.cond.partition("<")  # `j < n`, `j < len(in)`
+        counter, bound = counter.strip(), bound.strip()
+        if loop.kind != "for" or not less or not counter.isidentifier() or bound.startswith("=") or loop.body is None:
             continue
-        counter, bound = m.groups()
-        if not bound.startswith("len("):  # inLength := len(in)
+        if bound.isidentifier():  # inLength := len(in)
             decl = func.lookup(bound, loop.node)
             bound = text(strip_parens(decl.init)) if decl is not None and decl.init is not None else ""
         param = bound[4:-1] if bound.startswith("len(") and bound.endswith(")") else ""
