@@ -690,3 +690,225 @@ def test_a_receiver_is_not_filled_through_a_method_that_can_block() -> None:
     _, code = plan({"p.go": PIPE}, ["pipe.empty", "bag.Joined"])
     assert ".Write(" not in body(code, "BenchmarkPipe_empty")
     assert ".Add(" in body(code, "BenchmarkBag_Joined")
+
+
+RECURSION = """package p
+
+import "hash"
+
+func expand(labels [][]string) (out [][]string) {
+	if len(labels) == 1 {
+		for _, v := range labels[0] {
+			out = append(out, []string{v})
+		}
+		return out
+	}
+	for _, lbl := range labels[0] {
+		for _, r := range expand(labels[1:]) {
+			out = append(out, append(r, lbl))
+		}
+	}
+	return out
+}
+
+type Args [][]string
+
+func (a Args) Expand() [][]string { return expand(a) }
+
+func match(str, pattern []rune) bool {
+	for len(pattern) > 0 {
+		for range pattern {
+			if pattern[0] == '*' {
+				return match(str, pattern[1:]) || (len(str) > 0 && match(str[1:], pattern))
+			}
+			break
+		}
+		if len(str) == 0 || str[0] != pattern[0] {
+			return false
+		}
+		str, pattern = str[1:], pattern[1:]
+	}
+	return len(str) == 0
+}
+
+func count(labels [][]string) int {
+	if len(labels) == 0 {
+		return 0
+	}
+	return len(labels[0]) + count(labels[1:])
+}
+
+type Ref struct {
+	section int
+	h       hash.Hash
+}
+
+func (r *Ref) hash(data []byte, length int) []byte {
+	var section []byte
+	if length == r.section {
+		section = data
+	} else {
+		length /= 2
+		section = append(r.hash(data[:length], length), r.hash(data[length:], length)...)
+	}
+	r.h.Reset()
+	r.h.Write(section)
+	return r.h.Sum(nil)
+}
+
+func (r *Ref) sum(data []byte, length int) []byte {
+	if length <= r.section {
+		r.h.Write(data)
+		return r.h.Sum(nil)
+	}
+	length /= 2
+	return append(r.sum(data[:length], length), r.sum(data[length:], length)...)
+}
+"""
+
+
+def test_a_recursion_once_per_element_on_the_rest_is_skipped() -> None:
+    """minio's argExpander (and ArgPattern.Expand, which calls it): exponential in the length of labels,
+    the generated benchmark ran until the test binary's timeout. A recursion on the rest once per call
+    (count) is linear, and one the loop returns (match) happens once: they run."""
+    planned, _ = plan({"p.go": RECURSION}, ["expand", "Args.Expand", "count", "match"])
+    assert "calls itself on labels[1:] once per element of a loop" in (planned["expand"].skip_reason or "")
+    assert "it calls expand (line" in (planned["Args.Expand"].skip_reason or "")
+    assert planned["count"].skip_reason is None
+    # minio's wildcard matcher returns its recursive calls: once per call, not once per element.
+    assert planned["match"].skip_reason is None
+
+
+def test_a_recursion_that_ends_only_at_a_value_the_callers_line_up_is_skipped() -> None:
+    """go-ethereum's RefHasher.hash(data, length): it ends when length == rh.sectionLength; the generated
+    length 0 halved forever and overflowed the stack. With a bound (`<=`) any value ends it."""
+    planned, _ = plan({"p.go": RECURSION}, ["Ref.hash", "Ref.sum"])
+    assert "its recursion ends only when length equals r.section" in (planned["Ref.hash"].skip_reason or "")
+    assert planned["Ref.sum"].skip_reason is None
+
+
+HEAP = """package p
+
+import "container/heap"
+
+type items []int
+
+func (s items) Len() int            { return len(s) }
+func (s items) Less(i, j int) bool  { return s[i] < s[j] }
+func (s items) Swap(i, j int)       { s[i], s[j] = s[j], s[i] }
+func (s *items) Push(x any)         { *s = append(*s, x.(int)) }
+func (s *items) Pop() any           { old := *s; x := old[len(old)-1]; *s = old[:len(old)-1]; return x }
+
+type Queue struct{ cont *items }
+
+func (q *Queue) Remove(i int) any {
+	if i < 0 {
+		return nil
+	}
+	return heap.Remove(q.cont, i)
+}
+
+func (q *Queue) Top(k int) any {
+	heap.Init(q.cont)
+	return (*q.cont)[0] + k
+}
+"""
+
+
+def test_a_position_in_a_heap_is_skipped() -> None:
+    """go-ethereum's Prque.Remove(i): heap.Remove on an empty queue indexed -1 and panicked; a position
+    in a heap comes only from the heap's own index callback. Top takes an int that is no position."""
+    planned, _ = plan({"p.go": HEAP}, ["Queue.Remove", "Queue.Top"])
+    reason = planned["Queue.Remove"].skip_reason or ""
+    assert "its parameter i is a position in the heap q.cont (heap.Remove" in reason
+    assert planned["Queue.Top"].skip_reason is None
+
+
+ENCBUF = """package p
+
+type listhead struct{ offset, size int }
+
+type encbuf struct {
+	str    []byte
+	lheads []*listhead
+	names  []string
+}
+
+func (w *encbuf) toBytes() []byte {
+	out := make([]byte, len(w.str)+len(w.lheads))
+	strpos, pos := 0, 0
+	for _, head := range w.lheads {
+		n := copy(out[pos:], w.str[strpos:head.offset])
+		pos += n
+		strpos += n
+		out[pos] = byte(head.size)
+		pos++
+	}
+	copy(out[pos:], w.str[strpos:])
+	return out
+}
+
+func (w *encbuf) joined() []byte {
+	var out []byte
+	for _, head := range w.lheads {
+		out = append(out, w.str[:min(len(w.str), 4)]...)
+		out = append(out, byte(head.offset))
+	}
+	return out
+}
+"""
+
+
+def test_positions_one_field_holds_into_another_are_skipped() -> None:
+    """go-ethereum's rlp encbuf.toBytes: list heads hold offsets into the string buffer; generated heads
+    sliced it out of range. A loop over one field that slices another by its own bounds runs."""
+    planned, _ = plan({"p.go": ENCBUF}, ["encbuf.toBytes", "encbuf.joined"])
+    assert "the elements of w.lheads hold positions into w.str" in (planned["encbuf.toBytes"].skip_reason or "")
+    assert planned["encbuf.joined"].skip_reason is None
+
+
+XOR = """package p
+
+import "hash"
+
+type cipher struct{ newHash func() hash.Hash }
+
+func (c *cipher) Transcrypt(in, out []byte) {
+	h := c.newHash()
+	h.Write(in[:0])
+	key := h.Sum(nil)
+	inLength := len(in)
+	for j := 0; j < inLength; j++ {
+		out[j] = in[j] ^ key[j]
+	}
+}
+
+func (c *cipher) Checked(in, out []byte) {
+	h := c.newHash()
+	key := h.Sum(nil)
+	if len(in) > len(key) || len(out) < len(in) {
+		return
+	}
+	for j := 0; j < len(in); j++ {
+		out[j] = in[j] ^ key[j]
+	}
+}
+
+func Masked(in []byte) []byte {
+	out := make([]byte, len(in))
+	for j := 0; j < len(in); j++ {
+		out[j] = in[j] ^ 0x5c
+	}
+	return out
+}
+"""
+
+
+def test_positions_of_a_parameter_into_a_value_a_call_sizes_are_skipped() -> None:
+    """swarm's encryption.Transcrypt XORs `in` with a hash's sum, position by position: the generated 48
+    bytes ran past the 8 of the generated hash. A length check, or a buffer made from the parameter's own
+    length, runs."""
+    planned, _ = plan({"p.go": XOR}, ["cipher.Transcrypt", "cipher.Checked", "Masked"])
+    assert "indexes key, whose length h.Sum decides, at every position of in" in \
+        (planned["cipher.Transcrypt"].skip_reason or "")
+    assert planned["cipher.Checked"].skip_reason is None and planned["Masked"].skip_reason is None

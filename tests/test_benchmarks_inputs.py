@@ -541,3 +541,144 @@ func (p *Peer) Join() string {
     _, code = plan({"p.go": src}, ["Peer.Join"], {"Peer.Join": [line_of(src, "out += n")]})
     # Before: "k1" for all three, and NewPeer failed on the missing port.
     assert 'built, err := NewPeer("10.0.0.1:80", "azE=", "\\"k1\\"")' in body(code, "BenchmarkPeer_Join")
+
+
+CASES = """package p
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type Pattern struct {
+	Prefix, Suffix string
+	Seq            []string
+}
+
+func (p Pattern) Expand() []string {
+	var labels []string
+	for i := range p.Seq {
+		switch {
+		case p.Prefix != "" && p.Suffix == "":
+			labels = append(labels, fmt.Sprintf("%s%s", p.Prefix, p.Seq[i]))
+		case p.Suffix != "" && p.Prefix == "":
+			labels = append(labels, fmt.Sprintf("%s%s", p.Seq[i], p.Suffix))
+		default:
+			labels = append(labels, p.Seq[i])
+		}
+	}
+	return labels
+}
+
+func toText(scope interface{}, depth int) string {
+	var result string
+	switch val := scope.(type) {
+	case string:
+		result += val
+	case int:
+		result += strconv.Itoa(val)
+	case []interface{}:
+		for i, v := range val {
+			result += strings.Repeat("\\t", depth) + toText(v, depth+1)
+			if i < len(val)-1 {
+				result += " "
+			}
+		}
+	}
+	return result
+}
+"""
+
+
+def test_targets_in_two_cases_of_one_switch_get_the_input_of_one_of_them() -> None:
+    """minio's Pattern.Expand: findings in the Prefix-only and the Suffix-only case. Both cases' conditions
+    together (Prefix == "" from one, Suffix == "" from the other) reached neither: the first case wins."""
+    lines = [line_of(CASES, '"%s%s", p.Prefix'), line_of(CASES, '"%s%s", p.Seq[i], p.Suffix')]
+    _, code = plan({"p.go": CASES}, ["Pattern.Expand"], {"Pattern.Expand": lines})
+    expand = body(code, "BenchmarkPattern_Expand")
+    assert 'p.Suffix = ""' in expand and 'p.Prefix = ""' not in expand
+
+
+def test_a_type_switch_case_decides_what_the_interface_argument_holds() -> None:
+    """caddy's jsonToText: the findings are in `case []interface{}`; a string argument took another case.
+    The case with the most findings decides (one in `case string` does not)."""
+    lines = [line_of(CASES, "result += val"), line_of(CASES, 'result += strings.Repeat'),
+             line_of(CASES, 'result += " "')]
+    _, code = plan({"p.go": CASES}, ["toText"], {"toText": lines})
+    assert "var scope interface{} = perfReviewSliceInterface(n)" in body(code, "BenchmarkToText")  # what it walks
+
+
+POOL = """package p
+
+import "sync"
+
+type tree struct{ nodes []int }
+
+type Pool struct {
+	lock     sync.Mutex
+	c        chan *tree
+	count    int
+	Capacity int
+}
+
+func NewPool(capacity int) *Pool {
+	return &Pool{c: make(chan *tree, capacity), Capacity: capacity}
+}
+
+func (p *Pool) reserve() *tree {
+	p.lock.Lock()
+	defer p.lock.Unlock()
+	if p.count == p.Capacity {
+		return <-p.c
+	}
+	p.count++
+	return &tree{}
+}
+"""
+
+
+def test_a_field_compared_with_another_field_gets_its_value() -> None:
+    """go-ethereum's TreePool.reserve: the finding is on the way taken when the pool is full (`p.count ==
+    p.Capacity`); a new pool (count 0) never took it."""
+    _, code = plan({"p.go": POOL}, ["Pool.reserve"], {"Pool.reserve": [line_of(POOL, "return <-p.c")]})
+    reserve = body(code, "BenchmarkPool_reserve")
+    assert "p.count = p.Capacity" in reserve and reserve.index("NewPool(") < reserve.index("p.count = p.Capacity")
+
+
+BLOCKS = """package p
+
+import "strings"
+
+func render(scope interface{}, depth int) string {
+	var result string
+	switch val := scope.(type) {
+	case string:
+		result += val
+	case []interface{}:
+		for _, v := range val {
+			if block, ok := v.([]interface{}); ok {
+				for _, arg := range block {
+					result += strings.Repeat("\\t", depth) + render(arg, depth+1)
+				}
+				continue
+			}
+			result += render(v, depth) + " "
+		}
+	}
+	return result
+}
+"""
+
+
+def test_elements_asserted_one_by_one_hold_that_type_and_another() -> None:
+    """caddy's jsonToText: `if block, ok := v.([]interface{}); ok {...; continue}` on each element of the
+    type switch's value. Every other element holds the asserted type, so both ways run, and n is the
+    number of elements (the switch's alias is the parameter)."""
+    lines = [line_of(BLOCKS, 'strings.Repeat'), line_of(BLOCKS, 'render(v, depth)')]
+    _, code = plan({"p.go": BLOCKS}, ["render"], {"render": lines})
+    render = body(code, "BenchmarkRender")
+    assert "var scope interface{} = perfReviewSliceInterfaceHoldingSliceInterface(n)" in render
+    helper = code[code.index("func perfReviewSliceInterfaceHoldingSliceInterface"):]
+    assert "if i%2 == 0 {\n\t\t\ts[i] = perfReviewSliceInterface(2)\n\t\t} else {\n\t\t\ts[i] = perfReviewKey(i)" \
+        in helper

@@ -530,3 +530,121 @@ func (b *bag) Longest() (n int) {
     reason = planned["stack.Less"].skip_reason
     assert reason is not None and "asserts one dynamic type" in reason
     assert planned["bag.Longest"].skip_reason is None
+
+
+MASK = """package p
+
+import "strings"
+
+type Mask struct{ bits []bool }
+
+func MustMask(pattern string) *Mask {
+	m := &Mask{}
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '0':
+			m.bits = append(m.bits, false)
+		case '1':
+			m.bits = append(m.bits, true)
+		default:
+			panic("mask: bad byte")
+		}
+	}
+	return m
+}
+
+func (m *Mask) Apply(lines []string) string {
+	out := ""
+	for i, l := range lines {
+		if m.bits[i%len(m.bits)] {
+			out += strings.ToUpper(l)
+		}
+	}
+	return out
+}
+"""
+
+
+def test_a_panic_in_the_set_up_skips_and_one_in_the_timed_loop_fails() -> None:
+    """MustMask panics on the generated pattern before anything is timed: the benchmark measures nothing
+    and says so (a skip through perfReviewUnbuilt); a panic after perfReviewTimed is Apply's: a failure.
+    The corpus tests/corpus/bench/setup.go runs it (test_benchmarks_run)."""
+    _, code = plan({"p.go": MASK}, ["Mask.Apply"], {"Mask.Apply": [line_of(MASK, "out +=")]})
+    apply = body(code, "BenchmarkMask_Apply")
+    assert "MustMask(" in apply
+    assert apply.index("MustMask(") < apply.index("perfReviewTimed(b)") < apply.index("for ")
+    guard = code[code.index("func perfReviewGuard"):]
+    guard = guard[:guard.index("\n}\n")]
+    assert 'if _, timed := perfReviewTimedBenchmarks.Load(b); !timed {\n' \
+           '\t\t\tperfReviewUnbuilt(b, "set-up panicked", fmt.Errorf("%v", r))' in guard
+    assert 'b.Fatalf("perf-review: %s panicked: %v", what, r)' in guard
+    assert "perfReviewTimedBenchmarks.Store(b, true)" in code
+
+
+SCHEDULER = """package p
+
+import (
+	"context"
+	"sync"
+)
+
+type Job func(context.Context)
+
+type fifo struct {
+	mu       sync.Mutex
+	resume   chan struct{}
+	cancel   context.CancelFunc
+	pendings []Job
+}
+
+func (f *fifo) Schedule(j Job) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cancel == nil {
+		panic("schedule: schedule to stopped scheduler")
+	}
+	f.pendings = append(f.pendings, j)
+}
+"""
+
+
+def test_a_cancel_function_the_code_checks_is_set() -> None:
+    """etcd's FIFO scheduler panics when its context.CancelFunc is nil (stopped): a struct built field by
+    field left it nil, and every run failed. A CancelFunc is a func type: it gets a no-op."""
+    _, code = plan({"p.go": SCHEDULER}, ["fifo.Schedule"], {"fifo.Schedule": [line_of(SCHEDULER, "append(")]})
+    assert "if f.cancel == nil {\n\t\t\tf.cancel = func() {}\n\t\t}" in body(code, "BenchmarkFifo_Schedule")
+
+
+ENCODER = """package p
+
+import (
+	"encoding/binary"
+	"reflect"
+)
+
+type encbuf struct{ str []byte }
+
+func (w *encbuf) encode(val interface{}) error {
+	rval := reflect.ValueOf(val)
+	for i := 0; i < rval.NumField(); i++ {
+		f := rval.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			w.str = append(w.str, f.String()...)
+		case reflect.Uint64:
+			w.str = binary.BigEndian.AppendUint64(w.str, f.Uint())
+		default:
+			panic("unsupported kind " + f.Kind().String())
+		}
+	}
+	return nil
+}
+"""
+
+
+def test_a_value_an_encoder_reflects_over_has_fields_every_encoder_takes() -> None:
+    """go-ethereum's rlp encbuf.encode got a struct with an `int` field, which rlp cannot encode (nil
+    writer, nil pointer dereference); encoding/binary refuses int too. A fixed-size unsigned one it takes."""
+    _, code = plan({"p.go": ENCODER}, ["encbuf.encode"], {"encbuf.encode": [line_of(ENCODER, "f.String()")]})
+    encode = body(code, "BenchmarkEncbuf_encode")
+    assert "N    uint64\n" in encode and "N    int\n" not in encode

@@ -51,6 +51,10 @@ def _assertion(reader: PathReader, node: Node) -> None:
     decl = reader.func.lookup(name, operand)
     if decl is not None and decl.kind == "param" and name in reader.roots:
         reader.hints.asserted.setdefault(name, text(asserted))
+    elif decl is not None and decl.kind == "range":
+        path = reader.path_of(operand)  # `if block, ok := v.([]any); ok` on each element: "scope[]"
+        if path is not None and path.endswith("[]") and "." not in path:
+            reader.hints.asserted.setdefault(path, text(asserted))
 
 
 def _literal(node: Node | None) -> int | None:

@@ -9,7 +9,7 @@ import re
 from tree_sitter import Node
 
 from analyzers.model import Param
-from analyzers.report.benchinputs import Unbuildable
+from analyzers.report.benchinputs import NESTED_SIZE, Unbuildable
 from analyzers.report.benchparts import _DIR_NAMES, _PATH_NAMES, _URL_NAMES, Built, _nillable
 from analyzers.report.benchreceiver import ReceiverParts
 from analyzers.report.benchtext import TextParts
@@ -143,8 +143,16 @@ class BenchBuilder(ReceiverParts, TextParts):
         asserted = self.hints.asserted.get(path)
         if asserted is not None:
             var = self._var(name)
-            self.out.setup.append(f"var {var} {self.v.type_text(tt, env)} = "
-                                  f"{self.v.element(asserted, '1', env, in_bench=True)}")
+            each = self.hints.asserted.get(path + "[]")
+            sized = path in self.hints.drivers and asserted.startswith(("[]", "map["))  # n: its length
+            size = self.size_of(path) if sized else str(NESTED_SIZE)
+            if each is not None and asserted in ("[]any", "[]interface{}"):
+                value = self.v.mixed(asserted, each, size, env)
+            elif sized:
+                value = self.v.collection(asserted, size, env)
+            else:
+                value = self.v.element(asserted, "1", env, in_bench=True)
+            self.out.setup.append(f"var {var} {self.v.type_text(tt, env)} = {value}")
             return var
         shape = self.hints.shapes.get(path)
         if shape is not None and shape.nil and _nillable(tt):
@@ -302,12 +310,13 @@ class BenchBuilder(ReceiverParts, TextParts):
 
     def _some_struct(self, env: TypeEnv) -> str:
         """A value for code that reflects over its argument's fields: the package's first struct that has
-        exported fields, else a small anonymous one."""
+        exported fields, else a small anonymous one of a string and a fixed-size unsigned integer, which every
+        encoder takes (encoding/binary refuses int, and go-ethereum's rlp any signed integer)."""
         for name, struct in sorted(self.v.pkg.structs.items()):
             if any(f[:1].isupper() for f, _ in struct.fields) and name not in self.v.pkg.ambiguous:
                 try:
                     return self.v.element(name, "1", env)
                 except Unbuildable:
                     continue
-        return 'struct {\n\tName string\n\tN    int\n}{"k1", 1}'
+        return 'struct {\n\tName string\n\tN    uint64\n}{"k1", 1}'
 

@@ -9,6 +9,13 @@ from collections.abc import Sequence
 from analyzers.model import Param
 from analyzers.package import Package
 from analyzers.report.benchbuild import BenchBuilder
+from analyzers.report.benchconsistent import (
+    branching_recursion,
+    foreign_length,
+    heap_position,
+    stored_positions,
+    unreached_base,
+)
 from analyzers.report.benchgen import (
     SIZES,
     Bench,
@@ -180,7 +187,9 @@ class FileGen:
         for check in (relocks(func), positions(func), always_panics(func), nil_package_pointer(func, self.pkg),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
                       linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
-                      derived_positions(func), steps_back(func, self.index)):
+                      derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
+                      unreached_base(func, self.index), heap_position(func), stored_positions(func),
+                      foreign_length(func)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]

@@ -201,6 +201,7 @@ def _body(bench: Bench, loop_b: bool) -> list[str]:
     lines = [f"defer perfReviewGuard(b, {what})", *bench.setup, "b.ReportAllocs()"]
     if not loop_b:
         lines.append("b.ResetTimer()")
+    lines.append("perfReviewTimed(b)")  # a panic from here on is the measured code's (perfReviewGuard)
     lines.append("for b.Loop() {" if loop_b else "for i := 0; i < b.N; i++ {")
     lines += ["\t" + s for s in bench.per_iter]
     if bench.rebuild:
@@ -212,7 +213,7 @@ def _body(bench: Bench, loop_b: bool) -> list[str]:
 def _parallel(bench: Bench) -> list[str]:
     what = go_string(bench.func.qualified_name)
     lines = [f"defer perfReviewGuard(b, {what})", *bench.setup, "b.ReportAllocs()", "b.ResetTimer()",
-             "b.RunParallel(func(pb *testing.PB) {"]
+             "perfReviewTimed(b)", "b.RunParallel(func(pb *testing.PB) {"]
     inner = [f"defer perfReviewWorkerGuard(b, {what})", *bench.worker, "for pb.Next() {",
              "\t" + (f"{', '.join('_' for _ in bench.sinks)} = {bench.call}" if bench.sinks else bench.call), "}"]
     return lines + _indent(inner, 1) + ["})"]

@@ -39,10 +39,22 @@ FIXED_HELPERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "perfReviewGuard": (
         "// perfReviewGuard turns a panic in the measured code into a failure of this benchmark alone,\n"
-        "// so one bad input does not abort the whole `go test -bench` run. Call it with defer.\n"
+        "// so one bad input does not abort the whole `go test -bench` run. A panic in the set-up, before\n"
+        "// perfReviewTimed, skips the benchmark instead: its input could not be built, so it measures\n"
+        "// nothing, and says so. Call it with defer.\n"
         "func perfReviewGuard(b {testing}.TB, what string) {\n\tif r := recover(); r != nil {\n"
+        "\t\tif _, timed := perfReviewTimedBenchmarks.Load(b); !timed {\n"
+        '\t\t\tperfReviewUnbuilt(b, "set-up panicked", {fmt}.Errorf("%v", r))\n\t\t}\n'
         '\t\tb.Fatalf("perf-review: %s panicked: %v", what, r)\n\t}\n}\n',
-        ("testing",), (),
+        ("testing", "fmt"), ("perfReviewUnbuilt", "perfReviewTimed"),
+    ),
+    "perfReviewTimed": (
+        "// perfReviewTimedBenchmarks holds the benchmarks whose set-up is done (perfReviewTimed): a panic\n"
+        "// after it is the measured code's.\n"
+        "var perfReviewTimedBenchmarks {sync}.Map\n\n"
+        "// perfReviewTimed marks the end of a benchmark's set-up: the timed loop follows.\n"
+        "func perfReviewTimed(b {testing}.TB) {\n\tperfReviewTimedBenchmarks.Store(b, true)\n}\n",
+        ("testing", "sync"), (),
     ),
     "perfReviewUnbuilt": (
         "// perfReviewUnbuilt skips a benchmark whose input could not be built (a constructor rejected the\n"

@@ -344,6 +344,18 @@ class Values(StructValues):
             return helper == "perfReviewKey"
         return helper in (self._names.get(t), self._names.get("const:" + t))
 
+    def mixed(self, t: str, elem: str, size: str, env: TypeEnv) -> str:
+        """A slice of interface values whose even elements hold the type the code asserts on each element
+        (`if block, ok := v.([]any); ok`) and odd ones another: both ways run."""
+        written = self.type_text(t, env)
+        asserted = self.element(elem, "i", env)
+        other = f"{self.fixed('perfReviewKey')}(i)"
+        return self._helper(f"mixed:{t}:{elem}", mangle(t) + "Holding" + mangle(elem), lambda name: (
+            f"// {name} returns n values, every other one a {elem}.\n"
+            f"func {name}(n int) {written} {{\n\ts := make({written}, n)\n\tfor i := range s {{\n"
+            f"\t\tif i%2 == 0 {{\n\t\t\ts[i] = {asserted}\n\t\t}} else {{\n\t\t\ts[i] = {other}\n\t\t}}\n"
+            f"\t}}\n\treturn s\n}}\n")) + f"({size})"
+
     def collection(self, t: str, size: str, env: TypeEnv) -> str:
         """A string, []byte, slice, map or channel of `size` (a Go int expression) elements."""
         t = t.strip()

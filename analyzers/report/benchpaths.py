@@ -12,7 +12,7 @@ it does not understand is left to the diversity of the generated elements.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
 
@@ -68,8 +68,13 @@ class PathReader:
 
     def read(self, lines: Sequence[int]) -> Hints:
         found = targets(self.func, lines)
-        for target in found:
+        for k, target in enumerate(_most_in_one_case(found)):
+            # What the first target's way needs of a value stands: another target in a case of the same
+            # switch wants that value otherwise (`case p.Prefix != "" && p.Suffix == ""` and `case
+            # p.Suffix != "" && p.Prefix == ""`), and both at once reach neither.
+            first = {path: replace(shape) for path, shape in self.hints.shapes.items()} if k else {}
             self._walk_up(target)
+            self.hints.shapes.update(first)
             for lit in [n for n in descendants(target) if n.type == "func_literal" and _runs_now(n)]:
                 body = lit.child_by_field_name("body")
                 if body is not None:
@@ -137,6 +142,8 @@ class PathReader:
                 self._branch(parent, node)
             elif parent.type == "expression_case":
                 self._case(parent)
+            elif parent.type == "type_case":
+                self._type_case(parent)
             elif parent.type == "communication_case":
                 self._communication(parent)
             if parent.type in ("block", "statement_list"):
@@ -188,6 +195,21 @@ class PathReader:
         path = self.path_of(value)
         if path is not None:
             self.hints.shape(path).literal = text(values.named_children[0])
+
+    def _type_case(self, case: Node) -> None:
+        """`switch v := x.(type) { case []any: ... }` on an interface parameter: the argument holds the
+        case's type (its first)."""
+        switch = case.parent
+        value = strip_parens(switch.child_by_field_name("value")) if switch is not None else None
+        if value is not None and value.type == "type_assertion_expression":
+            value = strip_parens(value.child_by_field_name("operand"))
+        cased = case.child_by_field_name("type")
+        if value is None or value.type != "identifier" or cased is None or text(cased) == "nil":
+            return
+        name = text(value)
+        decl = self.func.lookup(name, value)
+        if decl is not None and decl.kind == "param" and name in self.roots:
+            self.hints.asserted.setdefault(name, text(cased))
 
     def _communication(self, case: Node) -> None:
         comm = case.child_by_field_name("communication")
@@ -336,6 +358,9 @@ class PathReader:
         if node.type == "identifier":
             name = text(node)
             decl = self.func.lookup(name, node)
+            if decl is None and name not in self.roots:
+                switch = _switched(node, name)  # `switch val := scope.(type)`: val is scope, as a case sees it
+                return self.path_of(switch.child_by_field_name("value"), depth + 1) if switch is not None else None
             if decl is None or (decl.kind == "param" and name in self.roots):
                 return name if name in self.roots else None
             if decl.kind == "range":
@@ -380,3 +405,33 @@ class PathReader:
 def read_paths(func: Func, lines: Sequence[int], index: PackageIndex, facts: Facts) -> tuple[Hints, PathReader]:
     reader = PathReader(func, index, facts)
     return reader.read(lines), reader
+
+
+def _case_of(node: Node) -> Node | None:
+    """The switch case (expression or type) a statement sits in, innermost, or None."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration", "func_literal"):
+        if parent.type in ("expression_case", "type_case"):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _most_in_one_case(found: list[Node]) -> list[Node]:
+    """The targets, those of the switch case that holds the most of them first: a call takes one case, and
+    what the first target needs decides the input."""
+    ids = [c.id if c is not None else -1 for c in (_case_of(t) for t in found)]
+    order = sorted(range(len(found)), key=lambda k: -ids.count(ids[k]) if ids[k] != -1 else 0)
+    return [found[k] for k in order]
+
+
+def _switched(node: Node, name: str) -> Node | None:
+    """The type switch around node that declares name as its alias (`switch name := x.(type)`)."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration", "func_literal"):
+        if parent.type == "type_switch_statement":
+            alias = parent.child_by_field_name("alias")
+            if alias is not None and text(alias) == name:
+                return parent
+        parent = parent.parent
+    return None

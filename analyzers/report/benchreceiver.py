@@ -131,7 +131,10 @@ class ReceiverParts(BuilderBase):
             if types[fname] == "string" and (shape.prefix or shape.suffix or shape.contains or shape.digits):
                 self.out.setup.append(f"{var}.{fname} = {self.text_value(path, shape)}")
             elif shape.literal is not None:
-                self.out.setup.append(f"{var}.{fname} = {shape.literal}")
+                value = shape.literal
+                if value.startswith(root + ".") and value[len(root) + 1:] in types:
+                    value = f"{var}.{value[len(root) + 1:]}"  # another field of the same value
+                self.out.setup.append(f"{var}.{fname} = {value}")
 
     def _deep_fill(self, var: str, t: str, deep: list[str]) -> None:
         """Collections one struct field further down (`r.stats.Lats`) that the code reads or walks."""

@@ -304,6 +304,8 @@ def _comparison(reader: PathReader, node: Node, truth: bool) -> None:
         left, right, op = right, left, _MIRROR[op]
     value = _constant(reader, right)
     if value is None:
+        if op == "==":
+            _same_as_field(reader, left, right)
         return
     if left.type == "call_expression" and text(left.child_by_field_name("function")) == "len":
         args = _args(left)
@@ -326,6 +328,20 @@ def _comparison(reader: PathReader, node: Node, truth: bool) -> None:
         shape.literal = str({"<": k - 1, "<=": k, ">": k + 1, ">=": k + 1}[op])
     elif value[:1].isalpha() and op in ("<", "<=", ">", ">=") and shape.literal is None:
         shape.literal = {"<": f"{value} - 1", ">": f"{value} + 1"}.get(op, value)  # a named constant
+
+
+def _same_as_field(reader: PathReader, left: Node, right: Node) -> None:
+    """`if p.count == p.Capacity { return <-p.c }`: two fields of the receiver that must be equal; the
+    first gets the second's value (written `p.Capacity`, the receiver's name for the variable)."""
+    recv = reader.func.receiver_name
+    paths = [reader.path_of(left), reader.path_of(right)]
+    if not recv or any(p is None or not p.startswith(recv + ".") or p.count(".") != 1 or "[" in p or "?" in p
+                       for p in paths):
+        return
+    mine, other = paths
+    assert mine is not None and other is not None
+    if mine != other and reader.hints.shape(mine).literal is None and other not in reader.hints.shapes:
+        reader.hints.shape(mine).literal = other
 
 
 def _is_len(node: Node) -> bool:

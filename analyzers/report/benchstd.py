@@ -24,6 +24,9 @@ class StdValue:
 # {io} and the like are the local names of the imports, filled in by the caller.
 STD_VALUES: dict[tuple[str, str], StdValue] = {
     ("context", "Context"): StdValue("{context}.Background()"),
+    # A context's cancel function, held by what the context runs: cancelling nothing.
+    ("context", "CancelFunc"): StdValue("func() {}"),
+    ("context", "CancelCauseFunc"): StdValue("func(error) {}"),
     ("time", "Duration"): StdValue("{time}.Duration({i}+1) * {time}.Millisecond"),
     ("time", "Time"): StdValue("{time}.Unix(int64(1700000000+{i}), 0).UTC()"),
     ("time", "*Location"): StdValue("{time}.UTC"),
@@ -172,4 +175,5 @@ STD_INTERFACES: frozenset[tuple[str, str]] = frozenset({
     ("hash", "Hash"), ("hash", "Hash64"), ("hash", "Hash32"), ("sort", "Interface"), ("fmt", "Stringer"),
     ("reflect", "Type"), ("net/http", "RoundTripper"), ("sync", "Locker"), ("io/fs", "FS"), ("os", "FileInfo"),
     ("io/fs", "FileInfo"),
+    ("context", "CancelFunc"), ("context", "CancelCauseFunc"),  # func types: nil until set too
 })
