@@ -72,7 +72,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
-from analyzers.source import Func, Loop, statements, strip_parens, text
+from analyzers.source import Func, Loop, descendants, statements, strip_parens, text
 
 
 @rule("defer-in-loop", "alloc", correctness=True)
@@ -110,13 +110,23 @@ def _once_guarded(defer: Node, loop: Loop) -> bool:
             if flag.isidentifier() and block is not None and re.search(
                     rf"(^|\W){re.escape(flag)}\s*=\s*true\b", text(block)):
                 return True
-            lazy = re.fullmatch(r"(\w+)\s*==\s*nil", cond)
-            if lazy is not None and block is not None and not re.search(
-                    rf"(^|[^\w.])((\w+\s*,\s*)*{re.escape(lazy.group(1))}\s*(,\s*\w+\s*)*:=|var\s+{re.escape(lazy.group(1))}\b)",
-                    text(loop.node)):
+            lazy = cond.removesuffix("nil").rstrip().removesuffix("==").strip() if cond.endswith("nil") else ""
+            if lazy.isidentifier() and block is not None and lazy not in _declared_in(loop.node):
                 return True  # lazy initialisation of a value from outside the loop: once
         node = node.parent
     return False
+
+
+def _declared_in(node: Node) -> set[str]:
+    """Names declared (`:=` or `var`) anywhere inside node."""
+    names: set[str] = set()
+    for d in descendants(node):
+        if d.type == "short_var_declaration":
+            left = d.child_by_field_name("left")
+            names.update(text(c) for c in (left.named_children if left is not None else []))
+        elif d.type == "var_spec":
+            names.update(text(c) for c in d.children_by_field_name("name"))
+    return names
 
 
 def _released(defer: Node) -> set[str]:
