@@ -121,7 +121,7 @@ func Race(results <-chan int, n int, tolerance time.Duration) int {
 }
 
 // Hit: the same wait in every iteration, with no return after it.
-func Gather(results <-chan int, stop <-chan struct{}) (sum int) {
+func SumUntilStop(results <-chan int, stop <-chan struct{}) (sum int) {
 	for {
 		select {
 		case r := <-results:
