@@ -224,7 +224,9 @@ def assign_fingerprints(findings: list[Finding]) -> None:
 
 def apply_suppressions(findings: list[Finding], files: Iterable[GoFile]) -> list[Finding]:
     """Drop findings silenced by `//perf-review:ignore <rule> <reason>` on their line or the one above;
-    an ignore comment without a reason still silences, and is itself reported."""
+    an ignore comment without a reason still silences, and is itself reported. A suppression written
+    for a linter whose check the rule mirrors (`//nolint:prealloc`, `//lint:ignore SA6002 why`) silences
+    the finding too (see LINTER_EQUIVALENTS)."""
     by_path = {f.path: f for f in files}
     kept: list[Finding] = []
     reported: set[tuple[str, int]] = set()
@@ -233,7 +235,8 @@ def apply_suppressions(findings: list[Finding], files: Iterable[GoFile]) -> list
         gf = by_path.get(f.file)
         match = _ignore_for(gf, f.line, f.rule) if gf is not None else None
         if match is None:
-            kept.append(f)
+            if gf is None or silenced_by_linter(gf, f.line, f.rule) is None:
+                kept.append(f)
             continue
         line, reason = match
         if not reason and (f.file, line) not in reported:
@@ -255,6 +258,46 @@ def _ignore_for(gf: GoFile, line: int, rule_id: str) -> tuple[int, str] | None:
             m = IGNORE_RE.search(comment)
             if m and m.group(1) == rule_id:
                 return candidate, _reason(m.group(2))
+    return None
+
+
+# Linters whose checks a rule mirrors, by the names their suppression comments use: a team that wrote
+# `//nolint:prealloc` or `//lint:ignore SA6002 reason` on a line has already decided about it, and
+# perf-review honours that instead of asking again (loki silences SA6002 on its series pool's Put).
+LINTER_EQUIVALENTS: dict[str, frozenset[str]] = {
+    "sync-pool-non-pointer": frozenset({"staticcheck", "SA6002"}),
+    "equal-fold": frozenset({"staticcheck", "SA6005"}),
+    "regexp-compile-in-func": frozenset({"staticcheck", "SA6000"}),
+    "mutex-copy": frozenset({"govet", "vet", "copylocks"}),
+    "huge-param": frozenset({"gocritic", "hugeParam"}),
+    "range-value-copy": frozenset({"gocritic", "rangeValCopy"}),
+    "defer-in-loop": frozenset({"gocritic", "deferInLoop", "revive"}),
+    "slice-prealloc": frozenset({"prealloc"}),
+    "sprintf-simple": frozenset({"perfsprint"}),
+    "string-concat-loop": frozenset({"perfsprint"}),
+}
+# `//nolint`, `//nolint:all`, `//nolint:a,b // why` (golangci-lint); `//lint:ignore SA6002 why` (staticcheck).
+_NOLINT = re.compile(r"^//\s?nolint(?::([\w,-]+))?(?![\w:])")
+_LINT_IGNORE = re.compile(r"^//lint:ignore ([\w,]+)\s+\S")
+
+
+def silenced_by_linter(gf: GoFile, line: int, rule_id: str) -> str | None:
+    """The suppression comment for an equivalent linter check on the finding's line or the line above,
+    or None."""
+    names = LINTER_EQUIVALENTS.get(rule_id)
+    if names is None:
+        return None
+    for candidate in (line, line - 1):
+        for comment in gf.comment_on(candidate):
+            c = comment.strip()
+            m = _NOLINT.match(c)
+            if m is not None:
+                listed = set(m.group(1).split(",")) if m.group(1) else {"all"}
+                if "all" in listed or listed & names:
+                    return c
+            m = _LINT_IGNORE.match(c)
+            if m is not None and set(m.group(1).split(",")) & names:
+                return c
     return None
 
 

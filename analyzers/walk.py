@@ -120,7 +120,9 @@ class _Walker:
                     self.visit(node)
             else:
                 self.visit(part)
-        if b"perf-review:" in self.gf.src:
+        src = self.gf.src
+        # Comments matter for perf-review's own markers and for other linters' suppressions.
+        if b"perf-review:" in src or b"nolint" in src or b"lint:ignore" in src:
             for node in QueryCursor(_comments_query()).captures(root).get("c", []):
                 self.gf.comments.setdefault(node.start_point[0] + 1, []).append(text(node))
 

@@ -26,6 +26,31 @@ def test_ignore_comment_on_the_line_or_above_silences_one_finding() -> None:
     assert [f.function for f in result.findings] == ["C"]
 
 
+def test_a_suppression_written_for_an_equivalent_linter_check_is_honoured() -> None:
+    """string-concat-loop mirrors perfsprint's concat-loop: `//nolint:perfsprint`, a bare `//nolint`
+    and `//nolint:all` silence it; a suppression for an unrelated linter, a `//nolint` written as part
+    of another word, or staticcheck's `//lint:ignore` of a check the rule does not mirror do not."""
+    src = go(
+        LOOP.format(name="A", pre="", post=" //nolint:perfsprint // a few names"),
+        LOOP.format(name="B", pre="//nolint\n\t\t", post=""),
+        LOOP.format(name="C", pre="", post=" //nolint:all"),
+        LOOP.format(name="D", pre="", post=" //nolint:errcheck,gosec"),
+        LOOP.format(name="E", pre="", post=" //nolintish"),
+        LOOP.format(name="F", pre="//lint:ignore SA6002 not this one\n\t\t", post=""),
+        LOOP.format(name="G", pre="", post=" //nolint:gosec,perfsprint"),
+    )
+    result = analyze_files({"p/a.go": src}, ONLY)
+    assert [f.function for f in result.findings] == ["D", "E", "F"]
+
+
+def test_staticcheck_lint_ignore_silences_the_check_it_names() -> None:
+    src = (b"package p\n\nimport \"sync\"\n\nvar pool sync.Pool\n\n"
+           b"func put(b []byte) {\n\t//lint:ignore SA6002 the header allocation is accepted\n\tpool.Put(b)\n}\n\n"
+           b"func put2(b []byte) {\n\tpool.Put(b)\n}\n")
+    result = analyze_files({"p/a.go": src}, Options(enabled_rules=frozenset({"sync-pool-non-pointer"})))
+    assert [f.function for f in result.findings] == ["put2"]
+
+
 def test_ignore_without_reason_is_reported() -> None:
     src = go(LOOP.format(name="A", pre="", post=" //perf-review:ignore string-concat-loop"))
     result = analyze_files({"p/a.go": src}, ONLY)
