@@ -170,8 +170,16 @@ def lifecycle_name(func: Func) -> str | None:
     return f"{name} runs at start-up, on configuration or at shutdown"
 
 
+# A check of whether the caller is an administrator runs on every request: `IsAdmin`, `requireAdmin`,
+# `checkAdminAuth`, and any function answering a bool.
+_GUARD = re.compile(r"^(is|Is|has|Has|check|Check|require|Require|ensure|Ensure|can|Can|verify|Verify|"
+                    r"validate|Validate|auth|Auth)([A-Z_]|$)")
+
+
 def admin_reason(func: Func) -> str | None:
     """Why func serves an administrator (see _ADMIN_NAME), or None."""
+    if _GUARD.match(func.name) or [r.type for r in func.results] == ["bool"]:
+        return None
     base = func.file.path.rsplit("/", 1)[-1].removesuffix(".go").lower()
     if _ADMIN_NAME.search(func.name) or (func.receiver and _ADMIN_NAME.search(func.receiver)) \
             or _ADMIN_FILE.search(base):

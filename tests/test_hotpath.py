@@ -493,6 +493,15 @@ func usersOf(r *http.Request) int { n := 0; for range r.URL.Query() { for range 
 func (o objectHandlers) GetObject(w http.ResponseWriter, r *http.Request) {}
 func badmintonHandler(w http.ResponseWriter, r *http.Request) {}
 func newAdminHandler() {}
+func (o objectHandlers) PutObject(w http.ResponseWriter, r *http.Request) {
+	for range r.Header {
+		if isAdmin(r) || requireAdmin(r) == nil {
+			return
+		}
+	}
+}
+func isAdmin(r *http.Request) bool { n := 0; for range r.Header { for range r.Header { n++ } }; return n > 0 }
+func requireAdmin(r *http.Request) error { for range r.Header { for range r.Header { } }; return nil }
 """
     health = b"""package p
 
@@ -509,6 +518,8 @@ func healthInfo(w http.ResponseWriter, r *http.Request) {}
     assert t["healthInfo"][0] == "cold", t["healthInfo"]
     assert t["objectHandlers.GetObject"][0] == "hot"
     assert t["badmintonHandler"][0] == "hot"
+    # a check of whether the caller is an administrator runs on every request
+    assert t["isAdmin"][0] == "hot" and t["requireAdmin"][0] == "hot", (t["isAdmin"], t["requireAdmin"])
 
 
 def test_a_function_named_for_an_error_runs_on_a_failure() -> None:
