@@ -19,10 +19,16 @@ IGNORE_RE = re.compile(r"//\s*perf-review:ignore\s+([a-z0-9-]+)(.*)")
 MISSING_REASON_RULE = "ignore-without-reason"
 _WS = re.compile(r"\s+")
 _ERR_COND = re.compile(r"\berr\s*!=\s*nil\b|^!ok$|\bok\s*==\s*false\b")
+# Informational, success and redirect statuses (1xx-3xx): a branch on one of them is no failure.
+_NOT_FAILED = tuple(f"{name}\\b" for name in (
+    "Continue", "SwitchingProtocols", "Processing", "EarlyHints", "OK", "Created", "Accepted",
+    "NonAuthoritativeInfo", "NoContent", "ResetContent", "PartialContent", "MultiStatus", "AlreadyReported",
+    "IMUsed", "MultipleChoices", "MovedPermanently", "Found", "SeeOther", "NotModified", "UseProxy",
+    "TemporaryRedirect", "PermanentRedirect"))
 # A response that is not a success: `resp.StatusCode != http.StatusOK`, `== http.StatusBadRequest`, `>= 400`.
 _ERR_STATUS = re.compile(
     r"StatusCode\s*(!=\s*(http\.StatusOK|200)\b|>=?\s*([345]\d\d|http\.Status(BadRequest|MultipleChoices|"
-    r"InternalServerError))\b|==\s*(http\.Status(?!(OK|Created|Accepted|NoContent|PartialContent)\b)\w+|[45]\d\d)\b)"
+    r"InternalServerError))\b|==\s*(http\.Status(?!" + "|".join(_NOT_FAILED) + r")\w+|[45]\d\d)\b)"
 )
 
 

@@ -295,6 +295,9 @@ def test_a_branch_on_a_failed_http_status_is_an_error_branch() -> None:
     result = analyze_files({"p/a.go": src.encode()}, rules)
     sev = sorted((f.function, f.line, f.severity) for f in result.findings)
     assert sev == [("ok", 25, "warning"), ("reply", 11, "info"), ("reply", 15, "info")], sev
+    cached = src.replace("func ok(", "func cached(").replace("http.StatusOK", "http.StatusNotModified")
+    result = analyze_files({"p/a.go": cached.encode()}, rules)
+    assert [f.severity for f in result.findings if f.function == "cached"] == ["warning"], "a 304 is no failure"
 
 
 def test_a_nested_loop_rule_needs_evidence_beyond_its_own_nesting() -> None:
