@@ -344,13 +344,16 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
     call nothing hot."""
     looped: dict[str, list[Func]] = {}
     direct: dict[str, list[Func]] = {}
+    # Only a call named like one of the package's functions can be looked up (and its receiver's type
+    # is worth inferring): most calls go to other packages.
+    names = {f.name for f in pkg.funcs if not f.is_literal}
     for func in pkg.funcs:
         top = top_function(func)
         if skip and top in skip:
             continue
         imports = func.file.imports
         for call in func.calls:
-            key = call_key(call, imports)
+            key = call_key(call, imports) if call.name in names else None
             if key is None or (key[0] == "." and call.name in _INTERFACE_METHODS):
                 continue
             # Recursion (a tree printer calling itself per child) says how deep the data is, not how
