@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.skim import FuncSpan, func_spans, only_funcs
-from analyzers.source import Func, GoFile, go_language, parse, text
+from analyzers.source import Func, GoFile, cached_property, go_language, parse, text
 from analyzers.walk import build_file
 
 _PACKAGE = re.compile(rb"^package\s+(\w+)", re.MULTILINE)
