@@ -367,10 +367,12 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
             # often the function runs.
             if key == func_key(top):
                 continue
+            found = looped if call.loops or call.outer_loops else direct
+            if found is looped and func in looped.get(key, ()):
+                continue  # already listed: whatever the receiver's type, nothing changes
             typ = _receiver_type(pkg, call, func) if key[0] == "." else ""
             if _foreign(typ):
                 continue
-            found = looped if call.loops or call.outer_loops else direct
             if found is direct and key[0] == ".":
                 if not typ or typ not in pkg.method_owners(call.name):
                     continue
