@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import cast
 
 from tree_sitter import Node, Query, QueryCursor
@@ -26,9 +27,15 @@ from analyzers.source import (
 )
 from analyzers.typeinfer import range_types
 
+_START = attrgetter("start_byte")
+_END = attrgetter("end_byte")
 
-def _order(node: Node) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
+
+def _in_order(nodes: list[Node]) -> None:
+    """Sort nodes by start, the longest first among those starting together: two stable sorts with
+    C-level keys (a Python key function called per node cost more than the sorting)."""
+    nodes.sort(key=_END, reverse=True)
+    nodes.sort(key=_START)
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +123,7 @@ class _Walker:
         for part, search in _parts(root):
             if search:
                 nodes = QueryCursor(_nodes_query()).captures(part).get("n", [])
-                nodes.sort(key=_order)
+                _in_order(nodes)
                 for node in nodes:
                     self.visit(node)
             else:
