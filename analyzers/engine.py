@@ -124,7 +124,8 @@ def skip_reason(path: str, src: bytes | None, options: Options) -> str | None:
     if b"\x00" in src[:8192]:
         return "binary content"
     try:
-        src.decode("utf-8")
+        if not src.isascii():  # ASCII is UTF-8: most files need no decoding to tell
+            src.decode("utf-8")
     except UnicodeDecodeError:
         return "not UTF-8 text"
     if is_generated(src):

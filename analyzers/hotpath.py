@@ -118,10 +118,14 @@ def _propagate_loops(
         tops[func_key(f)].append(f)
     # Functions hot because they serve requests (or are measured, or marked), not because of their shape.
     origins = {f for f, h in out.items() if h.tier == "hot" and any(r.startswith(_ORIGINS) for r in h.reasons)}
+    # A function nobody in the package calls (in a loop or from a function that could be an origin)
+    # keeps its heat: only the others are looked at, round after round.
+    called = [(key, funcs) for key, funcs in tops.items() if key in loop_callers
+              or any((f"{f.receiver}.{f.name}" if f.receiver else key) in direct_callers for f in funcs)]
     changed = True
     while changed:
         changed = False
-        for key, funcs in tops.items():
+        for key, funcs in called:
             sites = loop_callers.get(key, [])
             heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
             hot = next((c for c, h in heats if h.tier == "hot"), None)
@@ -368,23 +372,31 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
     call nothing hot."""
     looped: dict[str, list[Func]] = {}
     direct: dict[str, list[Func]] = {}
+    # Only a call named like one of the package's functions (`F(...)`) or methods (`x.M(...)`) can be
+    # looked up, and its receiver's type is worth inferring: most calls go to other packages.
+    names = {f.name for f in pkg.funcs if not f.is_literal and not f.receiver}
+    methods = {f.name for f in pkg.funcs if not f.is_literal and f.receiver}
     for func in pkg.funcs:
         top = top_function(func)
         if skip and top in skip:
             continue
         imports = func.file.imports
         for call in func.calls:
-            key = call_key(call, imports)
-            if key is None or (key[0] == "." and call.name in _INTERFACE_METHODS):
+            key = call_key(call, imports) if call.name in names or call.name in methods else None
+            if key is None or (key[0] == "." and (call.name in _INTERFACE_METHODS or call.name not in methods)):
+                continue
+            if key[0] != "." and key not in names:
                 continue
             # Recursion (a tree printer calling itself per child) says how deep the data is, not how
             # often the function runs.
             if key == func_key(top):
                 continue
+            found = looped if call.loops or call.outer_loops else direct
+            if found is looped and func in looped.get(key, ()):
+                continue  # already listed: whatever the receiver's type, nothing changes
             typ = _receiver_type(pkg, call, func) if key[0] == "." else ""
             if _foreign(typ):
                 continue
-            found = looped if call.loops or call.outer_loops else direct
             if found is direct and key[0] == ".":
                 if not typ or typ not in pkg.method_owners(call.name):
                     continue

@@ -13,6 +13,8 @@ view with parse errors: tree-sitter recovers, and what the view is used for is e
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _FUNC = re.compile(rb"^func[ \t]*+(\([^)\n]*\))?[ \t]*+(\w+)[^\n]*", re.MULTILINE)
@@ -48,16 +50,25 @@ class _Lines:
         return self.line
 
 
-def func_spans(src: bytes, signature_filter: re.Pattern[bytes] | None = None) -> list[FuncSpan]:
+def func_spans(
+    src: bytes, signature_filter: re.Pattern[bytes] | None = None, words: tuple[bytes, ...] = ()
+) -> list[FuncSpan]:
     """Top-level functions, in order. With signature_filter, only those whose signature (from `func`
-    to the brace opening the body) matches it."""
+    to the brace opening the body) matches it. `words`: literals one of which every match of the
+    filter contains; a function whose signature holds none of them is skipped unread (test files
+    hold thousands of tests, and finding where each signature ends is most of the scan)."""
     out: list[FuncSpan] = []
     lines = _Lines(src)
     hider = _Hider(src)
     pos = 0
-    for m in _FUNC.finditer(src):
+    hits = _occurrences(src, words) if signature_filter is not None and words else None
+    for m in _funcs(src):
         if m.start() < pos:
             continue  # inside the body of the previous function (not gofmt'd)
+        if hits is not None and not _may_match(src, hits, m.start()):
+            if bisect_left(hits, (m.start(), 0)) == len(hits):
+                break  # none of the words further on: no function there can match
+            continue
         hidden = hider.covering(m.start())
         if hidden > m.start():  # `func` at column 0 inside a raw string or a block comment
             pos = hidden
@@ -80,6 +91,47 @@ def func_spans(src: bytes, signature_filter: re.Pattern[bytes] | None = None) ->
         out.append(FuncSpan(name, receiver, start, body, lines.at(close)))
         pos = close
     return out
+
+
+def _funcs(src: bytes) -> Iterator[re.Match[bytes]]:
+    """The matches of _FUNC, as _FUNC.finditer gives them: the pattern is tried only where a line
+    starts with `func` (found by bytes.find, in C) instead of at every position of the file."""
+    if src.startswith(b"func"):
+        at = 0
+    else:
+        at = src.find(b"\nfunc")
+        at = at + 1 if at >= 0 else -1
+    while at >= 0:
+        m = _FUNC.match(src, at)
+        if m is not None:
+            yield m
+        at = src.find(b"\nfunc", at)
+        at = at + 1 if at >= 0 else -1
+
+
+def _occurrences(src: bytes, words: tuple[bytes, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of the words in src, sorted (found by bytes.find, in C)."""
+    found: list[tuple[int, int]] = []
+    for word in words:
+        at = src.find(word)
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = src.find(word, at + 1)
+    found.sort()
+    return found
+
+
+def _may_match(src: bytes, hits: list[tuple[int, int]], start: int) -> bool:
+    """Whether one of the words lies whole between `start` (a `func` at column 0) and the first blank
+    line after it, which a signature never passes (_body_open stops at a blank line)."""
+    blank = src.find(b"\n\n", start)
+    bound = len(src) if blank < 0 else blank + 1
+    i = bisect_left(hits, (start, 0))
+    while i < len(hits) and hits[i][0] < bound:
+        if hits[i][1] <= bound:
+            return True
+        i += 1
+    return False
 
 
 class _Hider:

@@ -17,30 +17,27 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.skim import FuncSpan, func_spans, only_funcs
-from analyzers.source import Func, GoFile, go_language, parse, text
+from analyzers.source import Func, GoFile, cached_property, go_language, parse, text
 from analyzers.walk import build_file
 
 _PACKAGE = re.compile(rb"^package\s+(\w+)", re.MULTILINE)
 _BENCHMARK_SIGNATURE = re.compile(rb"^func\s+Benchmark|\*testing\.B\b", re.MULTILINE)
+_BENCHMARK_WORDS = (b"Benchmark", b"*testing.B")  # one is in every match of _BENCHMARK_SIGNATURE
 
 
 @lru_cache(maxsize=1)
-def _call_names_query() -> Query:
-    """The called name of every call: `f(...)`, and `M` of `x.M(...)`."""
+def _calls_and_loops_query() -> Query:
+    """The called name of every call (`f(...)`, and `M` of `x.M(...)`) and every loop, in one pass."""
     return Query(go_language(), """
         (call_expression function: (identifier) @name)
         (call_expression function: (selector_expression field: (field_identifier) @name))
+        (for_statement) @loop
     """)
-
-
-@lru_cache(maxsize=1)
-def _for_query() -> Query:
-    return Query(go_language(), "(for_statement) @loop")
 
 
 # The loop a benchmark times: `for i := 0; i < b.N; i++`, `for range b.N`, `for b.Loop()`,
@@ -88,7 +85,7 @@ class TestFile:
         """Benchmarks and benchmark helpers (functions with a `*testing.B` in their signature)."""
         if b"Benchmark" not in self.src and b"*testing.B" not in self.src:
             return []
-        return [s for s in func_spans(self.src, _BENCHMARK_SIGNATURE) if not s.receiver]
+        return [s for s in func_spans(self.src, _BENCHMARK_SIGNATURE, _BENCHMARK_WORDS) if not s.receiver]
 
     @cached_property
     def benchmarks(self) -> GoFile:
@@ -111,9 +108,10 @@ class TestFile:
         if not spans:
             return refs
         tree = parse(only_funcs(self.src, spans))
-        found = QueryCursor(_call_names_query()).captures(tree.root_node).get("name", [])
+        captured = QueryCursor(_calls_and_loops_query()).captures(tree.root_node)
+        found = captured.get("name", [])
         starts = [s.start for s in spans]
-        timed = [n for n in QueryCursor(_for_query()).captures(tree.root_node).get("loop", []) if _timed_loop(n)]
+        timed = [n for n in captured.get("loop", []) if _timed_loop(n)]
         with_loop = {bisect_right(starts, n.start_point[0]) - 1 for n in timed}
         timed_ids = {n.id for n in timed}
         for node in sorted(found, key=lambda n: n.start_byte):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
+from typing import cast
 
 from tree_sitter import Node, Query, QueryCursor
 
@@ -25,9 +27,15 @@ from analyzers.source import (
 )
 from analyzers.typeinfer import range_types
 
+_START = attrgetter("start_byte")
+_END = attrgetter("end_byte")
 
-def _order(node: Node) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
+
+def _in_order(nodes: list[Node]) -> None:
+    """Sort nodes by start, the longest first among those starting together: two stable sorts with
+    C-level keys (a Python key function called per node cost more than the sorting)."""
+    nodes.sort(key=_END, reverse=True)
+    nodes.sort(key=_START)
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +123,7 @@ class _Walker:
         for part, search in _parts(root):
             if search:
                 nodes = QueryCursor(_nodes_query()).captures(part).get("n", [])
-                nodes.sort(key=_order)
+                _in_order(nodes)
                 for node in nodes:
                     self.visit(node)
             else:
@@ -151,8 +159,14 @@ class _Walker:
         outer = func.outer_loops
         if kind == "call_expression":
             call = _call(node, frame.loops, outer, self.gf.src)
-            func.calls.append(call)
-            func._sites.setdefault(kind, []).append(call)
+            func.calls.append(call)  # also the function's call_expression sites (enter_func)
+            by_name = func._calls_by_name
+            if by_name is not None:
+                same = by_name.get(call.name)
+                if same is None:
+                    by_name[call.name] = [call]
+                else:
+                    same.append(call)
             return
         func._sites.setdefault(kind, []).append(Site(node, frame.loops, outer))
         if kind == "for_statement":
@@ -201,6 +215,9 @@ class _Walker:
                 func.decls[recv_name] = [
                     Decl(recv_name, ("*" if pointer else "") + receiver, node, func.start_line, (), "param")
                 ]
+        # The name index of calls_named and the call sites are filled as the walk finds calls.
+        func._calls_by_name = {}
+        func._sites["call_expression"] = cast(list[Site], func.calls)
         func.params = params_of(node.child_by_field_name("parameters"))
         func.results = params_of(node.child_by_field_name("result"))
         for p in func.params:
@@ -232,10 +249,13 @@ class _Walker:
         values = [c for c in right.named_children] if right is not None else []
         multi = len(values) == 1 and len(names) > 1
         for i, ident in enumerate(names):
-            if ident.type != "identifier" or text(ident) == "_":
+            if ident.type != "identifier":
+                continue
+            name = text(ident)
+            if name == "_":
                 continue
             value = values[i] if len(values) == len(names) else None
-            decl = Decl(text(ident), None, node, ident.start_point[0] + 1, loops, "short", value, func=func)
+            decl = Decl(name, None, node, ident.start_point[0] + 1, loops, "short", value, func=func)
             if multi:  # x, err := f() / v, ok := m[k] / v, ok := x.(T) / v, ok := <-ch
                 decl.multi_init, decl.result_index = values[0], i
             self.add_decl(func, decl)
@@ -365,4 +385,4 @@ def _call(node: Node, loops: tuple[Loop, ...], outer: tuple[Loop, ...], src: byt
                 name = src[fn_field.start_byte : fn_field.end_byte].decode("utf-8", "replace")
         elif kind == "identifier":
             name = src[fn.start_byte : fn.end_byte].decode("utf-8", "replace")
-    return Call(node=node, loops=loops, outer_loops=outer, fn=fn, name=name)
+    return Call(node, loops, outer, fn, name)
