@@ -80,6 +80,7 @@ class TypeResolver:
             self.funcs[f"{f.receiver}.{f.name}" if f.receiver else f.name] = results
         self._memo: dict[int, str] = {}
         self._busy: set[int] = set()
+        self._cuts = 0
 
     @classmethod
     def of(cls, pkg: Package) -> TypeResolver:
@@ -96,13 +97,19 @@ class TypeResolver:
         if found is not None:
             return found
         if key in self._busy or len(self._busy) > 64:
+            self._cuts += 1
             return ""
+        cuts = self._cuts
         self._busy.add(key)
         try:
             found = self._type(node, func)
         finally:
             self._busy.discard(key)
-        self._memo[key] = found
+        # An answer worked out while a cycle was cut (an expression that needed itself, or one nested too
+        # deep) depends on where the lookup started: kept only for this lookup, so that the result does
+        # not depend on the order in which functions, or workers' chunks, are analysed.
+        if self._cuts == cuts:
+            self._memo[key] = found
         return found
 
     def is_string(self, node: Node | None, func: Func) -> bool:
