@@ -19,7 +19,7 @@ from analyzers.source import Call, Func, GoFile
 _DEV_DIRS = frozenset(
     {
         "test", "tests", "testing", "testutil", "testutils", "testhelper", "testhelpers", "testenv",
-        "e2e", "example", "examples", "tools", "hack", "benchmark", "benchmarks", "fuzz", "mock", "mocks",
+        "e2e", "example", "examples", "tools", "hack", "bench", "benchmark", "benchmarks", "fuzz", "mock", "mocks",
         "leakcheck", "docs",
     }
 )

@@ -29,6 +29,8 @@ from analyzers.walk import build_file
         ("pkg/generic/list.go", "generic", False),
         ("util/testwal/records.go", "testwal", True),
         ("pkg/attestation/verify.go", "attestation", False),
+        ("pkg/logql/bench/discover/pkg/tsdb/download.go", "tsdb", True),  # loki's benchmark tooling
+        ("pkg/benchmarking/report.go", "benchmarking", False),
     ],
 )
 def test_development_code_by_path(path: str, package: str, dev: bool) -> None:

@@ -28,7 +28,8 @@ The threshold is 128 bytes: above gocritic's hugeParam default of 80 (which flag
 code passes by value without harm), so that what is flagged is unambiguously large. Sizes are estimated
 from the fields on 64-bit platforms; a struct with a field of unknown size (another package's struct)
 is skipped. Not flagged: parameters the function assigns to or takes the address of (it relies on
-its own copy), function literals (their signature is usually imposed), constructors (`New*`),
+its own copy), or stores whole (`m[id] = sb`, `append(xs, sb)`, a send, a composite literal: a pointer
+parameter would be copied from all the same), function literals (their signature is usually imposed), constructors (`New*`),
 `main`/`init`, and methods whose value receiver is conventional for an interface (`String`,
 `Error`, `Format`, `MarshalJSON`, `Value`, ...). A method may need a value receiver to satisfy an
 interface the rule cannot see. Methods that an interface of the package lists are not flagged (their
@@ -144,6 +145,23 @@ def _written(func: Func, name: str, mutating: set[str]) -> bool:
     return False
 
 
+def _kept_whole(ident: Node) -> bool:
+    """The bare value is stored or handed on whole: the right side of an assignment (`m[id] = sb`), an
+    element of a composite literal, an argument of append or a send (containerd's sandbox Store.Add
+    stores the Sandbox in its map: a pointer parameter would be copied from all the same)."""
+    p = ident.parent
+    if p is None:
+        return False
+    if p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement":
+        return p.parent.child_by_field_name("right") == p
+    if p.type in ("literal_element", "keyed_element") or p.type == "send_statement":
+        return p.type != "send_statement" or p.child_by_field_name("value") == ident
+    if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression":
+        fn = p.parent.child_by_field_name("function")
+        return fn is not None and text(fn) == "append" and p.named_children[:1] != [ident]
+    return False
+
+
 def _writes(ident: Node, mutating: set[str]) -> bool:
     top = ident
     while top.parent is not None and top.parent.type in ("selector_expression", "index_expression",
@@ -153,6 +171,8 @@ def _writes(ident: Node, mutating: set[str]) -> bool:
     p = top.parent
     if p is None:
         return False
+    if top is ident and _kept_whole(ident):
+        return True  # the function keeps a copy of the whole value: a pointer would be copied from
     if p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "&":
         return True
     if p.type in ("inc_statement", "dec_statement"):

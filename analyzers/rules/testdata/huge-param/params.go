@@ -99,3 +99,20 @@ func visit(reqs []Request, fn func(Request)) {
 }
 
 var _ = func() { visit(nil, func(r Request) { _ = r.Path }) }
+
+type requestStore struct{ byPath map[string]Request }
+
+// Near-miss: the whole value is stored (containerd's sandbox Store.Add): a pointer would be copied from.
+func (s *requestStore) add(r Request) {
+	s.byPath[r.Path] = r
+}
+
+// Near-miss: appended whole.
+func keep(rs []Request, r Request) []Request {
+	return append(rs, r)
+}
+
+// Hit: only a field is stored.
+func (s *requestStore) addPath(r Request) { // want "r Request is passed by value, copying 216 bytes per call"
+	s.byPath[r.Path] = Request{Path: r.Path}
+}
