@@ -24,13 +24,13 @@ func (s *Server) handle(req *Request) {
 ```
 
 **Known limits**
-The threshold is 128 bytes: above gocritic's hugeParam default of 80 (which flags structs ordinary
-code passes by value without harm), so that what is flagged is unambiguously large. Sizes are estimated
-from the fields on 64-bit platforms; a struct with a field of unknown size (another package's struct)
-is skipped. Not flagged: parameters the function assigns to or takes the address of (it relies on
-its own copy), or stores whole (`m[id] = sb`, `append(xs, sb)`, a send, a composite literal: a
-pointer parameter would be copied from all the same), function literals (their signature is usually
-imposed), constructors (`New*`), `main`/`init`, and methods whose value receiver is conventional for an interface (`String`,
+The threshold is 128 bytes: above gocritic's hugeParam default of 80 (which flags structs ordinary code
+passes by value without harm), so that what is flagged is unambiguously large. Sizes are estimated from
+the fields on 64-bit platforms; a struct with a field of unknown size (another package's struct) is
+skipped. Not flagged: parameters the function assigns to or takes the address of (it relies on its own
+copy), or stores whole (`m[id] = sb`, `append(xs, sb)`, a send, a composite literal: a pointer parameter
+would be copied from all the same), function literals (their signature is usually imposed), constructors
+(`New*`), `main`/`init`, and methods whose value receiver is conventional for an interface (`String`,
 `Error`, `Format`, `MarshalJSON`, `Value`, ...). A method may need a value receiver to satisfy an
 interface the rule cannot see. Methods that an interface of the package lists are not flagged (their
 signature is imposed), nor value receivers of one-statement accessors without calls (`return c.Name`):
