@@ -62,7 +62,7 @@ from analyzers.rules._alloc_a import (
     skips_iterations,
 )
 from analyzers.rules._util import configuration_sized
-from analyzers.source import Func, Loop, Site, strip_parens, text
+from analyzers.source import Func, Loop, Site, statements, strip_parens, text
 
 
 @rule("map-prealloc", "alloc", hot_only=True)
@@ -91,6 +91,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 typ = typ or _empty_field_map(func, assigned.get(name, []), loop, site.loops, name)
             if typ is None or _written_elsewhere(func, name, stmt, loop) or skips_iterations(loop, stmt):
                 continue
+            if _made_lazily(name, loop):
+                continue  # `if m == nil { m = make(...) }`: the map gathers from every round of an outer loop
             if configuration_sized(loop):
                 continue
             if not mentions(index, declared_in_loop(func, loop)):
@@ -113,6 +115,22 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"size it up front: {name} {op} make({typ}, {count}){hoist}",
                 key=f"store {name} over {loop.range_expr or loop.cond}",
             )
+
+
+def _made_lazily(name: str, loop: Loop) -> bool:
+    """The map is made just before the loop under `if name == nil` (containerd's unpacker gathers the
+    layer types of every platform into one set): it fills from several loops, not from this one's
+    collection alone."""
+    block = loop.node.parent
+    if block is None:
+        return False
+    for stmt in statements(block):
+        if stmt.start_byte >= loop.node.start_byte:
+            break
+        if stmt.type == "if_statement" and " ".join(text(stmt.child_by_field_name("condition")).split()) \
+                == f"{name} == nil":
+            return True
+    return False
 
 
 def _map_store(site: Site) -> tuple[str, Node, Node] | None:

@@ -52,3 +52,35 @@ func (x *Index) load(m map[string]int) {
 		}
 	}
 }
+
+type platform struct{ LayerTypes []string }
+
+// Near-miss: a set made lazily and filled from every platform's list (containerd's unpacker): the
+// size is a sum over the outer loop, not one list's length.
+func layerTypesOf(platforms []platform) map[string]bool {
+	var layerTypes map[string]bool
+	for _, p := range platforms {
+		if len(p.LayerTypes) > 0 {
+			if layerTypes == nil {
+				layerTypes = make(map[string]bool)
+			}
+			for _, t := range p.LayerTypes {
+				layerTypes[t] = true
+			}
+		}
+	}
+	return layerTypes
+}
+
+// Hit: made fresh for each platform, filled from its list alone.
+func layerTypesEach(platforms []platform) []map[string]bool {
+	out := make([]map[string]bool, 0, len(platforms))
+	for _, p := range platforms {
+		types := make(map[string]bool)
+		for _, t := range p.LayerTypes {
+			types[t] = true // want "types grows and rehashes"
+		}
+		out = append(out, types)
+	}
+	return out
+}
