@@ -123,7 +123,8 @@ class Session:
 
     def prepare(self, plans: list[PackagePlan], trees: Mapping[str, Path], scratch: Path) -> list[Package]:
         """Write each side's generated benchmarks, build every test binary (concurrently; first one layout
-        per package and side, which compiles, then the other layouts, which only link), list what is in them."""
+        per package and side, which compiles and shows how it links, then the other layouts, which only
+        link: with the linker alone where that build showed how), list what is in them."""
         jobs: list[tuple[int, str, Path, SidePlan]] = []
         for index, plan in enumerate(plans):
             for side, side_plan in (("head", plan.head), ("base", plan.base)):
@@ -136,13 +137,14 @@ class Session:
         self.seeds = Seeds(self.layouts > 1)
         shells = [Unit({}, cwd, [], scratch / f"{side}-{index}", 2 if side == "base" and self.layouts > 1 else 1)
                   for index, side, cwd, _ in jobs]
-        errors = gorun.build_many(self.s.go, [(u.cwd, u.path(0, 0), gorun.layout_flags(self.seeds.next()))
-                                              for u in shells], self.s.env)
+        built = gorun.build_linkable(self.s.go, [(u.cwd, u.path(0, 0), gorun.layout_flags(self.seeds.next()))
+                                                 for u in shells], self.s.env)
         units: dict[tuple[int, str], Unit] = {}
-        for (index, side, cwd, side_plan), unit, error in zip(jobs, shells, errors, strict=True):
-            if error is not None:
-                self.skipped += [(b.name, f"{side}: {error}") for b in side_plan.benchmarks]
+        for (index, side, cwd, side_plan), unit, result in zip(jobs, shells, built, strict=True):
+            if isinstance(result, gorun.GoError):
+                self.skipped += [(b.name, f"{side}: {result}") for b in side_plan.benchmarks]
                 continue
+            unit.linker = result if self.layouts > 1 else None
             unit.layouts[0] = (unit.path(0, 0),)
             listed = set(gorun.list_benchmarks(unit.binary, cwd, self.s.env))
             self.skipped += [(b.name, f"{side}: not in the test binary") for b in side_plan.benchmarks
