@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_S = 600.0
 TARGET_ROUNDS = 20  # what the benchtime is chosen for: many short rounds beat few long ones under drift
+# With fresh code layouts the interval narrows with the number of layouts, not with a run's length (a
+# 4 ns loop: log sd 0.16-0.18 between layouts, 0.10 between 100 ms runs of one, see MIN_BENCHTIME_S), so
+# the benchtime is chosen for this many rounds (the demo: 100 ms, where 20 rounds chose 200 ms).
+TARGET_LAYOUT_ROUNDS = 100
 MIN_ROUNDS = 6  # the paired interval is bounded from six rounds on; head-only benchmarks get this many
 DEFAULT_LAYOUTS = 6  # code layouts per side (base: per run of the control pair); six bound a 95 % interval
 MAX_ROUNDS = 400  # without --count (each later round a fresh layout, so more rounds keep narrowing the interval)
@@ -238,7 +242,7 @@ class Session:
     def choose_benchtime(self, packages: list[Package]) -> None:
         if self.s.benchtime:
             return
-        rounds = self.s.count or max(TARGET_ROUNDS, self.min_rounds)
+        rounds = self.s.count or max(TARGET_LAYOUT_ROUNDS if self.layouts > 1 else TARGET_ROUNDS, self.min_rounds)
         cal = _seconds(CALIBRATION)
         fixed = per_t = 0.0
         for pkg in packages:
