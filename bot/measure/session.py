@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET_S = 600.0
 TARGET_ROUNDS = 20  # what the benchtime is chosen for: many short rounds beat few long ones under drift
+# With fresh code layouts the interval narrows with the number of layouts, not with a run's length (a
+# 4 ns loop: log sd 0.16-0.18 between layouts, 0.10 between 100 ms runs of one, see MIN_BENCHTIME_S), so
+# the benchtime is chosen for this many rounds (the demo: 100 ms, where 20 rounds chose 200 ms).
+TARGET_LAYOUT_ROUNDS = 100
 MIN_ROUNDS = 6  # the paired interval is bounded from six rounds on; head-only benchmarks get this many
 DEFAULT_LAYOUTS = 6  # code layouts per side (base: per run of the control pair); six bound a 95 % interval
 MAX_ROUNDS = 400  # without --count (each later round a fresh layout, so more rounds keep narrowing the interval)
@@ -123,7 +127,8 @@ class Session:
 
     def prepare(self, plans: list[PackagePlan], trees: Mapping[str, Path], scratch: Path) -> list[Package]:
         """Write each side's generated benchmarks, build every test binary (concurrently; first one layout
-        per package and side, which compiles, then the other layouts, which only link), list what is in them."""
+        per package and side, which compiles and shows how it links, then the other layouts, which only
+        link: with the linker alone where that build showed how), list what is in them."""
         jobs: list[tuple[int, str, Path, SidePlan]] = []
         for index, plan in enumerate(plans):
             for side, side_plan in (("head", plan.head), ("base", plan.base)):
@@ -136,13 +141,14 @@ class Session:
         self.seeds = Seeds(self.layouts > 1)
         shells = [Unit({}, cwd, [], scratch / f"{side}-{index}", 2 if side == "base" and self.layouts > 1 else 1)
                   for index, side, cwd, _ in jobs]
-        errors = gorun.build_many(self.s.go, [(u.cwd, u.path(0, 0), gorun.layout_flags(self.seeds.next()))
-                                              for u in shells], self.s.env)
+        built = gorun.build_linkable(self.s.go, [(u.cwd, u.path(0, 0), gorun.layout_flags(self.seeds.next()))
+                                                 for u in shells], self.s.env)
         units: dict[tuple[int, str], Unit] = {}
-        for (index, side, cwd, side_plan), unit, error in zip(jobs, shells, errors, strict=True):
-            if error is not None:
-                self.skipped += [(b.name, f"{side}: {error}") for b in side_plan.benchmarks]
+        for (index, side, cwd, side_plan), unit, result in zip(jobs, shells, built, strict=True):
+            if isinstance(result, gorun.GoError):
+                self.skipped += [(b.name, f"{side}: {result}") for b in side_plan.benchmarks]
                 continue
+            unit.linker = result if self.layouts > 1 else None
             unit.layouts[0] = (unit.path(0, 0),)
             listed = set(gorun.list_benchmarks(unit.binary, cwd, self.s.env))
             self.skipped += [(b.name, f"{side}: not in the test binary") for b in side_plan.benchmarks
@@ -236,7 +242,7 @@ class Session:
     def choose_benchtime(self, packages: list[Package]) -> None:
         if self.s.benchtime:
             return
-        rounds = self.s.count or max(TARGET_ROUNDS, self.min_rounds)
+        rounds = self.s.count or max(TARGET_LAYOUT_ROUNDS if self.layouts > 1 else TARGET_ROUNDS, self.min_rounds)
         cal = _seconds(CALIBRATION)
         fixed = per_t = 0.0
         for pkg in packages:
