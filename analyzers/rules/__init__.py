@@ -51,8 +51,8 @@ class Rule:
     hot_only: bool = False
     # The rule's pattern is a loop inside a loop (a quadratic search or comparison): the function's
     # nested loops are the finding itself, not evidence that it runs often, so a warning needs other
-    # hot-path evidence. On public projects' code such findings with nothing more were false in 14 of
-    # 17 judged warnings (a certificate's few names, a query's few labels, a bucket's few targets).
+    # hot-path evidence. On public projects' code 14 of the 17 judged warnings of the two rules were
+    # false (a certificate's few names, a query's few labels, a bucket's few targets).
     nested: bool = False
     doc: str = ""
 
