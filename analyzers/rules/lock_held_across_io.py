@@ -295,7 +295,8 @@ def _lockers(pkg: Package) -> dict[str, set[Func]]:
     return out
 
 
-_ADDRESS_OF_FIELD = re.compile(r"&\w+(?:\.\w+)*\.(\w+)\b(?!\s*[({])")
+# At most 16 fields deep: bounded, so a long `&a.b.c...` run is one short match, not one a megabyte long.
+_ADDRESS_OF_FIELD = re.compile(r"&\w+(?:\.\w+){0,15}\.(\w+)\b(?!\s*[({])")
 
 
 def _run_time_writers(pkg: Package, mutex: str, once: set[Func]) -> bool:
