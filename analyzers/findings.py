@@ -11,7 +11,7 @@ from tree_sitter import Node
 from analyzers.hotpath import Heat, top_function
 from analyzers.model import SEVERITY_ORDER, Finding, Severity
 from analyzers.rules import Hit, Rule
-from analyzers.source import Func, GoFile, statements, text
+from analyzers.source import Func, GoFile, Loop, enclosing_branches, statements, text
 
 # The reason is everything after the rule id, stripped in Python: `\s+(.*\S)` backtracked over every
 # split of a run of blanks, and one comment line with 100,000 spaces froze the bot for minutes.
@@ -82,7 +82,7 @@ def _walks_inputs(node: Node, func: Func) -> bool:
     bounds, unlike a value's fields, a lookup's answers or a fixed list (a certificate's names, a
     query's labels), which on public projects' code were small by construction."""
     params = {p.name for p in top_function(func).params if p.name}
-    around = [lp for lp in (*func.outer_loops, *func.loops) if lp.contains(node)]
+    around = _loops_holding(node, func)
     return len(around) >= 2 and all(
         lp.range_node is not None and lp.range_node.type == "identifier" and text(lp.range_node) in params
         for lp in around)
@@ -132,9 +132,14 @@ _LOOP_TEXT_MAX = 80
 def loops_around(node: Node, func: Func) -> list[str]:
     """What each loop around node walks, outermost first; the flagged loop itself counts (its body
     runs per element)."""
-    around = [lp for lp in (*func.outer_loops, *func.loops) if lp.contains(node)]
+    around = _loops_holding(node, func)
     around.sort(key=lambda lp: lp.node.start_byte)
     return [_WS.sub(" ", lp.range_expr or lp.cond).strip()[:_LOOP_TEXT_MAX] for lp in around]
+
+
+def _loops_holding(node: Node, func: Func) -> list[Loop]:
+    """The loops of func (and those around it, for a closure) that contain node."""
+    return [lp for lp in (*func.outer_loops, *func.loops) if lp.contains(node)]
 
 
 def _callee(node: Node) -> str:
@@ -150,18 +155,10 @@ def in_error_branch(node: Node, func: Func) -> bool:
     the failure path."""
     if _builds_error_text(node):
         return True
-    current: Node | None = node
-    steps = 0
-    while current is not None and current.id != func.node.id and steps < 400:
-        parent = current.parent
-        if parent is not None and parent.type == "if_statement":
-            consequence = parent.child_by_field_name("consequence")
-            cond = text(parent.child_by_field_name("condition"))
-            if consequence is not None and consequence.id == current.id \
-                    and (_ERR_COND.search(cond.strip()) or _ERR_STATUS.search(cond) or _ends_in_failure(consequence)):
-                return True
-        current = parent
-        steps += 1
+    for cond_node, consequence in enclosing_branches(node, func.node, limit=400):
+        cond = text(cond_node)
+        if _ERR_COND.search(cond.strip()) or _ERR_STATUS.search(cond) or _ends_in_failure(consequence):
+            return True
     return False
 
 

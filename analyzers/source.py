@@ -143,6 +143,22 @@ def descendants(node: Node) -> Iterator[Node]:
             yield current
 
 
+def enclosing_branches(node: Node, stop: Node, limit: int | None = None) -> Iterator[tuple[Node, Node]]:
+    """(condition, then-block) of each `if` whose then-block holds node, innermost first, up to stop (at
+    most `limit` steps up the tree)."""
+    current: Node | None = node
+    steps = 0
+    while current is not None and current.id != stop.id and (limit is None or steps < limit):
+        parent = current.parent
+        if parent is not None and parent.type == "if_statement":
+            consequence = parent.child_by_field_name("consequence")
+            cond = parent.child_by_field_name("condition")
+            if consequence is not None and cond is not None and consequence.id == current.id:
+                yield cond, consequence
+        current = parent
+        steps += 1
+
+
 def statements(block: Node | None) -> list[Node]:
     """The statements of a block (tree-sitter-go wraps them in a statement_list)."""
     if block is None:

@@ -12,6 +12,12 @@ LOOP = (
 )
 
 
+def severity_by_function(src: str, rule_id: str) -> dict[str, str]:
+    """Each function's finding severity when rule_id alone runs over src (one file, p/a.go)."""
+    result = analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({rule_id})))
+    return {f.function: f.severity for f in result.findings}
+
+
 def go(*funcs: str) -> bytes:
     return ("package p\n\n" + "\n".join(funcs)).encode()
 
@@ -250,9 +256,7 @@ def test_a_branch_that_ends_by_failing_is_an_error_branch() -> None:
         "func label(n int) (string, error) {\n\tif n > 0 {\n"
         '\t\ts := fmt.Sprintf("%d", n)\n\t\treturn s, nil\n\t}\n\treturn "", errors.New("neg")\n}\n'
     )
-    rules = Options(enabled_rules=frozenset({"sprintf-simple"}))
-    result = analyze_files({"p/a.go": src.encode()}, rules)
-    sev = {f.function: f.severity for f in result.findings}
+    sev = severity_by_function(src, "sprintf-simple")
     assert sev == {"read": "info", "serve": "info", "label": "warning"}, sev
 
 
@@ -268,9 +272,7 @@ def test_text_assigned_to_an_error_text_variable_is_on_a_failure_path() -> None:
         "//perf-review:hot\n"
         'func count(n int) string {\n\terrCount := fmt.Sprintf("%d", n)\n\treturn errCount\n}\n'
     )
-    rules = Options(enabled_rules=frozenset({"sprintf-simple"}))
-    result = analyze_files({"p/a.go": src.encode()}, rules)
-    sev = {f.function: f.severity for f in result.findings}
+    sev = severity_by_function(src, "sprintf-simple")
     assert sev == {"handle": "info", "count": "warning"}, sev
 
 
@@ -316,7 +318,5 @@ def test_a_nested_loop_rule_needs_evidence_beyond_its_own_nesting() -> None:
         "\tfor _, a := range m.On {\n\t\tfor _, b := range m.Include {\n"
         "\t\t\tif a == b {\n\t\t\t\tn++\n\t\t\t}\n\t\t}\n\t}\n\t_ = n\n}\n"
     )
-    rules = Options(enabled_rules=frozenset({"nested-loop-quadratic"}))
-    result = analyze_files({"p/a.go": src.encode()}, rules)
-    sev = {f.function: f.severity for f in result.findings}
+    sev = severity_by_function(src, "nested-loop-quadratic")
     assert sev == {"check": "info", "Backordered": "warning", "serve": "warning"}, sev

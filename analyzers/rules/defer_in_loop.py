@@ -71,8 +71,9 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
+from analyzers.rules._alloc_a import declared_in_loop
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
-from analyzers.source import Func, Loop, descendants, statements, strip_parens, text
+from analyzers.source import Func, Loop, statements, strip_parens, text
 
 
 @rule("defer-in-loop", "alloc", correctness=True)
@@ -82,7 +83,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loops = tuple(lp for lp in hot_loops(site.loops) if not _small_local_list(func, lp))
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
-            if _once_guarded(site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
+            if _once_guarded(func, site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
                     or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]) \
                     or _safety_net(site.node, loops[-1]):
                 continue
@@ -96,7 +97,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             )
 
 
-def _once_guarded(defer: Node, loop: Loop) -> bool:
+def _once_guarded(func: Func, defer: Node, loop: Loop) -> bool:
     """`if !locked { mu.Lock(); defer mu.Unlock(); locked = true }`: the guard's own block sets the
     flag it tests, so the defer runs at most once. Likewise lazy initialisation, `if sub == nil {
     sub = subscribe(); defer sub.Unsubscribe() }`, of a variable declared outside the loop (the block
@@ -111,22 +112,10 @@ def _once_guarded(defer: Node, loop: Loop) -> bool:
                     rf"(^|\W){re.escape(flag)}\s*=\s*true\b", text(block)):
                 return True
             lazy = cond.removesuffix("nil").rstrip().removesuffix("==").strip() if cond.endswith("nil") else ""
-            if lazy.isidentifier() and block is not None and lazy not in _declared_in(loop.node):
+            if lazy.isidentifier() and block is not None and lazy not in declared_in_loop(func, loop):
                 return True  # lazy initialisation of a value from outside the loop: once
         node = node.parent
     return False
-
-
-def _declared_in(node: Node) -> set[str]:
-    """Names declared (`:=` or `var`) anywhere inside node."""
-    names: set[str] = set()
-    for d in descendants(node):
-        if d.type == "short_var_declaration":
-            left = d.child_by_field_name("left")
-            names.update(text(c) for c in (left.named_children if left is not None else []))
-        elif d.type == "var_spec":
-            names.update(text(c) for c in d.children_by_field_name("name"))
-    return names
 
 
 def _released(defer: Node) -> set[str]:

@@ -242,6 +242,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     handoff = _Handoff(pkg)
     once: set[Func] | None = None
     lockers: dict[str, set[Func]] | None = None
+    writers: dict[str, set[Func]] | None = None
     for func in pkg.funcs:
         regions = lock_regions(func)
         if not regions:
@@ -258,8 +259,11 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 lockers = _lockers(pkg)
             if _only_locker(region.mutex, _top(func), lockers):
                 continue
-            if region.read and not _run_time_writers(pkg, region.mutex, once):
-                continue  # readers proceed side by side; only start-up or shutdown takes the write lock
+            if region.read:
+                if writers is None:
+                    writers = _writers(pkg)
+                if not _run_time_writers(region.mutex, writers, once):
+                    continue  # readers proceed side by side; only start-up or shutdown takes the write lock
             ops = blocking_ops(pkg, func, region.stmts[0].start_byte, region.stmts[-1].end_byte, buffered)
             for node, what in ops:
                 if node.id in seen or not region.holds(node) or _owned_stream(pkg, func, region.mutex, node, streams):
@@ -299,15 +303,19 @@ def _lockers(pkg: Package) -> dict[str, set[Func]]:
 _ADDRESS_OF_FIELD = re.compile(r"&\w+(?:\.\w+){0,15}\.(\w+)\b(?!\s*[({])")
 
 
-def _run_time_writers(pkg: Package, mutex: str, once: set[Func]) -> bool:
-    """Whether a function that runs after start-up and before shutdown takes the write lock of a mutex
-    field of that name (loki's FilePool: only Stop does; Get and Put read-lock it)."""
-    field = mutex.rsplit(".", 1)[-1]
+def _writers(pkg: Package) -> dict[str, set[Func]]:
+    """Mutex name (its last field: `p.mtx.Lock()` -> "mtx") -> the functions that take its write lock."""
+    out: dict[str, set[Func]] = {}
     for func in pkg.funcs:
         for call in func.calls_named("Lock", "TryLock"):
-            if call.recv.rsplit(".", 1)[-1] == field and _top(func) not in once:
-                return True
-    return False
+            out.setdefault(call.recv.rsplit(".", 1)[-1], set()).add(_top(func))
+    return out
+
+
+def _run_time_writers(mutex: str, writers: dict[str, set[Func]], once: set[Func]) -> bool:
+    """Whether a function that runs after start-up and before shutdown takes the write lock of a mutex
+    field of that name (loki's FilePool: only Stop does; Get and Put read-lock it)."""
+    return any(f not in once for f in writers.get(mutex.rsplit(".", 1)[-1], ()))
 
 
 def _only_locker(mutex: str, top: Func, lockers: dict[str, set[Func]]) -> bool:

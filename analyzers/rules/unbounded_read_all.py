@@ -47,7 +47,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._loops import expr_type, import_names, is_pkg_call, underlying
-from analyzers.source import Func, strip_parens, text
+from analyzers.source import Func, enclosing_branches, strip_parens, text
 
 LIMITS = ("MaxBytesReader", "LimitReader", "LimitedReader", "MaxBytesHandler")
 REQUEST_HOLDERS = {"*gin.Context": "Request", "echo.Context": "Request()"}
@@ -112,17 +112,7 @@ def _configured_unlimited(node: Node, func: Func) -> bool:
     """The read is in the branch for a limit configured off (traefik's forwardAuth.readBodyBytes:
     `if fa.maxBodySize < 0 { return io.ReadAll(req.Body) }`, then a bounded read): the bound exists
     and the operator chose to lift it."""
-    current: Node | None = node
-    while current is not None and current.id != func.node.id:
-        parent = current.parent
-        if parent is not None and parent.type == "if_statement":
-            consequence = parent.child_by_field_name("consequence")
-            cond = parent.child_by_field_name("condition")
-            if consequence is not None and consequence.id == current.id and cond is not None \
-                    and _NO_LIMIT.search(text(cond)):
-                return True
-        current = parent
-    return False
+    return any(_NO_LIMIT.search(text(cond)) for cond, _ in enclosing_branches(node, func.node))
 
 
 def _client_side(func: Func) -> bool:
