@@ -37,8 +37,8 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
-    warm_only = rule.hot_only and _warm_here(h, hit.node, func, rule.nested)
-    if cold or warm_only or (not rule.correctness and in_error_branch(hit.node, func)):
+    warm_only = rule.hot_only and _warm_here(h, hit.node, func)
+    if cold or warm_only or (not rule.correctness and (in_error_branch(hit.node, func) or in_timer_case(hit.node, func))):
         severity = "info"
     if rule.id in overrides:
         severity = overrides[rule.id]
@@ -66,26 +66,35 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
 _FORMATTING = frozenset(f"per-element method {m}" for m in ("String", "GoString", "Format", "Error"))
 
 
-def _warm_here(h: Heat, node: Node, func: Func, nested: bool = False) -> bool:
-    """Whether the evidence for the finding's spot is only that of a warm path (for a rule about nested
-    loops, nested loops are no evidence: they are what it flags)."""
+def _warm_here(h: Heat, node: Node, func: Func) -> bool:
+    """Whether the evidence for the finding's spot is only that of a warm path. A function's own nested
+    loops say how much data it can walk, not how often it runs: on code judged by hand (public projects'
+    trees, 2026-12-03) about half of the warnings whose only evidence was the function's nesting were
+    false alarms (a module listing, overlapping blocks, a CLI's report), so that evidence alone makes a
+    spot warm, unless every loop around it walks the function's parameters (the cost then grows with
+    two sizes the caller supplies)."""
     if h.tier == "warm":
         return True
-    if nested and h.tier == "hot" and all(r.startswith("loops nested") for r in h.reasons):
+    if h.tier == "hot" and h.reasons and all(r.startswith("loops nested") for r in h.reasons):
         return not _walks_inputs(node, func)
     return h.tier == "hot" and bool(h.reasons) and set(h.reasons) <= _FORMATTING and bool(loops_around(node, func))
 
 
 def _walks_inputs(node: Node, func: Func) -> bool:
-    """Every loop around node ranges over a parameter of the function (`for _, o := range orders { for
-    _, it := range items {`): the cost is the product of two sizes the caller supplies and nothing here
-    bounds, unlike a value's fields, a lookup's answers or a fixed list (a certificate's names, a
+    """Every loop around node ranges over a parameter of the function, or over an element of the loop
+    around it that does (`for _, o := range orders { for _, it := range items {`, `for _, row := range
+    rows { for _, cell := range row {`): the cost is the product of sizes the caller supplies and nothing
+    here bounds, unlike a value's fields, a lookup's answers or a fixed list (a certificate's names, a
     query's labels), which on public projects' code were small by construction."""
-    params = {p.name for p in top_function(func).params if p.name}
-    around = _loops_holding(node, func)
-    return len(around) >= 2 and all(
-        lp.range_node is not None and lp.range_node.type == "identifier" and text(lp.range_node) in params
-        for lp in around)
+    names = {p.name for p in top_function(func).params if p.name}
+    around = sorted(_loops_holding(node, func), key=lambda lp: lp.node.start_byte)
+    if len(around) < 2:
+        return False
+    for lp in around:
+        if lp.range_node is None or lp.range_node.type != "identifier" or text(lp.range_node) not in names:
+            return False
+        names |= {v for v in (lp.key, lp.value) if v and v != "_"}
+    return True
 
 
 # Children that hold what a construct contains rather than what it is: a loop's or an if's body,
@@ -159,6 +168,33 @@ def in_error_branch(node: Node, func: Func) -> bool:
         cond = text(cond_node)
         if _ERR_COND.search(cond.strip()) or _ERR_STATUS.search(cond) or _ends_in_failure(consequence):
             return True
+    return False
+
+
+# What a select case receives from when it is a clock: `time.After(d)`, `time.Tick(d)`, a ticker's or
+# timer's channel (`t.C`), or a channel named for one (`keepAliveTicker`, `flushTimer`, `tickCh`).
+_CLOCK = re.compile(r"^(time\.(After|Tick)\(.*|[\w.]*\.C|\w*([Tt]ick|[Tt]imer)\w*)$", re.DOTALL)
+
+
+def in_timer_case(node: Node, func: Func) -> bool:
+    """node is in the body of a select case that receives from a clock (`case <-ticker.C:`), and in no
+    loop of its own there: it runs once per tick (a keep-alive every few seconds), whatever the loop
+    around the select walks. Periodic work that walks a collection per tick is not excused."""
+    current = node
+    while current.parent is not None and current.id != func.node.id:
+        parent = current.parent
+        if parent.type in ("for_statement", "func_literal"):
+            return False
+        if parent.type == "communication_case":
+            comm = parent.child_by_field_name("communication")
+            if comm is None or current.start_byte < comm.end_byte:
+                return False  # the case's own receive (time-after-in-loop's call), not its body
+            recv = comm.child_by_field_name("right") if comm.type == "receive_statement" else comm
+            if recv is None or recv.type != "unary_expression" or recv.child_count < 2:
+                return False
+            operand = recv.child_by_field_name("operand")
+            return operand is not None and bool(_CLOCK.match(_WS.sub("", text(operand))))
+        current = parent
     return False
 
 

@@ -121,20 +121,23 @@ def _propagate_loops(
     # A function nobody in the package calls (in a loop or from a function that could be an origin)
     # keeps its heat: only the others are looked at, round after round.
     called = [(key, funcs) for key, funcs in tops.items() if key in loop_callers
+              or any((f"{f.receiver}.{f.name}" if f.receiver else key) in loop_callers for f in funcs)
               or any((f"{f.receiver}.{f.name}" if f.receiver else key) in direct_callers for f in funcs)]
     changed = True
     while changed:
         changed = False
         for key, funcs in called:
-            sites = loop_callers.get(key, [])
-            heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
-            hot = next((c for c, h in heats if h.tier == "hot"), None)
-            warm = next((c for c, h in heats if h.tier == "warm"), None)
             for func in funcs:
                 h = out[func]
                 if func in keep or (h.tier == "cold" and h.reasons and h.reasons[0] in _FAILURE):
                     continue
                 exact = f"{func.receiver}.{func.name}" if func.receiver else key
+                # Calls on a receiver of unknown type may be any method of the name; calls on a known
+                # type are that type's method only (`m.decode(b)` with `var m meta` is meta.decode).
+                sites = loop_callers.get(key, []) + (loop_callers.get(exact, []) if func.receiver else [])
+                heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
+                hot = next((c for c, h in heats if h.tier == "hot"), None)
+                warm = next((c for c, h in heats if h.tier == "warm"), None)
                 direct = next((c for c in direct_callers.get(exact, ()) if top_function(c) in origins), None)
                 from_origin = (hot is not None and top_function(hot) in origins) or direct is not None
                 if from_origin and func not in origins:
@@ -365,9 +368,10 @@ def _classify_literal(
 
 def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, list[Func]], dict[str, list[Func]]]:
     """Who calls what, in one pass over the package's calls: (inside a loop, outside any loop), each a
-    name -> the functions (or function literals) making the call. Inside a loop: "F" for F(...), ".M" for
-    x.M(...). Outside: "F", or "T.M" when the receiver's type is known to be the package's type T with
-    that method (`globalTargets.set(...)` is not every `set` of the package). Calls into imported
+    name -> the functions (or function literals) making the call: "F" for F(...); "T.M" for x.M(...) when
+    the receiver's type is known to be the package's type T with that method (`globalTargets.set(...)`
+    is not every `set` of the package), else ".M" inside a loop (any method of the name) and nothing
+    outside one. Calls into imported
     packages (strings.Split) name nothing of this package; functions of `skip` (code that runs once)
     call nothing hot."""
     looped: dict[str, list[Func]] = {}
@@ -397,10 +401,11 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
             typ = _receiver_type(pkg, call, func) if key[0] == "." else ""
             if _foreign(typ):
                 continue
-            if found is direct and key[0] == ".":
-                if not typ or typ not in pkg.method_owners(call.name):
+            if key[0] == ".":
+                if typ and typ in pkg.method_owners(call.name):
+                    key = f"{typ}{key}"
+                elif found is direct:
                     continue
-                key = f"{typ}{key}"
             if func not in found.get(key, ()):
                 found.setdefault(key, []).append(func)
     return looped, direct

@@ -235,6 +235,8 @@ def _reach(
             if f in found or not f.name[:1].islower() or f.name in excluded:
                 continue
             sites = callers.get(func_key(f), [])
+            if f.receiver:
+                sites = sites + callers.get(f"{f.receiver}.{f.name}", [])
             if sites and all(c in found for c in sites):
                 found[f] = f"called only from {sites[0].qualified_name}, {_inherited(found[sites[0]])}"
                 changed = True
@@ -265,7 +267,9 @@ def _candidates(top: list[Func], named: dict[Func, str]) -> set[str]:
 
 
 def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
-    """Top-level callers, by key ("F" for calls F(...), ".M" for calls x.M(...)), of the given names."""
+    """Top-level callers, by key, of the given names: "F" for calls F(...); "T.M" for calls x.M(...) on a
+    receiver known to be of the package's type T, which has that method (`var m meta; m.decode(b)` calls
+    no other type's `decode`); ".M" for the other calls x.M(...), which may call any method of the name."""
     out: dict[str, list[Func]] = {}
     if not names:
         return out
@@ -277,8 +281,14 @@ def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
         # The function's calls filtered by the set: names can run to hundreds, calls per function to tens.
         for call in func.calls:
             key = call_key(call, imports) if call.name in names else None
-            if key is not None:
-                out.setdefault(key, []).append(caller)
+            if key is None:
+                continue
+            if key[0] == "." and call.fn is not None:
+                operand = call.fn.child_by_field_name("operand")
+                typ = pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
+                if typ and typ in pkg.method_owners(call.name):
+                    key = typ + key
+            out.setdefault(key, []).append(caller)
     return out
 
 

@@ -102,6 +102,39 @@ func loop(c *C, xs []string) int {
     assert not any("called inside a loop" in r for r in t["Split"].reasons), "strings.Split is not p.Split"
 
 
+def test_a_method_called_in_a_loop_on_a_receiver_of_known_type_is_that_types_method_only() -> None:
+    """go-ethereum's `readStateHistories` calls `m.decode(blob)` per record with `var m meta`; that made
+    every `decode` of the package hot, `stateSet.decode` too (a journal read once at start-up). A call on
+    a receiver of unknown type (`x.decode` with x from another package's call) still stands for every
+    method of the name."""
+    src = b"""package p
+
+type meta struct{ v byte }
+type stateSet struct{ m map[string][]byte }
+type other struct{}
+
+func (m *meta) decode(b []byte) error      { m.v = b[0]; return nil }
+func (s *stateSet) decode(b []byte) error  { return nil }
+func (o *other) encode(b []byte) error     { return nil }
+func (s *stateSet) encode(b []byte) error  { return nil }
+
+//perf-review:hot
+func readAll(list [][]byte, get func() interface{ encode([]byte) error }) {
+	for _, b := range list {
+		var m meta
+		_ = m.decode(b)
+		_ = get().encode(b)
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["meta.decode"].reasons[0] == "called inside a loop in readAll"
+    assert not any("called inside a loop" in r for r in t["stateSet.decode"].reasons), t["stateSet.decode"]
+    assert t["other.encode"].reasons[0] == "called inside a loop in readAll"
+    assert t["stateSet.encode"].reasons[0] == "called inside a loop in readAll"
+
+
 def test_error_methods_format_failures_and_interface_method_names_called_in_loops_are_no_evidence() -> None:
     """`err.Error()` or `x.String()` in some loop says nothing about which type's method runs there
     (minio's `DataMovementOverwriteErr.Error` was hot for every `err.Error()` in a loop of a handler);

@@ -242,3 +242,48 @@ def test_a_name_in_a_string_does_not_make_a_function_a_value() -> None:
     assert "Provider.serve" not in found  # passed as a value: callable from anywhere
     heat = {f.qualified_name: h for f, h in classify(pkg).items()}
     assert heat["Provider.route"].tier == "cold"
+
+
+def test_a_method_called_only_from_start_up_on_receivers_of_its_type_runs_once() -> None:
+    """go-ethereum's `stateSet.decode` is called by `loadDiskLayer` (`var states stateSet;
+    states.decode(r)`) and by `StateSetWithOrigin.decode`, itself called only by `loadDiffLayer`; another
+    type's `decode`, called per record elsewhere, does not make it a per-record method. A call on a
+    receiver of unknown type still counts as a call of every method of the name."""
+    src = b"""package p
+
+type stateSet struct{ m map[string][]byte }
+type withOrigin struct{ s *stateSet }
+type meta struct{ v byte }
+type other struct{}
+
+func (s *stateSet) decode(b []byte) error   { return nil }
+func (w *withOrigin) decode(b []byte) error { return w.s.decode(b) }
+func (m *meta) decode(b []byte) error       { return nil }
+func (o *other) encode(b []byte) error      { return nil }
+func (s *stateSet) encode(b []byte) error   { return nil }
+
+func loadDiskLayer(b []byte) error {
+	var states stateSet
+	return states.decode(b)
+}
+
+func loadDiffLayer(b []byte, w interface{ encode([]byte) error }) error {
+	var ws withOrigin
+	_ = w.encode(b)
+	return ws.decode(b)
+}
+
+func ReadHistories(list [][]byte, w interface{ encode([]byte) error }) {
+	for _, b := range list {
+		var m meta
+		_ = m.decode(b)
+		_ = w.encode(b)
+	}
+}
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    found = {f.qualified_name: why for f, why in startup_functions(pkg).items()}
+    assert found["stateSet.decode"].startswith("called only from "), found
+    assert found["withOrigin.decode"] == "called only from loadDiffLayer, which runs once", found
+    assert "meta.decode" not in found
+    assert "stateSet.encode" not in found, "ReadHistories' w.encode, on an interface, may call it"

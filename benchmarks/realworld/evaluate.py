@@ -148,6 +148,7 @@ def cmd_recall(args: argparse.Namespace) -> int:
         result = perf_review("analyze", "--repo", str(repo), "--base", case.fix, "--head", f"{case.fix}^")
         findings = result["findings"]
         hits = 0
+        sites: list[str] = []
         for site in case.sites:
             key = site.rule + (" (new)" if site.scope == "new" else "")
             per_rule[key]["sites"] += 1
@@ -157,12 +158,15 @@ def cmd_recall(args: argparse.Namespace) -> int:
                 hits += 1
                 per_rule[key]["found"] += 1
                 per_rule[key]["warned"] += f["severity"] != "info"
-            else:
+            sites.append(f"  {site.file}:{site.line} {site.rule}: "
+                         + (f"{f['severity']} ({f.get('hot_path') or '?'})" if f is not None else "missed"))
+            if f is None:
                 misses.append(f"{case.project} {case.fix[:10]} {site.file}:{site.line} {site.rule}"
                               + (f" [needs {site.needs}]" if site.needs else ""))
         others += len(findings)
         if args.verbose:
             print(f"{case.project:24} {case.fix[:10]} {hits}/{len(case.sites)} {case.title[:60]}")
+            print("\n".join(sites))
     report_recall(per_rule, misses, others, args.json)
     return 0
 
