@@ -38,7 +38,8 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
     warm_only = rule.hot_only and _warm_here(h, hit.node, func)
-    if cold or warm_only or (not rule.correctness and (in_error_branch(hit.node, func) or in_timer_case(hit.node, func))):
+    rare = not rule.correctness and (in_error_branch(hit.node, func) or in_timer_case(hit.node, func))
+    if cold or warm_only or rare:
         severity = "info"
     if rule.id in overrides:
         severity = overrides[rule.id]
