@@ -193,3 +193,221 @@ def test_a_field_no_value_can_fill_skips_even_when_a_later_local_hides_the_recei
                       {"Server.hidden": [line_of(SHADOWED, "s.Root.Open(h)")]})
     reason = planned["Server.hidden"].skip_reason
     assert reason is not None and reason.startswith("s.Root needs a usable Opener"), reason
+
+
+NETLIST = """package p
+
+import (
+	"net"
+	"strings"
+)
+
+type Netlist []net.IPNet
+
+func ParseNetlist(s string) (*Netlist, error) {
+	ws := strings.NewReplacer(" ", "", "\\n", "", "\\t", "")
+	masks := strings.Split(ws.Replace(s), ",")
+	l := make(Netlist, 0)
+	for _, mask := range masks {
+		if mask == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(mask)
+		if err != nil {
+			return nil, err
+		}
+		l = append(l, *n)
+	}
+	return &l, nil
+}
+"""
+
+
+def test_a_string_a_replacer_cleans_before_it_is_split_and_parsed_is_a_list_of_what_is_parsed() -> None:
+    """go-ethereum's p2p/netutil.ParseNetlist strips blanks with a strings.Replacer, splits on commas and
+    parses each part as a CIDR: `ws.Replace(s)` hid s from what follows, and the benchmark passed a key
+    ParseCIDR rejects (or the tests' first row, ""), so the flagged append never ran."""
+    planned, code = plan({"net.go": NETLIST}, ["ParseNetlist"], {"ParseNetlist": [line_of(NETLIST, "l = append")]})
+    assert planned["ParseNetlist"].scales == ("s",)
+    assert 's := strings.TrimSuffix(strings.Repeat("10.0.0.0/8"+",", n), ",")' in body(code, "BenchmarkParseNetlist")
+
+
+LISTING = """package p
+
+import (
+	"os"
+	"sort"
+)
+
+func ReadDirNames(dirname string) ([]string, error) {
+	f, err := os.Open(dirname)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	infos, err := f.Readdir(-1)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, info := range infos {
+		names = append(names, info.Name())
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func Count(dirname string) (int, error) {
+	entries, err := os.ReadDir(dirname)
+	n := 0
+	for _, e := range entries {
+		n += len(e.Name())
+	}
+	return n, err
+}
+
+func Size(name string) (int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+"""
+
+
+def test_a_directory_the_code_lists_exists_and_holds_files() -> None:
+    """minio's ioutils: `f, _ := os.Open(dirname)` then `f.Readdir(-1)`: dirname got a file (os.Open reads
+    files), Readdir failed, and the flagged append over the entries never ran; os.ReadDir got an empty
+    directory, where the loop does not run either. Near miss: a file opened to be read stays a file."""
+    funcs = ["ReadDirNames", "Count", "Size"]
+    _, code = plan({"p.go": LISTING}, funcs, {"ReadDirNames": [line_of(LISTING, "names = append")],
+                                              "Count": [line_of(LISTING, "n += len")]})
+    for name in ("BenchmarkReadDirNames", "BenchmarkCount"):
+        made = body(code, name)
+        assert "dir := b.TempDir()" in made and "os.WriteFile(filepath.Join(dir, perfReviewKey(i))" in made, made
+        assert "dirname := dir" in made, made
+    size = body(code, "BenchmarkSize")
+    assert 'filepath.Join(b.TempDir(), "perf-review.dat")' in size and "perfReviewKey(i)" not in size, size
+
+
+LEVELS = """package p
+
+import (
+	"runtime"
+	"strings"
+)
+
+type logging struct {
+	vmap    map[uintptr]int
+	modules []string
+}
+
+func (l *logging) setV(pc uintptr) int {
+	fn := runtime.FuncForPC(pc)
+	file, _ := fn.FileLine(pc)
+	for i, m := range l.modules {
+		if strings.Contains(file, m) {
+			l.vmap[pc] = i
+			return i
+		}
+	}
+	l.vmap[pc] = 0
+	return 0
+}
+
+func (l *logging) forget(pc uintptr) { delete(l.vmap, pc) }
+"""
+
+
+def test_a_program_counter_is_one_runtime_resolves() -> None:
+    """go-ethereum's glog `loggingT.setV(pc uintptr)` calls `runtime.FuncForPC(pc).FileLine(pc)`: with
+    uintptr(0) FuncForPC returns nil and FileLine panics. The benchmark now passes a program counter of its
+    own file (runtime.Caller); a uintptr used only as a map key stays a plain value."""
+    _, code = plan({"p.go": LEVELS}, ["logging.setV", "logging.forget"],
+                   {"logging.setV": [line_of(LEVELS, "l.vmap[pc] = i")]})
+    assert "l.setV(perfReviewPC())" in body(code, "BenchmarkLogging_setV")
+    assert "pc, _, _, _ := runtime.Caller(0)" in code and '"runtime"' in code
+    assert "perfReviewPC()" not in body(code, "BenchmarkLogging_forget")
+
+
+SPONGE = """package p
+
+type sponge struct {
+	a       [25]uint64
+	buf     []byte
+	rate    int
+	storage [168]byte
+}
+
+func newSponge() *sponge { return &sponge{rate: 136} }
+
+func (d *sponge) absorb(p []byte) {
+	for i := range p {
+		d.a[i%25] ^= uint64(p[i])
+	}
+}
+
+func (d *sponge) Write(p []byte) (int, error) {
+	if d.buf == nil {
+		d.buf = d.storage[:0]
+	}
+	written := len(p)
+	for len(p) > 0 {
+		if len(d.buf) == 0 && len(p) >= d.rate {
+			d.absorb(p[:d.rate])
+			p = p[d.rate:]
+		} else {
+			todo := d.rate - len(d.buf)
+			if todo > len(p) {
+				todo = len(p)
+			}
+			d.buf = append(d.buf, p[:todo]...)
+			p = p[todo:]
+			if len(d.buf) == d.rate {
+				d.absorb(d.buf)
+				d.buf = d.storage[:0]
+			}
+		}
+	}
+	return written, nil
+}
+
+func (d *sponge) flush() {
+	d.absorb(d.buf)
+	d.buf = d.storage[:0]
+}
+
+type window struct {
+	data []byte
+	fill int
+}
+
+func newWindow() *window { return &window{data: make([]byte, 64)} }
+
+func (w *window) Filled() []byte {
+	out := make([]byte, 0)
+	for _, c := range w.data[:w.fill] {
+		out = append(out, c)
+	}
+	return out
+}
+"""
+
+
+def test_a_stride_the_constructor_sets_and_a_window_on_the_receivers_array_are_left_to_the_code() -> None:
+    """go-ethereum's sha3 `state.Write`: `p[:d.rate]` made `d.rate` a position (0), overriding the 168 its
+    constructor sets, and `d.buf`, which the code points into `d.storage`, was filled with n bytes: `todo :=
+    d.rate - len(d.buf)` went negative and `p[:todo]` panicked at every size. Near misses: a buffer reset after
+    use (`flush`) holds data; a fill level the constructor leaves alone (`w.data[:w.fill]`) starts at 0."""
+    _, code = plan({"p.go": SPONGE}, ["sponge.Write", "sponge.flush", "window.Filled"],
+                   {"window.Filled": [line_of(SPONGE, "out = append(out, c)")]})
+    write = body(code, "BenchmarkSponge_Write")
+    assert "d := newSponge()" in write and "d.rate =" not in write and "d.buf =" not in write, write
+    assert "d.Write([]byte(" in body(code, "BenchmarkSponge_flush")  # reset after use: filled (by its adder)
+    assert "w.fill = 0" in body(code, "BenchmarkWindow_Filled")
