@@ -411,3 +411,47 @@ def test_a_stride_the_constructor_sets_and_a_window_on_the_receivers_array_are_l
     assert "d := newSponge()" in write and "d.rate =" not in write and "d.buf =" not in write, write
     assert "d.Write([]byte(" in body(code, "BenchmarkSponge_flush")  # reset after use: filled (by its adder)
     assert "w.fill = 0" in body(code, "BenchmarkWindow_Filled")
+
+
+LANES = """package p
+
+import "encoding/binary"
+
+type state struct {
+	a   [25]uint64
+	buf []byte
+}
+
+func copyOut(d *state, b []byte) {
+	for i := 0; len(b) >= 8; i++ {
+		binary.LittleEndian.PutUint64(b, d.a[i])
+		b = b[8:]
+	}
+}
+
+func copyOutChecked(d *state, b []byte) {
+	for i := 0; i < len(d.a) && len(b) >= 8; i++ {
+		binary.LittleEndian.PutUint64(b, d.a[i])
+		b = b[8:]
+	}
+}
+
+func (d *state) absorb(p []byte) {
+	for i := 0; len(p) >= 8; i++ {
+		d.buf = append(d.buf, p[:8]...)
+		p = p[8:]
+	}
+}
+"""
+
+
+def test_a_walk_over_a_parameter_that_indexes_a_fixed_array_by_its_counter_is_skipped() -> None:
+    """go-ethereum's sha3 `copyOutGeneric` writes `d.a[i]` for every 8 bytes of b: the sponge has 25 lanes,
+    and b of 1,000 bytes indexed d.a[25]. Near misses: the counter checked against the array, and a walk
+    over the parameter that indexes no array."""
+    planned, _ = plan({"p.go": LANES}, ["copyOut", "copyOutChecked", "state.absorb"])
+    reason = planned["copyOut"].skip_reason
+    assert reason is not None and reason.startswith(
+        f"line {line_of(LANES, 'd.a[i])')} indexes d.a, an array of 25, at each step over b"), reason
+    assert planned["copyOutChecked"].skip_reason is None
+    assert planned["state.absorb"].skip_reason is None

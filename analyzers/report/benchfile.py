@@ -10,6 +10,7 @@ from analyzers.model import Param
 from analyzers.package import Package
 from analyzers.report.benchbuild import BenchBuilder
 from analyzers.report.benchconsistent import (
+    array_walk,
     branching_recursion,
     foreign_length,
     heap_position,
@@ -191,7 +192,7 @@ class FileGen:
                       waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
                       unreached_base(func, self.index), heap_position(func), stored_positions(func),
-                      foreign_length(func)):
+                      foreign_length(func), array_walk(func, self.index)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
