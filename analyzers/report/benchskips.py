@@ -138,8 +138,8 @@ def unlocks_unheld(func: Func) -> str | None:
     its caller locked: a benchmark calls it holding nothing, and unlocking an unlocked sync mutex is a fatal
     error, which no recover catches and which ends the whole benchmark binary. A lock through a helper of
     the package (`c.lockState()`) may be the one it releases: then it is not skipped."""
-    locks = func.calls_named("Lock", "RLock")
-    if any("lock" in c.name.lower() and c.name not in ("Lock", "RLock", "Unlock", "RUnlock", "TryLock")
+    locks = func.calls_named("Lock", "RLock", "TryLock", "TryRLock")  # TryLock: a lock when it returns true
+    if any("lock" in c.name.lower() and c.name not in ("Lock", "RLock", "TryLock", "TryRLock", "Unlock", "RUnlock")
            for c in func.calls):
         return None
     for call in func.calls_named("Unlock", "RUnlock"):
