@@ -59,6 +59,17 @@ def _never_built(src: bytes) -> bytes:
     return b"//go:build perfreview_offline\n\n" + src
 
 
+# `func init() {`, then indented (or blank) lines of its body only, up to a `flag.Parse()` among them.
+_FLAG_PARSE_IN_INIT = re.compile(rb"^func init\(\) \{\n(?:[ \t][^\n]*\n|\n)*?[ \t]+flag\.Parse\(\)", re.MULTILINE)
+
+
+def _stops_the_test_binary(src: bytes) -> bool:
+    """A test file whose `init` calls flag.Parse(): since Go 1.13 the testing flags are defined after the
+    package's init, so the test binary exits at its first -test. flag ("flag provided but not defined:
+    -test.run") before any test or benchmark runs (go-ethereum v1.3's crypto/ecies)."""
+    return _FLAG_PARSE_IN_INIT.search(src) is not None
+
+
 def _package(src: bytes) -> bytes | None:
     m = _PACKAGE.search(src)
     return m.group(1) if m else None
@@ -86,8 +97,9 @@ def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
         if any(b"//go:embed" in d for d in source.values()):
             continue  # only Go files are extracted: the embedded ones would be missing
         tests = {n: d for n, d in files.items() if n.endswith("_test.go") and _package(d) is not None}
-        if not all(stdlib_only(imports(d)) for d in tests.values()):
-            # The offline ones leave the build; the others may use what those declare: they leave too.
+        if not all(stdlib_only(imports(d)) and not _stops_the_test_binary(d) for d in tests.values()):
+            # The offline ones (and those no toolchain since Go 1.13 runs) leave the build; the others may
+            # use what those declare: they leave too.
             tests = {n: _never_built(d) for n, d in tests.items()}
         yield directory, {**source, **tests}
 

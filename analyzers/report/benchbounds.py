@@ -156,6 +156,7 @@ def _field_position(reader: PathReader, index: Node, offset: int) -> None:
     shape = reader.hints.shape(path)
     if shape.literal is None and path not in reader.hints.drivers:
         shape.literal = str(offset)
+        shape.position = True
 
 
 def _is_int(reader: PathReader, t: str) -> bool:

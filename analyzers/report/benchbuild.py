@@ -157,6 +157,8 @@ class BenchBuilder(ReceiverParts, TextParts):
         shape = self.hints.shapes.get(path)
         if shape is not None and shape.nil and _nillable(tt):
             return "nil"
+        if tt == "uintptr" and self._program_counter(path):
+            return f"{self.v.fixed('perfReviewPC')}()"  # runtime.FuncForPC(0) is nil: its methods panic
         if shape is not None and shape.literal is not None and not tt.startswith(("[]", "map[")):
             return self._convert(shape.literal, tt)
         node = type_node(tt)
@@ -237,6 +239,10 @@ class BenchBuilder(ReceiverParts, TextParts):
 
     def _closes(self, path: str) -> bool:
         return any(text(n) == f"close({path})" for n in self._sites("call_expression"))
+
+    def _program_counter(self, path: str) -> bool:
+        """Whether the function hands the parameter to runtime.FuncForPC (go-ethereum's glog `setV(pc)`)."""
+        return any(c.callee == "runtime.FuncForPC" and [text(a) for a in c.args] == [path] for c in self.func.calls)
 
     def _speaks_http(self) -> bool:
         """Whether the package imports net/http (a `code` or `status` int is then an HTTP status)."""

@@ -179,3 +179,40 @@ def foreign_length(func: Func) -> str | None:
             return (f"line {node.start_point[0] + 1} indexes {text(operand)}, whose length {fn} decides, at every "
                     f"position of {param}: only its callers keep {param} that short")
     return None
+
+
+_ARRAY = re.compile(r"^\[(\w+)\]")
+
+
+def array_walk(func: Func, index: PackageIndex) -> str | None:
+    """`for i := 0; len(b) >= 8; i++ { put(b, d.a[i]); b = b[8:] }` (go-ethereum's sha3 `copyOutGeneric`):
+    the loop runs as long as a parameter has bytes left and indexes a fixed-size array field by its
+    counter. Only its callers keep the parameter within the array (25 lanes of the sponge); n bytes past
+    that index out of range."""
+    params = {p.name for p in func.params if p.name and p.name != "_"}
+    types = {p.name: p.type for p in func.params if p.name}
+    if func.receiver_name and func.receiver:
+        types[func.receiver_name] = func.receiver
+    for loop in func.loops:
+        clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+        init = clause.child_by_field_name("initializer") if clause is not None else None
+        left = init.child_by_field_name("left") if init is not None else None
+        if loop.body is None or left is None or len(left.named_children) != 1:
+            continue
+        counter = text(left.named_children[0])
+        walked = [p for p in params if re.search(rf"\blen\({re.escape(p)}\)", loop.cond)]
+        if not walked or re.search(rf"\b{re.escape(counter)}\b", loop.cond):
+            continue  # bounded by the counter itself (`i < len(d.a)`): not this shape
+        for node in descendants(loop.body):
+            operand = node.child_by_field_name("operand") if node.type == "index_expression" else None
+            index_node = strip_parens(node.child_by_field_name("index")) if operand is not None else None
+            if operand is None or operand.type != "selector_expression" or index_node is None or \
+                    text(index_node) != counter:
+                continue
+            owner = text(operand.child_by_field_name("operand"))
+            field_type = index.field_type(types.get(owner, "").lstrip("*"), text(operand.child_by_field_name("field")))
+            m = _ARRAY.match(field_type or "")
+            if m is not None:
+                return (f"line {node.start_point[0] + 1} indexes {text(operand)}, an array of {m.group(1)}, at each "
+                        f"step over {walked[0]}: only its callers keep {walked[0]} within it")
+    return None

@@ -10,6 +10,7 @@ from analyzers.model import Param
 from analyzers.package import Package
 from analyzers.report.benchbuild import BenchBuilder
 from analyzers.report.benchconsistent import (
+    array_walk,
     branching_recursion,
     foreign_length,
     heap_position,
@@ -45,6 +46,7 @@ from analyzers.report.benchskips import (
     second_half,
     state_function,
     steps_back,
+    unlocks_unheld,
     waits_alone,
 )
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
@@ -186,10 +188,11 @@ class FileGen:
         reader = PathReader(func, self.index, self.facts)
         for check in (relocks(func), positions(func), always_panics(func), nil_package_pointer(func, self.pkg),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
-                      linked(func, reader), conditional_progress(func, self.index), waits_alone(func, reader),
+                      unlocks_unheld(func), linked(func, reader), conditional_progress(func, self.index),
+                      waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
                       unreached_base(func, self.index), heap_position(func), stored_positions(func),
-                      foreign_length(func)):
+                      foreign_length(func), array_walk(func, self.index)):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
@@ -300,7 +303,7 @@ class FileGen:
         package implements), or None."""
         env = self.pkg_env
         for path in reader.dereferenced():
-            t = reader.path_type(path)
+            t = reader.path_type(path, reader.sites.get(path))
             if not t or (not t.startswith(("*", "map[", "func(")) and not self._maybe_interface(t, env)):
                 continue
             needs = _blocking(t, env)

@@ -12,6 +12,11 @@ FIXED_HELPERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         'func perfReviewKey(i int) string {\n\treturn "k" + {strconv}.Itoa(i)\n}\n',
         ("strconv",), (),
     ),
+    "perfReviewPC": (
+        "// perfReviewPC is a program counter of this file's code, which runtime.FuncForPC resolves.\n"
+        "func perfReviewPC() uintptr {\n\tpc, _, _, _ := {runtime}.Caller(0)\n\treturn pc\n}\n",
+        ("runtime",), (),
+    ),
     "perfReviewText": (
         "// perfReviewText returns n bytes of text (letters, no separators).\n"
         "func perfReviewText(n int) string {\n\tb := make([]byte, n)\n\tfor i := range b {\n"

@@ -56,6 +56,7 @@ class BuilderBase:
         self.func_env = env
         self._server: str | None = None
         self.building: set[str] = set()  # types whose constructor is being called (no recursion)
+        self.constructed_by: Func | None = None  # the constructor that built the receiver, if one did
 
     # ----- sizes -----
 

@@ -63,6 +63,7 @@ class PathReader:
         self.depth = depth
         self.hints = Hints()
         self.roots = {p.name for p in func.params if p.name and p.name != "_"}
+        self.sites: dict[str, Node] = {}  # path -> where dereferenced() first found it
         if func.receiver_name:
             self.roots.add(func.receiver_name)
 
@@ -105,13 +106,15 @@ class PathReader:
             path = self.path_of(operand)
             if path is not None and path not in out and ("." in path or "[]" in path) and "?" not in path:
                 out.append(path)
+                self.sites.setdefault(path, site.node)
         return out
 
-    def path_type(self, path: str) -> str:
-        """The declared type at a path ("" when unknown)."""
+    def path_type(self, path: str, at: Node | None = None) -> str:
+        """The declared type at a path ("" when unknown), its root as declared where `at` is: a later
+        local of the same name (`fs, _ := f.Stat()` after `fs.Root.Open`) is another variable."""
         head, _, rest = path.partition(".")
         root = head.split("[", 1)[0]
-        t = self.func.type_of(root)
+        t = self.func.type_of(root, at)
         steps = ["[]"] * head.count("[]")
         for part in rest.split(".") if rest else []:
             name = part.split("[", 1)[0]

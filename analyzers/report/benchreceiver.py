@@ -49,12 +49,15 @@ class ReceiverParts(BuilderBase):
                 not ctor.name.lower().startswith(("new", "make")):
             ctor = None  # LoadCSV(path) (*T, error): a loader of data the benchmark does not have
         if ctor is not None and [r.type for r in ctor.results][:1] == ["*" + t]:
+            self.constructed_by = ctor
             return self._construct(ctor)
         if ctor is not None and ctor.results[0].type.lstrip("*") != t:
+            self.constructed_by = ctor
             made = self._var("made")
             self.out.setup.append(f"{made} := {self._construct(ctor)}")
             return f"{made}.(*{t})"  # the constructor returns it behind an interface
         if ctor is not None and [r.type for r in ctor.results][:1] == [t]:
+            self.constructed_by = ctor
             var = self._var("built")
             self.out.setup.append(f"{var} := {self._construct(ctor)}")
             return "&" + var
@@ -95,7 +98,7 @@ class ReceiverParts(BuilderBase):
         use = receiver_use(self.func, self.v.index)
         types = {f or t.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]: t for f, t in struct.fields}
         fillable = [f for f in use.reads if f in types and _is_collection(types[f], self.v)]
-        fill = [f for f in fillable if f not in use.sends and f not in use.receives]
+        fill = [f for f in fillable if f not in use.sends and f not in use.receives and not self._window(f)]
         env = self.v.envs.get(struct.file, self.env)
         for f in sorted(use.sends | use.receives):
             if f in types:
@@ -130,11 +133,33 @@ class ReceiverParts(BuilderBase):
                 continue
             if types[fname] == "string" and (shape.prefix or shape.suffix or shape.contains or shape.digits):
                 self.out.setup.append(f"{var}.{fname} = {self.text_value(path, shape)}")
-            elif shape.literal is not None:
+            elif shape.literal is not None and not (shape.position and self._sets(fname)):
                 value = shape.literal
                 if value.startswith(root + ".") and value[len(root) + 1:] in types:
                     value = f"{var}.{value[len(root) + 1:]}"  # another field of the same value
                 self.out.setup.append(f"{var}.{fname} = {value}")
+
+    def _window(self, field: str) -> bool:
+        """`if d.buf == nil { d.buf = d.storage[:0] }`: the field is a window on the receiver's own array,
+        which the code sets up itself; filled with n generated elements it overflows what the code sizes by
+        that array (go-ethereum's sha3 sponge: `todo := d.rate - len(d.buf)` went negative). A reset after
+        use (`d.buf = d.storage[:0]` in `permute`) is no such set-up: there the field holds data."""
+        recv = self.func.receiver_name
+        if not recv:
+            return False
+        r, f = re.escape(recv), re.escape(field)
+        lazy = rf"\bif\s+{r}\.{f}\s*==\s*nil\s*\{{\s*{r}\.{f}\s*=\s*{r}\.\w+\["
+        return re.search(lazy, text(self.func.node)) is not None
+
+    def _sets(self, field: str) -> bool:
+        """Whether the constructor that built the receiver gives the field a value (`&state{rate: 136}`): a
+        size or stride, which the position 0 read off `p[:d.rate]` would stall (go-ethereum's sha3 `Write`
+        loops `p = p[d.rate:]` and computes `d.rate - len(d.buf)`: with 0 it sliced at -n and panicked)."""
+        ctor = self.constructed_by
+        if ctor is None:
+            return False
+        code = text(ctor.node)
+        return re.search(rf"[{{,]\s*{re.escape(field)}\s*:|\.{re.escape(field)}\s*=[^=]", code) is not None
 
     def _deep_fill(self, var: str, t: str, deep: list[str]) -> None:
         """Collections one struct field further down (`r.stats.Lats`) that the code reads or walks."""

@@ -37,10 +37,13 @@ _LITERALS = {"strconv.ParseBool": '"true"', "time.ParseDuration": '"1s"', "net.P
              "strconv.Unquote": '"\\"k1\\""', "base64.StdEncoding.DecodeString": '"azE="',
              "base64.URLEncoding.DecodeString": '"azE="', "base64.RawStdEncoding.DecodeString": '"azE"',
              "base64.RawURLEncoding.DecodeString": '"azE"'}
+# Calls that list a directory: the directory gets files, or the loop over its entries never runs.
+_LISTS = frozenset({"os.ReadDir", "ioutil.ReadDir"})
 _KINDS = {"url.Parse": "url", "url.ParseRequestURI": "url", "os.Open": "file", "os.ReadFile": "file",
           "os.Stat": "file", "http.Get": "url", "http.Head": "url", "http.Post": "url", "http.PostForm": "url",
           "os.Create": "path", "os.WriteFile": "path",
-          "os.MkdirAll": "dir", "os.ReadDir": "dir", "os.Mkdir": "dir", "ioutil.ReadFile": "file",
+          "os.MkdirAll": "dir", "os.ReadDir": "dir", "ioutil.ReadDir": "dir", "os.Mkdir": "dir",
+          "ioutil.ReadFile": "file",
           "ioutil.WriteFile": "path", "filepath.Walk": "dir", "filepath.WalkDir": "dir", "os.Lstat": "file",
           "hex.DecodeString": "hex", "os.Remove": "file", "os.RemoveAll": "dir"}
 _BUFFERS = frozenset({"bytes.Buffer", "strings.Builder"})
@@ -61,6 +64,8 @@ class Shape:
     kind: str = ""  # url, file (exists, with content), path (may be created), dir, hex, json:<type>
     nil: bool = False  # the code wants nil here
     absent: bool = False  # a key the code must not find (in a map filled with keys 0..n-1)
+    entries: bool = False  # a directory the code lists: it holds files
+    position: bool = False  # literal is the position 0 a receiver field indexes or slices from (benchbounds)
 
 
 def _lit(node: Node | None) -> str | None:
@@ -122,7 +127,7 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
     name = callee.rsplit(".", 1)[-1]
     args = _args(call)
     first = reader.path_of(args[0]) if args else None
-    if callee in _PASS_THROUGH:
+    if callee in _PASS_THROUGH or _replaces(reader, fn, args):
         return first
     if callee in _SPLITS and args:
         if first is not None:
@@ -139,8 +144,12 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
         reader.hints.shape(first).digits = True
     elif callee in _LITERALS and first is not None:
         reader.hints.shape(first).literal = _LITERALS[callee]
+    elif callee == "os.Open" and first is not None and _listed(reader, call):
+        reader.hints.shape(first).kind = "dir"
+        reader.hints.shape(first).entries = True
     elif callee in _KINDS and first is not None:
         reader.hints.shape(first).kind = _KINDS[callee]
+        reader.hints.shape(first).entries = callee in _LISTS
     elif callee == "os.OpenFile" and first is not None:
         reader.hints.shape(first).kind = "path" if "O_CREATE" in text(call) else "file"
     elif callee in ("http.NewRequest", "http.NewRequestWithContext"):
@@ -179,6 +188,31 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
     else:
         _parsed_by_callee(reader, call, args)
     return _request_value(reader, call, fn, name, args)
+
+
+def _listed(reader: PathReader, call: Node) -> bool:
+    """`f, err := os.Open(dirname)` and then `f.Readdir(-1)` (minio's ioutils): the path names a directory, and
+    the code goes on to walk what is in it."""
+    parent = call.parent
+    while parent is not None and parent.type == "expression_list":
+        parent = parent.parent
+    if parent is None or parent.type not in ("short_var_declaration", "assignment_statement"):
+        return False
+    left = parent.child_by_field_name("left")
+    names = [text(c) for c in left.named_children] if left is not None else []
+    return bool(names) and any(c.recv == names[0] and c.name in ("Readdir", "Readdirnames", "ReadDir")
+                               for c in reader.func.calls)
+
+
+def _replaces(reader: PathReader, fn: Node | None, args: list[Node]) -> bool:
+    """`ws.Replace(s)` with `ws` a *strings.Replacer: s, with some characters swapped or dropped (go-ethereum's
+    ParseNetlist strips blanks before it splits the list), is what the code goes on to split and parse."""
+    if fn is None or fn.type != "selector_expression" or len(args) != 1:
+        return False
+    if text(fn.child_by_field_name("field")) != "Replace":
+        return False
+    operand = text(fn.child_by_field_name("operand"))
+    return reader.func.type_of(operand, fn).lstrip("*") == "strings.Replacer"
 
 
 def _parsed_by_callee(reader: PathReader, call: Node, args: list[Node]) -> None:

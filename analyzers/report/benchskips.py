@@ -133,6 +133,22 @@ def second_half(func: Func, methods: dict[str, Func]) -> str | None:
     return None
 
 
+def unlocks_unheld(func: Func) -> str | None:
+    """`mux.mutex.Lock()` ... `s.mux.mutex.Unlock()` (go-ethereum's `TypeMux.del`), or an unlock of a mutex
+    its caller locked: a benchmark calls it holding nothing, and unlocking an unlocked sync mutex is a fatal
+    error, which no recover catches and which ends the whole benchmark binary. A lock through a helper of
+    the package (`c.lockState()`) may be the one it releases: then it is not skipped."""
+    locks = func.calls_named("Lock", "RLock", "TryLock", "TryRLock")  # TryLock: a lock when it returns true
+    if any("lock" in c.name.lower() and c.name not in ("Lock", "RLock", "TryLock", "TryRLock", "Unlock", "RUnlock")
+           for c in func.calls):
+        return None
+    for call in func.calls_named("Unlock", "RUnlock"):
+        if call.recv and not any(c.recv == call.recv and c.node.start_byte < call.node.start_byte for c in locks):
+            return (f"unlocks {call.recv} (line {call.line}), which it did not lock: only a caller that holds "
+                    "it can call it, and unlocking an unlocked mutex ends the benchmark binary")
+    return None
+
+
 def state_function(func: Func) -> str | None:
     """`func lexText(l *lexer) stateFn`: a state of a state machine, which only the machine enters with
     its position where that state expects it."""

@@ -107,8 +107,9 @@ STD_VALUES: dict[tuple[str, str], StdValue] = {
     ("container/list", "*List"): StdValue("{list}.New()"),
     ("container/list", "List"): StdValue("{list}.List{}"),
     ("os", "*File"): StdValue("perfReviewTempFile(b)", needs_b=True, helpers=("perfReviewTempFile",)),
-    ("os", "FileMode"): StdValue("0o644"),
-    ("io/fs", "FileMode"): StdValue("0o644"),
+    # Typed: a variable declared from an untyped constant is an int, which a FileMode parameter rejects.
+    ("os", "FileMode"): StdValue("{os}.FileMode(0o644)"),
+    ("io/fs", "FileMode"): StdValue("{fs}.FileMode(0o644)"),
     ("reflect", "Type"): StdValue("{reflect}.TypeOf(struct {\n\tName string\n\tN    int\n}{perfReviewKey({i}), {i}})",
                                   helpers=("perfReviewKey",)),
     ("reflect", "Value"): StdValue("{reflect}.ValueOf(struct {\n\tName string\n\tN    int\n}{perfReviewKey({i}), {i}})",
@@ -140,6 +141,9 @@ STD_VALUES: dict[tuple[str, str], StdValue] = {
     ("encoding/csv", "*Writer"): StdValue("{csv}.NewWriter({io}.Discard)", ("io",)),
     ("compress/gzip", "*Writer"): StdValue("{gzip}.NewWriter({io}.Discard)", ("io",)),
     ("net/http", "*ServeMux"): StdValue("{http}.NewServeMux()"),
+    ("net/http", "FileSystem"): StdValue(
+        '{http}.FS({fstest}.MapFS{perfReviewKey({i}): {Data: []byte(perfReviewKey({i}))}})', ("testing/fstest",),
+        helpers=("perfReviewKey",)),
     ("net/url", "*Userinfo"): StdValue('{url}.User(perfReviewKey({i}))', helpers=("perfReviewKey",)),
     ("os", "FileInfo"): StdValue("perfReviewFileInfo(b)", needs_b=True, helpers=("perfReviewFileInfo",)),
     ("io/fs", "FileInfo"): StdValue("perfReviewFileInfo(b)", needs_b=True, helpers=("perfReviewFileInfo",)),
@@ -174,6 +178,6 @@ STD_INTERFACES: frozenset[tuple[str, str]] = frozenset({
     ("io", "ByteWriter"), ("io", "Closer"), ("net/http", "ResponseWriter"), ("net/http", "Handler"),
     ("hash", "Hash"), ("hash", "Hash64"), ("hash", "Hash32"), ("sort", "Interface"), ("fmt", "Stringer"),
     ("reflect", "Type"), ("net/http", "RoundTripper"), ("sync", "Locker"), ("io/fs", "FS"), ("os", "FileInfo"),
-    ("io/fs", "FileInfo"),
+    ("io/fs", "FileInfo"), ("net/http", "FileSystem"),
     ("context", "CancelFunc"), ("context", "CancelCauseFunc"),  # func types: nil until set too
 })

@@ -124,6 +124,12 @@ class TextParts(BuilderBase):
                                    f"if err := {os_}.MkdirAll({var}, 0o700); err != nil {{\n\tb.Fatal(err)\n}}"]
                 return var
             self.out.setup.append(f"{var} := b.TempDir()")
+            if shape.entries:  # listed by the code: files in it, or the loop over them never runs
+                filepath, os_, key = self.v.std("path/filepath"), self.v.std("os"), self.v.fixed("perfReviewKey")
+                self.out.setup.append(
+                    f"for i := 0; i < {self.size_of(path)}; i++ {{\n"
+                    f"\tif err := {os_}.WriteFile({filepath}.Join({var}, {key}(i)), []byte({key}(i)), 0o600); "
+                    "err != nil {\n\t\tb.Fatal(err)\n\t}\n}")
             return var
         filepath = self.v.std("path/filepath")
         file = self._var("file")
