@@ -134,7 +134,8 @@ def _propagate_loops(
                 exact = f"{func.receiver}.{func.name}" if func.receiver else key
                 # Calls on a receiver of unknown type may be any method of the name; calls on a known
                 # type are that type's method only (`m.decode(b)` with `var m meta` is meta.decode).
-                sites = loop_callers.get(key, []) + (loop_callers.get(exact, []) if func.receiver else [])
+                sites = [c for c in loop_callers.get(key, []) + (loop_callers.get(exact, []) if func.receiver else [])
+                         if top_function(c) is not func]
                 heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
                 hot = next((c for c, h in heats if h.tier == "hot"), None)
                 warm = next((c for c, h in heats if h.tier == "warm"), None)
@@ -391,15 +392,17 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
                 continue
             if key[0] != "." and key not in names:
                 continue
-            # Recursion (a tree printer calling itself per child) says how deep the data is, not how
-            # often the function runs.
-            if key == func_key(top):
-                continue
             found = looped if call.loops or call.outer_loops else direct
             if found is looped and func in looped.get(key, ()):
                 continue  # already listed: whatever the receiver's type, nothing changes
             typ = _receiver_type(pkg, call, func) if key[0] == "." else ""
             if _foreign(typ):
+                continue
+            # Recursion (a tree printer calling itself per child) says how deep the data is, not how
+            # often the function runs. A method calling the method of the same name on a receiver of
+            # another known type (caddy's `MatcherSet.Match` asking each `RequestMatcher`) is not
+            # recursion: it is a composite dispatching to its parts.
+            if key == func_key(top) and (not typ or not top.receiver or typ == top.receiver):
                 continue
             if key[0] == ".":
                 if typ and typ in pkg.method_owners(call.name):

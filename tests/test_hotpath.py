@@ -135,6 +135,61 @@ func readAll(list [][]byte, get func() interface{ encode([]byte) error }) {
     assert t["stateSet.encode"].reasons[0] == "called inside a loop in readAll"
 
 
+def test_a_composite_asking_each_part_by_the_same_method_name_is_not_recursion() -> None:
+    """caddy's `MatcherSet.Match` loops over its `RequestMatcher`s calling `m.Match(r)`: the receiver is
+    an interface, so every `Match` of the package may run per request; a tree printer calling its own
+    method on a child of its own type is recursion, which is no evidence."""
+    src = b"""package p
+
+import "net/http"
+
+type RequestMatcher interface{ Match(*http.Request) bool }
+type MatcherSet []RequestMatcher
+type MatcherSets []MatcherSet
+
+func (mset MatcherSet) Match(r *http.Request) bool {
+	for _, m := range mset {
+		if !m.Match(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (ms MatcherSets) AnyMatch(r *http.Request) bool {
+	for _, m := range ms {
+		if m.Match(r) {
+			return true
+		}
+	}
+	return false
+}
+
+type MatchPath []string
+
+func (m MatchPath) Match(r *http.Request) bool { return len(m) > 0 && r.URL.Path == m[0] }
+
+type node struct{ kids []*node }
+
+func (n *node) Match(r *http.Request) bool {
+	for _, k := range n.kids {
+		if k.Match(r) {
+			return true
+		}
+	}
+	return false
+}
+
+//perf-review:hot
+func serve(sets MatcherSets, r *http.Request) bool { return sets.AnyMatch(r) }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    t = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert t["MatcherSet.Match"].reasons[0] == "called inside a loop in MatcherSets.AnyMatch"
+    assert t["MatchPath.Match"].reasons[0] == "called inside a loop in MatcherSet.Match", t["MatchPath.Match"]
+    assert not any(r == "called inside a loop in node.Match" for h in t.values() for r in h.reasons)
+
+
 def test_error_methods_format_failures_and_interface_method_names_called_in_loops_are_no_evidence() -> None:
     """`err.Error()` or `x.String()` in some loop says nothing about which type's method runs there
     (minio's `DataMovementOverwriteErr.Error` was hot for every `err.Error()` in a loop of a handler);
