@@ -42,8 +42,7 @@ def rules_markdown(rules: tuple[Rule, ...] | None = None) -> str:
                 body = body.replace(f"**{heading}**", f"#### {heading}")
             sev = f"{r.severity}, kept in cold code" if r.correctness else f"{r.severity}, info in cold code"
             if r.hot_only:
-                sev = (f"{r.severity} on hot paths, info on warm and cold ones (it matters where code runs often; "
-                       "a function's own nested loops alone are no evidence that it does)")
+                sev = f"{r.severity} on hot paths, info on warm and cold ones (it matters where code runs often)"
             if r.nested:
                 sev = (f"{r.severity} on hot paths, info on warm and cold ones; the function's own nested loops "
                        "are what the rule flags, not evidence that it runs often")

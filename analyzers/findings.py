@@ -37,7 +37,7 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
-    warm_only = rule.hot_only and _warm_here(h, hit.node, func)
+    warm_only = rule.hot_only and _warm_here(h, hit.node, func, rule.nested)
     rare = not rule.correctness and (in_error_branch(hit.node, func) or in_timer_case(hit.node, func))
     if cold or warm_only or rare:
         severity = "info"
@@ -67,16 +67,12 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
 _FORMATTING = frozenset(f"per-element method {m}" for m in ("String", "GoString", "Format", "Error"))
 
 
-def _warm_here(h: Heat, node: Node, func: Func) -> bool:
-    """Whether the evidence for the finding's spot is only that of a warm path. A function's own nested
-    loops say how much data it can walk, not how often it runs: on code judged by hand (public projects'
-    trees, 2026-12-03) about half of the warnings whose only evidence was the function's nesting were
-    false alarms (a module listing, overlapping blocks, a CLI's report), so that evidence alone makes a
-    spot warm, unless every loop around it walks the function's parameters (the cost then grows with
-    two sizes the caller supplies)."""
+def _warm_here(h: Heat, node: Node, func: Func, nested: bool = False) -> bool:
+    """Whether the evidence for the finding's spot is only that of a warm path (for a rule about nested
+    loops, nested loops are no evidence: they are what it flags, unless they walk the function's inputs)."""
     if h.tier == "warm":
         return True
-    if h.tier == "hot" and h.reasons and all(r.startswith("loops nested") for r in h.reasons):
+    if nested and h.tier == "hot" and h.reasons and all(r.startswith("loops nested") for r in h.reasons):
         return not _walks_inputs(node, func)
     return h.tier == "hot" and bool(h.reasons) and set(h.reasons) <= _FORMATTING and bool(loops_around(node, func))
 
