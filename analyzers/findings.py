@@ -38,7 +38,9 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     severity: Severity = hit.severity or rule.severity
     cold = h.tier == "cold" and (h.dev or not rule.correctness)
     warm_only = rule.hot_only and _warm_here(h, hit.node, func, rule.nested)
-    rare = not rule.correctness and (in_error_branch(hit.node, func) or in_timer_case(hit.node, func))
+    # Once per tick lowers a cost paid per call; a lock held there still blocks everyone else meanwhile.
+    per_tick = rule.category != "concurrency" and in_timer_case(hit.node, func)
+    rare = not rule.correctness and (in_error_branch(hit.node, func) or per_tick)
     if cold or warm_only or rare:
         severity = "info"
     if rule.id in overrides:

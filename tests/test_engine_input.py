@@ -341,6 +341,21 @@ def test_the_body_of_a_select_case_on_a_clock_runs_once_per_tick() -> None:
     assert sev == [(15, "warning"), (17, "info"), (20, "warning")], sev
 
 
+def test_a_lock_held_across_io_on_a_tick_still_blocks_everyone_else() -> None:
+    """minio's resync saver locks its metrics every few seconds and waits for the saves under the lock:
+    the tick makes it rare, but every per-object update that needs the lock waits meanwhile."""
+    src = (
+        'package p\n\nimport (\n\t"os"\n\t"sync"\n\t"time"\n)\n\n'
+        "type metrics struct {\n\tmu sync.Mutex\n\tn  map[string]int\n}\n\n"
+        "func (m *metrics) Add(k string) {\n\tm.mu.Lock()\n\tm.n[k]++\n\tm.mu.Unlock()\n}\n\n"
+        "//perf-review:hot\nfunc (m *metrics) save(stop chan struct{}) {\n\tt := time.NewTicker(time.Second)\n\tfor {\n\t\tselect {\n"
+        "\t\tcase <-t.C:\n\t\t\tm.mu.Lock()\n\t\t\t_ = os.WriteFile(\"m\", nil, 0o600)\n\t\t\tm.mu.Unlock()\n"
+        "\t\tcase <-stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n"
+    )
+    result = analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({"lock-held-across-io"})))
+    assert [(f.function, f.severity) for f in result.findings] == [("metrics.save", "warning")], result.findings
+
+
 def test_nested_loops_over_a_parameter_and_its_elements_walk_the_callers_data() -> None:
     """`for _, g := range groups { for _, x := range g { for _, w := range want {` walks what the caller
     passed in, to the last element: the comparison inside is a warning. The same loops over a package's
