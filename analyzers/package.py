@@ -72,6 +72,7 @@ class Package:
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
     _methods: dict[str, set[str]] | None = None
+    _call_names: frozenset[str] | None = None
 
     @property
     def funcs(self) -> list[Func]:
@@ -98,6 +99,18 @@ class Package:
 
     def size_of(self, type_text: str) -> int | None:
         return _size(type_text, self, set())
+
+    def calls_any(self, *names: str) -> bool:
+        """Whether any function of the package makes a call named one of names (Func.calls_named's
+        names): a rule that looks only at such calls skips a package that makes none instead of asking
+        each of its functions."""
+        if self._call_names is None:
+            found: set[str] = set()
+            for f in self.funcs:
+                by_name = f._calls_by_name
+                found.update(by_name if by_name is not None else (c.name for c in f.calls))
+            self._call_names = frozenset(found)
+        return not self._call_names.isdisjoint(names)
 
     def method_owners(self, name: str) -> set[str]:
         """The receiver types of the package that define a method of this name."""

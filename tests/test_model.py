@@ -139,3 +139,12 @@ type Plain struct{ n int }
     assert pkg.structs["L1"].locks == {"l2"}
     assert pkg.structs["Lazy"].lock_kinds == {"once": "Once"}
     assert not pkg.structs["Plain"].locks
+
+
+def test_package_call_index_covers_every_function_and_closure() -> None:
+    a = build_file("p/a.go", b'package p\n\nimport "time"\n\nfunc F() {\n\tgo func() { time.Sleep(1) }()\n}\n')
+    b = build_file("p/b.go", b"package p\n\nfunc G(s []int) []int {\n\treturn append(s, 1)\n}\n")
+    pkg = build_package("p", [a, b])
+    assert pkg.calls_any("Sleep") and pkg.calls_any("Nope", "append")
+    assert not pkg.calls_any("time", "After", "Sprintf")
+    assert not build_package("q", [build_file("q/c.go", b"package q\n\nvar X = 1\n")]).calls_any("append")
