@@ -148,3 +148,17 @@ def test_package_call_index_covers_every_function_and_closure() -> None:
     assert pkg.calls_any("Sleep") and pkg.calls_any("Nope", "append")
     assert not pkg.calls_any("time", "After", "Sprintf")
     assert not build_package("q", [build_file("q/c.go", b"package q\n\nvar X = 1\n")]).calls_any("append")
+
+
+def test_json_output_items_are_what_json_dumps_gives() -> None:
+    import json
+
+    from analyzers.model import FunctionFact, Param, Result, Skipped
+    from bot.formats import to_json
+
+    fact = FunctionFact("a/é.go", "F", "T", 1, 9, "hot", ["called by \"G\"\n"], params=[Param("x", "[]int")],
+                        cpu_share=0.1 + 0.2, cpu_share_flat=1e-7)
+    result = Result(functions=[fact, fact], skipped=[Skipped("b.go", "binary content")])
+    lines = to_json(result).splitlines()
+    assert lines[lines.index('  "functions": [') + 1] == "    " + json.dumps(fact.to_json()) + ","
+    assert json.loads(to_json(result)) == json.loads(json.dumps(result.to_json()))
