@@ -77,9 +77,11 @@ class Heat:
 
 
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
-    once = _runs_once(pkg, hot_globs)
+    # Each function's cold reasons, read four times below, worked out once (copied where kept).
+    cold = {f: _cold_reasons(f) for f in pkg.funcs if not f.is_literal}
+    once = _runs_once(pkg, hot_globs, cold)
     # Constructors, init and main keep their own tier and reason, but run once all the same.
-    starters = {f: Heat("cold", reasons) for f in pkg.funcs if not f.is_literal and (reasons := _cold_reasons(f))}
+    starters = {f: Heat("cold", list(reasons)) for f, reasons in cold.items() if reasons}
     runs_once = {**starters, **once}
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
@@ -88,7 +90,7 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     for func in pkg.funcs:
         if func.is_literal:
             continue
-        out[func] = once.get(func) or _classify_one(func, pkg, bench_refs, hot_globs)
+        out[func] = once.get(func) or _classify_one(func, pkg, bench_refs, hot_globs, cold[func])
     _propagate_loops(pkg, out, set(runs_once), set(once), once_bodies, callbacks)
     for func in pkg.funcs:
         if not func.is_literal:
@@ -177,7 +179,8 @@ def _heat_of(caller: Func, out: dict[Func, Heat], once: set[int], callbacks: dic
 _NO_EVIDENCE = "no hot-path evidence"
 
 
-def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Sequence[str]) -> Heat:
+def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Sequence[str],
+                  cold_reasons: list[str]) -> Heat:
     hot: list[str] = []
     strong: list[str] = []
     name = func.name
@@ -199,7 +202,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
     depth = max((loop.depth for loop in func.loops), default=0)
     if depth >= 2:
         hot.append(f"loops nested {depth} deep")
-    cold = _cold_reasons(func)
+    cold = list(cold_reasons)
     if strong:
         return Heat("hot", strong + hot)
     if cold:
@@ -215,7 +218,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
     return Heat("cold", [_NO_EVIDENCE])
 
 
-def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
+def _runs_once(pkg: Package, hot_globs: Sequence[str], cold: dict[Func, list[str]]) -> dict[Func, Heat]:
     """Development code (tests' helpers, examples, tools, generators), configuration packages,
     command-line programs and start-up, configuration and shutdown functions are cold, unless marked
     hot or matched by a configured hot glob."""
@@ -234,12 +237,12 @@ def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
             if double is not None:
                 out[func] = Heat("cold", [double], dev=True)
     for func, reason in startup_functions(pkg).items():
-        if not _cold_reasons(func):  # constructors, init and main keep their own reason
+        if not (cold[func] if func in cold else _cold_reasons(func)):  # constructors, init and main keep theirs
             out.setdefault(func, Heat("cold", [reason]))
     for func in _message_helpers(pkg):
         out.setdefault(func, Heat("cold", ["called only to format error and log messages"]))
     # What only failure code calls (minio's getTrace, called by errToEntry) runs on a failure too.
-    failing = {f: r[0] for f in pkg.funcs if not f.is_literal and (r := _cold_reasons(f)) and r[0] in _FAILURE}
+    failing = {f: r[0] for f, r in cold.items() if r and r[0] in _FAILURE}
     for func, reason in only_called_from(pkg, failing).items():
         if func not in failing:
             out.setdefault(func, Heat("cold", [reason]))
