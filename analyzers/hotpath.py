@@ -23,7 +23,7 @@ from analyzers.lifecycle import (
 )
 from analyzers.model import Tier
 from analyzers.package import Package
-from analyzers.source import Call, Func, statements, text
+from analyzers.source import FIELD, Call, Func, statements, text
 
 PER_ELEMENT_METHODS = frozenset(
     {
@@ -283,7 +283,7 @@ def _in_report(node: Node) -> bool:
     parent = node.parent
     while parent is not None and not parent.type.endswith(("_statement", "_declaration", "func_literal")):
         if parent.type == "call_expression" and parent.id != node.id:
-            fn = parent.child_by_field_name("function")
+            fn = parent.child_by_field_id(FIELD.function)
             callee = text(fn) if fn is not None else ""
             name = callee.rsplit(".", 1)[-1]
             if name in _REPORTING or callee == "errors.New":
@@ -412,7 +412,7 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
 def _receiver_type(pkg: Package, call: Call, func: Func) -> str:
     """The type of a method call's receiver, without its `*`, or "" when unknown."""
     fn = call.fn
-    operand = fn.child_by_field_name("operand") if fn is not None else None
+    operand = fn.child_by_field_id(FIELD.operand) if fn is not None else None
     return pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
 
 

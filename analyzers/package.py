@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from analyzers.source import Func, GoFile, text
+from analyzers.source import FIELD, Func, GoFile, text
 
 if TYPE_CHECKING:
     from analyzers.extern import External
@@ -172,8 +172,8 @@ def _collect(gf: GoFile, pkg: Package) -> None:
             from analyzers.typeinfer import infer_type
 
             for spec in _specs(node, "var_spec"):
-                typ = text(spec.child_by_field_name("type"))
-                vals = spec.child_by_field_name("value")
+                typ = text(spec.child_by_field_id(FIELD.type))
+                vals = spec.child_by_field_id(FIELD.value)
                 values = vals.named_children if vals is not None else []
                 names = spec.children_by_field_name("name")
                 for i, ident in enumerate(names):
@@ -192,8 +192,8 @@ def _consts(node: Node, gf: GoFile, pkg: Package) -> None:
     prev_type = ""
     prev_values: list[Node] = []
     for spec in _specs(node, "const_spec"):
-        typ = spec.child_by_field_name("type")
-        vals = spec.child_by_field_name("value")
+        typ = spec.child_by_field_id(FIELD.type)
+        vals = spec.child_by_field_id(FIELD.value)
         if typ is not None or vals is not None:
             prev_type = text(typ)
             prev_values = vals.named_children if vals is not None else []
@@ -218,8 +218,8 @@ def _specs(node: Node, kind: str) -> list[Node]:
 
 
 def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
-    name = text(spec.child_by_field_name("name"))
-    typ = spec.child_by_field_name("type")
+    name = text(spec.child_by_field_id(FIELD.name))
+    typ = spec.child_by_field_id(FIELD.type)
     if typ is None:
         return
     if name in pkg.structs or name in pkg.type_defs:
@@ -234,7 +234,7 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
     for decl in decls.named_children if decls is not None else []:
         if decl.type != "field_declaration":
             continue
-        ftype = text(decl.child_by_field_name("type"))
+        ftype = text(decl.child_by_field_id(FIELD.type))
         names = [text(n) for n in decl.children_by_field_name("name")]
         if not names:
             # An embedded `*T` carries its star as a separate token, outside the type field.
@@ -253,8 +253,8 @@ def _interface(name: str, node: Node, pkg: Package) -> None:
     embeds: list[str] = []
     for elem in node.named_children:
         if elem.type == "method_elem":
-            methods[text(elem.child_by_field_name("name"))] = tuple(
-                p.type for p in params_of(elem.child_by_field_name("result")))
+            methods[text(elem.child_by_field_id(FIELD.name))] = tuple(
+                p.type for p in params_of(elem.child_by_field_id(FIELD.result)))
         elif elem.type == "type_elem" and elem.named_child_count == 1:
             embeds.append(text(elem.named_children[0]))
     pkg.iface_methods[name] = methods
