@@ -23,7 +23,7 @@ from analyzers.lifecycle import (
 )
 from analyzers.model import Tier
 from analyzers.package import Package
-from analyzers.source import Call, Func, statements, text
+from analyzers.source import FIELD, Call, Func, statements, text
 
 PER_ELEMENT_METHODS = frozenset(
     {
@@ -77,9 +77,11 @@ class Heat:
 
 
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
-    once = _runs_once(pkg, hot_globs)
+    # Each function's cold reasons, read four times below, worked out once (copied where kept).
+    cold = {f: _cold_reasons(f) for f in pkg.funcs if not f.is_literal}
+    once = _runs_once(pkg, hot_globs, cold)
     # Constructors, init and main keep their own tier and reason, but run once all the same.
-    starters = {f: Heat("cold", reasons) for f in pkg.funcs if not f.is_literal and (reasons := _cold_reasons(f))}
+    starters = {f: Heat("cold", list(reasons)) for f, reasons in cold.items() if reasons}
     runs_once = {**starters, **once}
     bench_refs = _benchmark_refs(pkg)
     once_bodies = _once_bodies(pkg)
@@ -88,7 +90,7 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
     for func in pkg.funcs:
         if func.is_literal:
             continue
-        out[func] = once.get(func) or _classify_one(func, pkg, bench_refs, hot_globs)
+        out[func] = once.get(func) or _classify_one(func, pkg, bench_refs, hot_globs, cold[func])
     _propagate_loops(pkg, out, set(runs_once), set(once), once_bodies, callbacks)
     for func in pkg.funcs:
         if not func.is_literal:
@@ -181,7 +183,8 @@ def _heat_of(caller: Func, out: dict[Func, Heat], once: set[int], callbacks: dic
 _NO_EVIDENCE = "no hot-path evidence"
 
 
-def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Sequence[str]) -> Heat:
+def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Sequence[str],
+                  cold_reasons: list[str]) -> Heat:
     hot: list[str] = []
     strong: list[str] = []
     name = func.name
@@ -203,7 +206,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
     depth = max((loop.depth for loop in func.loops), default=0)
     if depth >= 2:
         hot.append(f"loops nested {depth} deep")
-    cold = _cold_reasons(func)
+    cold = list(cold_reasons)
     if strong:
         return Heat("hot", strong + hot)
     if cold:
@@ -219,7 +222,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
     return Heat("cold", [_NO_EVIDENCE])
 
 
-def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
+def _runs_once(pkg: Package, hot_globs: Sequence[str], cold: dict[Func, list[str]]) -> dict[Func, Heat]:
     """Development code (tests' helpers, examples, tools, generators), configuration packages,
     command-line programs and start-up, configuration and shutdown functions are cold, unless marked
     hot or matched by a configured hot glob."""
@@ -238,12 +241,12 @@ def _runs_once(pkg: Package, hot_globs: Sequence[str]) -> dict[Func, Heat]:
             if double is not None:
                 out[func] = Heat("cold", [double], dev=True)
     for func, reason in startup_functions(pkg).items():
-        if not _cold_reasons(func):  # constructors, init and main keep their own reason
+        if not (cold[func] if func in cold else _cold_reasons(func)):  # constructors, init and main keep theirs
             out.setdefault(func, Heat("cold", [reason]))
     for func in _message_helpers(pkg):
         out.setdefault(func, Heat("cold", ["called only to format error and log messages"]))
     # What only failure code calls (minio's getTrace, called by errToEntry) runs on a failure too.
-    failing = {f: r[0] for f in pkg.funcs if not f.is_literal and (r := _cold_reasons(f)) and r[0] in _FAILURE}
+    failing = {f: r[0] for f, r in cold.items() if r and r[0] in _FAILURE}
     for func, reason in only_called_from(pkg, failing).items():
         if func not in failing:
             out.setdefault(func, Heat("cold", [reason]))
@@ -284,7 +287,7 @@ def _in_report(node: Node) -> bool:
     parent = node.parent
     while parent is not None and not parent.type.endswith(("_statement", "_declaration", "func_literal")):
         if parent.type == "call_expression" and parent.id != node.id:
-            fn = parent.child_by_field_name("function")
+            fn = parent.child_by_field_id(FIELD.function)
             callee = text(fn) if fn is not None else ""
             name = callee.rsplit(".", 1)[-1]
             if name in _REPORTING or callee == "errors.New":
@@ -417,7 +420,7 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
 def _receiver_type(pkg: Package, call: Call, func: Func) -> str:
     """The type of a method call's receiver, without its `*`, or "" when unknown."""
     fn = call.fn
-    operand = fn.child_by_field_name("operand") if fn is not None else None
+    operand = fn.child_by_field_id(FIELD.operand) if fn is not None else None
     return pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from analyzers.source import Func, GoFile, text
+from analyzers.source import FIELD, Func, GoFile, text
 
 if TYPE_CHECKING:
     from analyzers.extern import External
@@ -72,6 +72,7 @@ class Package:
     # Types declared in more than one file (build-tagged variants): their shape is unknown.
     ambiguous: set[str] = field(default_factory=set)
     _methods: dict[str, set[str]] | None = None
+    _call_names: frozenset[str] | None = None
 
     @property
     def funcs(self) -> list[Func]:
@@ -98,6 +99,18 @@ class Package:
 
     def size_of(self, type_text: str) -> int | None:
         return _size(type_text, self, set())
+
+    def calls_any(self, *names: str) -> bool:
+        """Whether any function of the package makes a call named one of names (Func.calls_named's
+        names): a rule that looks only at such calls skips a package that makes none instead of asking
+        each of its functions."""
+        if self._call_names is None:
+            found: set[str] = set()
+            for f in self.funcs:
+                by_name = f._calls_by_name
+                found.update(by_name if by_name is not None else (c.name for c in f.calls))
+            self._call_names = frozenset(found)
+        return not self._call_names.isdisjoint(names)
 
     def method_owners(self, name: str) -> set[str]:
         """The receiver types of the package that define a method of this name."""
@@ -159,8 +172,8 @@ def _collect(gf: GoFile, pkg: Package) -> None:
             from analyzers.typeinfer import infer_type
 
             for spec in _specs(node, "var_spec"):
-                typ = text(spec.child_by_field_name("type"))
-                vals = spec.child_by_field_name("value")
+                typ = text(spec.child_by_field_id(FIELD.type))
+                vals = spec.child_by_field_id(FIELD.value)
                 values = vals.named_children if vals is not None else []
                 names = spec.children_by_field_name("name")
                 for i, ident in enumerate(names):
@@ -179,8 +192,8 @@ def _consts(node: Node, gf: GoFile, pkg: Package) -> None:
     prev_type = ""
     prev_values: list[Node] = []
     for spec in _specs(node, "const_spec"):
-        typ = spec.child_by_field_name("type")
-        vals = spec.child_by_field_name("value")
+        typ = spec.child_by_field_id(FIELD.type)
+        vals = spec.child_by_field_id(FIELD.value)
         if typ is not None or vals is not None:
             prev_type = text(typ)
             prev_values = vals.named_children if vals is not None else []
@@ -205,8 +218,8 @@ def _specs(node: Node, kind: str) -> list[Node]:
 
 
 def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
-    name = text(spec.child_by_field_name("name"))
-    typ = spec.child_by_field_name("type")
+    name = text(spec.child_by_field_id(FIELD.name))
+    typ = spec.child_by_field_id(FIELD.type)
     if typ is None:
         return
     if name in pkg.structs or name in pkg.type_defs:
@@ -221,7 +234,7 @@ def _type_spec(spec: Node, gf: GoFile, pkg: Package) -> None:
     for decl in decls.named_children if decls is not None else []:
         if decl.type != "field_declaration":
             continue
-        ftype = text(decl.child_by_field_name("type"))
+        ftype = text(decl.child_by_field_id(FIELD.type))
         names = [text(n) for n in decl.children_by_field_name("name")]
         if not names:
             # An embedded `*T` carries its star as a separate token, outside the type field.
@@ -240,8 +253,8 @@ def _interface(name: str, node: Node, pkg: Package) -> None:
     embeds: list[str] = []
     for elem in node.named_children:
         if elem.type == "method_elem":
-            methods[text(elem.child_by_field_name("name"))] = tuple(
-                p.type for p in params_of(elem.child_by_field_name("result")))
+            methods[text(elem.child_by_field_id(FIELD.name))] = tuple(
+                p.type for p in params_of(elem.child_by_field_id(FIELD.result)))
         elif elem.type == "type_elem" and elem.named_child_count == 1:
             embeds.append(text(elem.named_children[0]))
     pkg.iface_methods[name] = methods

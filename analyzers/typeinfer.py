@@ -19,7 +19,7 @@ from tree_sitter import Node
 
 from analyzers.apimodel import Sig
 from analyzers.extern import instantiate, mentions, parse_named
-from analyzers.source import strip_parens, text
+from analyzers.source import FIELD, strip_parens, text
 from analyzers.typesyntax import (
     BASIC_LITERALS,
     BUILTIN_RESULTS,
@@ -125,8 +125,8 @@ class TypeResolver:
             results = self.results(node, func)
             return results[0] if results else ""
         if kind == "unary_expression":
-            op = text(node.child_by_field_name("operator"))
-            inner = self.type(node.child_by_field_name("operand"), func)
+            op = text(node.child_by_field_id(FIELD.operator))
+            inner = self.type(node.child_by_field_id(FIELD.operand), func)
             if op == "&":
                 return "*" + inner if inner else ""
             if op == "*":
@@ -138,10 +138,10 @@ class TypeResolver:
         if kind == "binary_expression":
             return self._binary(node, func)
         if kind == "index_expression":
-            base = self.underlying(self.type(node.child_by_field_name("operand"), func), func)
+            base = self.underlying(self.type(node.child_by_field_id(FIELD.operand), func), func)
             return element_type(base[1:] if base.startswith("*[") else base)
         if kind == "slice_expression":
-            base = self.type(node.child_by_field_name("operand"), func)
+            base = self.type(node.child_by_field_id(FIELD.operand), func)
             under = self.underlying(base, func).lstrip("*")
             if under.startswith("[") and not under.startswith("[]"):
                 return "[]" + element_type(under)
@@ -149,10 +149,10 @@ class TypeResolver:
         return infer_type(node, func, self._imports(func))
 
     def _binary(self, node: Node, func: Func | None) -> str:
-        op = text(node.child_by_field_name("operator"))
+        op = text(node.child_by_field_id(FIELD.operator))
         if op in ("==", "!=", "<", "<=", ">", ">=", "&&", "||"):
             return "bool"
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(FIELD.left), node.child_by_field_id(FIELD.right)
         lt = self.type(left, func)
         if op in ("<<", ">>"):
             return lt
@@ -185,7 +185,7 @@ class TypeResolver:
 
     def _package_var(self, name: str) -> str:
         spec = self.pkg.var_nodes.get(name)
-        values = spec.child_by_field_name("value") if spec is not None else None
+        values = spec.child_by_field_id(FIELD.value) if spec is not None else None
         names = [text(n) for n in spec.children_by_field_name("name")] if spec is not None else []
         if values is None or name not in names:
             return ""
@@ -199,11 +199,11 @@ class TypeResolver:
         clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
         if clause is None:
             return decl.declared_type or ""
-        left = clause.child_by_field_name("left")
+        left = clause.child_by_field_id(FIELD.left)
         names = [text(c) for c in left.named_children] if left is not None else []
         if decl.name not in names:
             return decl.declared_type or ""
-        t = self.type(clause.child_by_field_name("right"), decl.func)
+        t = self.type(clause.child_by_field_id(FIELD.right), decl.func)
         pair = range_pair(t) if t.startswith("iter.Seq") else range_pair(self.underlying(t, decl.func))
         return pair[names.index(decl.name)] or decl.declared_type or ""
 
@@ -219,8 +219,8 @@ class TypeResolver:
         return self.type(value, func) if index == 0 else ""
 
     def _selector(self, node: Node, func: Func | None) -> str:
-        operand = strip_parens(node.child_by_field_name("operand"))
-        name = text(node.child_by_field_name("field"))
+        operand = strip_parens(node.child_by_field_id(FIELD.operand))
+        name = text(node.child_by_field_id(FIELD.field))
         if operand is not None and operand.type == "identifier":
             path = self._package(text(operand), operand, func)
             if path is not None:
@@ -247,8 +247,8 @@ class TypeResolver:
 
     def results(self, call: Node, func: Func | None) -> tuple[str, ...]:
         """The result types of a call ("" for each the resolver cannot tell)."""
-        fn = strip_parens(call.child_by_field_name("function"))
-        args_node = call.child_by_field_name("arguments")
+        fn = strip_parens(call.child_by_field_id(FIELD.function))
+        args_node = call.child_by_field_id(FIELD.arguments)
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
         if fn is None:
             return ()
@@ -259,8 +259,8 @@ class TypeResolver:
         if fn.type != "selector_expression":
             t = infer_type(call, func, self._imports(func))
             return (t,) if t else ()
-        operand = strip_parens(fn.child_by_field_name("operand"))
-        name = text(fn.child_by_field_name("field"))
+        operand = strip_parens(fn.child_by_field_id(FIELD.operand))
+        name = text(fn.child_by_field_id(FIELD.field))
         if operand is not None and operand.type == "identifier":
             path = self._package(text(operand), operand, func)
             if path is not None:
@@ -427,16 +427,16 @@ def _encloses(decl: Decl, pos: int) -> bool:
 def _literal_results(node: Node) -> tuple[str, ...]:
     from analyzers.walk import params_of
 
-    return tuple(p.type for p in params_of(node.child_by_field_name("result")))
+    return tuple(p.type for p in params_of(node.child_by_field_id(FIELD.result)))
 
 
 def _type_params(func: Func) -> set[str]:
     """Names of the type parameters a function declares or its generic receiver names."""
     names: set[str] = set()
-    tparams = func.node.child_by_field_name("type_parameters")
+    tparams = func.node.child_by_field_id(FIELD.type_parameters)
     for decl in tparams.named_children if tparams is not None else []:
         names.update(text(n) for n in decl.children_by_field_name("name"))
-    recv = func.node.child_by_field_name("receiver")
+    recv = func.node.child_by_field_id(FIELD.receiver)
     if recv is not None and "[" in text(recv):
         inner = text(recv).split("[", 1)[1].rsplit("]", 1)[0]
         names.update(part.strip() for part in inner.split(","))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from analyzers.extern import External
-from analyzers.source import strip_parens, text
+from analyzers.source import FIELD, strip_parens, text
 from analyzers.typetext import element_type, range_pair
 
 if TYPE_CHECKING:
@@ -65,38 +65,38 @@ def infer_type(value: Node | None, func: Func | None = None, imports: Mapping[st
     if kind in BASIC_LITERALS:
         return BASIC_LITERALS[kind]
     if kind in ("composite_literal", "type_conversion_expression"):
-        return text(value.child_by_field_name("type"))
+        return text(value.child_by_field_id(FIELD.type))
     if kind == "unary_expression":
-        operand = strip_parens(value.child_by_field_name("operand"))
-        op = text(value.child_by_field_name("operator"))
+        operand = strip_parens(value.child_by_field_id(FIELD.operand))
+        op = text(value.child_by_field_id(FIELD.operator))
         if op == "&" and operand is not None and operand.type == "composite_literal":
-            return "*" + text(operand.child_by_field_name("type"))
+            return "*" + text(operand.child_by_field_id(FIELD.type))
         return "bool" if op == "!" else ""
     if kind == "call_expression":
         results = _call_results(value, func, imports)
         return results[0] if results else ""
     if kind == "binary_expression":
-        op = text(value.child_by_field_name("operator"))
+        op = text(value.child_by_field_id(FIELD.operator))
         if op in ("==", "!=", "<", "<=", ">", ">=", "&&", "||"):
             return "bool"
-        return infer_type(value.child_by_field_name("left"), func, imports) or infer_type(
-            value.child_by_field_name("right"), func, imports)
+        return infer_type(value.child_by_field_id(FIELD.left), func, imports) or infer_type(
+            value.child_by_field_id(FIELD.right), func, imports)
     if kind == "identifier" and func is not None:
         return func.type_of(text(value), value)
     if kind == "slice_expression":
-        base = infer_type(value.child_by_field_name("operand"), func, imports)
+        base = infer_type(value.child_by_field_id(FIELD.operand), func, imports)
         return "[]" + element_type(base) if base.startswith("[") and not base.startswith("[]") else base
     if kind == "index_expression" and func is not None:
-        return element_type(infer_type(value.child_by_field_name("operand"), func, imports))
+        return element_type(infer_type(value.child_by_field_id(FIELD.operand), func, imports))
     if kind == "type_assertion_expression":
-        return text(value.child_by_field_name("type"))
+        return text(value.child_by_field_id(FIELD.type))
     return ""
 
 
 def _call_results(call: Node, func: Func | None, imports: Mapping[str, str] | None) -> tuple[str, ...]:
-    fn = call.child_by_field_name("function")
+    fn = call.child_by_field_id(FIELD.function)
     name = text(fn)
-    args = call.child_by_field_name("arguments")
+    args = call.child_by_field_id(FIELD.arguments)
     first = args.named_children[0] if args is not None and args.named_child_count else None
     if fn is not None and fn.type == "identifier":
         if name == "make" and first is not None:
@@ -110,11 +110,11 @@ def _call_results(call: Node, func: Func | None, imports: Mapping[str, str] | No
         return (BUILTIN_RESULTS[name],) if name in BUILTIN_RESULTS else ()
     if fn is None or fn.type != "selector_expression":
         return ()
-    operand = fn.child_by_field_name("operand")
+    operand = fn.child_by_field_id(FIELD.operand)
     if operand is None or operand.type != "identifier":
         return ()
     path = _package_path(text(operand), func, imports)
-    sig = std_external().func_sig(path, text(fn.child_by_field_name("field"))) if path else None
+    sig = std_external().func_sig(path, text(fn.child_by_field_id(FIELD.field))) if path else None
     return sig.results if sig is not None and not sig.tparams else ()
 
 
@@ -128,9 +128,9 @@ def multi_value_type(value: Node, index: int, func: Func | None = None) -> str:
     if index == 1 and kind in ("index_expression", "type_assertion_expression", "unary_expression"):
         return "bool"
     if kind == "index_expression":
-        return element_type(infer_type(value.child_by_field_name("operand"), func))
+        return element_type(infer_type(value.child_by_field_id(FIELD.operand), func))
     if kind == "type_assertion_expression":
-        return text(value.child_by_field_name("type"))
+        return text(value.child_by_field_id(FIELD.type))
     return ""
 
 

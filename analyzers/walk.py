@@ -12,6 +12,7 @@ from tree_sitter import Node, Query, QueryCursor
 
 from analyzers.model import Param
 from analyzers.source import (
+    FIELD,
     FUNC_TYPES,
     INDEXED,
     Call,
@@ -172,7 +173,7 @@ class _Walker:
         if kind == "for_statement":
             loop = _loop(node, frame.loops[-1] if frame.loops else None)
             func.loops.append(loop)
-            body = node.child_by_field_name("body")
+            body = node.child_by_field_id(FIELD.body)
             if body is not None:
                 self.pending_bodies[(body.start_byte, body.end_byte)] = loop
             self.range_decls(func, loop, frame.loops)
@@ -204,7 +205,7 @@ class _Walker:
         else:
             receiver, recv_name, pointer = _receiver(node)
             func = Func(
-                name=text(node.child_by_field_name("name")),
+                name=text(node.child_by_field_id(FIELD.name)),
                 node=node,
                 file=self.gf,
                 receiver=receiver,
@@ -218,8 +219,8 @@ class _Walker:
         # The name index of calls_named and the call sites are filled as the walk finds calls.
         func._calls_by_name = {}
         func._sites["call_expression"] = cast(list[Site], func.calls)
-        func.params = params_of(node.child_by_field_name("parameters"))
-        func.results = params_of(node.child_by_field_name("result"))
+        func.params = params_of(node.child_by_field_id(FIELD.parameters))
+        func.results = params_of(node.child_by_field_id(FIELD.result))
         for p in func.params:
             if p.name and p.name != "_":
                 func.decls.setdefault(p.name, []).append(
@@ -238,13 +239,13 @@ class _Walker:
             if parent is not None and parent.type == "package_clause":
                 self.gf.package = text(node)
         elif kind == "import_spec":
-            path = text(node.child_by_field_name("path")).strip('"`')
-            alias = text(node.child_by_field_name("name"))
+            path = text(node.child_by_field_id(FIELD.path)).strip('"`')
+            alias = text(node.child_by_field_id(FIELD.name))
             self.gf.imports[alias or path.rsplit("/", 1)[-1]] = path
 
     def short_decl(self, func: Func, node: Node, loops: tuple[Loop, ...]) -> None:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
+        left = node.child_by_field_id(FIELD.left)
+        right = node.child_by_field_id(FIELD.right)
         names = [c for c in left.named_children] if left is not None else []
         values = [c for c in right.named_children] if right is not None else []
         multi = len(values) == 1 and len(names) > 1
@@ -266,8 +267,8 @@ class _Walker:
             for s in specs:
                 if s.type != "var_spec":
                     continue
-                typ_node = s.child_by_field_name("type")
-                value_list = s.child_by_field_name("value")
+                typ_node = s.child_by_field_id(FIELD.type)
+                value_list = s.child_by_field_id(FIELD.value)
                 values = value_list.named_children if value_list is not None else []
                 names = s.children_by_field_name("name")
                 declared = text(typ_node) if typ_node is not None else None
@@ -292,14 +293,14 @@ class _Walker:
     @staticmethod
     def add_decl(func: Func, decl: Decl) -> None:
         if decl.init is not None and decl.init.type == "call_expression" and _is_make(decl.init):
-            args = decl.init.child_by_field_name("arguments")
+            args = decl.init.child_by_field_id(FIELD.arguments)
             if args is not None:
                 decl.make_args = tuple(text(a) for a in args.named_children[1:])
         func.decls.setdefault(decl.name, []).append(decl)
 
 
 def _is_make(call: Node) -> bool:
-    return text(call.child_by_field_name("function")) == "make"
+    return text(call.child_by_field_id(FIELD.function)) == "make"
 
 
 __all__ = ["Call", "Site", "build_file", "params_of"]
@@ -314,7 +315,7 @@ def params_of(node: Node | None) -> list[Param]:
     for decl in node.named_children:
         if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
-        typ = text(decl.child_by_field_name("type"))
+        typ = text(decl.child_by_field_id(FIELD.type))
         if decl.type == "variadic_parameter_declaration":
             typ = "..." + typ
         names = [text(c) for c in decl.children_by_field_name("name")]
@@ -326,14 +327,14 @@ def params_of(node: Node | None) -> list[Param]:
 
 
 def _receiver(node: Node) -> tuple[str | None, str, bool]:
-    recv = node.child_by_field_name("receiver")
+    recv = node.child_by_field_id(FIELD.receiver)
     if recv is None:
         return None, "", False
     for decl in recv.named_children:
         if decl.type != "parameter_declaration":
             continue
-        typ = decl.child_by_field_name("type")
-        name = text(decl.child_by_field_name("name"))
+        typ = decl.child_by_field_id(FIELD.type)
+        name = text(decl.child_by_field_id(FIELD.name))
         pointer = typ is not None and typ.type == "pointer_type"
         raw = text(typ).lstrip("*").strip()
         raw = raw.split("[", 1)[0]  # generic receivers: List[T] -> List
@@ -346,10 +347,10 @@ def _loop(node: Node, parent: Loop | None) -> Loop:
     loop = Loop(node=node, kind="infinite", depth=depth, parent=parent, line=line_of(node))
     for child in node.named_children:
         if child.type == "range_clause":
-            right = child.child_by_field_name("right")
+            right = child.child_by_field_id(FIELD.right)
             loop.range_node = right
             loop.range_expr = text(right)
-            left = child.child_by_field_name("left")
+            left = child.child_by_field_id(FIELD.left)
             names = [text(c) for c in left.named_children] if left is not None else []
             loop.key = names[0] if names else ""
             loop.value = names[1] if len(names) > 1 else ""
@@ -359,7 +360,7 @@ def _loop(node: Node, parent: Loop | None) -> Loop:
             return loop
         if child.type == "for_clause":
             loop.kind = "for"
-            loop.cond = text(child.child_by_field_name("condition"))
+            loop.cond = text(child.child_by_field_id(FIELD.condition))
             loop.sized = "len(" in loop.cond or bool(re.search(r"<=?\s*\w", loop.cond))
             return loop
         if child.type not in ("block", "comment"):
@@ -371,16 +372,16 @@ def _loop(node: Node, parent: Loop | None) -> Loop:
 
 def _looks_int(node: Node) -> bool:
     return node.type == "int_literal" or (node.type == "call_expression" and text(
-        node.child_by_field_name("function")) == "len")
+        node.child_by_field_id(FIELD.function)) == "len")
 
 
 def _call(node: Node, loops: tuple[Loop, ...], outer: tuple[Loop, ...], src: bytes) -> Call:
-    fn = node.child_by_field_name("function")
+    fn = node.child_by_field_id(FIELD.function)
     name = ""
     if fn is not None:
         kind = fn.type
         if kind == "selector_expression":
-            fn_field = fn.child_by_field_name("field")
+            fn_field = fn.child_by_field_id(FIELD.field)
             if fn_field is not None:
                 name = src[fn_field.start_byte : fn_field.end_byte].decode("utf-8", "replace")
         elif kind == "identifier":

@@ -139,3 +139,26 @@ type Plain struct{ n int }
     assert pkg.structs["L1"].locks == {"l2"}
     assert pkg.structs["Lazy"].lock_kinds == {"once": "Once"}
     assert not pkg.structs["Plain"].locks
+
+
+def test_package_call_index_covers_every_function_and_closure() -> None:
+    a = build_file("p/a.go", b'package p\n\nimport "time"\n\nfunc F() {\n\tgo func() { time.Sleep(1) }()\n}\n')
+    b = build_file("p/b.go", b"package p\n\nfunc G(s []int) []int {\n\treturn append(s, 1)\n}\n")
+    pkg = build_package("p", [a, b])
+    assert pkg.calls_any("Sleep") and pkg.calls_any("Nope", "append")
+    assert not pkg.calls_any("time", "After", "Sprintf")
+    assert not build_package("q", [build_file("q/c.go", b"package q\n\nvar X = 1\n")]).calls_any("append")
+
+
+def test_json_output_items_are_what_json_dumps_gives() -> None:
+    import json
+
+    from analyzers.model import FunctionFact, Param, Result, Skipped
+    from bot.formats import to_json
+
+    fact = FunctionFact("a/é.go", "F", "T", 1, 9, "hot", ["called by \"G\"\n"], params=[Param("x", "[]int")],
+                        cpu_share=0.1 + 0.2, cpu_share_flat=1e-7)
+    result = Result(functions=[fact, fact], skipped=[Skipped("b.go", "binary content")])
+    lines = to_json(result).splitlines()
+    assert lines[lines.index('  "functions": [') + 1] == "    " + json.dumps(fact.to_json()) + ","
+    assert json.loads(to_json(result)) == json.loads(json.dumps(result.to_json()))

@@ -6,6 +6,7 @@ committed with pprof's own reading of them (tests/data/profiles/regenerate.sh)."
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from analyzers.pprof.decode import CpuProfile, ProfileError, decode_profile, inflate
+from analyzers.pprof.mapping import _relative, package_ref
 from analyzers.pprof.names import engine_name, file_matches, split_symbol
 from analyzers.pprof.proto import profile_pb2
 
@@ -172,3 +174,20 @@ def test_file_suffixes_match_at_folder_boundaries() -> None:
     assert file_matches("C:\\src\\app\\lib\\lib.go", "lib/lib.go")
     assert not file_matches("/src/app/otherlib/lib.go", "lib/lib.go")
     assert not file_matches("/src/app/lib/lib.go", "")
+
+
+@pytest.mark.parametrize("root", [".", "a", "a/b", "..", "/abs", "/abs/p", "/", "../x", "b", "a/b/c"])
+def test_module_relative_file_names_are_what_relpath_gives(root: str) -> None:
+    paths = ["a/b/c.go", "./a/b.go", "../x/y.go", "/abs/p/q.go", "a//b/c.go", "a/./b/c.go", "a/../b/c.go",
+             "c.go", "/c.go", "a/b/..go", "../../z/w.go", "a/b/.", "a/b/.."]
+    dirs: dict[str, str] = {}
+    assert [_relative(p, root, dirs) for p in paths] == [posixpath.relpath(p, root) for p in paths]
+
+
+def test_package_ref_names_files_relative_to_the_module_root() -> None:
+    go_mods = {"repo/go.mod": b"module example.com/app\n"}
+    ref = package_ref("repo/lib/x", [("repo/lib/x/a.go", "x"), ("repo/lib/x/b.go", "x")], go_mods)
+    assert ref.import_path == "example.com/app/lib/x" and not ref.is_main
+    assert dict(ref.files) == {"repo/lib/x/a.go": "lib/x/a.go", "repo/lib/x/b.go": "lib/x/b.go"}
+    top = package_ref("repo", [("repo/main.go", "main")], go_mods)
+    assert top.import_path == "example.com/app" and top.is_main and dict(top.files) == {"repo/main.go": "main.go"}

@@ -171,7 +171,21 @@ def package_ref(directory: str, sources: Sequence[tuple[str, str]], go_mods: Map
     root = posixpath.dirname(key)
     module = module_path_of(go_mods[key])
     rel_dir = posixpath.relpath(directory or ".", root or ".")
-    files = {path: posixpath.relpath(path, root or ".") for path, _ in sources}
+    dirs: dict[str, str] = {}
+    files = {path: _relative(path, root or ".", dirs) for path, _ in sources}
     if module is None or rel_dir.startswith(".."):
         return PackageRef(None, None, is_main, files)
     return PackageRef(module if rel_dir == "." else f"{module}/{rel_dir}", module, is_main, files)
+
+
+def _relative(path: str, root: str, dirs: dict[str, str]) -> str:
+    """posixpath.relpath(path, root), its directory's part worked out once per directory in `dirs`
+    (relpath makes both paths absolute and compares them part by part, for every file of the run). A
+    file name is a plain part: it stays last whichever way root lies."""
+    directory, name = posixpath.split(path)
+    if not name or name in (".", ".."):
+        return posixpath.relpath(path, root)
+    rel = dirs.get(directory)
+    if rel is None:
+        rel = dirs[directory] = posixpath.relpath(directory or ".", root)
+    return name if rel == "." else f"{rel}/{name}"

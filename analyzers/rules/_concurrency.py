@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from analyzers.package import LOCK_TYPES, Package
-from analyzers.source import Call, Func, GoFile, text
+from analyzers.source import FIELD, Call, Func, GoFile, text
 from analyzers.typeinfer import expr_type
 
 UNLOCK_OF = {"Lock": "Unlock", "RLock": "RUnlock"}
@@ -100,8 +100,8 @@ def holds_lock_value(pkg: Package, typ: str) -> bool:
 
 
 def _method_blocks(pkg: Package, func: Func, call: Call) -> bool:
-    fn = call.node.child_by_field_name("function")
-    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
+    fn = call.node.child_by_field_id(FIELD.function)
+    operand = fn.child_by_field_id(FIELD.operand) if fn is not None and fn.type == "selector_expression" else None
     if operand is None:
         return False
     typ = expr_type(pkg, func, operand).lstrip("*")
@@ -137,7 +137,7 @@ def in_select_case(node: Node) -> bool:
 
 
 def has_default(select: Node) -> bool:
-    body = select.child_by_field_name("body") or select
+    body = select.child_by_field_id(FIELD.body) or select
     return any(c.type == "default_case" for c in body.named_children)
 
 
@@ -164,11 +164,11 @@ def buffered_fields(pkg: Package) -> set[str]:
                 out.add(text(parent.named_children[0]))
             elif parent is not None and parent.type == "expression_list" and parent.parent is not None:
                 stmt = parent.parent
-                left = stmt.child_by_field_name("left")
+                left = stmt.child_by_field_id(FIELD.left)
                 if stmt.type == "assignment_statement" and left is not None and left.named_child_count == 1:
                     target = left.named_children[0]
                     if target.type == "selector_expression":
-                        out.add(text(target.child_by_field_name("field")))
+                        out.add(text(target.child_by_field_id(FIELD.field)))
     return out
 
 
@@ -186,11 +186,11 @@ class Buffered:
             return False
         if self._fields is None:
             self._fields = buffered_fields(self.pkg)
-        return text(chan.child_by_field_name("field")) in self._fields
+        return text(chan.child_by_field_id(FIELD.field)) in self._fields
 
 
 def is_receive(node: Node) -> bool:
-    return node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "<-"
+    return node.type == "unary_expression" and text(node.child_by_field_id(FIELD.operator)) == "<-"
 
 
 def blocking_ops(
@@ -209,7 +209,7 @@ def blocking_ops(
     for site in func.sites("send_statement"):
         node = site.node
         if inside(node) and not in_select_case(node):
-            chan = node.child_by_field_name("channel")
+            chan = node.child_by_field_id(FIELD.channel)
             if chan is None or not (locally_buffered(func, chan) if buffered is None else buffered(func, chan)):
                 out.append((node, "channel send"))
     for site in func.sites("unary_expression"):

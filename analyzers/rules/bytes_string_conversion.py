@@ -72,6 +72,8 @@ _BYTE_TYPES = ("[]byte", "[]uint8")
 
 @rule("bytes-string-conversion", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*TWINS, *_REGEXP_TWINS):
+        return
     types: Types | None = None
     for func in pkg.funcs:
         for call in func.calls_named(*TWINS):

@@ -71,6 +71,8 @@ _NOT_N_PLUS_ONE = re.compile(
 
 @rule("db-call-in-loop", "io")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*QUERY_METHODS, *SQLX_METHODS):
+        return
     for func in pkg.funcs:
         for call in func.calls_named(*QUERY_METHODS, *SQLX_METHODS):
             if not call.loops or not _is_db_call(pkg, func, call):

@@ -46,6 +46,8 @@ CASE_FUNCS = ("ToLower", "ToUpper")
 
 @rule("equal-fold", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*CASE_FUNCS):
+        return
     for func in pkg.funcs:
         if not func.calls_named(*CASE_FUNCS):
             continue

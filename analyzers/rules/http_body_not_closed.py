@@ -61,6 +61,8 @@ METHODS = ("Do", "Get", "Post", "Head", "PostForm")
 
 @rule("http-body-not-closed", "io", "error", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*METHODS):
+        return
     for func in pkg.funcs:
         for call in func.calls_named(*METHODS):
             evidence = _evidence(pkg, func, call)

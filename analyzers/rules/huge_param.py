@@ -47,7 +47,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import known_struct
-from analyzers.source import Func, text
+from analyzers.source import FIELD, Func, text
 
 THRESHOLD = 128
 _ARRAY = re.compile(r"^\[\d+\]")  # an array type written out: `[256]byte`, `[16]Point`
@@ -71,7 +71,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
         if func.receiver and not func.pointer_receiver and func.receiver_name not in ("", "_") \
                 and not _accessor(func):
             size = _big(pkg, func.receiver)
-            recv = func.node.child_by_field_name("receiver")
+            recv = func.node.child_by_field_id(FIELD.receiver)
             writes = ptr.get(func.receiver, set())
             if size is not None and recv is not None and not _written(func, func.receiver_name, writes):
                 yield Hit(
@@ -81,11 +81,11 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                     f"use a pointer receiver (*{func.receiver})",
                     key=f"receiver {func.receiver}",
                 )
-        params = func.node.child_by_field_name("parameters")
+        params = func.node.child_by_field_id(FIELD.parameters)
         for decl in params.named_children if params is not None else []:
             if decl.type != "parameter_declaration":
                 continue
-            typ = text(decl.child_by_field_name("type"))
+            typ = text(decl.child_by_field_id(FIELD.type))
             size = _big(pkg, typ)
             names = [text(n) for n in decl.children_by_field_name("name") if text(n) != "_"]
             if size is None or not names or any(_written(func, n, ptr.get(typ, set())) for n in names):
@@ -153,11 +153,11 @@ def _kept_whole(ident: Node) -> bool:
     if p is None:
         return False
     if p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement":
-        return p.parent.child_by_field_name("right") == p
+        return p.parent.child_by_field_id(FIELD.right) == p
     if p.type in ("literal_element", "keyed_element") or p.type == "send_statement":
-        return p.type != "send_statement" or p.child_by_field_name("value") == ident
+        return p.type != "send_statement" or p.child_by_field_id(FIELD.value) == ident
     if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression":
-        fn = p.parent.child_by_field_name("function")
+        fn = p.parent.child_by_field_id(FIELD.function)
         return fn is not None and text(fn) == "append" and p.named_children[:1] != [ident]
     return False
 
@@ -173,16 +173,16 @@ def _writes(ident: Node, mutating: set[str]) -> bool:
         return False
     if top is ident and _kept_whole(ident):
         return True  # the function keeps a copy of the whole value: a pointer would be copied from
-    if p.type == "unary_expression" and text(p.child_by_field_name("operator")) == "&":
+    if p.type == "unary_expression" and text(p.child_by_field_id(FIELD.operator)) == "&":
         return True
     if p.type in ("inc_statement", "dec_statement"):
         return True
     sel = ident.parent
     if sel is not None and sel.type == "selector_expression" and sel.parent is not None \
-            and sel.parent.type == "call_expression" and sel.parent.child_by_field_name("function") == sel:
-        return text(sel.child_by_field_name("field")) in mutating  # a pointer method writes the copy
+            and sel.parent.type == "call_expression" and sel.parent.child_by_field_id(FIELD.function) == sel:
+        return text(sel.child_by_field_id(FIELD.field)) in mutating  # a pointer method writes the copy
     if p.type == "expression_list" and p.parent is not None and p.parent.type in (
         "assignment_statement", "short_var_declaration"
     ):
-        return p.parent.child_by_field_name("left") == p and p.parent.type == "assignment_statement"
+        return p.parent.child_by_field_id(FIELD.left) == p and p.parent.type == "assignment_statement"
     return False

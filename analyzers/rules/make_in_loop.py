@@ -46,7 +46,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_b import hot_loops, identifiers, leaves_loop
-from analyzers.source import Func, Site, strip_parens, text
+from analyzers.source import FIELD, Func, Site, strip_parens, text
 
 
 @rule("make-in-loop", "alloc", hot_only=True)
@@ -72,7 +72,7 @@ def _allocation(site: Site) -> tuple[str, Node, str] | None:
     """(name, flagged node, "slice"/"buffer") for `name := <scratch allocation>`."""
     node = site.node
     if node.type == "short_var_declaration":
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(FIELD.left), node.child_by_field_id(FIELD.right)
         if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
             return None
         ident, value = left.named_children[0], strip_parens(right.named_children[0])
@@ -85,8 +85,8 @@ def _allocation(site: Site) -> tuple[str, Node, str] | None:
     names = spec.children_by_field_name("name")
     if len(names) != 1:
         return None
-    values = spec.child_by_field_name("value")
-    typ = text(spec.child_by_field_name("type"))
+    values = spec.child_by_field_id(FIELD.value)
+    typ = text(spec.child_by_field_id(FIELD.type))
     if values is None:
         return (text(names[0]), spec, "buffer") if typ in BUFFER_TYPES else None
     if values.named_child_count != 1:
@@ -100,8 +100,8 @@ def _scratch(value: Node | None) -> str:
     if value is None:
         return ""
     if value.type == "call_expression":
-        fn = text(value.child_by_field_name("function"))
-        args = value.child_by_field_name("arguments")
+        fn = text(value.child_by_field_id(FIELD.function))
+        args = value.child_by_field_id(FIELD.arguments)
         first = args.named_children[0] if args is not None and args.named_child_count else None
         if fn == "make" and first is not None and first.type == "slice_type" and args is not None \
                 and args.named_child_count >= 2:
@@ -113,11 +113,11 @@ def _scratch(value: Node | None) -> str:
         ):
             return "buffer"
         return ""
-    if value.type == "unary_expression" and text(value.child_by_field_name("operator")) == "&":
-        value = strip_parens(value.child_by_field_name("operand"))
+    if value.type == "unary_expression" and text(value.child_by_field_id(FIELD.operator)) == "&":
+        value = strip_parens(value.child_by_field_id(FIELD.operand))
     if value is not None and value.type == "composite_literal":
-        body = value.child_by_field_name("body")
-        if text(value.child_by_field_name("type")) in BUFFER_TYPES and body is not None \
+        body = value.child_by_field_id(FIELD.body)
+        if text(value.child_by_field_id(FIELD.type)) in BUFFER_TYPES and body is not None \
                 and body.named_child_count == 0:
             return "buffer"
     return ""
@@ -128,7 +128,7 @@ def _constant_size(func: Func, pkg: Package, make: Node) -> bool:
     variables (constants, as far as syntax shows)."""
     if make.type != "call_expression":
         return False
-    args = make.child_by_field_name("arguments")
+    args = make.child_by_field_id(FIELD.arguments)
     if args is None:
         return False
     sizes = args.named_children[1:]
@@ -229,23 +229,23 @@ def _safe_use(node: Node, name: str, uses: Uses) -> bool:
             current = p
             continue
         if kind == "index_expression":
-            return p.child_by_field_name("operand") == current
+            return p.child_by_field_id(FIELD.operand) == current
         if kind == "slice_expression":
-            if p.child_by_field_name("operand") != current:
+            if p.child_by_field_id(FIELD.operand) != current:
                 return True  # used as a bound: an int
             current = p
             continue
         if kind == "unary_expression":
-            op = text(p.child_by_field_name("operator"))
+            op = text(p.child_by_field_id(FIELD.operator))
             if op not in ("&", "*"):
                 return True
             current = p
             continue
         if kind == "selector_expression":
             call = p.parent
-            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != p:
+            if call is None or call.type != "call_expression" or call.child_by_field_id(FIELD.function) != p:
                 return False  # a field of a scratch slice/buffer: should not happen, be careful
-            method = text(p.child_by_field_name("field"))
+            method = text(p.child_by_field_id(FIELD.field))
             if method in _ALIAS_METHODS:
                 current = call
                 continue
@@ -253,7 +253,7 @@ def _safe_use(node: Node, name: str, uses: Uses) -> bool:
         if kind in ("argument_list", "variadic_argument"):
             return _safe_argument(p, current, name, uses)
         if kind == "range_clause":
-            return p.child_by_field_name("right") == current
+            return p.child_by_field_id(FIELD.right) == current
         if kind == "binary_expression":
             return True
         if kind == "expression_list":
@@ -268,7 +268,7 @@ def _safe_argument(p: Node, arg: Node, name: str, uses: Uses) -> bool:
     call = args.parent if args is not None else None
     if call is None or call.type != "call_expression":
         return False
-    callee = text(call.child_by_field_name("function"))
+    callee = text(call.child_by_field_id(FIELD.function))
     first = args.named_children[0] if args is not None and args.named_child_count else None
     is_first = first is not None and first in (arg, p)
     if callee == "append":
@@ -298,8 +298,8 @@ def _safe_assignment(p: Node, value: Node, name: str) -> bool:
     stmt = p.parent
     if stmt is None or stmt.type not in ("assignment_statement", "short_var_declaration"):
         return False
-    left = stmt.child_by_field_name("left")
-    right = stmt.child_by_field_name("right")
+    left = stmt.child_by_field_id(FIELD.left)
+    right = stmt.child_by_field_id(FIELD.right)
     if left == p:
         return True
     if right != p or left is None:

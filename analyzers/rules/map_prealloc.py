@@ -62,7 +62,7 @@ from analyzers.rules._alloc_a import (
     skips_iterations,
 )
 from analyzers.rules._util import configuration_sized
-from analyzers.source import Func, Loop, Site, statements, strip_parens, text
+from analyzers.source import FIELD, Func, Loop, Site, statements, strip_parens, text
 
 
 @rule("map-prealloc", "alloc", hot_only=True)
@@ -127,7 +127,7 @@ def _made_lazily(name: str, loop: Loop) -> bool:
     for stmt in statements(block):
         if stmt.start_byte >= loop.node.start_byte:
             break
-        if stmt.type == "if_statement" and " ".join(text(stmt.child_by_field_name("condition")).split()) \
+        if stmt.type == "if_statement" and " ".join(text(stmt.child_by_field_id(FIELD.condition)).split()) \
                 == f"{name} == nil":
             return True
     return False
@@ -136,21 +136,21 @@ def _made_lazily(name: str, loop: Loop) -> bool:
 def _map_store(site: Site) -> tuple[str, Node, Node] | None:
     """(map name, key expression, value) for `m[k] = v` with m a plain identifier."""
     node = site.node
-    if text(node.child_by_field_name("operator")) != "=":
+    if text(node.child_by_field_id(FIELD.operator)) != "=":
         return None
-    left = node.child_by_field_name("left")
-    right = node.child_by_field_name("right")
+    left = node.child_by_field_id(FIELD.left)
+    right = node.child_by_field_id(FIELD.right)
     if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
         return None
     target = left.named_children[0]
     if target.type != "index_expression":
         return None
-    operand = strip_parens(target.child_by_field_name("operand"))
-    index = target.child_by_field_name("index")
+    operand = strip_parens(target.child_by_field_id(FIELD.operand))
+    index = target.child_by_field_id(FIELD.index)
     if operand is None or index is None:
         return None
     if operand.type == "selector_expression":  # a field: x.m[k] = v
-        base = strip_parens(operand.child_by_field_name("operand"))
+        base = strip_parens(operand.child_by_field_id(FIELD.operand))
         if base is None or base.type != "identifier":
             return None
     elif operand.type != "identifier":
@@ -201,7 +201,7 @@ def _creation_scope(func: Func, name: str, loop: Loop) -> tuple[int, int] | None
         made = decl.node
     for site in func.sites("assignment_statement"):
         node = site.node
-        left = node.child_by_field_name("left")
+        left = node.child_by_field_id(FIELD.left)
         if node.start_byte < loop.node.start_byte and left is not None and any(
                 text(c) == name for c in left.named_children) and (made is None or node.start_byte > made.start_byte):
             made = node
@@ -212,10 +212,10 @@ def _creation_scope(func: Func, name: str, loop: Loop) -> tuple[int, int] | None
 
 def _stores_into(node: Node, name: str) -> bool:
     """`name[k] = v` (or `name[k] op= v`)."""
-    left = node.child_by_field_name("left")
+    left = node.child_by_field_id(FIELD.left)
     for target in left.named_children if left is not None else ():
         target = strip_parens(target) or target
-        if target.type == "index_expression" and text(target.child_by_field_name("operand")) == name:
+        if target.type == "index_expression" and text(target.child_by_field_id(FIELD.operand)) == name:
             return True
     return False
 
@@ -226,11 +226,11 @@ def _written_elsewhere(func: Func, name: str, stmt: Node, loop: Loop) -> bool:
         node = site.node
         if node.id == stmt.id or not loop.contains(node):
             continue
-        left = node.child_by_field_name("left")
+        left = node.child_by_field_id(FIELD.left)
         for target in left.named_children if left is not None else ():
             target = strip_parens(target) or target
             if target.type == "index_expression":
-                target = target.child_by_field_name("operand") or target
+                target = target.child_by_field_id(FIELD.operand) or target
             if text(target) == name:
                 return True
     return any(loop.contains(c.node) and c.args and text(c.args[0]) == name for c in func.calls_named("delete"))
@@ -241,7 +241,7 @@ def _assigned(func: Func) -> dict[str, list[Site]]:
     one per store (an unrolled loop of `a[i] = ...` stores asks about hundreds of them)."""
     out: dict[str, list[Site]] = {}
     for site in func.sites("assignment_statement"):
-        left = site.node.child_by_field_name("left")
+        left = site.node.child_by_field_id(FIELD.left)
         for target in {text(c) for c in left.named_children} if left is not None else ():
             out.setdefault(target, []).append(site)
     return out
@@ -262,21 +262,21 @@ def _empty_field_map(
             last = site
     if last is None or [id(lp) for lp in last.loops] != [id(lp) for lp in loops[:-1]]:
         return None
-    if text(last.node.child_by_field_name("operator")) != "=":
+    if text(last.node.child_by_field_id(FIELD.operator)) != "=":
         return None
-    left = last.node.child_by_field_name("left")
-    right = last.node.child_by_field_name("right")
+    left = last.node.child_by_field_id(FIELD.left)
+    right = last.node.child_by_field_id(FIELD.right)
     if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
         return None
     init = strip_parens(right.named_children[0])
     if init is None:
         return None
     if init.type == "composite_literal":
-        typ = text(init.child_by_field_name("type"))
-        body = init.child_by_field_name("body")
+        typ = text(init.child_by_field_id(FIELD.type))
+        body = init.child_by_field_id(FIELD.body)
         empty = body is not None and body.named_child_count == 0
-    elif init.type == "call_expression" and text(init.child_by_field_name("function")) == "make":
-        args = init.child_by_field_name("arguments")
+    elif init.type == "call_expression" and text(init.child_by_field_id(FIELD.function)) == "make":
+        args = init.child_by_field_id(FIELD.arguments)
         typ = text(args.named_children[0]) if args is not None and args.named_child_count else ""
         empty = args is not None and args.named_child_count == 1
     else:

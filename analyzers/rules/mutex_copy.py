@@ -55,7 +55,7 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._concurrency import expr_type, holds_lock_value
-from analyzers.source import Func, strip_parens, text
+from analyzers.source import FIELD, Func, strip_parens, text
 from analyzers.typeinfer import element_type
 
 _NO_COPY = frozenset({"sync.Map", "sync.Pool"})
@@ -90,7 +90,7 @@ def _holds(pkg: Package, typ: str) -> bool:
 def _literals(pkg: Package, func: Func) -> Iterator[Hit]:
     """`[]T{t}`, `map[K]T{k: *p}`, `S{mu: *m}`: an existing lock-holding value copied into a literal."""
     for site in func.sites("composite_literal"):
-        body = site.node.child_by_field_name("body")
+        body = site.node.child_by_field_id(FIELD.body)
         reported = -1
         for elem in body.named_children if body is not None else ():
             if elem.type == "keyed_element" and elem.named_child_count == 2:
@@ -105,7 +105,7 @@ def _literals(pkg: Package, func: Func) -> Iterator[Hit]:
 
 def _signature(pkg: Package, func: Func) -> Iterator[Hit]:
     if not func.is_literal and func.receiver and not func.pointer_receiver:
-        recv = func.node.child_by_field_name("receiver")
+        recv = func.node.child_by_field_id(FIELD.receiver)
         if _holds(pkg, func.receiver) and recv is not None:
             yield Hit(
                 func,
@@ -113,11 +113,11 @@ def _signature(pkg: Package, func: Func) -> Iterator[Hit]:
                 f"value receiver copies {func.receiver} and its lock on every call; "
                 f"use a pointer receiver (*{func.receiver})",
             )
-    params = func.node.child_by_field_name("parameters")
+    params = func.node.child_by_field_id(FIELD.parameters)
     for decl in params.named_children if params is not None else ():
         if decl.type != "parameter_declaration":
             continue
-        typ = text(decl.child_by_field_name("type"))
+        typ = text(decl.child_by_field_id(FIELD.type))
         if _holds(pkg, typ):
             yield Hit(func, decl, f"parameter passes {typ} (with its lock) by value, copying it; pass *{typ}")
 
@@ -127,7 +127,7 @@ def _ranges(pkg: Package, func: Func) -> Iterator[Hit]:
         if loop.kind != "range" or not loop.value or loop.value == "_" or loop.range_node is None:
             continue
         clause = loop.range_node.parent
-        left = clause.child_by_field_name("left") if clause is not None else None
+        left = clause.child_by_field_id(FIELD.left) if clause is not None else None
         if left is None or left.named_child_count < 2:
             continue
         d = func.decl(loop.value, loop.range_node)
@@ -148,7 +148,7 @@ def _copied_value(pkg: Package, func: Func, value: Node | None) -> str:
     value = strip_parens(value)
     if value is None or value.type not in _COPY_SOURCES:
         return ""
-    if value.type == "unary_expression" and text(value.child_by_field_name("operator")) != "*":
+    if value.type == "unary_expression" and text(value.child_by_field_id(FIELD.operator)) != "*":
         return ""
     typ = expr_type(pkg, func, value)
     return typ if _holds(pkg, typ) else ""
@@ -158,10 +158,10 @@ def _assignments(pkg: Package, func: Func) -> Iterator[Hit]:
     for kind in ("short_var_declaration", "assignment_statement"):
         for site in func.sites(kind):
             node = site.node
-            if kind == "assignment_statement" and text(node.child_by_field_name("operator")) != "=":
+            if kind == "assignment_statement" and text(node.child_by_field_id(FIELD.operator)) != "=":
                 continue
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
+            left = node.child_by_field_id(FIELD.left)
+            right = node.child_by_field_id(FIELD.right)
             if left is None or right is None or left.named_child_count != right.named_child_count:
                 continue
             for target, value in zip(left.named_children, right.named_children, strict=True):
@@ -173,7 +173,7 @@ def _assignments(pkg: Package, func: Func) -> Iterator[Hit]:
                     break
     for site in func.sites("var_declaration"):
         for spec in site.node.named_children:
-            values = spec.child_by_field_name("value") if spec.type == "var_spec" else None
+            values = spec.child_by_field_id(FIELD.value) if spec.type == "var_spec" else None
             for value in values.named_children if values is not None else ():
                 typ = _copied_value(pkg, func, value)
                 if typ:
@@ -207,7 +207,7 @@ def _returns(pkg: Package, func: Func) -> Iterator[Hit]:
             if (
                 value is not None
                 and value.type in _COPY_SOURCES
-                and (value.type != "unary_expression" or text(value.child_by_field_name("operator")) == "*")
+                and (value.type != "unary_expression" or text(value.child_by_field_id(FIELD.operator)) == "*")
             ):
                 yield Hit(
                     func,

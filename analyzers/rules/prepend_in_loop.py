@@ -47,6 +47,8 @@ from analyzers.source import Func, Site, strip_parens, text
 
 @rule("prepend-in-loop", "complexity")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any("append", "Insert"):
+        return
     for func in pkg.funcs:
         slices_names: set[str] | None = None
         for call in func.calls_named("append", "Insert"):

@@ -92,6 +92,8 @@ _BINARY = {
 
 @rule("reflection-in-loop", "alloc", "info", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*_JSON, *_REFLECT, *_BINARY):
+        return
     for func in pkg.funcs:
         gf = func.file
         json_names = import_names(gf, "encoding/json")

@@ -58,6 +58,8 @@ ONCE_CALLS = frozenset({"Do", "OnceValue", "OnceFunc", "OnceValues"})
 
 @rule("regexp-compile-in-func", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*COMPILERS, *MATCHERS):
+        return
     for func in pkg.funcs:
         calls = func.calls_named(*COMPILERS, *MATCHERS)
         if not calls or _runs_once(func):

@@ -67,6 +67,8 @@ _LOAD = re.compile(r"^Load(?:Int32|Int64|Uint32|Uint64|Uintptr|Pointer)?$")
 
 @rule("sleep-polling", "concurrency")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any("Sleep"):
+        return
     for func in pkg.funcs:
         for sleep in func.calls_named("Sleep"):
             if not sleep.loops or not is_pkg_call(func, sleep, "time", "Sleep"):

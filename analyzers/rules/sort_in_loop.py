@@ -48,6 +48,8 @@ _SLICES = frozenset({"Sort", "SortFunc", "SortStableFunc"})
 
 @rule("sort-in-loop", "complexity")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*_SORT, *_SLICES):
+        return
     for func in pkg.funcs:
         sort_names = import_names(func.file, "sort")
         slices_names = import_names(func.file, "slices")

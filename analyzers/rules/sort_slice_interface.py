@@ -55,6 +55,8 @@ _NATURAL = re.compile(r"^return\s+(\w+)\[(\w+)\]\s*<\s*\1\[(\w+)\]$")
 def RULE(pkg: Package) -> Iterator[Hit]:
     if not pkg.go_at_least(21) and not any(_EXP_SLICES in gf.imports.values() for gf in pkg.files):
         return  # no generic slices package: not in the standard library yet, nor imported from x/exp
+    if not pkg.calls_any("Slice", "SliceStable", "Sort", "Stable"):
+        return
     sortable = _sortable_types(pkg)
     for func in pkg.funcs:
         calls = func.calls_named("Slice", "SliceStable", "Sort", "Stable")

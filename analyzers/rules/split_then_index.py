@@ -55,7 +55,7 @@ from analyzers.source import Call, Func, descendants, strip_parens, text
 
 @rule("split-then-index", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
-    if not pkg.go_at_least(18):
+    if not pkg.go_at_least(18) or not pkg.calls_any("Split", "SplitN"):
         return
     for func in pkg.funcs:
         calls = func.calls_named("Split", "SplitN")

@@ -72,6 +72,8 @@ _HEX_IMPORT = "encoding/hex"
 
 @rule("sprintf-simple", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any("Sprintf", "Sprint"):
+        return
     types: Types | None = None
     for func in pkg.funcs:
         calls = func.calls_named("Sprintf", "Sprint")

@@ -52,7 +52,7 @@ from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import Types
 from analyzers.rules._util import configuration_sized, is_small_constant_loop, loops_between, string_typed
-from analyzers.source import Func, strip_parens, text
+from analyzers.source import FIELD, Func, strip_parens, text
 
 
 @rule("string-concat-loop", "alloc", hot_only=True)
@@ -63,9 +63,9 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if not site.all_loops:
                 continue
             node = site.node
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-            op = text(node.child_by_field_name("operator"))
+            left = node.child_by_field_id(FIELD.left)
+            right = node.child_by_field_id(FIELD.right)
+            op = text(node.child_by_field_id(FIELD.operator))
             if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
                 continue
             target = strip_parens(left.named_children[0])
@@ -107,11 +107,11 @@ def _after_self(value: Node, name: str) -> Node | None:
     of the outermost `+` when name is the leftmost operand; None otherwise."""
     node: Node | None = value
     while node is not None and node.type == "binary_expression":
-        if text(node.child_by_field_name("operator")) != "+":
+        if text(node.child_by_field_id(FIELD.operator)) != "+":
             return None
-        left = strip_parens(node.child_by_field_name("left"))
+        left = strip_parens(node.child_by_field_id(FIELD.left))
         if left is not None and text(left) == name:
-            return value.child_by_field_name("right")
+            return value.child_by_field_id(FIELD.right)
         node = left
     return None
 
@@ -121,7 +121,7 @@ def _field_root(target: Node, func: Func, types: Types) -> str | None:
     the variable name x; None for anything else."""
     if target.type != "selector_expression":
         return None
-    operand = strip_parens(target.child_by_field_name("operand"))
+    operand = strip_parens(target.child_by_field_id(FIELD.operand))
     if operand is None or operand.type != "identifier" or types.type(target, func) != "string":
         return None
     return text(operand)

@@ -68,6 +68,8 @@ from analyzers.source import Loop, descendants, text
 
 @rule("time-after-in-loop", "concurrency")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any("After"):
+        return
     modern = pkg.go_at_least(23)
     for func in pkg.funcs:
         for call in func.calls_named("After"):

@@ -56,6 +56,8 @@ CONN_TYPES = frozenset({"net.Conn", "*net.TCPConn", "*net.UnixConn", "*tls.Conn"
 
 @rule("unbounded-read-all", "io", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any("ReadAll"):
+        return
     for func in pkg.funcs:
         calls = [c for c in func.calls_named("ReadAll") if c.args]
         calls = [

@@ -74,6 +74,8 @@ _DEBUG = re.compile(r"debug|verbose|trace|dump|\bv\b|\bd\b|^\s*false\s*$", re.IG
 
 @rule("unbuffered-write-loop", "io")
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any(*_METHODS, *_FPRINT, *_PRINT):
+        return
     for func in pkg.funcs:
         for call in func.calls_named(*_METHODS, *_FPRINT, *_PRINT):
             if not call.loops:

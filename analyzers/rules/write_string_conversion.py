@@ -63,6 +63,8 @@ _FORMATTERS = {"Sprintf": "Fprintf", "Sprint": "Fprint", "Sprintln": "Fprintln"}
 
 @rule("write-string-conversion", "alloc", hot_only=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
+    if not pkg.calls_any("Write", "WriteString"):
+        return
     types: Types | None = None
     for func in pkg.funcs:
         if func.name == "WriteString":
