@@ -348,7 +348,8 @@ def test_a_lock_held_across_io_on_a_tick_still_blocks_everyone_else() -> None:
         'package p\n\nimport (\n\t"os"\n\t"sync"\n\t"time"\n)\n\n'
         "type metrics struct {\n\tmu sync.Mutex\n\tn  map[string]int\n}\n\n"
         "func (m *metrics) Add(k string) {\n\tm.mu.Lock()\n\tm.n[k]++\n\tm.mu.Unlock()\n}\n\n"
-        "//perf-review:hot\nfunc (m *metrics) save(stop chan struct{}) {\n\tt := time.NewTicker(time.Second)\n\tfor {\n\t\tselect {\n"
+        "//perf-review:hot\nfunc (m *metrics) save(stop chan struct{}) {\n"
+        "\tt := time.NewTicker(time.Second)\n\tfor {\n\t\tselect {\n"
         "\t\tcase <-t.C:\n\t\t\tm.mu.Lock()\n\t\t\t_ = os.WriteFile(\"m\", nil, 0o600)\n\t\t\tm.mu.Unlock()\n"
         "\t\tcase <-stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n"
     )
