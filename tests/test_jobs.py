@@ -18,7 +18,11 @@ from bot.jobs import JobQueue, make_queue
 from bot.jobspec import ReviewRequest
 from tests.redis_server import redis_server
 
-FAST = Tuning(lease=1.0, queued_grace=2.0, reap_interval=0.1, backoff_base=0.0, lock_wait=0.1, max_attempts=3)
+# Short enough to keep the tests quick, long enough that a consumer starved for a second or two on a loaded
+# machine (the suite compiles Go beside it) is not taken for a dead one: a reaper re-arming a job whose
+# retry message is merely late counts an attempt the runner never saw. The attempt-count test failed once
+# under a load average of 14 (not reproduced since; this is the likeliest cause, hence the margin).
+FAST = Tuning(lease=2.0, queued_grace=6.0, reap_interval=0.1, backoff_base=0.0, lock_wait=0.1, max_attempts=3)
 
 
 @pytest.fixture(scope="module")
