@@ -172,6 +172,7 @@ def in_error_branch(node: Node, func: Func) -> bool:
 
 # What a select case receives from when it is a clock: `time.After(d)`, `time.Tick(d)`, a ticker's or
 # timer's channel (`t.C`), or a channel named for one (`keepAliveTicker`, `flushTimer`, `tickCh`).
+_CLOCK_MAX = 200
 _CLOCK = re.compile(r"^(time\.(After|Tick)\(.*|[\w.]*\.C|\w*([Tt]ick|[Tt]imer)\w*)$", re.DOTALL)
 
 
@@ -192,7 +193,10 @@ def in_timer_case(node: Node, func: Func) -> bool:
             if recv is None or recv.type != "unary_expression" or recv.child_count < 2:
                 return False
             operand = recv.child_by_field_name("operand")
-            return operand is not None and bool(_CLOCK.match(_WS.sub("", text(operand))))
+            # A clock's channel is a short expression; a long one is not read (nor fed to the pattern).
+            if operand is None or operand.end_byte - operand.start_byte > _CLOCK_MAX:
+                return False
+            return bool(_CLOCK.match(_WS.sub("", text(operand))))
         current = parent
     return False
 

@@ -339,6 +339,10 @@ def test_the_body_of_a_select_case_on_a_clock_runs_once_per_tick() -> None:
     result = analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({"write-string-conversion"})))
     sev = sorted((f.line, f.severity) for f in result.findings)
     assert sev == [(15, "warning"), (17, "info"), (20, "warning")], sev
+    # A channel expression longer than any clock's (hostile input) is not read as one.
+    long = src.replace("keepAliveTicker", "k" * 300 + "Ticker")
+    result = analyze_files({"p/a.go": long.encode()}, Options(enabled_rules=frozenset({"write-string-conversion"})))
+    assert sorted(f.severity for f in result.findings) == ["warning"] * 3
 
 
 def test_a_lock_held_across_io_on_a_tick_still_blocks_everyone_else() -> None:
