@@ -60,7 +60,8 @@ resource the iteration stores where it outlives the iteration (`blocks = append(
 it, so it must stay held until the function returns. Nor is a deferred safety net guarded by a flag that
 the iteration sets once it has released the resource itself (`defer func() { if !closed { w.Close() }
 }()` ... `w.Close(); closed = true` at the end of the iteration): only an early exit leaves the resource
-to the defer. """
+to the defer; likewise a deferred call without arguments that the iteration's own block makes again
+further down (`defer cancel()` ... `cancel()`). """
 
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ from analyzers.rules._alloc_a import declared_in_loop
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
+_WS = re.compile(r"\s+")
+
 
 @rule("defer-in-loop", "alloc", correctness=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
@@ -85,7 +88,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 continue
             if _once_guarded(func, site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
                     or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]) \
-                    or _safety_net(site.node, loops[-1]):
+                    or _safety_net(site.node, loops[-1]) or _released_again(site.node, loops[-1]):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -222,6 +225,29 @@ def _safety_net(defer: Node, loop: Loop) -> bool:
             continue
         left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
         if left is not None and right is not None and text(left) == flag and text(right) == "true":
+            return True
+    return False
+
+
+def _released_again(defer: Node, loop: Loop) -> bool:
+    """`defer cancel()` and, further down the iteration's own block (not in a branch), `cancel()`: the
+    iteration releases its resource itself, and the defer only covers the paths that leave early
+    (thanos' compaction loop, `workCtxCancel`). The call takes no arguments: the same text then names
+    the same release."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    if call is None or call.type != "call_expression":
+        return False
+    args = call.child_by_field_name("arguments")
+    if args is None or args.named_child_count:
+        return False
+    loop_body = loop.node.child_by_field_name("body")
+    if defer.parent is None or loop_body is None or defer.parent.id not in (loop_body.id, *(
+            c.id for c in loop_body.named_children if c.type == "statement_list")):
+        return False  # the defer itself sits in a branch: another shape
+    wanted = _WS.sub("", text(call))
+    for stmt in statements(loop_body):
+        if stmt.start_byte > defer.end_byte and stmt.type == "expression_statement" \
+                and _WS.sub("", text(stmt)) == wanted:
             return True
     return False
 

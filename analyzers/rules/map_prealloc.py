@@ -31,8 +31,11 @@ for _, u := range users {
 **Known limits**
 Only an assignment that runs on every iteration is flagged (directly in the loop body, no `continue`
 before it, no `break` or `goto` in the loop), whose key changes with the iteration. Accumulating
-writes are not flagged: `m[k]++`, `m[k] += v`, `m[k] = append(m[k], v)` (group-by: the number of
-distinct keys is unknown and often much smaller). When the collection holds duplicate keys the hint
+writes are not flagged: `m[k]++`, `m[k] += v`, `m[k] = append(m[k], v)`, and a value read from the
+map, changed and stored back (`st := m[k]; st.n += x; m[k] = st`) (group-by: the number of distinct
+keys is unknown and often much smaller). Nor is a store inside a loop over the map itself (`for k, v
+:= range m { m[k] = adjust(v) }`: it re-sets keys the map holds, which cannot make it grow).
+When the collection holds duplicate keys the hint
 is an upper bound. Nested loops, channels, iterators and condition loops are not flagged, nor maps
 created with a size hint. A map filled from several sources is sized to their sum (`len(a) + len(b)
 + 1`) and reported once, at the first loop; when some source's size is unknown (a loop over a channel,
@@ -62,7 +65,7 @@ from analyzers.rules._alloc_a import (
     skips_iterations,
 )
 from analyzers.rules._util import configuration_sized
-from analyzers.source import FIELD, Func, Loop, Site, statements, strip_parens, text
+from analyzers.source import FIELD, Func, Loop, Site, descendants, statements, strip_parens, text
 
 
 @rule("map-prealloc", "alloc", hot_only=True)
@@ -81,6 +84,10 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             loop = site.loops[-1]
             if not body_statement(stmt, loop) or mentions(value, {name}) or ("." in name and name in text(value)):
                 continue
+            if any(lp.range_node is not None and text(lp.range_node) == name for lp in site.loops):
+                continue  # `for k, v := range m { m[k] = f(v) }` re-sets keys m holds: it cannot grow there
+            if value.type == "identifier" and _read_back(name, text(value), loop):
+                continue  # `st := m[k]; st.n += x; m[k] = st`: an accumulation, like `m[k] += x`
             op = "="
             assigned = assigned if assigned is not None else _assigned(func)
             if "." in name:
@@ -115,6 +122,23 @@ def RULE(pkg: Package) -> Iterator[Hit]:
                 f"size it up front: {name} {op} make({typ}, {count}){hoist}",
                 key=f"store {name} over {loop.range_expr or loop.cond}",
             )
+
+
+def _read_back(name: str, var: str, loop: Loop) -> bool:
+    """The loop declares or assigns var from a read of the map (`st := m[k]`, `st, ok := m[k]`)."""
+    body = loop.body
+    if body is None:
+        return False
+    for node in descendants(body):
+        if node.type not in ("short_var_declaration", "assignment_statement"):
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        names = [text(c) for c in left.named_children] if left.type == "expression_list" else [text(left)]
+        if var in names and mentions(right, {name}):
+            return True
+    return False
 
 
 def _made_lazily(name: str, loop: Loop) -> bool:

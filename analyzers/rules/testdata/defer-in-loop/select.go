@@ -173,3 +173,36 @@ func createEach(paths []string) {
 		defer f.Close() // want "defer f.Close\(\) in a loop"
 	}
 }
+
+// Near-miss (thanos' compaction loop): the iteration cancels its context itself at the end of its block;
+// the defer only covers the returns in between.
+func compactRounds(ctx context.Context, rounds func(context.Context) (bool, error)) error {
+	for {
+		workCtx, workCtxCancel := context.WithCancel(ctx)
+		defer workCtxCancel()
+		done, err := rounds(workCtx)
+		if err != nil {
+			return err
+		}
+		workCtxCancel()
+		if done {
+			return nil
+		}
+	}
+}
+
+// The same cancel called only in a branch: a round that does not take it keeps its context until return.
+func compactRoundsSometimes(ctx context.Context, rounds func(context.Context) (bool, error)) error {
+	for {
+		workCtx, workCtxCancel := context.WithCancel(ctx)
+		defer workCtxCancel() // want "defer workCtxCancel\(\) in a loop"
+		done, err := rounds(workCtx)
+		if err != nil {
+			return err
+		}
+		if done {
+			workCtxCancel()
+			return nil
+		}
+	}
+}

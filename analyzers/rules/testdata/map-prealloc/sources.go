@@ -80,3 +80,45 @@ func serverSet(servers []string) map[string]bool {
 	}
 	return set
 }
+
+type tenantStats map[string]struct{ series, samples int }
+
+// Near-miss (thanos' receive handler): the second loop ranges over the map it writes, re-setting keys
+// it already holds; the map cannot grow there, and the first loop (grouping by tenant) is an accumulation.
+func perTenant(series []struct {
+	tenant string
+	n      int
+}, rf int) tenantStats {
+	stats := make(tenantStats)
+	for _, s := range series {
+		st := stats[s.tenant]
+		st.series += s.n
+		stats[s.tenant] = st
+	}
+	for tenant, st := range stats {
+		st.series /= rf
+		stats[tenant] = st
+	}
+	return stats
+}
+
+// Near-miss, thanos' gatherWriteStats as written: the first loops fill the map in the branches of an
+// if (grouping by tenant), then a loop over the map itself adjusts every entry in place.
+func gatherWriteStats(rf int, writes map[string]map[string][]int) tenantStats {
+	var stats = make(tenantStats)
+	for er := range writes {
+		for tenant, series := range writes[er] {
+			if st, ok := stats[tenant]; ok {
+				st.series += len(series)
+				stats[tenant] = st
+			} else {
+				stats[tenant] = struct{ series, samples int }{series: len(series)}
+			}
+		}
+	}
+	for tenant, st := range stats {
+		st.series /= rf
+		stats[tenant] = st
+	}
+	return stats
+}
