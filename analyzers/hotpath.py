@@ -11,19 +11,22 @@ from tree_sitter import Node
 from analyzers.globs import matches_any
 from analyzers.lifecycle import (
     call_key,
+    callers_of,
     command_code_reason,
     config_code_reason,
     dev_code_reason,
     func_key,
     generator_reason,
     only_called_from,
+    receiver_type,
     referenced_as_values,
     startup_functions,
     test_support_reason,
+    typed_key,
 )
 from analyzers.model import Tier
 from analyzers.package import Package
-from analyzers.source import FIELD, Call, Func, statements, text
+from analyzers.source import FIELD, Func, statements, text
 
 PER_ELEMENT_METHODS = frozenset(
     {
@@ -122,48 +125,45 @@ def _propagate_loops(
     origins = {f for f, h in out.items() if h.tier == "hot" and any(r.startswith(_ORIGINS) for r in h.reasons)}
     # A function nobody in the package calls (in a loop or from a function that could be an origin)
     # keeps its heat: only the others are looked at, round after round.
-    called = [(key, funcs) for key, funcs in tops.items() if key in loop_callers
-              or any((f"{f.receiver}.{f.name}" if f.receiver else key) in loop_callers for f in funcs)
-              or any((f"{f.receiver}.{f.name}" if f.receiver else key) in direct_callers for f in funcs)]
+    called = [f for key, funcs in tops.items() for f in funcs
+              if key in loop_callers or typed_key(f) in loop_callers or typed_key(f) in direct_callers]
     changed = True
     while changed:
         changed = False
-        for key, funcs in called:
-            for func in funcs:
-                h = out[func]
-                if func in keep or (h.tier == "cold" and h.reasons and h.reasons[0] in _FAILURE):
-                    continue
-                exact = f"{func.receiver}.{func.name}" if func.receiver else key
-                # Calls on a receiver of unknown type may be any method of the name; calls on a known
-                # type are that type's method only (`m.decode(b)` with `var m meta` is meta.decode).
-                sites = [c for c in loop_callers.get(key, []) + (loop_callers.get(exact, []) if func.receiver else [])
-                         if top_function(c) is not func]
-                heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
-                hot = next((c for c, h in heats if h.tier == "hot"), None)
-                warm = next((c for c, h in heats if h.tier == "warm"), None)
-                direct = next((c for c in direct_callers.get(exact, ()) if top_function(c) in origins), None)
-                from_origin = (hot is not None and top_function(hot) in origins) or direct is not None
-                if from_origin and func not in origins:
-                    origins.add(func)
-                    changed = True
-                if hot is not None:
-                    reason = f"called inside a loop in {hot.qualified_name}"
-                elif direct is not None:
-                    reason = f"called by {direct.qualified_name}"
-                else:
-                    reason = f"called inside a loop in {(warm or sites[0]).qualified_name}" if sites else ""
-                if h.tier == "hot":  # the strongest evidence goes first; the tier stays
-                    if (hot or direct) is not None and not any(r.startswith(_CALLED) for r in h.reasons):
-                        out[func] = Heat("hot", [reason, *h.reasons], dev=h.dev)
-                    continue
-                if hot is not None or direct is not None:
-                    kept = [r for r in h.reasons if h.tier != "cold" and not r.startswith(_CALLED)]
-                    out[func] = Heat("hot", [reason, *kept], dev=h.dev)
-                elif warm is not None and h.tier == "cold" and h.reasons == [_NO_EVIDENCE]:
-                    out[func] = Heat("warm", [reason], dev=h.dev)
-                else:
-                    continue
+        for func in called:
+            h = out[func]
+            if func in keep or (h.tier == "cold" and h.reasons and h.reasons[0] in _FAILURE):
+                continue
+            exact = typed_key(func)
+            # Calls on a receiver of unknown type may be any method of the name; calls on a known
+            # type are that type's method only (`m.decode(b)` with `var m meta` is meta.decode).
+            sites = [c for c in callers_of(func, loop_callers) if top_function(c) is not func]
+            heats = [(c, _heat_of(c, out, once, callbacks)) for c in sites]
+            hot = next((c for c, h in heats if h.tier == "hot"), None)
+            warm = next((c for c, h in heats if h.tier == "warm"), None)
+            direct = next((c for c in direct_callers.get(exact, ()) if top_function(c) in origins), None)
+            from_origin = (hot is not None and top_function(hot) in origins) or direct is not None
+            if from_origin and func not in origins:
+                origins.add(func)
                 changed = True
+            if hot is not None:
+                reason = f"called inside a loop in {hot.qualified_name}"
+            elif direct is not None:
+                reason = f"called by {direct.qualified_name}"
+            else:
+                reason = f"called inside a loop in {(warm or sites[0]).qualified_name}" if sites else ""
+            if h.tier == "hot":  # the strongest evidence goes first; the tier stays
+                if (hot or direct) is not None and not any(r.startswith(_CALLED) for r in h.reasons):
+                    out[func] = Heat("hot", [reason, *h.reasons], dev=h.dev)
+                continue
+            if hot is not None or direct is not None:
+                kept = [r for r in h.reasons if h.tier != "cold" and not r.startswith(_CALLED)]
+                out[func] = Heat("hot", [reason, *kept], dev=h.dev)
+            elif warm is not None and h.tier == "cold" and h.reasons == [_NO_EVIDENCE]:
+                out[func] = Heat("warm", [reason], dev=h.dev)
+            else:
+                continue
+            changed = True
 
 
 _CALLED = ("called inside a loop in", "called by ")
@@ -398,7 +398,7 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
             found = looped if call.loops or call.outer_loops else direct
             if found is looped and func in looped.get(key, ()):
                 continue  # already listed: whatever the receiver's type, nothing changes
-            typ = _receiver_type(pkg, call, func) if key[0] == "." else ""
+            typ = receiver_type(pkg, call, func) if key[0] == "." else ""
             if _foreign(typ):
                 continue
             # Recursion (a tree printer calling itself per child) says how deep the data is, not how
@@ -415,13 +415,6 @@ def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, lis
             if func not in found.get(key, ()):
                 found.setdefault(key, []).append(func)
     return looped, direct
-
-
-def _receiver_type(pkg: Package, call: Call, func: Func) -> str:
-    """The type of a method call's receiver, without its `*`, or "" when unknown."""
-    fn = call.fn
-    operand = fn.child_by_field_id(FIELD.operand) if fn is not None else None
-    return pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
 
 
 def _foreign(typ: str) -> bool:

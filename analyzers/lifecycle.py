@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from analyzers.package import Package
-from analyzers.source import Call, Func, GoFile
+from analyzers.source import FIELD, Call, Func, GoFile
 
 # Directories of development code, as a path component.
 _DEV_DIRS = frozenset(
@@ -234,9 +234,7 @@ def _reach(
         for f in top:
             if f in found or not f.name[:1].islower() or f.name in excluded:
                 continue
-            sites = callers.get(func_key(f), [])
-            if f.receiver:
-                sites = sites + callers.get(f"{f.receiver}.{f.name}", [])
+            sites = callers_of(f, callers)
             if sites and all(c in found for c in sites):
                 found[f] = f"called only from {sites[0].qualified_name}, {_inherited(found[sites[0]])}"
                 changed = True
@@ -246,6 +244,25 @@ def _reach(
 def func_key(f: Func) -> str:
     """The key calls of f go by (see call_key)."""
     return f".{f.name}" if f.receiver else f.name
+
+
+def typed_key(f: Func) -> str:
+    """The key of calls known to be calls of f: "T.M" for a method of T, "F" for a function."""
+    return f"{f.receiver}.{f.name}" if f.receiver else f.name
+
+
+def callers_of(f: Func, callers: Mapping[str, list[Func]]) -> list[Func]:
+    """f's callers in a table keyed as call_key and receiver_type make them: the calls of its name on a
+    receiver of unknown type (any method of the name), then those on a receiver of its own type."""
+    sites = callers.get(func_key(f), [])
+    return sites + callers.get(typed_key(f), []) if f.receiver else sites
+
+
+def receiver_type(pkg: Package, call: Call, func: Func) -> str:
+    """The type of a method call's receiver, without its `*`, or "" when unknown."""
+    fn = call.fn
+    operand = fn.child_by_field_id(FIELD.operand) if fn is not None else None
+    return pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
 
 
 def _candidates(top: list[Func], named: dict[Func, str]) -> set[str]:
@@ -283,9 +300,8 @@ def _callers(pkg: Package, names: set[str]) -> dict[str, list[Func]]:
             key = call_key(call, imports) if call.name in names else None
             if key is None:
                 continue
-            if key[0] == "." and call.fn is not None:
-                operand = call.fn.child_by_field_name("operand")
-                typ = pkg.types.type(operand, func).lstrip("*") if operand is not None else ""
+            if key[0] == ".":
+                typ = receiver_type(pkg, call, func)
                 if typ and typ in pkg.method_owners(call.name):
                     key = typ + key
             out.setdefault(key, []).append(caller)
