@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analyzers.engine import Options, analyze_files
+from analyzers.model import Finding
 from analyzers.source import parse
 
 ONLY = Options(enabled_rules=frozenset({"string-concat-loop"}))
@@ -12,10 +13,14 @@ LOOP = (
 )
 
 
+def findings_of(src: str, rule_id: str) -> list[Finding]:
+    """The findings when rule_id alone runs over src (one file, p/a.go)."""
+    return analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({rule_id}))).findings
+
+
 def severity_by_function(src: str, rule_id: str) -> dict[str, str]:
     """Each function's finding severity when rule_id alone runs over src (one file, p/a.go)."""
-    result = analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({rule_id})))
-    return {f.function: f.severity for f in result.findings}
+    return {f.function: f.severity for f in findings_of(src, rule_id)}
 
 
 def go(*funcs: str) -> bytes:
@@ -293,13 +298,11 @@ def test_a_branch_on_a_failed_http_status_is_an_error_branch() -> None:
         "\tif resp.StatusCode == http.StatusOK {\n"
         '\t\treturn strings.Contains(string(b), "ready")\n\t}\n\treturn false\n}\n'
     )
-    rules = Options(enabled_rules=frozenset({"bytes-string-conversion"}))
-    result = analyze_files({"p/a.go": src.encode()}, rules)
-    sev = sorted((f.function, f.line, f.severity) for f in result.findings)
+    sev = sorted((f.function, f.line, f.severity) for f in findings_of(src, "bytes-string-conversion"))
     assert sev == [("ok", 25, "warning"), ("reply", 11, "info"), ("reply", 15, "info")], sev
     cached = src.replace("func ok(", "func cached(").replace("http.StatusOK", "http.StatusNotModified")
-    result = analyze_files({"p/a.go": cached.encode()}, rules)
-    assert [f.severity for f in result.findings if f.function == "cached"] == ["warning"], "a 304 is no failure"
+    found = findings_of(cached, "bytes-string-conversion")
+    assert [f.severity for f in found if f.function == "cached"] == ["warning"], "a 304 is no failure"
 
 
 def test_a_nested_loop_rule_needs_evidence_beyond_its_own_nesting() -> None:
@@ -336,13 +339,11 @@ def test_the_body_of_a_select_case_on_a_clock_runs_once_per_tick() -> None:
         "\t\tcase <-t.C:\n\t\t\tfor _, it := range items {\n\t\t\t\tw.Write([]byte(it))\n\t\t\t}\n"
         "\t\tcase <-stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n"
     )
-    result = analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({"write-string-conversion"})))
-    sev = sorted((f.line, f.severity) for f in result.findings)
+    sev = sorted((f.line, f.severity) for f in findings_of(src, "write-string-conversion"))
     assert sev == [(15, "warning"), (17, "info"), (20, "warning")], sev
     # A channel expression longer than any clock's (hostile input) is not read as one.
     long = src.replace("keepAliveTicker", "k" * 300 + "Ticker")
-    result = analyze_files({"p/a.go": long.encode()}, Options(enabled_rules=frozenset({"write-string-conversion"})))
-    assert sorted(f.severity for f in result.findings) == ["warning"] * 3
+    assert sorted(f.severity for f in findings_of(long, "write-string-conversion")) == ["warning"] * 3
 
 
 def test_a_lock_held_across_io_on_a_tick_still_blocks_everyone_else() -> None:
@@ -357,8 +358,8 @@ def test_a_lock_held_across_io_on_a_tick_still_blocks_everyone_else() -> None:
         "\t\tcase <-t.C:\n\t\t\tm.mu.Lock()\n\t\t\t_ = os.WriteFile(\"m\", nil, 0o600)\n\t\t\tm.mu.Unlock()\n"
         "\t\tcase <-stop:\n\t\t\treturn\n\t\t}\n\t}\n}\n"
     )
-    result = analyze_files({"p/a.go": src.encode()}, Options(enabled_rules=frozenset({"lock-held-across-io"})))
-    assert [(f.function, f.severity) for f in result.findings] == [("metrics.save", "warning")], result.findings
+    found = findings_of(src, "lock-held-across-io")
+    assert [(f.function, f.severity) for f in found] == [("metrics.save", "warning")], found
 
 
 def test_nested_loops_over_a_parameter_and_its_elements_walk_the_callers_data() -> None:
