@@ -96,7 +96,7 @@ def go_language() -> Language:
 
 class _FieldIds:
     """tree-sitter-go's field ids by name, each looked up on first use: `node.child_by_field_id(FIELD.body)`
-    is `node.child_by_field_id(FIELD.body)` without the search of the grammar's field names by string on
+    is `node.child_by_field_name("body")` without the search of the grammar's field names by string on
     every call (over half a million calls per run of the standard library). An unknown name is id 0,
     which finds no child, as child_by_field_name finds none."""
 

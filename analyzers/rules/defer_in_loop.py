@@ -72,7 +72,7 @@ from tree_sitter import Node
 
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
-from analyzers.rules._alloc_a import declared_in_loop
+from analyzers.rules._alloc_a import body_statement, declared_in_loop
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
@@ -240,12 +240,10 @@ def _released_again(defer: Node, loop: Loop) -> bool:
     args = call.child_by_field_name("arguments")
     if args is None or args.named_child_count:
         return False
-    loop_body = loop.node.child_by_field_name("body")
-    if defer.parent is None or loop_body is None or defer.parent.id not in (loop_body.id, *(
-            c.id for c in loop_body.named_children if c.type == "statement_list")):
+    if not body_statement(defer, loop):
         return False  # the defer itself sits in a branch: another shape
     wanted = _WS.sub("", text(call))
-    for stmt in statements(loop_body):
+    for stmt in statements(loop.body):
         if stmt.start_byte > defer.end_byte and stmt.type == "expression_statement" \
                 and _WS.sub("", text(stmt)) == wanted:
             return True

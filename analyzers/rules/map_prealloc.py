@@ -132,7 +132,7 @@ def _read_back(name: str, var: str, loop: Loop) -> bool:
     for node in descendants(body):
         if node.type not in ("short_var_declaration", "assignment_statement"):
             continue
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(FIELD.left), node.child_by_field_id(FIELD.right)
         if left is None or right is None:
             continue
         names = [text(c) for c in left.named_children] if left.type == "expression_list" else [text(left)]
