@@ -233,7 +233,7 @@ def verdict_key(project: str, file: str, line: int, rule: str) -> str:
     return f"{project} {file}:{line} {rule}"
 
 
-def draw_key(seed: int, f: dict[str, Any]) -> str:
+def draw_key(seed: int | str, f: dict[str, Any]) -> str:
     """A finding's place in the seeded draw: a hash of its location, so a warning that survives a
     change of the tool keeps its place and the before and after samples overlap where they can."""
     raw = f"{seed}|{f['project']}|{f['file']}|{f['line']}|{f['rule']}"

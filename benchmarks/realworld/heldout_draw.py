@@ -21,7 +21,6 @@ lists the unjudged ones so they can be judged and added to the verdict file.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from evaluate import draw_key  # the same seeded order as the tuned sample's draw (this script's folder)
 
 SEVERE = ("warning", "error")
 
@@ -54,11 +54,6 @@ def warnings_of(inp: Input) -> list[dict[str, Any]]:
             file = os.path.relpath(file, inp.tree)
         out.append(dict(f, project=inp.project, file=Path(file).as_posix()))
     return out
-
-
-def draw_key(seed: str, f: dict[str, Any]) -> str:
-    raw = f"{seed}|{f['project']}|{f['file']}|{f['line']}|{f['rule']}"
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def draw(warnings: list[dict[str, Any]], seed: str, per_project: int) -> list[dict[str, Any]]:
