@@ -18,6 +18,7 @@ from analyzers.findings import apply_suppressions, assign_fingerprints, sort_fin
 from analyzers.globs import matches_any
 from analyzers.hotpath import Heat, classify, top_function
 from analyzers.model import (
+    Evidence,
     FileFact,
     Finding,
     FunctionFact,
@@ -65,6 +66,8 @@ class Options:
     # Profiles the caller could not read or decode: reported in the result as given.
     profile_problems: tuple[ProfileProblem, ...] = ()
     profile_hot_threshold: float = DEFAULT_THRESHOLD  # cumulative share (0-1) that makes a function hot
+    # What a fixed-cost or contention finding needs to be a warning (analyzers.model.Evidence).
+    evidence: Evidence = "measured"
     now_ns: int | None = None  # the clock for the profiles' age (None: age unknown)
 
     def rules(self) -> list[Rule]:
@@ -434,7 +437,7 @@ def _run_rules(pkg: Package, options: Options, result: Result, shares: PackageSh
             break
         try:
             for hit in r.check(pkg):
-                findings.append(to_finding(hit, r, heat, options.severity_overrides))
+                findings.append(to_finding(hit, r, heat, options.severity_overrides, options.evidence))
         except Exception:  # a rule that crashes on one package is logged and skipped
             log.exception("rule crashed", extra={"rule": r.id, "package": pkg.dir})
     findings = apply_suppressions(findings, pkg.files)

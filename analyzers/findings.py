@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from tree_sitter import Node
 
 from analyzers.hotpath import Heat, top_function
-from analyzers.model import SEVERITY_ORDER, Finding, Severity
+from analyzers.model import SEVERITY_ORDER, Evidence, Finding, Severity
 from analyzers.rules import Hit, Rule
 from analyzers.source import Func, GoFile, Loop, enclosing_branches, statements, text
 
@@ -32,7 +32,8 @@ _ERR_STATUS = re.compile(
 )
 
 
-def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mapping[str, Severity]) -> Finding:
+def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mapping[str, Severity],
+               evidence: Evidence = "measured") -> Finding:
     func = hit.func
     h = heat.get(func) or heat.get(top_function(func)) or Heat("warm", [])
     severity: Severity = hit.severity or rule.severity
@@ -42,6 +43,14 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     per_tick = rule.category != "concurrency" and in_timer_case(hit.node, func)
     rare = not rule.correctness and (in_error_branch(hit.node, func) or per_tick)
     if cold or warm_only or rare:
+        severity = "info"
+    # How often code runs and how big its collections get, the code does not say: on public projects'
+    # code, judged by hand, the fixed-cost and contention warnings that static tiers made were false
+    # more often than not whatever the evidence (nested loops, handlers, benchmarks). Under the measured
+    # policy they wait for the team's evidence; correctness findings and self-defeating constructs do not.
+    unmeasured = (evidence == "measured" and severity != "info" and not rule.correctness
+                  and not rule.static_evidence and not h.measured)
+    if unmeasured:
         severity = "info"
     if rule.id in overrides:
         severity = overrides[rule.id]
@@ -61,6 +70,7 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
         fingerprint=_WS.sub(" ", hit.key).strip() if hit.key is not None else construct_key(node),
         loops=loops_around(node, func),
         callee=_callee(node),
+        unmeasured=unmeasured and rule.id not in overrides,
     )
 
 

@@ -59,6 +59,8 @@ SORT_CALLBACKS = frozenset({"sort.Slice", "sort.SliceStable", "slices.SortFunc",
 # the package, so it is no evidence that any one of them runs there.
 _INTERFACE_METHODS = frozenset({"Error", "String"})
 HOT_MARKER = "//perf-review:hot"
+# The reasons that are the team's word, not a guess from the code's shape.
+USER_MARKS = ("marked //perf-review:hot", "file matches a configured hot-path glob")
 _CTOR = re.compile(r"^(New|new|Must|must)[A-Z_]?")
 # A function named for an error that takes one (`errToEntry(err error)`, `joinErrs(errs []error)`,
 # `writeErrorResponse(w, apiErr APIError)`): the word err, errs, error or errors in its camel-case name
@@ -77,6 +79,12 @@ class Heat:
     # Development code (tests' helpers, test doubles, examples, tools, generators): not shipped to run
     # in production, so even a correctness rule's finding there is information, not a warning.
     dev: bool = False
+    # The team's own evidence says the function is hot: a CPU profile's samples, a `//perf-review:hot`
+    # mark or a `hot_paths:` glob, on it or on a function that calls it per request or per element.
+    # Static shapes (nested loops, handler signatures, names) guess; on code nobody here wrote, most
+    # of the fixed-cost findings they made warnings were on paths that run rarely or over a handful
+    # of items, so under the default evidence policy those findings need this to be warnings.
+    measured: bool = False
 
 
 def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
@@ -103,7 +111,7 @@ def classify(pkg: Package, hot_globs: Sequence[str] = ()) -> dict[Func, Heat]:
         # A closure inside code that runs once (start-up, a command, a tool) runs a bounded few times too.
         out[func] = runs_once[top] if top in runs_once and heat.tier != "cold" else heat
         if top in runs_once and runs_once[top].dev and not out[func].dev:
-            out[func] = Heat(out[func].tier, out[func].reasons, dev=True)
+            out[func] = Heat(out[func].tier, out[func].reasons, dev=True, measured=out[func].measured)
     return out
 
 
@@ -152,13 +160,21 @@ def _propagate_loops(
                 reason = f"called by {direct.qualified_name}"
             else:
                 reason = f"called inside a loop in {(warm or sites[0]).qualified_name}" if sites else ""
+            # The team's evidence (a mark, a glob) on a caller that runs it per element or per request.
+            measured = h.measured or any(ch.measured for _c, ch in heats if ch.tier == "hot") or any(
+                _heat_of(c, out, once, callbacks).measured
+                for c in direct_callers.get(exact, ()) if top_function(c) in origins)
             if h.tier == "hot":  # the strongest evidence goes first; the tier stays
+                reasons = h.reasons
                 if (hot or direct) is not None and not any(r.startswith(_CALLED) for r in h.reasons):
-                    out[func] = Heat("hot", [reason, *h.reasons], dev=h.dev)
+                    reasons = [reason, *h.reasons]
+                if reasons is not h.reasons or measured != h.measured:
+                    out[func] = Heat("hot", reasons, dev=h.dev, measured=measured)
+                    changed = changed or measured != h.measured
                 continue
             if hot is not None or direct is not None:
                 kept = [r for r in h.reasons if h.tier != "cold" and not r.startswith(_CALLED)]
-                out[func] = Heat("hot", [reason, *kept], dev=h.dev)
+                out[func] = Heat("hot", [reason, *kept], dev=h.dev, measured=measured)
             elif warm is not None and h.tier == "cold" and h.reasons == [_NO_EVIDENCE]:
                 out[func] = Heat("warm", [reason], dev=h.dev)
             else:
@@ -208,7 +224,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
         hot.append(f"loops nested {depth} deep")
     cold = list(cold_reasons)
     if strong:
-        return Heat("hot", strong + hot)
+        return Heat("hot", strong + hot, measured=any(r in USER_MARKS for r in strong))
     if cold:
         return Heat("cold", cold)
     if hot:
@@ -361,13 +377,14 @@ def _classify_literal(
     if func.outer_loops:
         reasons.append("function literal inside a loop")
     if reasons and parent_heat.tier == "hot":
-        return Heat("hot", reasons)
+        return Heat("hot", reasons, measured=parent_heat.measured)
     if reasons and not (parent_heat.tier == "cold" and parent_heat.reasons != [_NO_EVIDENCE]):
         # Per element of a function that is itself only warm (or has no evidence at all): the loop
         # body it stands for is warm, like a callee called in that loop (hugo's codegen walking a
         # package's files with ast.Inspect).
         return Heat("warm", [*reasons, f"inside {top.qualified_name}, which is {parent_heat.tier}"])
-    return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons])
+    return Heat(parent_heat.tier, [f"inside {top.qualified_name}", *parent_heat.reasons],
+                measured=parent_heat.measured)
 
 
 def _callers(pkg: Package, skip: set[Func] | None = None) -> tuple[dict[str, list[Func]], dict[str, list[Func]]]:

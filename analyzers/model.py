@@ -2,7 +2,8 @@
 
 These names are the contract with the CLI, the review report and the bot: keep them stable. Fields are
 only ever added to version 1, with defaults, so older readers keep working and older JSON still loads
-(`cpu_share`, `cpu_share_flat`, `profiles` and `profile_problems` came with CPU profiles); a change
+(`cpu_share`, `cpu_share_flat`, `profiles` and `profile_problems` came with CPU profiles, a finding's
+`unmeasured` with the evidence policy); a change
 that removes or redefines a field needs version 2.
 """
 
@@ -15,6 +16,11 @@ Severity = Literal["info", "warning", "error"]
 Tier = Literal["hot", "warm", "cold"]
 Status = Literal["new", "pre-existing"]
 Change = Literal["added", "modified"]
+# What makes a fixed-cost or contention finding a warning: "measured" (the default) wants the team's own
+# evidence that its function is hot (a CPU profile covering it, a //perf-review:hot mark, a hot_paths
+# glob); "static" takes the hot-path tiers guessed from the code's shape, as versions before it did.
+Evidence = Literal["measured", "static"]
+EVIDENCE_POLICIES: tuple[Evidence, ...] = ("measured", "static")
 
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 TIER_ORDER: dict[str, int] = {"cold": 0, "warm": 1, "hot": 2}
@@ -54,6 +60,9 @@ class Finding:
     callee: str = ""
     # The function's cumulative share of a CPU profile (0-1); None when no profile covers it.
     cpu_share: float | None = None
+    # A warning by the code's shape alone, lowered to info by the measured evidence policy: nothing
+    # the team measured or marked says its function is hot. A profile that does makes it a warning.
+    unmeasured: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))

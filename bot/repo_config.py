@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from analyzers.engine import Options
 from analyzers.findings import MISSING_REASON_RULE
-from analyzers.model import Severity
+from analyzers.model import EVIDENCE_POLICIES, Severity
 from analyzers.pprof.tiers import DEFAULT_THRESHOLD
 from analyzers.rules import all_rules
 from bot.config_kinds import (
@@ -92,6 +92,9 @@ SETTINGS: tuple[Setting, ...] = (
             "every default.pgo"),
     Setting("profile_hot_threshold", Number(0, 100, exclusive_minimum=True), DEFAULT_THRESHOLD * 100,
             "Percent of CPU samples (cumulative) that makes a function hot.", f"{DEFAULT_THRESHOLD * 100:g}"),
+    Setting("evidence", Choice(EVIDENCE_POLICIES), "measured",
+            "What a fixed-cost or contention finding needs to be a warning: `measured`, a CPU profile or a hot "
+            "mark saying its function is hot (else it is info); `static`, the hot-path tiers guessed from the code."),
 )
 
 
@@ -132,7 +135,7 @@ class RepoConfig:
                        enabled_rules=None if enabled is None else frozenset(enabled),
                        severity_overrides=dict(v["rules.severity"]), hot_globs=tuple(v["hot_paths"]),
                        include=tuple(v["include"]), exclude=tuple(v["exclude"]),
-                       profile_hot_threshold=v["profile_hot_threshold"] / 100)
+                       profile_hot_threshold=v["profile_hot_threshold"] / 100, evidence=v["evidence"])
 
     @property
     def read_profiles(self) -> bool:

@@ -247,7 +247,8 @@ def _options(config: RepoConfig, request: ReviewRequest) -> Options:
     o = config.options
     return Options(disabled_rules=o.disabled_rules, enabled_rules=o.enabled_rules,
                    severity_overrides=o.severity_overrides, hot_globs=o.hot_globs, include=o.include,
-                   exclude=o.exclude, full=request.full, profile_hot_threshold=o.profile_hot_threshold)
+                   exclude=o.exclude, full=request.full, profile_hot_threshold=o.profile_hot_threshold,
+                   evidence=o.evidence)
 
 
 def _with_profiles(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def assert_same(app: dict[str, Any], review: dict[str, Any]) -> None:
     assert run["output"]["text"] == review["check_text"]
 
 
-def open_pull(fake: FakeGitHub, base: dict[str, str | None], head: dict[str, str | None]) -> int:
+def open_pull(fake: FakeGitHub, base: Mapping[str, str | bytes | None], head: Mapping[str, str | bytes | None]) -> int:
     repo = fake.repo  # type: ignore[attr-defined]
     repo.commit(base, "base")
     repo.git("checkout", "-q", "-b", "feature")
@@ -104,8 +104,10 @@ def test_without_git_the_app_falls_back_to_the_changed_files(github_fake: FakeGi
 
 def test_the_demo_change(github_fake: FakeGitHub, app_key: AppKey, tmp_path: Path) -> None:
     demo = ROOT / "examples" / "demo"
-    base: dict[str, str | None] = {p.name: p.read_text() for p in (demo / "base").iterdir()}
-    head: dict[str, str | None] = {p.name: p.read_text() for p in (demo / "head").iterdir()}
+    def files(tree: Path) -> dict[str, str | bytes | None]:  # default.pgo is binary
+        return {p.name: p.read_bytes() if p.suffix == ".pgo" else p.read_text() for p in tree.iterdir()}
+
+    base, head = files(demo / "base"), files(demo / "head")
     n = open_pull(github_fake, base, head)
     app = app_review(github_fake, app_key, n, tmp_path / "cache")
     review, findings, _ = cli_review(github_fake.repo.path)  # type: ignore[attr-defined]

@@ -720,3 +720,49 @@ func loadConfig(files []string) {
     assert t["handler.func1"][0] == "hot", t["handler.func1"]
     assert t["parseSource.func1"][0] == "warm", t["parseSource.func1"]
     assert t["loadConfig.func1"][0] == "cold", t["loadConfig.func1"]
+
+
+def test_the_teams_mark_is_measured_evidence_and_reaches_what_the_marked_function_calls() -> None:
+    """A `//perf-review:hot` mark (or a hot_paths glob) is the team's word: the marked function, what it
+    calls per element or per request, and closures it runs per element are `measured`. A tier guessed from
+    the code's shape (nested loops, a handler's signature) is not, nor is what such a function calls."""
+    src = b"""package p
+
+import (
+	"net/http"
+	"sort"
+)
+
+func item(x int) int   { return x * 2 }
+func once(xs []int) int { return len(xs) }
+func pair(x int) int    { return x + 1 }
+
+//perf-review:hot
+func Marked(xs []int) int {
+	t := once(xs)
+	for _, x := range xs {
+		t += item(x)
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
+	return t
+}
+
+func Grid(xss [][]int) int {
+	t := 0
+	for _, xs := range xss {
+		for _, x := range xs {
+			t += pair(x)
+		}
+	}
+	return t
+}
+
+func Handle(w http.ResponseWriter, r *http.Request) { _ = pair(1) }
+"""
+    pkg = build_package("p", [build_file("p/a.go", src)])
+    heat = {f.qualified_name: h for f, h in classify(pkg).items()}
+    assert all(h.tier == "hot" for h in heat.values())
+    measured = {name for name, h in heat.items() if h.measured}
+    assert measured == {"Marked", "item", "once", "Marked.func1"}
+    # Grid's nested loops and Handle's signature make them and pair hot, by shape only.
+    assert {"Grid", "Handle", "pair"} <= set(heat) - measured

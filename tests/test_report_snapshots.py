@@ -124,7 +124,9 @@ def normalise(text: str, repo: Path) -> str:
 
 def review_of(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str = "markdown") -> tuple[str, Path]:
     repo = build_repo(tmp_path, *CASES[case])
-    code = main(["review", "--repo", str(repo), "--base", "base", "--head", "head", "--rules", RULES, "--format", fmt])
+    # The code's shape alone sets the severities here (the demo shows the measured policy, with a profile).
+    code = main(["review", "--repo", str(repo), "--base", "base", "--head", "head", "--rules", RULES, "--format", fmt,
+                 "--evidence", "static"])
     assert code == 0
     return normalise(capsys.readouterr().out, repo), repo
 

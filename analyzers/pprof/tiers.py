@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from analyzers.hotpath import Heat, top_function
+from analyzers.hotpath import USER_MARKS, Heat, top_function
 from analyzers.pprof.mapping import PackageShares, Share
 from analyzers.source import Func
 
 DEFAULT_THRESHOLD = 0.01
-_USER_MARKS = ("marked //perf-review:hot", "file matches a configured hot-path glob")
 # Run once per process: their cumulative share is the whole program they start, not their own cost.
 _ONCE = frozenset({"main", "init"})
 
@@ -56,8 +55,8 @@ def _tier(func: Func, heat: Heat, shares: PackageShares, threshold: float, is_ne
         return _once_tier(heat, share, threshold)
     if share.cum >= threshold:
         kept = heat.reasons if heat.tier != "cold" else []
-        return Heat("hot", [_measured(share), *kept])
-    if any(mark in heat.reasons for mark in _USER_MARKS):
+        return Heat("hot", [_measured(share), *kept], measured=True)
+    if any(mark in heat.reasons for mark in USER_MARKS):
         return heat
     if share.cum == 0:
         return Heat("cold", [f"no CPU samples in {share.source}, which covers its package"])
@@ -71,7 +70,8 @@ def _tier(func: Func, heat: Heat, shares: PackageShares, threshold: float, is_ne
 def _once_tier(heat: Heat, share: Share, threshold: float) -> Heat:
     """main and init are hot only when their own code (flat) takes the threshold share."""
     if share.flat >= threshold:
-        return Heat("hot", [f"{percent(share.flat)} of CPU samples (flat, its own code) in {share.source}"])
+        return Heat("hot", [f"{percent(share.flat)} of CPU samples (flat, its own code) in {share.source}"],
+                    measured=True)
     if share.cum == 0:
         return heat
     return Heat(heat.tier, [*heat.reasons, f"its {percent(share.cum)} cumulative share in {share.source} is the "
@@ -91,7 +91,7 @@ def _literal_tier(func: Func, heat: Heat, done: Mapping[Func, Heat], shares: Pac
     parent = done.get(top, heat)
     parent_share = shares.share(top)
     if heat.reasons[:1] == [f"inside {top.qualified_name}"]:
-        return Heat(parent.tier, [f"inside {top.qualified_name}", *parent.reasons])
+        return Heat(parent.tier, [f"inside {top.qualified_name}", *parent.reasons], measured=parent.measured)
     if parent_share is not None and parent_share.cum == 0 and parent.tier == "cold" and not is_new(top):
         return Heat("cold", [f"inside {top.qualified_name}", *parent.reasons])
     return heat

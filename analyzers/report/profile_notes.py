@@ -35,9 +35,9 @@ def hot_path_note(result: Result) -> str | None:
     if not result.profiles:
         return None
     threshold = percent(result.profiles[0].threshold)
-    return (f"Where a CPU profile covers a package, its samples set the tier: hot at {threshold} of CPU samples "
-            "(cumulative) or more, cold without samples; functions this change adds keep their static tier. "
-            "The share shown is cumulative: the function and everything it calls.")
+    return (f"A profile sets the tiers of the packages it covers: hot at {threshold} of CPU samples or more "
+            "(cumulative: the function and what it calls), cold without samples; functions the change adds keep "
+            "their static tier.")
 
 
 def _described(p: ProfileReport) -> str:

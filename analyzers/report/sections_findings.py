@@ -27,6 +27,8 @@ def verdict(ctx: ReviewContext) -> str:
         return "fix before merging"
     if any(f.severity == "warning" for f in new):
         return "worth a look before merging"
+    if any(f.unmeasured for f in new):
+        return "suggestions, unmeasured"
     return "no new performance problems"
 
 
@@ -49,6 +51,14 @@ def summary_lines(ctx: ReviewContext) -> list[str]:
         + (f", {len(ctx.fixed):,} fixed since the last review" if ctx.fixed else "")
         + "."
     ]
+    unmeasured = sum(1 for f in ctx.new if f.unmeasured)
+    if unmeasured:
+        one = unmeasured == 1
+        lines.append(
+            f"{plural(unmeasured, 'is', 'are')} info until measured: by the code's shape alone "
+            f"{'it would be a warning' if one else 'they would be warnings'}, but shapes guess how often code runs; "
+            f"a CPU profile that shows {'its function' if one else 'their functions'} hot, or a `//perf-review:hot` "
+            f"mark, makes {'it one' if one else 'them warnings'}.")
     top = [f for f in ctx.new or ctx.pre if ctx.est(f).impact == "high"][:TOP]
     if top and len(ctx.new) > 1:
         items = ", ".join(f"{ctx.num(f)} {fn(f.function)}" for f in top)
@@ -69,6 +79,8 @@ def _tier_line(funcs: Sequence[FuncStats], others: Sequence[FuncStats]) -> str:
     parts = []
     for s in funcs:
         why = s.fact.hot_reasons[0].split(",", 1)[0] if s.fact.hot_reasons else ""
+        if s.fact.cpu_share is not None and why.endswith(" (cumulative) in " + _source_of(why)):
+            why = ""  # the share in the cell says it
         change = {"added": ", new", "modified": ""}.get(s.fact.change or "", "")
         parts.append(f"{fn(s.name)} {tier_cell(s.fact)}{change}" + (f" ({why})" if why else ""))
     text = "Tiers: " + " · ".join(parts) + "."
@@ -83,7 +95,9 @@ def finding_rows(ctx: ReviewContext, findings: Sequence[Finding]) -> list[list[s
     rows = []
     for f in findings:
         e = ctx.est(f)
-        label = ", ".join(x for x in (f.severity if f.severity != "warning" else "", f.hot_path,
+        # A warning goes without saying; an unmeasured finding is info, and says why instead.
+        shown = "unmeasured" if f.unmeasured else "" if f.severity == "warning" else f.severity
+        label = ", ".join(x for x in (shown, f.hot_path,
                                       "pre-existing" if f.status == "pre-existing" else "") if x)
         rows.append([str(ctx.numbers.get(id(f), "")), f"{fn(f.function)} {short_where(f)} ({label})",
                      f"{code(f.rule)}: {f.message}", e.text, e.impact])
@@ -168,3 +182,8 @@ def add_findings(block: Block, ctx: ReviewContext) -> None:
 def check_rows(findings: Sequence[Finding]) -> list[list[str]]:
     return [[str(i), f.severity, code(f.rule), code(where(f)), fn(f.function), f.hot_path, f.message]
             for i, f in enumerate(findings, 1)]
+
+
+def _source_of(reason: str) -> str:
+    """The profile named at the end of a share reason ("8.5% of CPU samples (cumulative) in default.pgo")."""
+    return reason.rsplit(" (cumulative) in ", 1)[-1]

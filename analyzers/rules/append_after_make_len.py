@@ -46,7 +46,7 @@ from analyzers.rules import Hit, rule
 from analyzers.source import Decl, Func, descendants, strip_parens, text
 
 
-@rule("append-after-make-len", "alloc")
+@rule("append-after-make-len", "alloc", static_evidence=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         appends = [c for c in func.calls_named("append") if c.callee == "append" and c.args]

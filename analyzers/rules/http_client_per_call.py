@@ -67,7 +67,7 @@ TRANSPORT_MSG = (
 CLIENT_MSG = "http.Client created per call: create one client once and reuse it (safe for concurrent use)"
 
 
-@rule("http-client-per-call", "io")
+@rule("http-client-per-call", "io", static_evidence=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         if func.file.is_test:

@@ -56,7 +56,7 @@ MATCHERS = frozenset({"MatchString", "Match", "MatchReader"})
 ONCE_CALLS = frozenset({"Do", "OnceValue", "OnceFunc", "OnceValues"})
 
 
-@rule("regexp-compile-in-func", "alloc", hot_only=True)
+@rule("regexp-compile-in-func", "alloc", hot_only=True, static_evidence=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     if not pkg.calls_any(*COMPILERS, *MATCHERS):
         return

@@ -49,7 +49,7 @@ _POINTER_SHAPED = ("*", "map[", "chan ", "<-chan ", "chan<- ", "func(", "func ",
 _INTERFACES = frozenset({"any", "error", "interface{}"})
 
 
-@rule("sync-pool-non-pointer", "alloc")
+@rule("sync-pool-non-pointer", "alloc", static_evidence=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     if not any("sync" in gf.imports.values() for gf in pkg.files):
         return

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.engine import Options, analyze_change, gc_tuned
-from analyzers.model import SEVERITY_ORDER, Result
+from analyzers.model import EVIDENCE_POLICIES, SEVERITY_ORDER, Result
 from bot.errors import UsageError
 from bot.formats import to_json, to_sarif, to_text
 from bot.gosrc import disk_sources
@@ -38,6 +38,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--jobs", type=int, default=0, metavar="N",
                    help="packages analysed at once, in worker processes (default: the CPUs available, at most 8)")
     add_profile_args(p)
+    add_evidence_arg(p)
     p.set_defaults(run=run)
 
 
@@ -47,6 +48,13 @@ def add_profile_args(p: Any) -> None:
     p.add_argument("--no-default-pgo", action="store_true", help="do not look for default.pgo files")
     p.add_argument("--profile-threshold", type=_percent, metavar="PERCENT",
                    help="share of CPU samples (cumulative) that makes a function hot (default 1)")
+
+
+def add_evidence_arg(p: Any) -> None:
+    p.add_argument("--evidence", choices=EVIDENCE_POLICIES, default="measured",
+                   help="what a fixed-cost or contention finding needs to be a warning: measured (default: a CPU "
+                        "profile or a //perf-review:hot mark says its function is hot) or static (hot-path tiers "
+                        "guessed from the code)")
 
 
 def _percent(raw: str) -> float:
@@ -60,7 +68,9 @@ def _percent(raw: str) -> float:
 
 
 def with_profiles(options: Options, args: argparse.Namespace, loaded: Loaded) -> Options:
-    return loaded.options(options, threshold_from_percent(args.profile_threshold))
+    """options with the profiles loaded and the evidence policy of the command line."""
+    with_evidence = dataclasses.replace(options, evidence=args.evidence)
+    return loaded.options(with_evidence, threshold_from_percent(args.profile_threshold))
 
 
 def profiles_for_paths(args: argparse.Namespace) -> Loaded:

@@ -12,7 +12,13 @@ from analyzers.engine import analyze_change
 from analyzers.report import Review, render_review
 from analyzers.report.plan import review_plan
 from analyzers.report.profile_notes import hottest_first
-from bot.commands.analyze import add_profile_args, options_from, profiles_for_change, with_profiles
+from bot.commands.analyze import (
+    add_evidence_arg,
+    add_profile_args,
+    options_from,
+    profiles_for_change,
+    with_profiles,
+)
 from bot.errors import UsageError
 from bot.localgit import local_change
 
@@ -27,6 +33,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--disable", help="comma-separated rule ids to skip")
     p.add_argument("--full", action="store_true", help="every function of the changed files")
     add_profile_args(p)
+    add_evidence_arg(p)
     p.set_defaults(run=run)
 
 
