@@ -133,7 +133,7 @@ def found(site: Site, findings: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The finding of the site's rule at the site, a warning (or error) first."""
     matches = [f for f in findings
                if f["rule"] == site.rule and f["file"] == site.file and abs(f["line"] - site.line) <= LINE_SLACK]
-    return max(matches, key=lambda f: f["severity"] != "info", default=None)
+    return max(matches, key=lambda f: (f["severity"] != "info", bool(f.get("unmeasured"))), default=None)
 
 
 def cmd_recall(args: argparse.Namespace) -> int:
@@ -158,8 +158,11 @@ def cmd_recall(args: argparse.Namespace) -> int:
                 hits += 1
                 per_rule[key]["found"] += 1
                 per_rule[key]["warned"] += f["severity"] != "info"
+                # Info only for want of measurement: a warning under `--evidence static`.
+                per_rule[key]["warned-static"] += f["severity"] != "info" or bool(f.get("unmeasured"))
             sites.append(f"  {site.file}:{site.line} {site.rule}: "
-                         + (f"{f['severity']} ({f.get('hot_path') or '?'})" if f is not None else "missed"))
+                         + (f"{f['severity']}{', unmeasured' if f.get('unmeasured') else ''} "
+                            f"({f.get('hot_path') or '?'})" if f is not None else "missed"))
             if f is None:
                 misses.append(f"{case.project} {case.fix[:10]} {site.file}:{site.line} {site.rule}"
                               + (f" [needs {site.needs}]" if site.needs else ""))
@@ -172,14 +175,16 @@ def cmd_recall(args: argparse.Namespace) -> int:
 
 
 def report_recall(per_rule: dict[str, Counter[str]], misses: list[str], findings: int, out: Path | None) -> None:
-    print(f"\n{'rule':32} {'found':>5} {'sites':>5} {'recall':>6} {'as warning':>10}")
+    print(f"\n{'rule':32} {'found':>5} {'sites':>5} {'recall':>6} {'as warning':>10} {'(static)':>8}")
     totals: Counter[str] = Counter()
     for rule in sorted(per_rule):
         c = per_rule[rule]
-        print(f"{rule:32} {c['found']:5} {c['sites']:5} {c['found'] / c['sites']:6.2f} {c['warned']:10}")
+        print(f"{rule:32} {c['found']:5} {c['sites']:5} {c['found'] / c['sites']:6.2f} {c['warned']:10} "
+              f"{c['warned-static']:8}")
         part = "new" if rule.endswith("(new)") else "catalogue"
         totals[f"{part}-found"] += c["found"]
         totals[f"{part}-warned"] += c["warned"]
+        totals[f"{part}-warned-static"] += c["warned-static"]
         totals[f"{part}-sites"] += c["sites"]
         totals[f"{part}-dep"] += c["needs-dependency-types"]
     for part in ("catalogue", "new"):
@@ -188,7 +193,9 @@ def report_recall(per_rule: dict[str, Counter[str]], misses: list[str], findings
             print(f"{part} rules: {hit}/{sites} = {hit / sites:.2f}"
                   f" (without the {dep} sites needing dependency source: {hit}/{sites - dep} = "
                   f"{hit / max(1, sites - dep):.2f}); found as a warning or error, not info: "
-                  f"{totals[f'{part}-warned']}/{sites} = {totals[f'{part}-warned'] / sites:.2f}")
+                  f"{totals[f'{part}-warned']}/{sites} = {totals[f'{part}-warned'] / sites:.2f} "
+                  f"(under --evidence static: {totals[f'{part}-warned-static']}/{sites} = "
+                  f"{totals[f'{part}-warned-static'] / sites:.2f})")
     print(f"findings reported across the simulated changes: {findings}")
     print("\nmissed:\n  " + "\n  ".join(misses) if misses else "\nmissed: none")
     if out is not None:
