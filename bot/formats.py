@@ -22,6 +22,7 @@ def to_text(result: Result) -> str:
     for f in result.findings:
         status = f" [{f.status}]" if f.status else ""
         status += f" [{f.hot_path}: {percent(f.cpu_share)} CPU]" if f.cpu_share is not None else ""
+        status += " [unmeasured]" if f.unmeasured else ""
         lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}{status}")
     for s in result.skipped:
         lines.append(f"{s.file}: skipped: {s.reason}")
@@ -35,6 +36,11 @@ def to_text(result: Result) -> str:
         f"{len(result.findings)} finding(s) ({counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info) in {len(result.functions)} function(s) of {len(result.files)} file(s)"
     )
+    unmeasured = sum(1 for f in result.findings if f.unmeasured)
+    if unmeasured:
+        lines.append(f"{unmeasured} info finding(s) [unmeasured] would be warnings by the code's shape alone: a CPU "
+                     "profile (--profile, default.pgo) showing their functions hot, or a //perf-review:hot mark, "
+                     "makes them warnings; --evidence static trusts the shape")
     return "\n".join(lines) + "\n"
 
 

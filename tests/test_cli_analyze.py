@@ -37,6 +37,26 @@ def test_text_format_and_exit_status(tmp_path: Path) -> None:
     assert run("analyze", "p", "--rules", "string-concat-loop", "--fail-on", "error", cwd=tmp_path).returncode == 0
 
 
+def test_unmeasured_findings_are_info_and_say_so_in_text(tmp_path: Path) -> None:
+    """Without the mark the `+=` loop is hot by its callers' shape only (a handler calls it): info, tagged
+    [unmeasured], exit 0 under the default --fail-on warning; --evidence static makes it the warning again."""
+    (tmp_path / "go.mod").write_text("module x\n\ngo 1.22\n")
+    (tmp_path / "p").mkdir()
+    handler = ('\nimport "net/http"\n\nfunc Serve(w http.ResponseWriter, r *http.Request) '
+               '{ _ = Join(r.URL.Query()["x"]) }\n')
+    (tmp_path / "p" / "a.go").write_text(SRC.replace(" //perf-review:hot", "").replace("package p\n", "package p\n"
+                                                                                         + handler))
+    proc = run("analyze", "p", "--rules", "string-concat-loop", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("p/a.go:") and ": info string-concat-loop: s += in a loop" in lines[0]
+    assert lines[0].endswith(" [unmeasured]")
+    assert lines[-1].startswith("1 info finding(s) [unmeasured] would be warnings by the code's shape alone")
+    static = run("analyze", "p", "--rules", "string-concat-loop", "--evidence", "static", cwd=tmp_path)
+    assert static.returncode == 1 and ": warning string-concat-loop: " in static.stdout
+    assert "[unmeasured]" not in static.stdout
+
+
 def test_clean_code_exits_zero(tmp_path: Path) -> None:
     (tmp_path / "a.go").write_text(CLEAN)
     proc = run("analyze", str(tmp_path / "a.go"))
