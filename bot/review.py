@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from analyzers.diff import FileChange
 from analyzers.engine import Options, analyze_change, skip_reason
 from analyzers.model import Finding, Result
-from analyzers.report.measured import Measurement
+from analyzers.report.measured import Measurement, promote_measured
 from bot import checkrun
 from bot.config import Config
 from bot.errors import GitError, PerfReviewError, TransientGitHubError
@@ -191,6 +191,8 @@ def _review(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config
     omitted += change.left_out + _fit(change, limits)
     result = analyze_change(change.changes, change.head, change.base, options)
     result.base, result.head = pull.base_sha, pull.head_sha
+    if measured is not None:
+        promote_measured(result.findings, measured)
     hidden, capped = cap_findings(result, limits)
     omitted += capped
     as_skipped(result, omitted)

@@ -5,6 +5,7 @@ artifact. Malicious and stale artifacts change nothing on the pull request."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import io
 import json
@@ -294,3 +295,26 @@ def test_the_app_manifest_asks_for_workflow_run_and_actions_read() -> None:
     assert manifest["default_permissions"]["actions"] == "read"
     assert "workflow_run" in manifest["default_events"]
     assert set(HANDLERS) - {"installation", "installation_repositories"} <= set(manifest["default_events"])
+
+
+def test_a_measured_regression_makes_its_functions_unmeasured_findings_warnings() -> None:
+    """The measurement is the evidence the shape lacked: Join was measured slower, so its unmeasured
+    finding is a warning; a finding in a function without a decided measurement stays info, and a
+    finding that is info for another reason (cold, warm) is not touched."""
+    from analyzers.model import Finding
+    from analyzers.report.measured import promote_measured
+
+    def finding(function: str, unmeasured: bool, file: str = "text/join.go") -> Finding:
+        return Finding(rule="string-concat-loop", category="alloc", severity="info", file=file, line=7, column=3,
+                       end_line=7, function=function, hot_path="hot", message="s += in a loop", unmeasured=unmeasured)
+
+    join, other_pkg, split, warm = (finding("Join", True), finding("Join", True, "lib/join.go"),
+                                    finding("Split", True), finding("Join", False))
+    promoted = promote_measured([join, other_pkg, split, warm], measurement("h" * 40))
+    assert promoted == [join] and (join.severity, join.unmeasured) == ("warning", False)
+    assert [(f.severity, f.unmeasured) for f in (other_pkg, split, warm)] == [("info", True), ("info", True),
+                                                                               ("info", False)]
+    unchanged = measurement("h" * 40, benchmarks=(dataclasses.replace(
+        measurement("h" * 40).benchmarks[0], verdict="unchanged", allocs_verdict="unchanged"),))
+    again = finding("Join", True)
+    assert promote_measured([again], unchanged) == [] and again.severity == "info"

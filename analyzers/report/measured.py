@@ -15,6 +15,7 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from analyzers.model import Finding
 from analyzers.report.md import code, table
 
 DECIDED = ("slower", "faster")
@@ -96,6 +97,21 @@ class Measurement:
 
     def for_benchmark(self, package: str, name: str) -> list[MeasuredBenchmark]:
         return [b for b in self.benchmarks if b.top_level == name and b.package == package]
+
+
+def promote_measured(findings: Sequence[Finding], measurement: Measurement) -> list[Finding]:
+    """The unmeasured findings whose function a base-against-head run measured `slower` (or allocating
+    more) become warnings: the measurement is the evidence the code's shape could not give. Returns them.
+    (An artifact can only add warnings to its own pull request this way, never take one away.)"""
+    promoted = []
+    for f in findings:
+        if not f.unmeasured:
+            continue
+        runs = measurement.for_function(posixpath.dirname(f.file), f.function)
+        if any(b.verdict == "slower" or b.allocs_verdict == "more" for b in runs):
+            f.severity, f.unmeasured = "warning", False
+            promoted.append(f)
+    return promoted
 
 
 # -- numbers -----------------------------------------------------------------------------------------
