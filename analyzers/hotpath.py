@@ -175,7 +175,7 @@ def _propagate_loops(
             if hot is not None or direct is not None:
                 kept = [r for r in h.reasons if h.tier != "cold" and not r.startswith(_CALLED)]
                 out[func] = Heat("hot", [reason, *kept], dev=h.dev, measured=measured)
-            elif warm is not None and h.tier == "cold" and h.reasons == [_NO_EVIDENCE]:
+            elif warm is not None and h.tier == "cold" and h.reasons == [NO_EVIDENCE]:
                 out[func] = Heat("warm", [reason], dev=h.dev)
             else:
                 continue
@@ -196,7 +196,7 @@ def _heat_of(caller: Func, out: dict[Func, Heat], once: set[int], callbacks: dic
     return out.get(caller) or Heat("cold", [])
 
 
-_NO_EVIDENCE = "no hot-path evidence"
+NO_EVIDENCE = "no hot-path evidence"
 
 
 def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Sequence[str],
@@ -235,7 +235,7 @@ def _classify_one(func: Func, pkg: Package, bench: dict[str, str], hot_globs: Se
         return Heat("warm", ["contains a loop"])
     if func.receiver and name[:1].isupper():
         return Heat("warm", ["exported method"])
-    return Heat("cold", [_NO_EVIDENCE])
+    return Heat("cold", [NO_EVIDENCE])
 
 
 def _runs_once(pkg: Package, hot_globs: Sequence[str], cold: dict[Func, list[str]]) -> dict[Func, Heat]:
@@ -378,7 +378,7 @@ def _classify_literal(
         reasons.append("function literal inside a loop")
     if reasons and parent_heat.tier == "hot":
         return Heat("hot", reasons, measured=parent_heat.measured)
-    if reasons and not (parent_heat.tier == "cold" and parent_heat.reasons != [_NO_EVIDENCE]):
+    if reasons and not (parent_heat.tier == "cold" and parent_heat.reasons != [NO_EVIDENCE]):
         # Per element of a function that is itself only warm (or has no evidence at all): the loop
         # body it stands for is warm, like a callee called in that loop (hugo's codegen walking a
         # package's files with ast.Inspect).

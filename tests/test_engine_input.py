@@ -91,9 +91,10 @@ DEFER_LOOP = (
 
 
 def test_correctness_findings_in_development_code_are_info() -> None:
-    """A held file in a loop is a warning in shipped code, even cold code; in tests' helpers, test
+    """A held file in a loop is a warning in shipped code, even cold code (under the static policy;
+    the measured one waits for a measurement there, see below); in tests' helpers, test
     doubles and code generators it is information (seen on etcd's tests/robustness and minio's Mock*)."""
-    only = Options(enabled_rules=frozenset({"defer-in-loop"}))
+    only = Options(enabled_rules=frozenset({"defer-in-loop"}), evidence="static")  # the shape-guessed tiers
     imports = 'import (\n\t"os"\n)\n\n'
     shipped = "package store\n\n" + imports + DEFER_LOOP.format(name="NewIndex") + DEFER_LOOP.format(name="scan")
     double = ("package store\n\n" + imports + "type MockStore struct{}\n\n"
@@ -393,3 +394,19 @@ def test_nested_loops_over_a_parameter_and_its_elements_walk_the_callers_data() 
     )
     sev = severity_by_function(src, "nested-loop-quadratic")
     assert sev == {"Pairs": "warning", "List": "info"}, sev
+
+
+def test_correctness_findings_in_code_that_runs_once_wait_for_measurement_too() -> None:
+    """A defer in a loop of main holds a few files until the command ends: under the measured
+    policy a correctness finding in code known to run once (or at an operator's pace) is info, unmeasured.
+    One in a function with no evidence either way keeps its severity, as under the static policy."""
+    src = (
+        'package p\n\nimport "os"\n\n'
+        "func main() {\n\tfor _, p := range os.Args[1:] {\n\t\tf, _ := os.Open(p)\n\t\tdefer f.Close()\n\t}\n}\n\n"
+        "func readAll(paths []string) {\n\tfor _, p := range paths {\n\t\tf, _ := os.Open(p)\n"
+        "\t\tdefer f.Close()\n\t}\n}\n"
+    )
+    measured = {f.function: (f.severity, f.unmeasured) for f in findings_of(src, "defer-in-loop", "measured")}
+    assert measured == {"main": ("info", True), "readAll": ("warning", False)}
+    static = {f.function: (f.severity, f.unmeasured) for f in findings_of(src, "defer-in-loop")}
+    assert static == {"main": ("warning", False), "readAll": ("warning", False)}
