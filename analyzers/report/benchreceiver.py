@@ -50,7 +50,7 @@ class ReceiverParts(BuilderBase):
             ctor = None  # LoadCSV(path) (*T, error): a loader of data the benchmark does not have
         if ctor is not None and [r.type for r in ctor.results][:1] == ["*" + t]:
             self.constructed_by = ctor
-            return self._construct(ctor)
+            return self.v.invertible(t, self._construct(ctor))
         if ctor is not None and ctor.results[0].type.lstrip("*") != t:
             self.constructed_by = ctor
             made = self._var("made")

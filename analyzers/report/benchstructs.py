@@ -44,12 +44,13 @@ class StructValues:
     def _struct_source(self, name: str, t: str) -> str:
         struct = self.pkg.structs[t]
         env = self.envs.get(struct.file) or next(iter(self.envs.values()))
+        positions = self._positions(t)
         self._building.add(t)
         try:
             fields: list[str] = []
             for fname, ftype in struct.fields:
-                if fname == "_":
-                    continue
+                if fname == "_" or fname in positions:
+                    continue  # a position into the element's own slices: 0 is in range, i + 1 may not be
                 key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
                 value = self.field_value(ftype, "i", env)
                 if value is not None:
@@ -136,6 +137,40 @@ class StructValues:
             for found in pattern.finditer(text(m.body)):
                 out |= set(re.findall(rf"\b{re.escape(recv)}\.(\w+)", found.group(1)))
         return out
+
+    def inverted(self, t: str) -> list[str]:
+        """*big.Int fields of T that T's methods invert or divide by (`pool.Get().ModInverse(c.z, P)`,
+        `x.Mod(y, c.m)`): a constructor that takes them from a pool of zeros leaves them 0, which has no
+        inverse (ModInverse returns nil, and the next use panics) and divides by zero."""
+        struct = self.pkg.structs.get(t)
+        if struct is None:
+            return []
+        env = self.envs.get(struct.file) or next(iter(self.envs.values()))
+        bigs = {f for f, ftype in struct.fields if ftype.startswith("*") and env.is_(ftype[1:], "math/big", "Int")}
+        found: list[str] = []
+        for m in self.index.methods.get(t, {}).values():
+            recv = m.receiver_name
+            if not recv or m.body is None or not bigs:
+                continue
+            r = re.escape(recv)
+            code = text(m.body)
+            for f in re.findall(rf"\.ModInverse\(\s*{r}\.(\w+)\s*,", code) + \
+                    re.findall(rf"\.(?:Div|Mod|Quo|Rem)\([^(),]+,\s*{r}\.(\w+)\s*\)", code):
+                if f in bigs and f not in found:
+                    found.append(f)
+        return found
+
+    def invertible(self, t: str, value: str) -> str:
+        """value, a *T just made, with the fields T's methods invert set to 1 where they are 0."""
+        fields = self.inverted(t)
+        if not fields:
+            return value
+        checks = "".join(f"\tif v.{f} != nil && v.{f}.Sign() == 0 {{\n\t\tv.{f}.SetInt64(1)\n\t}}\n"
+                         for f in fields)
+        helper = self._helper("invertible:" + t, "Invertible" + mangle(t), lambda name: (
+            f"// {name} sets what {t}'s methods invert ({', '.join(fields)}) to 1 where it is 0: zero has no "
+            f"inverse.\nfunc {name}(v *{t}) *{t} {{\n{checks}\treturn v\n}}\n"))
+        return f"{helper}({value})"
 
     def _names_within(self, ftype: str) -> set[str]:
         """The package's type names a field's type refers to, through named non-struct types too
