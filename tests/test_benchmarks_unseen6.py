@@ -151,7 +151,229 @@ func (g *G1) Marshal() []byte {
 }
 """
 
-PACKAGES = {"cursor": CURSOR, "reflectlist": REFLECT_LIST, "affine": AFFINE}
+TOKENS = """package tokens
+
+import (
+	"context"
+	"sync"
+)
+
+// JobTokens hands out n tokens; Take and Give come in pairs.
+type JobTokens struct {
+	wg     sync.WaitGroup
+	tokens chan struct{}
+	names  []string
+}
+
+func New(n int) *JobTokens {
+	t := &JobTokens{tokens: make(chan struct{}, n)}
+	for i := 0; i < n; i++ {
+		t.tokens <- struct{}{}
+	}
+	return t
+}
+
+func (jt *JobTokens) Take() {
+	jt.wg.Add(1)
+	<-jt.tokens
+}
+
+func (jt *JobTokens) Give() {
+	jt.wg.Done()
+	jt.tokens <- struct{}{}
+}
+
+// Each adds before it is done: it runs alone.
+func (jt *JobTokens) Each(f func(string)) {
+	for _, name := range jt.names {
+		jt.wg.Add(1)
+		f(name)
+		jt.wg.Done()
+	}
+}
+
+type runner struct {
+	ctx   context.Context
+	names []string
+}
+
+// Joined waits on a context's Done, which is no WaitGroup.
+func (r *runner) Joined() string {
+	s := ""
+	for _, n := range r.names {
+		select {
+		case <-r.ctx.Done():
+			return s
+		default:
+		}
+		s += n
+	}
+	return s
+}
+"""
+
+WRAPPED = """package wrapped
+
+import (
+	"expvar"
+	"os/exec"
+	"strings"
+	"syscall"
+)
+
+// ExitErrorWrapper adds ExitStatus to the embedded *exec.ExitError.
+type ExitErrorWrapper struct {
+	*exec.ExitError
+}
+
+func (eew ExitErrorWrapper) ExitStatus() int {
+	ws, ok := eew.Sys().(syscall.WaitStatus)
+	if !ok {
+		panic("not a WaitStatus")
+	}
+	return ws.ExitStatus()
+}
+
+// Registry's constructor sets its embedded *expvar.Map (etcd's metrics.NewMap).
+type Registry struct{ *expvar.Map }
+
+func NewRegistry() *Registry { return &Registry{Map: new(expvar.Map).Init()} }
+
+func (r *Registry) Keys() int {
+	n := 0
+	r.Do(func(kv expvar.KeyValue) { n += len(kv.Key) })
+	return n
+}
+
+type line struct {
+	words []string
+}
+
+func (l *line) Len() int { return len(l.words) }
+
+// Text embeds a *line of the package: it gets one.
+type Text struct {
+	*line
+	sep string
+}
+
+func (t Text) Joined() string {
+	out := ""
+	for i := 0; i < t.Len(); i++ {
+		out += t.words[i] + t.sep
+	}
+	return strings.TrimSpace(out)
+}
+"""
+
+SPANS = """package spans
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Span is a run of Length buckets after a gap of Offset.
+type Span struct {
+	Offset int32
+	Length uint32
+}
+
+// Histogram's spans say how many Buckets there are: they must agree.
+type Histogram struct {
+	Schema  int32
+	Spans   []Span
+	Buckets []int64
+}
+
+func (h *Histogram) String() string {
+	out := ""
+	idx, count := 0, int64(0)
+	for _, s := range h.Spans {
+		for j := uint32(0); j < s.Length; j++ {
+			count += h.Buckets[idx]
+			out += strconv.FormatInt(count, 10) + " "
+			idx++
+		}
+	}
+	return strings.TrimSuffix(out, " ")
+}
+"""
+
+SPANS_TEST = """package spans
+
+import "testing"
+
+func TestString(t *testing.T) {
+	cases := []struct {
+		h    *Histogram
+		want string
+	}{
+		{h: &Histogram{}, want: ""},
+		{
+			h: &Histogram{
+				Schema:  1,
+				Spans:   []Span{{Offset: 0, Length: 2}, {Offset: 1, Length: 1}},
+				Buckets: []int64{1, 2, -1},
+			},
+			want: "1 3 2",
+		},
+	}
+	for _, c := range cases {
+		if got := c.h.String(); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}
+"""
+
+ITERS = """package iters
+
+import "strconv"
+
+// Iterator is generic: the generator instantiates nothing.
+type Iterator[T any] interface {
+	Next() bool
+	At() T
+}
+
+type all struct {
+	neg   Iterator[float64]
+	state int8
+	seen  []string
+}
+
+func (a *all) Next() bool {
+	if a.neg.Next() {
+		a.seen = append(a.seen, strconv.FormatFloat(a.neg.At(), 'g', -1, 64))
+		return true
+	}
+	return false
+}
+
+type base[T any] struct {
+	schema int32
+	vals   []T
+}
+
+// schemaIter's schema is in an embedded generic struct, which the generator leaves at zero.
+type schemaIter struct {
+	base[float64]
+	targetSchema int32
+	idx          []int32
+}
+
+func (i *schemaIter) targets() []int32 {
+	var out []int32
+	for _, idx := range i.idx {
+		out = append(out, ((idx-1)>>(i.schema-i.targetSchema))+1)
+	}
+	return out
+}
+"""
+
+PACKAGES = {"cursor": CURSOR, "reflectlist": REFLECT_LIST, "affine": AFFINE, "tokens": TOKENS, "wrapped": WRAPPED,
+            "spans": SPANS, "iters": ITERS}
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +382,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory, go_cache: Path) -> dict[str, R
     for name, src in PACKAGES.items():
         (module / name).mkdir(parents=True)
         (module / name / f"{name}.go").write_text(src)
+    (module / "spans" / "spans_test.go").write_text(SPANS_TEST)
     (module / "go.mod").write_text("module example.com/u\n\ngo 1.24\n")
     _, errors, runs = check([module], tmp_path_factory.mktemp("work"), go_cache, per_benchmark=False)
     assert not errors, "\n".join(errors)
@@ -194,3 +417,49 @@ def test_a_big_int_field_the_type_inverts_is_not_zero(ran: dict[str, Run]) -> No
     made by its constructor gets the *big.Int fields T's methods invert or divide by set to 1 where 0."""
     _ok(ran["BenchmarkPoint_String"])
     _ok(ran["BenchmarkG1_Marshal"])
+
+
+def _skipped(run: Run, reason: str) -> None:
+    assert run.status == "skip", run.output[-1500:]
+    assert (run.target.bench.skip_reason or "").startswith(reason), run.target.bench.skip_reason
+
+
+def test_a_wait_group_done_with_no_add_before_it_is_skipped(ran: dict[str, Run]) -> None:
+    """minio's `JobTokens.Give` and `Workers.Give` (set 6) call `jt.wg.Done()` to undo a `Take`: alone,
+    "sync: negative WaitGroup counter". Near misses: an Add before the Done in the same method, and a
+    context's Done."""
+    _skipped(ran["BenchmarkJobTokens_Give"], "calls jt.wg.Done() (line 29) with no Add before it")
+    _ok(ran["BenchmarkJobTokens_Each"])
+    _ok(ran["BenchmarkRunner_Joined"])
+
+
+def test_a_method_promoted_from_a_nil_embedded_pointer_gets_it_or_skips(ran: dict[str, Run]) -> None:
+    """containerd's `ExitErrorWrapper.ExitStatus` (set 6) calls `Sys()`, promoted from its embedded
+    *exec.ExitError, which was nil: no value of it is known, so it skips saying so. A pointer to a type of
+    the package that declares the promoted method gets a value; one the constructor sets is left to it."""
+    _skipped(ran["BenchmarkExitErrorWrapper_ExitStatus"],
+             "eew.Sys() is promoted from the embedded *exec.ExitError, which is nil here")
+    _ok(ran["BenchmarkText_Joined"])
+    assert ran["BenchmarkText_Joined"].covered
+    _ok(ran["BenchmarkRegistry_Keys"])  # its constructor sets the embedded pointer: it is not skipped
+
+
+def test_a_receiver_whose_fields_must_agree_is_the_tests_literal(ran: dict[str, Run]) -> None:
+    """prometheus' `Histogram` (set 6): its spans say how many buckets there are; filled independently,
+    String indexed past the buckets. The tests' literal of it (the longest row of the table they call
+    String on) is used as written, and the flagged line runs."""
+    _ok(ran["BenchmarkHistogram_String"])
+    assert ran["BenchmarkHistogram_String"].covered
+
+
+def test_an_instance_of_a_generic_interface_field_is_an_interface(ran: dict[str, Run]) -> None:
+    """prometheus' `allFloatBucketIterator.Next` calls `i.negIter.Next()` on a `BucketIterator[float64]`
+    left nil: an instance of a generic interface was not seen as an interface, so nothing asked for a
+    value. It skips now, naming the field."""
+    _skipped(ran["BenchmarkAll_Next"], "a.neg needs a usable Iterator[float64]")
+
+
+def test_a_shift_by_the_difference_of_two_fields_is_not_negative(ran: dict[str, Run]) -> None:
+    """prometheus' `floatBucketIterator.targetIdx` shifts by `i.schema - i.targetSchema`; schema, in an
+    embedded generic struct, stayed 0 and targetSchema got 2: "negative shift amount"."""
+    _ok(ran["BenchmarkSchemaIter_targets"])

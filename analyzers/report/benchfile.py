@@ -39,6 +39,7 @@ from analyzers.report.benchskips import (
     always_panics,
     conditional_progress,
     derived_positions,
+    done_unadded,
     linked,
     nil_package_pointer,
     positions,
@@ -188,8 +189,8 @@ class FileGen:
         reader = PathReader(func, self.index, self.facts)
         for check in (relocks(func), positions(func), always_panics(func), nil_package_pointer(func, self.pkg),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
-                      unlocks_unheld(func), linked(func, reader), conditional_progress(func, self.index),
-                      waits_alone(func, reader),
+                      unlocks_unheld(func), done_unadded(func, self.index), linked(func, reader),
+                      conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
                       unreached_base(func, self.index), heap_position(func), stored_positions(func),
                       foreign_length(func), array_walk(func, self.index)):
@@ -329,6 +330,7 @@ class FileGen:
         closure = self._returned_closure(func)
         builder = BenchBuilder(self.values, func, hints if closure is None else Hints(), env, scope.take, parallel,
                                self.tests.arguments(func), self.tests.arguments)
+        builder.test_receiver = self.tests.receiver(func) if closure is None else None
         target = func.name
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
