@@ -447,9 +447,11 @@ def test_a_method_promoted_from_a_nil_embedded_pointer_gets_it_or_skips(ran: dic
 def test_a_receiver_whose_fields_must_agree_is_the_tests_literal(ran: dict[str, Run]) -> None:
     """prometheus' `Histogram` (set 6): its spans say how many buckets there are; filled independently,
     String indexed past the buckets. The tests' literal of it (the longest row of the table they call
-    String on) is used as written, and the flagged line runs."""
+    String on) is used as written, and the flagged line runs. Its collections are the test's: n sizes
+    nothing, so there are no sub-benchmarks over n."""
     _ok(ran["BenchmarkHistogram_String"])
     assert ran["BenchmarkHistogram_String"].covered
+    assert ran["BenchmarkHistogram_String"].target.bench.sizes == ()
 
 
 def test_an_instance_of_a_generic_interface_field_is_an_interface(ran: dict[str, Run]) -> None:

@@ -48,12 +48,11 @@ class ReceiverParts(BuilderBase):
         return var
 
     def _receiver_from_tests(self, t: str) -> str | None:
-        """The tests' literal of a struct the package has no constructor for (benchtests.receiver): built
+        """The tests' literal of a struct the package has no constructor for (benchfile._test_receiver): built
         field by field, fields that must agree do not (prometheus' Histogram: its spans say how many buckets
         there are, and String indexed past them)."""
         found = self.test_receiver
-        if found is None or not found.values or t not in self.v.pkg.structs or \
-                self.v.index.constructor(t) is not None:
+        if found is None or not found.values:
             return None
         saved = self.v.checkpoint()
         try:
@@ -62,7 +61,9 @@ class ReceiverParts(BuilderBase):
         except Unbuildable:
             self.v.restore(saved)
             return None
-        value = (found.values[0] or "").removeprefix("&")
+        lines = (found.values[0] or "").removeprefix("&").split("\n")
+        indent = lines[-1][:len(lines[-1]) - len(lines[-1].lstrip())] if len(lines) > 1 else ""  # the brace's
+        value = "\n".join([lines[0], *(ln.removeprefix(indent) for ln in lines[1:])])
         return "&" + value if self.func.pointer_receiver else value
 
     def _pointer_receiver(self, t: str) -> str:
