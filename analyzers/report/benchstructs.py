@@ -14,6 +14,9 @@ from analyzers.report.benchtypes import Facts, mangle, type_node
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import text
 
+_INTEGERS = frozenset({"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+                       "uintptr"})
+
 
 class Unbuildable(Exception):
     """No valid value of a type can be written: the message says why."""
@@ -44,7 +47,7 @@ class StructValues:
     def _struct_source(self, name: str, t: str) -> str:
         struct = self.pkg.structs[t]
         env = self.envs.get(struct.file) or next(iter(self.envs.values()))
-        positions = self._positions(t)
+        positions = {f for f in self._indexes(t) if self._integer(struct.fields, f)}
         self._building.add(t)
         try:
             fields: list[str] = []
@@ -124,6 +127,22 @@ class StructValues:
             set(self.pkg.type_defs) | {c for cs in self.facts.consts.values() for c in cs}
         return len(value) < 80 and "\n" not in value and "(" not in value.replace("make(", "") and \
             all(n in allowed for n in names)
+
+    def _integer(self, fields: list[tuple[str, str]], name: str) -> bool:
+        """Whether the field is an integer (`ts.Cases[len(ts.Cases)-1]` names a slice inside the brackets)."""
+        ftype = next((ft for fn, ft in fields if fn == name), "")
+        return ftype in _INTEGERS or self.pkg.type_defs.get(ftype, "").strip() in _INTEGERS
+
+    def _indexes(self, t: str) -> set[str]:
+        """Fields the type's methods index one of its own slices with, alone (`d.tokens[d.cursor]`): a cursor,
+        in range at 0. A bound in a slice expression (`d.storage[:d.rate]`) may be a stride, which 0 stalls."""
+        out: set[str] = set()
+        for m in self.index.methods.get(t, {}).values():
+            recv = m.receiver_name
+            if recv and m.body is not None:
+                r = re.escape(recv)
+                out |= set(re.findall(rf"\b{r}\.\w+\[\s*{r}\.(\w+)\s*\]", text(m.body)))
+        return out
 
     def _positions(self, t: str) -> set[str]:
         """Fields the type's methods index its own slices with (`s.data[s.fill]`, `s.buf[s.r:s.w]`): in an
