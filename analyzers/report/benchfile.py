@@ -39,6 +39,7 @@ from analyzers.report.benchskips import (
     always_panics,
     conditional_progress,
     derived_positions,
+    done_unadded,
     linked,
     nil_package_pointer,
     positions,
@@ -50,7 +51,7 @@ from analyzers.report.benchskips import (
     waits_alone,
 )
 from analyzers.report.benchstd import STD_VALUES, STD_ZERO_OK
-from analyzers.report.benchtests import TestValues
+from analyzers.report.benchtests import TestArgs, TestValues
 from analyzers.report.benchtypes import Facts
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import Func, GoFile, text
@@ -188,8 +189,8 @@ class FileGen:
         reader = PathReader(func, self.index, self.facts)
         for check in (relocks(func), positions(func), always_panics(func), nil_package_pointer(func, self.pkg),
                       second_half(func, self.index.methods.get(func.receiver or "", {})), state_function(func),
-                      unlocks_unheld(func), linked(func, reader), conditional_progress(func, self.index),
-                      waits_alone(func, reader),
+                      unlocks_unheld(func), done_unadded(func, self.index), linked(func, reader),
+                      conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
                       unreached_base(func, self.index), heap_position(func), stored_positions(func),
                       foreign_length(func), array_walk(func, self.index)):
@@ -327,8 +328,10 @@ class FileGen:
 
     def _build(self, func: Func, hints: Hints, env: TypeEnv, scope: Scope, parallel: bool) -> Bench:
         closure = self._returned_closure(func)
+        literal = self._test_receiver(func, hints) if closure is None else None
         builder = BenchBuilder(self.values, func, hints if closure is None else Hints(), env, scope.take, parallel,
                                self.tests.arguments(func), self.tests.arguments)
+        builder.test_receiver = literal
         target = func.name
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
@@ -351,6 +354,18 @@ class FileGen:
         return Bench(name, func, out.setup, f"{target}({', '.join(args)})", [s.split(' ')[0] for s in sinks],
                      out.per_iter, out.rebuild, out.worker, self._notes(hints) + out.notes, hints.sized, parallel,
                      out.unbuilt)
+
+    def _test_receiver(self, func: Func, hints: Hints) -> TestArgs | None:
+        """The tests' literal of the receiver (benchtests.receiver), for a struct the package has no
+        constructor for; the receiver's collections are then the test's, so n no longer sizes them."""
+        t = func.receiver
+        if not t or t not in self.pkg.structs or self.index.constructor(t) is not None:
+            return None
+        found = self.tests.receiver(func)
+        root = func.receiver_name
+        if found is not None and root and hints.forced is None:
+            hints.drivers = [d for d in hints.drivers if d != root and not d.startswith((root + ".", root + "["))]
+        return found
 
     @staticmethod
     def _notes(hints: Hints) -> list[str]:

@@ -297,7 +297,7 @@ class Values(StructValues):
             self._building.discard(base)
         call = f"{ctor.name}({', '.join(args)})"
         if len(ctor.results) == 1:
-            return call
+            return self.invertible(base, call)
         helper = self._helper("ctor:" + base + ":" + ",".join(args), "New" + mangle(base), lambda name: (
             f"func {name}() *{base} {{\n\tv, err := {call}\n\tif err != nil {{\n\t\tpanic(err)\n\t}}\n\treturn v\n}}\n"
         ))

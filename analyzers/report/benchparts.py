@@ -57,6 +57,7 @@ class BuilderBase:
         self._server: str | None = None
         self.building: set[str] = set()  # types whose constructor is being called (no recursion)
         self.constructed_by: Func | None = None  # the constructor that built the receiver, if one did
+        self.test_receiver: TestArgs | None = None  # the literal the package's tests call the method on
 
     # ----- sizes -----
 

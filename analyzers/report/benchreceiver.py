@@ -26,6 +26,10 @@ class ReceiverParts(BuilderBase):
         t = func.receiver
         var = self._var(func.receiver_name or t[:1].lower())
         under = self.v.pkg.type_defs.get(t, "")
+        written = self._receiver_from_tests(t)
+        if written is not None:
+            self.out.setup.append(f"{var} := {written}")
+            return var  # not filled further: its fields agree as the test wrote them
         if under.startswith(("[]", "map[")):
             value = self.v.collection(t, self.size_of(var), self.env)
             if func.pointer_receiver:
@@ -43,6 +47,25 @@ class ReceiverParts(BuilderBase):
         self._populate(var, t)
         return var
 
+    def _receiver_from_tests(self, t: str) -> str | None:
+        """The tests' literal of a struct the package has no constructor for (benchfile._test_receiver): built
+        field by field, fields that must agree do not (prometheus' Histogram: its spans say how many buckets
+        there are, and String indexed past them)."""
+        found = self.test_receiver
+        if found is None or not found.values:
+            return None
+        saved = self.v.checkpoint()
+        try:
+            for q, imp in found.imports.items():
+                self.v.use(q, imp)
+        except Unbuildable:
+            self.v.restore(saved)
+            return None
+        lines = (found.values[0] or "").removeprefix("&").split("\n")
+        indent = lines[-1][:len(lines[-1]) - len(lines[-1].lstrip())] if len(lines) > 1 else ""  # the brace's
+        value = "\n".join([lines[0], *(ln.removeprefix(indent) for ln in lines[1:])])
+        return "&" + value if self.func.pointer_receiver else value
+
     def _pointer_receiver(self, t: str) -> str:
         ctor = self.v.index.constructor(t)
         if ctor is not None and len(ctor.results) == 2 and t in self.v.pkg.structs and \
@@ -50,7 +73,7 @@ class ReceiverParts(BuilderBase):
             ctor = None  # LoadCSV(path) (*T, error): a loader of data the benchmark does not have
         if ctor is not None and [r.type for r in ctor.results][:1] == ["*" + t]:
             self.constructed_by = ctor
-            return self._construct(ctor)
+            return self.v.invertible(t, self._construct(ctor))
         if ctor is not None and ctor.results[0].type.lstrip("*") != t:
             self.constructed_by = ctor
             made = self._var("made")
@@ -95,6 +118,7 @@ class ReceiverParts(BuilderBase):
         struct = self.v.pkg.structs.get(t)
         if struct is None:
             return
+        self._promoted(var, t)
         use = receiver_use(self.func, self.v.index)
         types = {f or t.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]: t for f, t in struct.fields}
         fillable = [f for f in use.reads if f in types and _is_collection(types[f], self.v)]
@@ -126,6 +150,7 @@ class ReceiverParts(BuilderBase):
                 size = self.size_of(path) if path in self.hints.drivers or path in self.hints.min_len else self.size
                 self.out.setup.append(f"{var}.{f} = {self.v.collection(types[f], size, env)}")
         self._deep_fill(var, t, use.deep_reads)
+        self._shift_counts(var)
         root = self.func.receiver_name
         for path, shape in self.hints.shapes.items():
             fname = path[len(root) + 1:] if root and path.startswith(root + ".") else ""
@@ -138,6 +163,50 @@ class ReceiverParts(BuilderBase):
                 if value.startswith(root + ".") and value[len(root) + 1:] in types:
                     value = f"{var}.{value[len(root) + 1:]}"  # another field of the same value
                 self.out.setup.append(f"{var}.{fname} = {value}")
+
+    def _shift_counts(self, var: str) -> None:
+        """`idx >> (i.schema - i.targetSchema)` (prometheus' floatBucketIterator): a shift by the difference of
+        two fields panics when it is negative ("negative shift amount"), which independently generated fields
+        may make it. The second field is lowered to the first where it is above it."""
+        recv, body = self.func.receiver_name, self.func.body
+        if not recv or body is None:
+            return
+        r = re.escape(recv)
+        pattern = rf"(?:<<|>>)\s*\(\s*{r}\.(\w+)\s*-\s*{r}\.(\w+)\s*\)"
+        for a, b in dict.fromkeys(re.findall(pattern, text(body))):
+            self.out.setup.append(f"if {var}.{a} < {var}.{b} {{\n\t{var}.{b} = {var}.{a}\n}}")
+
+    def _promoted(self, var: str, t: str) -> None:
+        """A method the code calls on the receiver that T does not declare comes from an embedded pointer
+        (`eew.Sys()` from `*exec.ExitError` in containerd's `ExitErrorWrapper`): that pointer must not be nil.
+        It gets a value, or the benchmark is skipped, saying which."""
+        struct = self.v.pkg.structs[t]
+        recv, body = self.func.receiver_name, self.func.body
+        if not recv or body is None:
+            return
+        own = self.v.index.methods.get(t, {})
+        names = {f for f, _ in struct.fields if f}
+        embedded = [ftype for f, ftype in struct.fields if not f and ftype.startswith("*")]
+        called = [m for m in re.findall(rf"(?<![\w.]){re.escape(recv)}\.(\w+)\(", text(body))
+                  if m not in own and m not in names]
+        if not called or not embedded:
+            return
+        env = self.v.envs.get(struct.file, self.env)
+        for ftype in embedded:
+            base = ftype.lstrip("*")
+            if base in self.v.pkg.structs and not set(called) & set(self.v.index.methods.get(base, {})):
+                continue  # a type of the package that declares none of them
+            name = base.rsplit(".", 1)[-1].split("[", 1)[0]
+            saved = self.v.checkpoint()
+            try:
+                value = self.v.element(ftype, "1", env, in_bench=True)
+            except Unbuildable as e:
+                self.v.restore(saved)
+                if self.constructed_by is not None:
+                    continue  # the package's constructor may well set it (etcd's metrics.NewMap: expvar.NewMap)
+                raise Unbuildable(f"{recv}.{called[0]}() is promoted from the embedded {ftype}, which is nil "
+                                  f"here: {e}") from None
+            self.out.setup.append(f"if {var}.{name} == nil {{\n\t{var}.{name} = {value}\n}}")
 
     def _window(self, field: str) -> bool:
         """`if d.buf == nil { d.buf = d.storage[:0] }`: the field is a window on the receiver's own array,

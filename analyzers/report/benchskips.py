@@ -149,6 +149,26 @@ def unlocks_unheld(func: Func) -> str | None:
     return None
 
 
+def done_unadded(func: Func, index: PackageIndex) -> str | None:
+    """`jt.wg.Done()` on the receiver's sync.WaitGroup with no `jt.wg.Add` before it (minio's
+    `JobTokens.Give`, which undoes `Take`): called alone, the counter goes below zero and Done panics
+    ("sync: negative WaitGroup counter"). Whatever the method is named, only a caller that added can call it."""
+    recv = func.receiver_name
+    if not func.receiver or not recv:
+        return None
+    adds = func.calls_named("Add")
+    for call in func.calls_named("Done"):
+        owner, _, field = call.recv.partition(".")
+        if owner != recv or not field or "." in field or call.args:
+            continue
+        if "WaitGroup" not in (index.field_type(func.receiver, field) or ""):
+            continue
+        if not any(c.recv == call.recv and c.node.start_byte < call.node.start_byte for c in adds):
+            return (f"calls {call.recv}.Done() (line {call.line}) with no Add before it: only a caller that added "
+                    "can call it, and alone the WaitGroup's counter goes negative (a panic)")
+    return None
+
+
 def state_function(func: Func) -> str | None:
     """`func lexText(l *lexer) stateFn`: a state of a state machine, which only the machine enters with
     its position where that state expects it."""

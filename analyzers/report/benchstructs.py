@@ -14,6 +14,9 @@ from analyzers.report.benchtypes import Facts, mangle, type_node
 from analyzers.report.benchvalues import TypeEnv
 from analyzers.source import text
 
+_INTEGERS = frozenset({"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+                       "uintptr"})
+
 
 class Unbuildable(Exception):
     """No valid value of a type can be written: the message says why."""
@@ -44,12 +47,13 @@ class StructValues:
     def _struct_source(self, name: str, t: str) -> str:
         struct = self.pkg.structs[t]
         env = self.envs.get(struct.file) or next(iter(self.envs.values()))
+        positions = {f for f in self._indexes(t) if self._integer(struct.fields, f)}
         self._building.add(t)
         try:
             fields: list[str] = []
             for fname, ftype in struct.fields:
-                if fname == "_":
-                    continue
+                if fname == "_" or fname in positions:
+                    continue  # a position into the element's own slices: 0 is in range, i + 1 may not be
                 key = fname or ftype.lstrip("*").rsplit(".", 1)[-1].split("[", 1)[0]
                 value = self.field_value(ftype, "i", env)
                 if value is not None:
@@ -124,6 +128,22 @@ class StructValues:
         return len(value) < 80 and "\n" not in value and "(" not in value.replace("make(", "") and \
             all(n in allowed for n in names)
 
+    def _integer(self, fields: list[tuple[str, str]], name: str) -> bool:
+        """Whether the field is an integer (`ts.Cases[len(ts.Cases)-1]` names a slice inside the brackets)."""
+        ftype = next((ft for fn, ft in fields if fn == name), "")
+        return ftype in _INTEGERS or self.pkg.type_defs.get(ftype, "").strip() in _INTEGERS
+
+    def _indexes(self, t: str) -> set[str]:
+        """Fields the type's methods index one of its own slices with, alone (`d.tokens[d.cursor]`): a cursor,
+        in range at 0. A bound in a slice expression (`d.storage[:d.rate]`) may be a stride, which 0 stalls."""
+        out: set[str] = set()
+        for m in self.index.methods.get(t, {}).values():
+            recv = m.receiver_name
+            if recv and m.body is not None:
+                r = re.escape(recv)
+                out |= set(re.findall(rf"\b{r}\.\w+\[\s*{r}\.(\w+)\s*\]", text(m.body)))
+        return out
+
     def _positions(self, t: str) -> set[str]:
         """Fields the type's methods index its own slices with (`s.data[s.fill]`, `s.buf[s.r:s.w]`): in an
         empty value they are 0, consistent with the empty slices."""
@@ -136,6 +156,40 @@ class StructValues:
             for found in pattern.finditer(text(m.body)):
                 out |= set(re.findall(rf"\b{re.escape(recv)}\.(\w+)", found.group(1)))
         return out
+
+    def inverted(self, t: str) -> list[str]:
+        """*big.Int fields of T that T's methods invert or divide by (`pool.Get().ModInverse(c.z, P)`,
+        `x.Mod(y, c.m)`): a constructor that takes them from a pool of zeros leaves them 0, which has no
+        inverse (ModInverse returns nil, and the next use panics) and divides by zero."""
+        struct = self.pkg.structs.get(t)
+        if struct is None:
+            return []
+        env = self.envs.get(struct.file) or next(iter(self.envs.values()))
+        bigs = {f for f, ftype in struct.fields if ftype.startswith("*") and env.is_(ftype[1:], "math/big", "Int")}
+        found: list[str] = []
+        for m in self.index.methods.get(t, {}).values():
+            recv = m.receiver_name
+            if not recv or m.body is None or not bigs:
+                continue
+            r = re.escape(recv)
+            code = text(m.body)
+            for f in re.findall(rf"\.ModInverse\(\s*{r}\.(\w+)\s*,", code) + \
+                    re.findall(rf"\.(?:Div|Mod|Quo|Rem)\([^(),]+,\s*{r}\.(\w+)\s*\)", code):
+                if f in bigs and f not in found:
+                    found.append(f)
+        return found
+
+    def invertible(self, t: str, value: str) -> str:
+        """value, a *T just made, with the fields T's methods invert set to 1 where they are 0."""
+        fields = self.inverted(t)
+        if not fields:
+            return value
+        checks = "".join(f"\tif v.{f} != nil && v.{f}.Sign() == 0 {{\n\t\tv.{f}.SetInt64(1)\n\t}}\n"
+                         for f in fields)
+        helper = self._helper("invertible:" + t, "Invertible" + mangle(t), lambda name: (
+            f"// {name} sets what {t}'s methods invert ({', '.join(fields)}) to 1 where it is 0: zero has no "
+            f"inverse.\nfunc {name}(v *{t}) *{t} {{\n{checks}\treturn v\n}}\n"))
+        return f"{helper}({value})"
 
     def _names_within(self, ftype: str) -> set[str]:
         """The package's type names a field's type refers to, through named non-struct types too

@@ -63,6 +63,38 @@ class TestValues:
                         best = (score, found)
         return best[1] if best is not None else None
 
+    def receiver(self, func: Func) -> TestArgs | None:
+        """The value the package's tests call the method on, when they write it as a literal of the
+        receiver's type (`c.histogram.String()` over a table of `Histogram{Schema: 0, PositiveSpans: ...}`,
+        or `h := &Histogram{...}; h.String()`): fields that must agree with each other do, as the test wrote
+        them. The longest such literal wins (the most content); none that the test expects to fail."""
+        if not func.receiver:
+            return None
+        best: tuple[int, TestArgs] | None = None
+        for gf in self.tests:
+            for caller in gf.funcs:
+                for call in caller.calls_named(func.name):
+                    fn = strip_parens(call.node.child_by_field_name("function"))
+                    if fn is None or fn.type != "selector_expression" or _expects_failure(call.node):
+                        continue  # the literal's own type says whose method it is (checked below)
+                    operand = strip_parens(fn.child_by_field_name("operand"))
+                    if operand is None:
+                        continue
+                    if operand.type == "identifier":
+                        decl = caller.lookup(text(operand), operand)
+                        operand = strip_parens(decl.init) if decl is not None and decl.kind == "short" else None
+                    found = TestArgs([])
+                    value = None if operand is None else (self._portable(operand, caller, gf.parsed, found.imports)
+                                                          or self._table_value(operand, caller, gf.parsed,
+                                                                               found.imports, longest=True))
+                    if value is None or not re.match(rf"&?{re.escape(func.receiver)}\{{\s*\S", value) \
+                            or value.rstrip().endswith(f"{func.receiver}{{}}"):
+                        continue
+                    found.values.append(value)
+                    if best is None or len(value) > best[0]:
+                        best = (len(value), found)
+        return best[1] if best is not None else None
+
     def _calls(self, call: Node, func: Func, caller: Func) -> bool:
         fn = strip_parens(call.child_by_field_name("function"))
         if fn is None:
@@ -99,8 +131,12 @@ class TestValues:
             if n.type == "identifier":
                 name = text(n)
                 parent = n.parent
+                key: Node = n
+                if parent is not None and parent.type == "literal_element" and parent.parent is not None \
+                        and parent.parent.type == "keyed_element":
+                    key, parent = parent, parent.parent  # the grammar wraps a key in a literal_element
                 if parent is not None and parent.type == "keyed_element" and parent.named_children \
-                        and parent.named_children[0] == n and _in_struct_literal(parent):
+                        and parent.named_children[0] == key and _in_struct_literal(parent):
                     continue  # a field name in a struct literal
                 if caller.lookup(name, n) is not None:
                     return None  # a local of the test
@@ -122,8 +158,10 @@ class TestValues:
         imports.update(wanted)
         return text(node)
 
-    def _table_value(self, node: Node, caller: Func, gf: GoFile, imports: dict[str, str]) -> str | None:
-        """`tt.in` where tt ranges over a table literal: the field of its first row that expects no error."""
+    def _table_value(self, node: Node, caller: Func, gf: GoFile, imports: dict[str, str],
+                     longest: bool = False) -> str | None:
+        """`tt.in` where tt ranges over a table literal: the field of its first row that expects no error
+        (longest: of the row where it is written longest)."""
         node = strip_parens(node) or node
         if node.type != "selector_expression":
             return None
@@ -143,6 +181,7 @@ class TestValues:
             return None
         rows = table.child_by_field_name("body")
         order = _field_order(table, self.pkg)
+        best: str | None = None
         for row in rows.named_children if rows is not None else []:
             lit = row.named_children[0] if row.type == "literal_element" and row.named_children else row
             if lit.type != "literal_value" and lit.type != "composite_literal":
@@ -154,9 +193,12 @@ class TestValues:
             if value_node is None:
                 continue
             found = _row_node(lit, fieldname, order)
-            if found is not None:
-                return self._portable(found, caller, gf, imports)
-        return None
+            value = self._portable(found, caller, gf, imports) if found is not None else None
+            if value is not None and not longest:
+                return value
+            if value is not None and len(value) > len(best or ""):
+                best = value
+        return best
 
 
 def _file_var(gf: GoFile, name: str) -> Node | None:
@@ -175,7 +217,7 @@ def _file_var(gf: GoFile, name: str) -> Node | None:
 def _in_struct_literal(keyed: Node) -> bool:
     body = keyed.parent
     lit = body.parent if body is not None else None
-    return lit is not None and lit.type in ("composite_literal", "literal_value")
+    return lit is not None and lit.type in ("composite_literal", "literal_value", "literal_element")
 
 
 def _family(func: Func) -> list[Func]:

@@ -99,6 +99,8 @@ class Facts:
         """Method names an interface type requires (embedded local interfaces included); None when the
         text is not an interface or embeds one from elsewhere."""
         name = type_text.strip()
+        if name.endswith("]") and "[" in name and not name.startswith("["):
+            name = name.split("[", 1)[0]  # BucketIterator[float64]: an instance of a generic interface
         underlying = self.pkg.type_defs.get(name, name) if name not in seen else ""
         node = type_node(underlying) if underlying else None
         if node is None or node.type != "interface_type":
