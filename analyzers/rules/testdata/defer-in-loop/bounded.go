@@ -65,13 +65,16 @@ Loop:
 }
 
 // Hit: `break Inner` leaves only the inner loop; the outer one defers again on every round.
-func rounds(stop chan chan struct{}, n int) {
+func rounds(files <-chan *os.File, n int) {
 	for i := 0; i < n; i++ {
 	Inner:
-		for {
+		for j := 0; j < n; j++ {
 			select {
-			case done := <-stop:
-				defer close(done) // want "defer close\(done\) in a loop"
+			case f, ok := <-files:
+				if !ok || f == nil {
+					return
+				}
+				defer f.Close() // want "defer f.Close\(\) in a loop"
 				break Inner
 			default:
 			}
