@@ -45,7 +45,9 @@ A defer inside a function literal called per iteration is the fix and is not fla
 literal bound of eight iterations or fewer (`for i := 0; i < 3; i++`) are not flagged: the number of
 pending defers is small and fixed. Nor are ranges over a local literal of eight elements or fewer
 that the function only shortens (`probes = probes[:1]`), or over a package variable declared as such
-a literal that the function does not assign (`var freezers = []string{...}`). A defer followed, in
+a literal that the function does not assign (`var freezers = []string{...}`), nor loops bounded by a
+parameter of an unexported function that every call in the package passes as a small constant
+(`for i := 0; i < n+2; i++` with `sntpDrift(3)`, eight iterations or fewer). A defer followed, in
 its block, by a `return` (or a `break` out of the only loop, or a `break Label` out of the outermost
 loop) runs once and is not flagged. In a `for { select { ... } }`
 event loop, a defer in a case that provably fires once is not flagged: the case sets its own channel
@@ -79,6 +81,7 @@ from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import body_statement, declared_in_loop
 from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop, small_literal
+from analyzers.rules._util import bounded_by_callers
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
 _WS = re.compile(r"\s+")
@@ -89,7 +92,8 @@ def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for site in func.sites("defer_statement"):
             loops = tuple(lp for lp in hot_loops(site.loops)
-                          if not _small_local_list(func, lp) and not _small_package_list(pkg, func, lp))
+                          if not _small_local_list(func, lp) and not _small_package_list(pkg, func, lp)
+                          and not bounded_by_callers(pkg, func, lp))
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
             if _once_guarded(func, site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \

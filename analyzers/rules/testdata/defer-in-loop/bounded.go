@@ -144,3 +144,43 @@ func logAll(paths []string, done chan<- string) error {
 	}
 	return nil
 }
+
+const probeCount = 3
+
+// Near-miss: every call passes a small constant, so the loop runs five times at most (go-ethereum's
+// NTP drift check).
+func probeDrift(measurements int) (int, error) {
+	n := 0
+	for i := 0; i < measurements+2; i++ {
+		conn, err := net.Dial("udp", "127.0.0.1:123")
+		if err != nil {
+			return n, err
+		}
+		defer conn.Close()
+		n++
+	}
+	return n, nil
+}
+
+// CheckDrift is the only caller of probeDrift.
+func CheckDrift() (int, error) { return probeDrift(probeCount) }
+
+// Hit: one caller passes a count it was given, so the loop's length is not known.
+func probeMany(measurements int) (int, error) {
+	n := 0
+	for i := 0; i < measurements; i++ {
+		conn, err := net.Dial("udp", "127.0.0.1:123")
+		if err != nil {
+			return n, err
+		}
+		defer conn.Close() // want "defer conn.Close\(\) in a loop"
+		n++
+	}
+	return n, nil
+}
+
+// ProbeFew and ProbeAsked call probeMany.
+func ProbeFew() (int, error) { return probeMany(2) }
+
+// ProbeAsked passes its caller's count.
+func ProbeAsked(k int) (int, error) { return probeMany(k) }
