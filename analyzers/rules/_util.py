@@ -50,26 +50,45 @@ def is_small_constant_loop(loop: Loop) -> bool:
     return False
 
 
-# `i < n`, `i <= n`, `i < n+2`: the bound is a name plus an optional literal.
-_BOUND = re.compile(r"^\s*\w+\s*(<=?)\s*([A-Za-z_]\w*)\s*(?:\+\s*(\d+))?\s*$")
-
-
 def bounded_by_callers(pkg: Package, func: Func, loop: Loop) -> bool:
     """The loop runs eight times or fewer whatever the call: its bound is a parameter of an unexported
     plain function that every call in the package passes as a small constant (`for i := 0; i <
     measurements+2; i++` with every call `sntpDrift(ntpChecks)`, `ntpChecks = 3`). The function cannot
     be called from another package, and when it is never used as a value, its calls in the package are
     all its calls."""
-    m = _BOUND.match(loop.cond) if loop.kind == "for" else None
-    if m is None or func.is_literal or func.receiver or not func.name or not func.name[0].islower():
+    bound = _name_bound(loop.cond) if loop.kind == "for" and _counts_from_zero(loop) else None
+    if bound is None or func.is_literal or func.receiver or not func.name or not func.name[0].islower():
         return False
     names = [p.name for p in func.params]
-    param = m.group(2)
+    param, extra = bound
     if param not in names or any(p.type.startswith("...") for p in func.params) or _written(func, param):
         return False
-    extra = int(m.group(3) or 0) + (1 if m.group(1) == "<=" else 0)
     values = _argument_values(pkg, func.name, names.index(param), len(names))
     return bool(values) and all(v is not None and v + extra <= 8 for v in values)
+
+
+def _counts_from_zero(loop: Loop) -> bool:
+    """`for i := 0; ...; i++`: the count starts at a non-negative literal and goes up by one."""
+    clause = next((c for c in loop.node.named_children if c.type == "for_clause"), None)
+    init = clause.child_by_field_name("initializer") if clause is not None else None
+    update = clause.child_by_field_name("update") if clause is not None else None
+    value = init.child_by_field_name("right") if init is not None else None
+    return value is not None and text(value).isdigit() and update is not None \
+        and update.type == "inc_statement"
+
+
+def _name_bound(cond: str) -> tuple[str, int] | None:
+    """`i < n` -> (n, 0), `i <= n` -> (n, 1), `i < n+2` -> (n, 2): the bound is a name plus an optional
+    literal (parsed without a regular expression: its spaces would backtrack)."""
+    left, op, right = cond.partition("<")
+    if not op or not left.strip().isidentifier():
+        return None
+    extra = 1 if right.startswith("=") else 0
+    name, plus, literal = right.removeprefix("=").partition("+")
+    name, literal = name.strip(), literal.strip()
+    if not name.isidentifier() or (plus and not literal.isdigit()):
+        return None
+    return name, extra + (int(literal) if plus else 0)
 
 
 def _written(func: Func, name: str) -> bool:
