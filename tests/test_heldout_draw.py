@@ -132,5 +132,6 @@ def test_the_committed_verdicts_load_and_are_complete() -> None:
     data = yaml.safe_load(path.read_text())
     verdicts = heldout_draw.load_verdicts(path)
     per_project = {p: sum(1 for k in verdicts if k[0] == p) for p in data["trees"]}
-    assert per_project == {"gogs/gogs": 14, "hashicorp/nomad": 16}
+    # nomad: 16 drawn, 10 from the census of the rules that stay warnings without a profile
+    assert per_project == {"gogs/gogs": 14, "hashicorp/nomad": 26}
     assert all(v["reason"] for v in verdicts.values())

@@ -244,8 +244,15 @@ def leaves_loop(node: Node, loops: tuple[Loop, ...]) -> bool:
 
 
 def _breaks_out(brk: Node, loops: tuple[Loop, ...]) -> bool:
-    """A plain break that leaves the only loop: no label, no switch or select in between."""
-    if len(loops) != 1 or brk.named_child_count:
+    """A plain break that leaves the only loop (no switch or select in between), or a labelled one,
+    `break Loop`, whose label names the outermost loop (prometheus' WAL actor: `case donec :=
+    <-w.stopc: ...; break Loop`)."""
+    if brk.named_child_count:
+        label = text(brk.named_children[0])
+        outer = loops[0].node.parent
+        return outer is not None and outer.type == "labeled_statement" \
+            and text(outer.child_by_field_name("label")) == label
+    if len(loops) != 1:
         return False
     current = brk.parent
     while current is not None and current != loops[0].node:

@@ -44,8 +44,12 @@ for _, path := range paths {
 A defer inside a function literal called per iteration is the fix and is not flagged. Loops with a
 literal bound of eight iterations or fewer (`for i := 0; i < 3; i++`) are not flagged: the number of
 pending defers is small and fixed. Nor are ranges over a local literal of eight elements or fewer
-that the function only shortens (`probes = probes[:1]`). A defer followed, in its block, by a
-`return` (or a `break` out of the only loop) runs once and is not flagged. In a `for { select { ... } }`
+that the function only shortens (`probes = probes[:1]`), or over a package variable declared as such
+a literal that the function does not assign (`var freezers = []string{...}`), nor loops bounded by a
+parameter of an unexported function that every call in the package passes as a small constant
+(`for i := 0; i < n+2; i++` with `sntpDrift(3)`, eight iterations or fewer). A defer followed, in
+its block, by a `return` (or a `break` out of the only loop, or a `break Label` out of the outermost
+loop) runs once and is not flagged. In a `for { select { ... } }`
 event loop, a defer in a case that provably fires once is not flagged: the case sets its own channel
 to nil unconditionally (and nothing in the loop sets it to anything else), or it receives from
 `t.C` of a `t := time.NewTimer(d)` that is never reset, or reset only under a successful `t.Stop()`
@@ -57,7 +61,10 @@ iteration acquired nothing, nor a cleanup that runs only when the function fails
 == nil { return }; l.Close() }()`): on success the resources go to the caller. Nor is a defer whose
 resource the iteration stores where it outlives the iteration (`blocks = append(blocks, b)`, `writers[i]
 = bytes.NewBuffer(buf[:0])` into a collection declared before the loop): the code after the loop uses
-it, so it must stay held until the function returns. Nor is a deferred safety net guarded by a flag that
+it, so it must stay held until the function returns; likewise when a goroutine the iteration starts
+uses it (`go func() { work(conn) }()`, `g.Go(func() error { return read(f) })`): releasing it at the
+end of the iteration would pull it from under the goroutine (a goroutine the iteration waits for
+itself is not told apart). Nor is a deferred safety net guarded by a flag that
 the iteration sets once it has released the resource itself (`defer func() { if !closed { w.Close() }
 }()` ... `w.Close(); closed = true` at the end of the iteration): only an early exit leaves the resource
 to the defer; likewise a deferred call without arguments that the iteration's own block makes again
@@ -73,7 +80,8 @@ from tree_sitter import Node
 from analyzers.package import Package
 from analyzers.rules import Hit, rule
 from analyzers.rules._alloc_a import body_statement, declared_in_loop
-from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop
+from analyzers.rules._alloc_b import SMALL_SET, hot_loops, leaves_loop, small_literal
+from analyzers.rules._util import bounded_by_callers
 from analyzers.source import Func, Loop, statements, strip_parens, text
 
 _WS = re.compile(r"\s+")
@@ -83,12 +91,15 @@ _WS = re.compile(r"\s+")
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for site in func.sites("defer_statement"):
-            loops = tuple(lp for lp in hot_loops(site.loops) if not _small_local_list(func, lp))
+            loops = tuple(lp for lp in hot_loops(site.loops)
+                          if not _small_local_list(func, lp) and not _small_package_list(pkg, func, lp)
+                          and not bounded_by_callers(pkg, func, lp))
             if not loops or leaves_loop(site.node, site.loops) or _once_case(func, site.node, site.loops):
                 continue
             if _once_guarded(func, site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
                     or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]) \
-                    or _safety_net(site.node, loops[-1]) or _released_again(site.node, loops[-1]):
+                    or _safety_net(site.node, loops[-1]) or _released_again(site.node, loops[-1]) \
+                    or _handed_to_goroutine(func, site.node, loops[-1]):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -167,6 +178,25 @@ def _kept_after_iteration(func: Func, defer: Node, loop: Loop) -> bool:
             args = value.child_by_field_name("arguments")
             if args is not None and any(_mentions(a, names) for a in args.named_children[1:]):
                 return True
+    return False
+
+
+def _handed_to_goroutine(func: Func, defer: Node, loop: Loop) -> bool:
+    """What the defer releases is used by a goroutine the iteration starts: `go func() { use(conn)
+    }()`, `go serve(conn)`, or a function literal given to an errgroup's `g.Go(func() error {...})`
+    (thanos' per-block series clients). The goroutine outlives the iteration, so releasing at the end
+    of the iteration would pull the resource from under it; the defer is where it belongs."""
+    names = _released(defer)
+    if not names:
+        return False
+    for site in func.sites("go_statement"):
+        if loop.contains(site.node) and _mentions(site.node, names):
+            return True
+    for call in func.calls_named("Go"):
+        if not call.recv or not loop.contains(call.node):
+            continue
+        if any(a.type == "func_literal" and _mentions(a, names) for a in call.args):
+            return True
     return False
 
 
@@ -281,6 +311,23 @@ def _small_local_list(func: Func, loop: Loop) -> bool:
                 value.child_by_field_name("operand")
             ) != name:
                 return False
+    return True
+
+
+def _small_package_list(pkg: Package, func: Func, loop: Loop) -> bool:
+    """`for _, name := range freezers` where the package declares `var freezers = []string{...}` with
+    eight elements or fewer, and the function does not assign the name (go-ethereum's builtin
+    freezers): a handful of iterations by construction."""
+    node = strip_parens(loop.range_node) if loop.kind == "range" else None
+    if node is None or node.type != "identifier" or func.decl(text(node), node) is not None:
+        return False
+    name = text(node)
+    if name not in pkg.var_nodes or not small_literal(pkg, node):
+        return False
+    for site in func.sites("assignment_statement"):
+        left = site.node.child_by_field_name("left")
+        if left is not None and any(text(t).split("[", 1)[0] == name for t in left.named_children):
+            return False
     return True
 
 

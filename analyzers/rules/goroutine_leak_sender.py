@@ -39,7 +39,8 @@ literal started with `go`, outside any loop, or in a loop for the first-response
 select or the single receive. A loop that receives until the first success and then returns (also a
 leak) is not flagged. A sender that itself selects on
 `ctx.Done()` is fine and not flagged, as is a receiver that receives from the channel again after
-giving up (draining it).
+giving up (draining it), after the select or in the giving-up case itself, directly or in a goroutine
+the case starts (`case <-time.After(d): go func() { <-ch }()`).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def _receiver_gives_up(func: Func, name: str) -> bool:
         if not mine:
             continue
         waits += 1
-        others = [c for c in cases if c not in mine]
+        others = [c for c in cases if c not in mine and not _drains(c, name)]
         if not others:
             continue
         if any(_returns(c) for c in others) or not site.loops:
@@ -209,6 +210,31 @@ def _receives_from(case: Node, name: str) -> bool:
     recv = recv if recv is not None else (comm.named_children[-1] if comm.named_child_count else None)
     recv = strip_parens(recv)
     return recv is not None and is_receive(recv) and text(recv.child_by_field_name("operand")) == name
+
+
+def _drains(case: Node, name: str) -> bool:
+    """The giving-up case receives from the channel itself, in its own statements or in a goroutine it
+    starts (`case <-time.After(d): close(stop); go func() { dr := <-synC; ... }()`: containerd's
+    dialer closes the late connection): the send still completes."""
+    comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+    stack = [c for c in case.named_children if comm is None or c.id != comm.id]
+    while stack:
+        node = stack.pop()
+        if node.type == "func_literal" and not _started(node):
+            continue  # a function value kept for later: it may never run
+        if is_receive(node) and text(node.child_by_field_name("operand")) == name:
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _started(lit: Node) -> bool:
+    """The function literal is the callee of a `go` statement: `go func() { ... }()`."""
+    call = lit.parent
+    while call is not None and call.type == "parenthesized_expression":
+        call = call.parent
+    return call is not None and call.type == "call_expression" and call.parent is not None \
+        and call.parent.type == "go_statement"
 
 
 def _returns(case: Node) -> bool:

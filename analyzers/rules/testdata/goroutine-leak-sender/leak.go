@@ -140,6 +140,46 @@ func Drains(d time.Duration) int {
 	return <-ch
 }
 
+// Near-miss: the timeout case starts a goroutine that drains the channel and closes what arrives
+// late (containerd's dialer), so the send always completes.
+func DialTimeout(d time.Duration) (*result, error) {
+	stop := make(chan struct{})
+	synC := make(chan *result)
+	go func() {
+		defer close(synC)
+		v, err := compute(context.Background())
+		synC <- &result{v, err}
+	}()
+	select {
+	case r := <-synC:
+		return r, nil
+	case <-time.After(d):
+		close(stop)
+		go func() {
+			if r := <-synC; r != nil {
+				_ = r.val
+			}
+		}()
+		return nil, errTimeout
+	}
+}
+
+// The timeout case only builds a function that would drain the channel; nothing runs it.
+func DrainNeverRun(d time.Duration) (int, func() int) {
+	ch := make(chan int)
+	go func() {
+		v, _ := compute(context.Background())
+		ch <- v // want "send on unbuffered ch blocks forever"
+	}()
+	select {
+	case v := <-ch:
+		return v, nil
+	case <-time.After(d):
+		later := func() int { return <-ch }
+		return 0, later
+	}
+}
+
 // First response wins over mirrors (shape of several real fixes: "fetch from the fastest mirror").
 func fetchMirror(m string) ([]byte, error) { return []byte(m), nil }
 
