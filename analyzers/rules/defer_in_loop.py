@@ -68,7 +68,10 @@ itself is not told apart). Nor is a deferred safety net guarded by a flag that
 the iteration sets once it has released the resource itself (`defer func() { if !closed { w.Close() }
 }()` ... `w.Close(); closed = true` at the end of the iteration): only an early exit leaves the resource
 to the defer; likewise a deferred call without arguments that the iteration's own block makes again
-further down (`defer cancel()` ... `cancel()`). """
+further down (`defer cancel()` ... `cancel()`). Nor are locks taken per iteration and released when the
+function returns (`t.locks[i].RLock(); defer t.locks[i].RUnlock()`, `unlock := g.LockAndSet(b); defer
+unlock()` with `g` the iteration's): holding every shard's lock together is what the code after the loop
+relies on. The same lock taken again each iteration (`s.mu.Lock(); defer s.mu.Unlock()`) is flagged. """
 
 from __future__ import annotations
 
@@ -99,7 +102,7 @@ def RULE(pkg: Package) -> Iterator[Hit]:
             if _once_guarded(func, site.node, loops[-1]) or _releases_range_item(site.node, loops[-1]) \
                     or _cleanup_on_error(site.node) or _kept_after_iteration(func, site.node, loops[-1]) \
                     or _safety_net(site.node, loops[-1]) or _released_again(site.node, loops[-1]) \
-                    or _handed_to_goroutine(func, site.node, loops[-1]):
+                    or _handed_to_goroutine(func, site.node, loops[-1]) or _unlocks(func, site.node, loops[-1]):
                 continue
             call = site.node.named_children[0] if site.node.named_child_count else None
             what = text(call) if call is not None and len(text(call)) <= 40 and "\n" not in text(call) else "call"
@@ -129,6 +132,47 @@ def _once_guarded(func: Func, defer: Node, loop: Loop) -> bool:
             if lazy.isidentifier() and block is not None and lazy not in declared_in_loop(func, loop):
                 return True  # lazy initialisation of a value from outside the loop: once
         node = node.parent
+    return False
+
+
+_UNLOCK = re.compile(r"^(R?Unlock|[Uu]n[Ll]ock\w*|[Rr]elease[Ll]ock\w*)$")
+_LOCKER = re.compile(r"[Ll]ock")
+
+
+def _unlocks(func: Func, defer: Node, loop: Loop) -> bool:
+    """Locks taken per iteration and released when the function returns are held together on purpose
+    (`t.locks[i].RLock(); defer t.locks[i].RUnlock()`, then work on every shard; `unlock :=
+    g.LockAndSet(x); defer unlock()` with g the iteration's): releasing each at the end of its iteration
+    would change what the code after the loop may assume. Not a resource piling up, and the suggested fix
+    changes behaviour."""
+    call = defer.named_children[0] if defer.named_child_count else None
+    if call is None or call.type != "call_expression":
+        return False
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    changing = declared_in_loop(func, loop)
+    if fn.type == "selector_expression":
+        # One lock per iteration's item (`t.locks[i]`): the same mutex each time (`s.mu`) would deadlock
+        # on the second iteration, which stays flagged.
+        field, operand = fn.child_by_field_name("field"), fn.child_by_field_name("operand")
+        return field is not None and operand is not None and _UNLOCK.match(text(field)) is not None \
+            and _mentions(operand, changing)
+    args = call.child_by_field_name("arguments")
+    if fn.type != "identifier" or args is None or args.named_child_count:
+        return False
+    name = text(fn)
+    # `unlock := g.LockAndSet(...)`, assigned in the loop from a call named for locking on the iteration's g.
+    for stmt in func.sites("short_var_declaration"):
+        if not loop.contains(stmt.node):
+            continue
+        left, right = stmt.node.child_by_field_name("left"), stmt.node.child_by_field_name("right")
+        if left is None or right is None or text(left) != name or right.named_child_count != 1:
+            continue
+        value = right.named_children[0]
+        callee = value.child_by_field_name("function") if value.type == "call_expression" else None
+        if callee is not None and _LOCKER.search(text(callee).rsplit(".", 1)[-1]) and _mentions(callee, changing):
+            return True
     return False
 
 

@@ -184,3 +184,55 @@ func ProbeFew() (int, error) { return probeMany(2) }
 
 // ProbeAsked passes its caller's count.
 func ProbeAsked(k int) (int, error) { return probeMany(k) }
+
+// Each shard's lock, taken in turn and held together until the function returns (loki's forAll):
+// the work after the loop relies on all of them. Near-miss.
+type shards struct {
+	locks [4]sync.RWMutex
+	data  [4]map[string]int
+}
+
+func (s *shards) total() int {
+	for i := range s.data {
+		s.locks[i].RLock()
+		defer s.locks[i].RUnlock()
+	}
+	n := 0
+	for _, m := range s.data {
+		n += len(m)
+	}
+	return n
+}
+
+type group struct {
+	mu      sync.Mutex
+	buckets []string
+}
+
+func (g *group) lockAndSet(b []string) func() {
+	g.mu.Lock()
+	g.buckets = b
+	return g.mu.Unlock
+}
+
+// Near-miss: an unlock function returned by each group's locking call (minio's LockAndSetBuckets).
+func gatherAll(groups map[string]*group, names []string, b []string) int {
+	n := 0
+	for _, name := range names {
+		if g, ok := groups[name]; ok {
+			unlock := g.lockAndSet(b)
+			defer unlock()
+			n++
+		}
+	}
+	return n
+}
+
+// Hit: one lock for the whole store, locked again each iteration; and an unlock function of a lock
+// that is not the iteration's.
+func (g *group) setAll(bs [][]string) {
+	for _, b := range bs {
+		unlock := g.lockAndSet(b)
+		defer unlock() // want "defer unlock\(\) in a loop"
+	}
+}
