@@ -15,12 +15,12 @@ from functools import lru_cache
 from analyzers.package import Package
 from analyzers.source import FIELD, Call, Func, GoFile
 
-# Directories of development code, as a path component.
+# Directories of development code, as a path component (`interop/`: a protocol's interop test suite).
 _DEV_DIRS = frozenset(
     {
         "test", "tests", "testing", "testutil", "testutils", "testhelper", "testhelpers", "testenv",
         "e2e", "example", "examples", "tools", "hack", "bench", "benchmark", "benchmarks", "fuzz", "mock", "mocks",
-        "leakcheck", "docs",
+        "leakcheck", "docs", "interop",
     }
 )
 # `caddytest`, `apitest`: a package named for testing (not `latest`, `contest`).

@@ -21,6 +21,8 @@ from analyzers.walk import build_file
         ("caddytest/caddytest.go", "caddytest", True),
         ("cmd/protoc-gen-go-grpc/grpc.go", "main", True),
         ("interop/test_utils.go", "interop", True),
+        ("interop/soak_tests.go", "interop", True),  # an interop test suite's soak client (grpc-go)
+        ("interop/stress/client/main.go", "main", True),
         ("docs/examples/plugin/plugin.go", "plugin", True),
         ("pkg/store/store_mock.go", "store", True),
         ("server/etcdserver/server.go", "etcdserver", False),
