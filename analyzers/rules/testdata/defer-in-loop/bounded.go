@@ -204,19 +204,19 @@ func (s *shards) total() int {
 	return n
 }
 
-type group struct {
+type metricGroup struct {
 	mu      sync.Mutex
 	buckets []string
 }
 
-func (g *group) lockAndSet(b []string) func() {
+func (g *metricGroup) lockAndSet(b []string) func() {
 	g.mu.Lock()
 	g.buckets = b
 	return g.mu.Unlock
 }
 
 // Near-miss: an unlock function returned by each group's locking call (minio's LockAndSetBuckets).
-func gatherAll(groups map[string]*group, names []string, b []string) int {
+func gatherAll(groups map[string]*metricGroup, names []string, b []string) int {
 	n := 0
 	for _, name := range names {
 		if g, ok := groups[name]; ok {
@@ -228,11 +228,11 @@ func gatherAll(groups map[string]*group, names []string, b []string) int {
 	return n
 }
 
-// Hit: one lock for the whole store, locked again each iteration; and an unlock function of a lock
-// that is not the iteration's.
-func (g *group) setAll(bs [][]string) {
+// Hit: the unlock function of a lock that is not the iteration's item's (a fresh group per
+// iteration, named by nothing the loop declares): what it guards piles up until the function returns.
+func setAll(bs [][]string) {
 	for _, b := range bs {
-		unlock := g.lockAndSet(b)
+		unlock := new(metricGroup).lockAndSet(b)
 		defer unlock() // want "defer unlock\(\) in a loop"
 	}
 }
