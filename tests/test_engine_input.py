@@ -397,16 +397,22 @@ def test_nested_loops_over_a_parameter_and_its_elements_walk_the_callers_data() 
 
 
 def test_correctness_findings_in_code_that_runs_once_wait_for_measurement_too() -> None:
-    """A defer in a loop of main holds a few files until the command ends: under the measured
-    policy a correctness finding in code known to run once (or at an operator's pace) is info, unmeasured.
-    One in a function with no evidence either way keeps its severity, as under the static policy."""
+    """A lock copied into a loader that runs at start-up copies it once: under the measured policy a
+    correctness finding in code known to run once (or at an operator's pace) is info, unmeasured. One in a
+    function with no evidence either way keeps its severity, as under the static policy. defer-in-loop,
+    whose harm depends on how long its loop runs, waits for a measurement everywhere."""
     src = (
-        'package p\n\nimport "os"\n\n'
-        "func main() {\n\tfor _, p := range os.Args[1:] {\n\t\tf, _ := os.Open(p)\n\t\tdefer f.Close()\n\t}\n}\n\n"
+        'package p\n\nimport (\n\t"os"\n\t"sync"\n)\n\n'
+        "type counter struct {\n\tmu sync.Mutex\n\tn  int\n}\n\n"
+        "func loadCounter(c counter) int { return c.n }\n\n"
+        "func report(c counter) int { return c.n }\n\n"
         "func readAll(paths []string) {\n\tfor _, p := range paths {\n\t\tf, _ := os.Open(p)\n"
         "\t\tdefer f.Close()\n\t}\n}\n"
     )
-    measured = {f.function: (f.severity, f.unmeasured) for f in findings_of(src, "defer-in-loop", "measured")}
-    assert measured == {"main": ("info", True), "readAll": ("warning", False)}
-    static = {f.function: (f.severity, f.unmeasured) for f in findings_of(src, "defer-in-loop")}
-    assert static == {"main": ("warning", False), "readAll": ("warning", False)}
+    measured = {f.function: (f.severity, f.unmeasured) for f in findings_of(src, "mutex-copy", "measured")}
+    assert measured == {"loadCounter": ("info", True), "report": ("warning", False)}
+    static = {f.function: (f.severity, f.unmeasured) for f in findings_of(src, "mutex-copy")}
+    assert static == {"loadCounter": ("warning", False), "report": ("warning", False)}
+    held = [(f.function, f.severity, f.unmeasured) for f in findings_of(src, "defer-in-loop", "measured")]
+    assert held == [("readAll", "info", True)]
+    assert [f.severity for f in findings_of(src, "defer-in-loop")] == ["warning"]

@@ -90,7 +90,7 @@ from analyzers.source import Func, Loop, statements, strip_parens, text
 _WS = re.compile(r"\s+")
 
 
-@rule("defer-in-loop", "alloc", correctness=True)
+@rule("defer-in-loop", "alloc", correctness=True, needs_measure=True)
 def RULE(pkg: Package) -> Iterator[Hit]:
     for func in pkg.funcs:
         for site in func.sites("defer_statement"):
