@@ -17,6 +17,7 @@ from analyzers.report.benchconsistent import (
     stored_positions,
     unreached_base,
 )
+from analyzers.report.benchenv import environment
 from analyzers.report.benchgen import (
     SIZES,
     Bench,
@@ -24,6 +25,7 @@ from analyzers.report.benchgen import (
     constrained,
     file_imports,
     go_minor,
+    go_string,
     render_bench,
     render_file,
     render_skip,
@@ -336,6 +338,9 @@ class FileGen:
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
         args = [builder.argument(p, i) for i, p in enumerate(func.params)]
+        # Variables it reads and checks for being unset (GOPATH, usually unset under go test) are set.
+        builder.out.setup[:0] = [f"b.Setenv({go_string(var)}, {value})"
+                                 for var, value in environment(closure[0] if closure else func)]
         name = self._bench_name(func)
         if closure is not None:
             # The flagged code is in the function the call returns: build that once, time calls to it.
