@@ -142,3 +142,20 @@ def test_a_package_with_assembly_is_left_out(tmp_path: Path) -> None:
     tree = extract(repo.path, "HEAD")
     assert tree["bn256/gfp_amd64.s"] == b""
     assert [d for d, _ in packages(tree)] == ["ecies"]
+
+
+def test_a_packages_small_data_files_come_along(tmp_path: Path) -> None:
+    """caddy v2.0.0-beta.16's caddytest stats caddy.localhost.crt next to its source before the flagged
+    lines; only .go files were copied, so the benchmark returned at the missing certificate. A package's
+    own small files come along now; not those of a directory without Go files, not a large one, not a
+    go.mod. Two directories holding the same file (one blob) both get it."""
+    repo = Repo(tmp_path / "r")
+    repo.commit({"caddytest/caddytest.go": SOURCE, "caddytest/caddy.localhost.crt": "-----BEGIN CERTIFICATE-----\n",
+                 "caddytest/big.bin": b"x" * (65 * 1024), "caddytest/go.mod": "module other\n",
+                 "assets/logo.txt": "logo\n", "ecies/ecies.go": SOURCE})
+    tree = extract(repo.path, "HEAD")
+    assert tree["ecies/ecies.go"] == SOURCE
+    assert "assets/logo.txt" not in tree and "caddytest/big.bin" not in tree
+    (_, files), = [(d, f) for d, f in packages(tree) if d == "caddytest"]
+    assert files["caddy.localhost.crt"] == b"-----BEGIN CERTIFICATE-----\n"
+    assert set(files) == {"caddytest.go", "caddy.localhost.crt"}
