@@ -49,6 +49,7 @@ from analyzers.report.benchskips import (
     second_half,
     state_function,
     steps_back,
+    stored_closure,
     unlocks_unheld,
     waits_alone,
 )
@@ -195,7 +196,8 @@ class FileGen:
                       conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
                       unreached_base(func, self.index), heap_position(func), stored_positions(func),
-                      foreign_length(func), array_walk(func, self.index)):
+                      foreign_length(func), array_walk(func, self.index),
+                      stored_closure(func, self.lines.get(func.qualified_name, ()))):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
