@@ -156,6 +156,24 @@ func Workers() string {
 func Home() string {
 	return os.Getenv("HOME") + "/.cache"
 }
+
+// Artifacts is $ARTIFACTS, else a default put in its place (near miss: nothing is set).
+func Artifacts() string {
+	dir := os.Getenv("ARTIFACTS")
+	if dir == "" {
+		dir = "./_artifacts"
+	}
+	return dir
+}
+
+// Output is under $OUTPUT, which it leaves without: the variable holding it says it is a directory.
+func Output() string {
+	outDir := os.Getenv("OUTPUT")
+	if outDir == "" {
+		return ""
+	}
+	return filepath.Join(outDir, "x")
+}
 """
 
 # prometheus' web/blob (set 7): `files` comes from a file its Makefile generates, which nothing commits.
@@ -236,11 +254,15 @@ def test_an_environment_variable_checked_for_being_unset_is_set(ran: dict[str, R
 
 
 def test_an_environment_variable_read_but_not_checked_is_left_alone() -> None:
-    """Near miss: `Home()` reads $HOME and never checks it: the benchmark leaves the environment as it is."""
-    _, code = plan({"env.go": ENV}, ["GOPATH", "Workers", "Home"])
+    """Near misses: `Home()` reads $HOME and never checks it, `Artifacts()` puts a default in place of an
+    unset $ARTIFACTS (etcd's perfdash does): the benchmark leaves the environment as it is. `Output()`
+    leaves without $OUTPUT, held in `outDir`: a directory."""
+    _, code = plan({"env.go": ENV}, ["GOPATH", "Workers", "Home", "Artifacts", "Output"])
     assert 'b.Setenv("GOPATH", b.TempDir())' in body(code, "BenchmarkGOPATH")
     assert 'b.Setenv("PERF_REVIEW_WORKERS", "1")' in body(code, "BenchmarkWorkers")
     assert "Setenv" not in body(code, "BenchmarkHome")
+    assert "Setenv" not in body(code, "BenchmarkArtifacts")
+    assert 'b.Setenv("OUTPUT", b.TempDir())' in body(code, "BenchmarkOutput")
 
 
 def test_a_package_that_does_not_build_as_committed_is_not_counted(ran: dict[str, Run]) -> None:

@@ -1,8 +1,9 @@
 """Environment variables a benchmark sets: those the function reads (`os.Getenv("GOPATH")`, `os.LookupEnv`)
-and then checks for being unset (`if len(path) == 0 { log.Fatal(...) }`, `if v == "" { return }`, `if !ok`).
-`go test` passes the environment through, and a variable usually unset there (GOPATH) took the exit or the
-early return: the benchmark sets it with `b.Setenv`, to a temporary directory when its name says it holds a
-path, else to "1" (non-empty, and a number or a true boolean where parsed).
+and leaves by when they are unset (`if len(path) == 0 { log.Fatal(...) }`, `if v == "" { return }`,
+`if !ok { return }`). `go test` passes the environment through, and a variable usually unset there (GOPATH)
+took the exit or the early return: the benchmark sets it with `b.Setenv`, to a temporary directory when its
+name or the variable holding it says it is a path or a directory, else to "1" (non-empty, and a number or a
+true boolean where parsed). A default put in its place (`if dir == "" { dir = "./out" }`) is left alone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from analyzers.source import Func, descendants, strip_parens, text
 
 _EMPTY = re.compile(r'==\s*""|""\s*==|len\([^()]*\)\s*(==\s*0|<\s*1)|^\s*!\s*\w+\s*$')
 _PATHLIKE = re.compile(r"(?i)(path|dir|home|root|tmp|temp|cache)")
+_LEAVES = re.compile(r"(^|\.)(panic|Exit|Exitf|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|Goexit)$")
 
 
 def environment(func: Func) -> list[tuple[str, str]]:
@@ -33,7 +35,7 @@ def environment(func: Func) -> list[tuple[str, str]]:
     if not reads:
         return []
     conditions = [c for c in (n.child_by_field_name("condition") for n in descendants(body)
-                              if n.type == "if_statement") if c is not None]
+                              if n.type == "if_statement" and _leaves(n)) if c is not None]
     out: list[tuple[str, str]] = []
     for name, holders in reads.items():
         for cond in conditions:
@@ -42,9 +44,23 @@ def environment(func: Func) -> list[tuple[str, str]]:
             mentioned = {text(n) for n in descendants(cond) if n.type == "identifier"}
             direct = any(_env_read(n, func) == name for n in descendants(cond) if n.type == "call_expression")
             if direct or mentioned & holders:
-                out.append((name, "b.TempDir()" if _PATHLIKE.search(name) else '"1"'))
+                pathlike = any(_PATHLIKE.search(n) for n in (name, *holders))
+                out.append((name, "b.TempDir()" if pathlike else '"1"'))
                 break
     return out
+
+
+def _leaves(stmt: Node) -> bool:
+    """The `if`'s own branch returns, exits or panics."""
+    branch = stmt.child_by_field_name("consequence")
+    if branch is None:
+        return False
+    for n in descendants(branch):
+        if n.type == "return_statement":
+            return True
+        if n.type == "call_expression" and _LEAVES.search(text(n.child_by_field_name("function"))):
+            return True
+    return False
 
 
 def _env_read(call: Node, func: Func) -> str | None:
