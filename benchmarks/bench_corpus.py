@@ -59,15 +59,19 @@ def _never_built(src: bytes) -> bytes:
     return b"//go:build perfreview_offline\n\n" + src
 
 
-# `func init() {`, then indented (or blank) lines of its body only, up to a `flag.Parse()` among them.
-_FLAG_PARSE_IN_INIT = re.compile(rb"^func init\(\) \{\n(?:[ \t][^\n]*\n|\n)*?[ \t]+flag\.Parse\(\)", re.MULTILINE)
+# `func init() {`, then indented (or blank) lines of its body only, up to a `flag.Parse()` or an exit of the
+# process among them.
+_STOPS_IN_INIT = re.compile(rb"^func init\(\) \{\n(?:[ \t][^\n]*\n|\n)*?[ \t]+"
+                            rb"(?:flag\.Parse\(\)|os\.Exit\(|log\.Fatal)", re.MULTILINE)
 
 
 def _stops_the_test_binary(src: bytes) -> bool:
     """A test file whose `init` calls flag.Parse(): since Go 1.13 the testing flags are defined after the
     package's init, so the test binary exits at its first -test. flag ("flag provided but not defined:
-    -test.run") before any test or benchmark runs (go-ethereum v1.3's crypto/ecies)."""
-    return _FLAG_PARSE_IN_INIT.search(src) is not None
+    -test.run") before any test or benchmark runs (go-ethereum v1.3's crypto/ecies). Or whose `init` exits
+    the process (`os.Exit`, `log.Fatal`) when the environment its tests need is missing: etcd v2.0's
+    migrate/functional links $ETCD_V1_BIN into place there, and exits without it, before any benchmark."""
+    return _STOPS_IN_INIT.search(src) is not None
 
 
 def _package(src: bytes) -> bytes | None:
@@ -75,10 +79,24 @@ def _package(src: bytes) -> bytes | None:
     return m.group(1) if m else None
 
 
+# Files that are part of a Go package's build besides its .go files: assembly, cgo's C, prebuilt objects.
+_FOREIGN = (".s", ".S", ".c", ".cc", ".cpp", ".syso")
+# A package's own data files (certificates, templates it reads from its directory) come along up to this size.
+_DATA_MAX = 64 * 1024
+_NOT_DATA = ("go.mod", "go.sum", "go.work", "go.work.sum")
+
+
 def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
     by_dir: dict[str, dict[str, bytes]] = {}
+    data_by_dir: dict[str, dict[str, bytes]] = {}
+    foreign: set[str] = set()
     for path, data in tree.items():
+        if path.endswith(_FOREIGN):
+            foreign.add(path.rpartition("/")[0])
         if not path.endswith(".go"):
+            if not path.endswith(_FOREIGN) and path.rpartition("/")[2] not in _NOT_DATA:
+                directory, _, name = path.rpartition("/")
+                data_by_dir.setdefault(directory, {})[name] = data
             continue
         directory, _, name = path.rpartition("/")
         parts = directory.split("/")
@@ -86,8 +104,8 @@ def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
             continue
         by_dir.setdefault(directory, {})[name] = data
     for directory, files in sorted(by_dir.items()):
-        if any(n.endswith((".s", ".c")) for n in files):
-            continue
+        if directory in foreign:
+            continue  # its assembly (functions declared without a body in Go) or C would be missing
         source = {n: d for n, d in files.items() if not n.endswith("_test.go")}
         if not source:
             continue
@@ -101,23 +119,39 @@ def packages(tree: dict[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
             # The offline ones (and those no toolchain since Go 1.13 runs) leave the build; the others may
             # use what those declare: they leave too.
             tests = {n: _never_built(d) for n, d in tests.items()}
-        yield directory, {**source, **tests}
+        yield directory, {**data_by_dir.get(directory, {}), **source, **tests}
 
 
 def extract(mirror: Path, rev: str) -> dict[str, bytes]:
     """The Go files of a revision, read blob by blob: mirrors may lack some blobs (large data files, a few
-    generated sources), which would fail a whole `git archive`; those files are left out."""
-    listing = subprocess.run(["git", "-C", str(mirror), "ls-tree", "-r", "-z", rev], capture_output=True,
+    generated sources), which would fail a whole `git archive`; those files are left out. The assembly, C
+    and object files are listed too, empty (only their names matter: `packages` leaves their packages out),
+    and the small other files of directories that hold Go files (caddy's caddytest stats its
+    caddy.localhost.crt next to its source)."""
+    listing = subprocess.run(["git", "-C", str(mirror), "ls-tree", "-r", "-l", "-z", rev], capture_output=True,
                              check=True).stdout.split(b"\0")
-    wanted: dict[str, str] = {}
+    go: list[tuple[str, str]] = []
+    other: list[tuple[str, str]] = []
+    foreign: list[str] = []
     for entry in listing:
-        meta, _, path = entry.partition(b"\t")
+        meta, _, raw = entry.partition(b"\t")
         parts = meta.split()
-        if len(parts) == 3 and parts[1] == b"blob" and path.endswith(b".go"):
-            wanted[parts[2].decode()] = path.decode()
+        if len(parts) != 4 or parts[1] != b"blob":
+            continue
+        path, sha = raw.decode(errors="replace"), parts[2].decode()
+        if path.endswith(".go"):
+            go.append((sha, path))
+        elif path.endswith(_FOREIGN):
+            foreign.append(path)
+        elif parts[0] == b"100644" and parts[3].isdigit() and int(parts[3]) <= _DATA_MAX:
+            other.append((sha, path))
+    go_dirs = {p.rpartition("/")[0] for _, p in go}
+    wanted: dict[str, list[str]] = {}
+    for sha, path in go + [(s, p) for s, p in other if p.rpartition("/")[0] in go_dirs]:
+        wanted.setdefault(sha, []).append(path)
     batch = subprocess.run(["git", "-C", str(mirror), "cat-file", "--batch"], input="\n".join(wanted).encode(),
                            capture_output=True, check=True).stdout
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes] = dict.fromkeys(foreign, b"")
     at = 0
     while at < len(batch):
         end = batch.index(b"\n", at)
@@ -126,7 +160,8 @@ def extract(mirror: Path, rev: str) -> dict[str, bytes]:
         if len(header) != 3:  # "<sha> missing"
             continue
         size = int(header[2])
-        out[wanted[header[0].decode()]] = batch[at:at + size]
+        for path in wanted[header[0].decode()]:
+            out[path] = batch[at:at + size]
         at += size + 1
     return out
 

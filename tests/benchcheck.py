@@ -50,7 +50,7 @@ class Target:
 @dataclass
 class Run:
     target: Target
-    status: str  # ok, fail, skip, missing
+    status: str  # ok, fail, skip, missing, unbuildable (the package does not build without the generated file)
     output: str
     covered: list[tuple[str, int, str]] = field(default_factory=list)
     uncovered: list[tuple[str, int, str]] = field(default_factory=list)
@@ -65,6 +65,7 @@ class Figures:
     covered: int = 0
     uncovered: list[tuple[Run, tuple[str, int, str]]] = field(default_factory=list)
     existing: int = 0  # plan entries naming the package's own benchmarks
+    unbuildable: list[Run] = field(default_factory=list)  # in packages that do not build as committed
 
     @property
     def coverage(self) -> float:
@@ -72,10 +73,12 @@ class Figures:
 
     def summary(self) -> str:
         at_run = sum(1 for r in self.skipped if not r.target.bench.skip_reason)
+        broken = (f"; {len(self.unbuildable)} more in packages that do not build without the generated file "
+                  "(not run, not counted)") if self.unbuildable else ""
         return (f"generated {self.generated}, failed {len(self.failed)}, skipped {len(self.skipped)} "
                 f"({at_run} at run time), "
                 f"existing {self.existing}, finding lines covered {self.covered}/{self.findings} "
-                f"({100 * self.coverage:.0f}%)")
+                f"({100 * self.coverage:.0f}%){broken}")
 
 
 def module_files(module: Path) -> dict[str, bytes | None]:
@@ -166,6 +169,18 @@ def binary_path(work: Path, module: Path, import_path: str) -> Path:
     return work / "bin" / f"{module.name}-{import_path.replace('/', '_')}"
 
 
+def _unbuildable(work: Path, module: Path, import_path: str) -> Path:
+    """The mark of a package whose own (non-test) files do not build: no generated benchmark is to blame."""
+    binary = binary_path(work, module, import_path)
+    return binary.with_name(binary.name + ".unbuildable")
+
+
+def _missing(t: Target, work: Path) -> Run:
+    if _unbuildable(work, t.module, t.import_path).exists():
+        return Run(t, "unbuildable", "the package does not build without the generated file")
+    return Run(t, "missing", "no test binary (build failed)")
+
+
 def _binary_name(import_path: str) -> str:
     """go test -c's name for a package's binary: its last path element, before a major version (…/iter/v2:
     iter.test)."""
@@ -221,6 +236,11 @@ def build(modules: Sequence[Path], imports: dict[Path, list[str]], work: Path, c
                 binary = ws / "bin" / _binary_name(i)
                 if binary.exists():
                     binary.rename(binary_path(work, m, i))
+                elif subprocess.run([go_binary(), "build", "-o", os.devnull, i], cwd=ws, env=env,
+                                    capture_output=True, timeout=900).returncode != 0:
+                    # Its non-test files alone do not build (prometheus' web/blob uses `files`, which a
+                    # Makefile generates and nothing commits): the generated file is not what failed.
+                    _unbuildable(work, m, i).touch()
     return errors
 
 
@@ -241,7 +261,7 @@ _BLOCK = re.compile(r"^(.+?):(\d+)\.(\d+),(\d+)\.(\d+) \d+ (\d+)$", re.MULTILINE
 def run_one(t: Target, work: Path, cache: Path) -> Run:
     binary = binary_path(work, t.module, t.import_path)
     if not binary.exists():
-        return Run(t, "missing", "no test binary (build failed)")
+        return _missing(t, work)
     profile = work / "cover" / f"{t.module.name}-{t.import_path.replace('/', '_')}.{t.bench.name}.out"
     cmd = [str(binary), "-test.run", "^$", "-test.bench", f"^{t.bench.name}$", "-test.benchtime", "1x",
            "-test.coverprofile", str(profile), "-test.timeout", "20s"]
@@ -265,7 +285,7 @@ def run_package(group: list[Target], work: Path, cache: Path) -> list[Run]:
     first = group[0]
     binary = binary_path(work, first.module, first.import_path)
     if not binary.exists():
-        return [Run(t, "missing", "no test binary (build failed)") for t in group]
+        return [_missing(t, work) for t in group]
     profile = work / "cover" / f"{first.module.name}-{first.import_path.replace('/', '_')}.out"
     pattern = "^(" + "|".join(t.bench.name for t in group) + ")$"
     cmd = [str(binary), "-test.run", "^$", "-test.bench", pattern, "-test.benchtime", "1x",
@@ -388,7 +408,10 @@ def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2,
 def summarise(runs: Sequence[Run], existing: int = 0) -> Figures:
     figures = Figures(generated=len(runs), existing=existing)
     for r in runs:
-        if r.status in ("fail", "missing"):
+        if r.status == "unbuildable":
+            figures.generated -= 1
+            figures.unbuildable.append(r)
+        elif r.status in ("fail", "missing"):
             figures.failed.append(r)
         elif r.status == "skip":
             figures.skipped.append(r)
@@ -415,6 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in figures.failed:
         t = r.target
         print(f"FAIL {t.import_path} {t.bench.name}: {r.output.strip()[-1500:]}")
+    for r in figures.unbuildable:
+        print(f"UNBUILDABLE {r.target.import_path} {r.target.bench.name}: {r.output}")
     for r in figures.skipped:
         why = r.target.bench.skip_reason or f"at run time: {runtime_skip(r.output)}"
         print(f"SKIP {r.target.import_path} {r.target.bench.name}: {why}")

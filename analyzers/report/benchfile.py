@@ -17,6 +17,7 @@ from analyzers.report.benchconsistent import (
     stored_positions,
     unreached_base,
 )
+from analyzers.report.benchenv import environment
 from analyzers.report.benchgen import (
     SIZES,
     Bench,
@@ -24,6 +25,7 @@ from analyzers.report.benchgen import (
     constrained,
     file_imports,
     go_minor,
+    go_string,
     render_bench,
     render_file,
     render_skip,
@@ -47,6 +49,7 @@ from analyzers.report.benchskips import (
     second_half,
     state_function,
     steps_back,
+    stored_closure,
     unlocks_unheld,
     waits_alone,
 )
@@ -193,7 +196,8 @@ class FileGen:
                       conditional_progress(func, self.index), waits_alone(func, reader),
                       derived_positions(func), steps_back(func, self.index), branching_recursion(func, self.index),
                       unreached_base(func, self.index), heap_position(func), stored_positions(func),
-                      foreign_length(func), array_walk(func, self.index)):
+                      foreign_length(func), array_walk(func, self.index),
+                      stored_closure(func, self.lines.get(func.qualified_name, ()))):
             if check is not None:
                 return check
         sleeps = [c for c in func.calls if c.callee == "time.Sleep"]
@@ -336,6 +340,9 @@ class FileGen:
         if func.receiver:
             target = f"{builder.receiver()}.{func.name}"
         args = [builder.argument(p, i) for i, p in enumerate(func.params)]
+        # Variables it reads and checks for being unset (GOPATH, usually unset under go test) are set.
+        builder.out.setup[:0] = [f"b.Setenv({go_string(var)}, {value})"
+                                 for var, value in environment(closure[0] if closure else func)]
         name = self._bench_name(func)
         if closure is not None:
             # The flagged code is in the function the call returns: build that once, time calls to it.

@@ -10,6 +10,7 @@ sync.Cond that only another goroutine signals, a body that always panics, a lexe
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tree_sitter import Node
 
@@ -419,3 +420,56 @@ def _length_checked(name: str, body: Node, before: int) -> bool:
                 re.search(rf"\b{re.escape(name)}\b", text(node)):
             return True
     return False
+
+
+def stored_closure(func: Func, lines: Sequence[int]) -> str | None:
+    """Every finding line is in a function literal the call only stores, as a value of a composite literal,
+    directly or through a local variable used nowhere else (caddy's `createTestingTransport`:
+    `dialContext := func(...) {...}` then `&http.Transport{DialContext: dialContext}`): what it builds calls
+    it later (on a dial), calling the function never does."""
+    if not lines or func.body is None:
+        return None
+    for lit in func.closures:
+        if not all(lit.start_line <= ln <= lit.end_line for ln in lines):
+            continue
+        node = lit.node
+        if _element_value(node):
+            return (f"line {lines[0]} is in a function literal (line {lit.start_line}) it only stores in a "
+                    "composite literal: calling it does not run that line")
+        name = _declared_as(node)
+        if name is None:
+            continue
+        uses = [n for n in descendants(func.body) if n.type == "identifier" and text(n) == name
+                and n.start_byte > node.end_byte]
+        if uses and all(_element_value(u) for u in uses):
+            return (f"line {lines[0]} is in a function literal (line {lit.start_line}) it only stores in a "
+                    f"composite literal ({name}): calling it does not run that line")
+    return None
+
+
+def _element_value(node: Node) -> bool:
+    """node is an element of a composite literal (`{fn}`, `{Key: fn}`), not its key."""
+    parent = node.parent
+    if parent is None or parent.type != "literal_element":
+        return False
+    holder = parent.parent
+    if holder is None:
+        return False
+    if holder.type == "literal_value":
+        return True
+    return holder.type == "keyed_element" and holder.named_children[-1] == parent
+
+
+def _declared_as(node: Node) -> str | None:
+    """`name := func(...) {...}` or `var name = func...`: the one name the literal is declared as."""
+    parent = node.parent
+    if parent is None or parent.type != "expression_list" or parent.named_child_count != 1:
+        return None
+    decl = parent.parent
+    if decl is None or decl.type not in ("short_var_declaration", "var_spec"):
+        return None
+    left = decl.child_by_field_name("left") or decl.child_by_field_name("name")
+    if left is None:
+        return None
+    names = [n for n in ([left] if left.type == "identifier" else left.named_children) if n.type == "identifier"]
+    return text(names[0]) if len(names) == 1 else None

@@ -140,6 +140,12 @@ STD_VALUES: dict[tuple[str, str], StdValue] = {
     ("text/tabwriter", "*Writer"): StdValue("{tabwriter}.NewWriter({io}.Discard, 0, 8, 1, ' ', 0)", ("io",)),
     ("encoding/csv", "*Writer"): StdValue("{csv}.NewWriter({io}.Discard)", ("io",)),
     ("compress/gzip", "*Writer"): StdValue("{gzip}.NewWriter({io}.Discard)", ("io",)),
+    ("compress/zlib", "*Writer"): StdValue("{zlib}.NewWriter({io}.Discard)", ("io",)),
+    ("compress/flate", "*Writer"): StdValue(
+        "func() *{flate}.Writer { w, _ := {flate}.NewWriter({io}.Discard, {flate}.DefaultCompression); return w }()",
+        ("io",)),
+    ("archive/tar", "*Writer"): StdValue("{tar}.NewWriter({io}.Discard)", ("io",)),
+    ("archive/zip", "*Writer"): StdValue("{zip}.NewWriter({io}.Discard)", ("io",)),
     ("net/http", "*ServeMux"): StdValue("{http}.NewServeMux()"),
     ("net/http", "FileSystem"): StdValue(
         '{http}.FS({fstest}.MapFS{perfReviewKey({i}): {Data: []byte(perfReviewKey({i}))}})', ("testing/fstest",),
@@ -159,7 +165,8 @@ STD_PATHS: dict[str, str] = {
     "sort": "sort", "errors": "errors", "net": "net", "netip": "net/netip", "strconv": "strconv",
     "filepath": "path/filepath", "os": "os", "testing": "testing", "fmt": "fmt", "sync/atomic": "sync/atomic",
     "crc32": "hash/crc32", "crc64": "hash/crc64", "fstest": "testing/fstest", "x509": "crypto/x509",
-    "tabwriter": "text/tabwriter", "csv": "encoding/csv", "gzip": "compress/gzip",
+    "tabwriter": "text/tabwriter", "csv": "encoding/csv", "gzip": "compress/gzip", "zlib": "compress/zlib",
+    "flate": "compress/flate", "tar": "archive/tar", "zip": "archive/zip",
 }
 
 # Standard-library struct (or numeric) types whose zero value is ready to use.
