@@ -682,3 +682,32 @@ def test_elements_asserted_one_by_one_hold_that_type_and_another() -> None:
     helper = code[code.index("func perfReviewSliceInterfaceHoldingSliceInterface"):]
     assert "if i%2 == 0 {\n\t\t\ts[i] = perfReviewSliceInterface(2)\n\t\t} else {\n\t\t\ts[i] = perfReviewKey(i)" \
         in helper
+
+
+SAVE_JOINED = """package p
+
+import "os"
+
+// Save writes data to name + ext.
+func Save(basename, ext string, data [][]byte) error {
+	f, err := os.Create(basename + ext)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, d := range data {
+		if _, err := f.Write(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+"""
+
+
+def test_a_file_name_built_by_concatenation_starts_in_a_temporary_directory() -> None:
+    """`os.Create(basename + ext)`: the parameter the name starts with gets a path under b.TempDir(), so
+    the benchmark never writes into the package directory it runs in (set 7: an archive writer did)."""
+    _, code = plan({"a.go": SAVE_JOINED}, ["Save"])
+    text = body(code, "BenchmarkSave")
+    assert 'file := filepath.Join(b.TempDir(), "perf-review.dat")' in text and "basename := file" in text

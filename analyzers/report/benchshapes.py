@@ -121,6 +121,18 @@ def solve(reader: PathReader, node: Node | None, truth: bool | None) -> str | No
     return None
 
 
+def _path_head(reader: PathReader, args: list[Node]) -> str | None:
+    """The parameter a file name is built from (`os.Create(basename + ext)`): the leftmost operand of a
+    concatenation. Given a temporary directory's path, the file lands there, not in the package directory
+    the benchmark runs in."""
+    node = strip_parens(args[0]) if args else None
+    if node is None or node.type != "binary_expression":
+        return None
+    while node is not None and node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        node = strip_parens(node.child_by_field_name("left"))
+    return reader.path_of(node) if node is not None and node.type in ("identifier", "selector_expression") else None
+
+
 def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
     fn = call.child_by_field_name("function")
     callee = text(fn)
@@ -147,11 +159,12 @@ def _call(reader: PathReader, call: Node, truth: bool | None) -> str | None:
     elif callee == "os.Open" and first is not None and _listed(reader, call):
         reader.hints.shape(first).kind = "dir"
         reader.hints.shape(first).entries = True
-    elif callee in _KINDS and first is not None:
-        reader.hints.shape(first).kind = _KINDS[callee]
-        reader.hints.shape(first).entries = callee in _LISTS
-    elif callee == "os.OpenFile" and first is not None:
-        reader.hints.shape(first).kind = "path" if "O_CREATE" in text(call) else "file"
+    elif callee in _KINDS or callee == "os.OpenFile":
+        target = first if first is not None else _path_head(reader, args)
+        if target is not None:
+            shape = reader.hints.shape(target)
+            shape.kind = _KINDS.get(callee) or ("path" if "O_CREATE" in text(call) else "file")
+            shape.entries = callee in _LISTS and first is not None
     elif callee in ("http.NewRequest", "http.NewRequestWithContext"):
         url = args[-2] if len(args) >= 3 else None
         path = reader.path_of(url) if url is not None else None
