@@ -10,14 +10,29 @@ README_END = "<!-- rules:end -->"
 
 def rule_table(rules: tuple[Rule, ...] | None = None) -> str:
     rules = rules if rules is not None else all_rules()
-    lines = ["| rule | category | default severity | what it flags |", "| --- | --- | --- | --- |"]
+    lines = ["| rule | category | severity by static tier (`--evidence static`) "
+             "| default, without a profile or hot mark | what it flags |",
+             "| --- | --- | --- | --- | --- |"]
     for r in rules:
         kind = f"{r.severity} (kept in cold code)" if r.correctness else r.severity
         kind = f"{r.severity} (hot paths only)" if r.hot_only else kind
         kind = f"{r.severity} (hot paths only, not by its own nesting)" if r.nested else kind
         summary = r.summary.replace("|", "\\|")
-        lines.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.category} | {kind} | {summary} |")
+        lines.append(f"| [`{r.id}`](docs/rules.md#{r.id}) | {r.category} | {kind} | {unmeasured_severity(r)} | "
+                     f"{summary} |")
     return "\n".join(lines)
+
+
+def unmeasured_severity(r: Rule) -> str:
+    """What the default evidence policy (`--evidence measured`) makes of the rule's findings where no CPU
+    profile, hot mark or measurement says the function is hot (README: Evidence policy)."""
+    if r.severity == "info":
+        return "info"
+    if r.correctness and not r.needs_measure:
+        return f"{r.severity}, except in code that runs once"
+    if r.static_evidence:
+        return r.severity
+    return "info until measured"
 
 
 def rules_markdown(rules: tuple[Rule, ...] | None = None) -> str:
