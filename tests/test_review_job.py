@@ -263,3 +263,39 @@ def test_with_the_real_report(github_fake: FakeGitHub, app_key: AppKey, github_p
     (comment,) = github_fake.bot_comments(n)
     assert COMMENT_MARKER in comment["body"] and "string-concat-loop" in comment["body"]  # listed as fixed
     assert all(r["conclusion"] == "neutral" for r in github_fake.check_runs())
+
+
+HANDLED = """package text
+
+import "net/http"
+
+func Join(parts []string) string {
+	s := ""
+	for _, p := range parts {
+		s += p
+	}
+	return s
+}
+
+func Serve(w http.ResponseWriter, r *http.Request) {
+	_, _ = w.Write([]byte(Join(r.URL.Query()["p"])))
+}
+"""
+
+
+@pytest.mark.parametrize("config", ["", "evidence: static\n"])
+def test_the_evidence_policy_decides_what_goes_inline(github_fake: FakeGitHub, app_key: AppKey,
+                                                      github_pr: Callable[..., int], config: str) -> None:
+    """Join is hot because a handler calls it: the code's shape, not the team's word. By default its `+=`
+    loop and the handler's []byte conversion are info, listed in the review as unmeasured, not commented
+    inline; `evidence: static` in the default branch's configuration makes them inline warnings again."""
+    base = {".github/perf-review.yml": config} if config else {}
+    n = github_pr({"text/join.go": HANDLED}, base=base)
+    outcome = run_review(request(github_fake, n), make_client(github_fake, app_key))  # the real review
+    assert outcome.status == "published"
+    body = github_fake.bot_comments(n)[0]["body"]
+    if config:
+        assert outcome.inline_posted == 2 and "unmeasured" not in body
+    else:
+        assert outcome.inline_posted == 0 and github_fake.review_comments(n) == []
+        assert "(unmeasured, hot)" in body and "2 are info until measured" in body
