@@ -282,7 +282,16 @@ def _signed_post(port: int, event: str, body: bytes, delivery: str, timeout: flo
 
 
 def test_readyz_follows_a_frozen_job_process(bot: Bot) -> None:
-    (jobs,) = [pid for pid in _descendants(bot.proc.pid) if b"bot.cli\x00worker" in _cmdline(pid)]
+    # The bot is shared with the other tests here: one of them may have left a job process restarting
+    # (or a review running). Start from a ready bot with exactly one job process, then freeze that one.
+    found: list[int] = []
+
+    def one_job_process() -> bool:
+        found[:] = [pid for pid in _descendants(bot.proc.pid) if b"bot.cli\x00worker" in _cmdline(pid)]
+        return len(found) == 1 and get(bot.port, "/readyz") == 200
+
+    wait_for(one_job_process, "a ready bot with one job process", timeout=30)
+    (jobs,) = found
     os.kill(jobs, signal.SIGSTOP)
     try:
         wait_for(lambda: get(bot.port, "/readyz") == 503, "readiness to notice the frozen job process", timeout=20)
