@@ -124,7 +124,8 @@ def to_sarif(result: Result, version: str = "0.1.0", root: Path | None = None) -
             ],
             "partialFingerprints": {"perfReview/v1": f.fingerprint},
             "properties": {"hotPath": f.hot_path, "function": f.function, **({"status": f.status} if f.status else {}),
-                           **({"cpuShare": f.cpu_share} if f.cpu_share is not None else {})},
+                           **({"cpuShare": f.cpu_share} if f.cpu_share is not None else {}),
+                           **({"unmeasured": True} if f.unmeasured else {})},
         }
         for f in result.findings
     ]

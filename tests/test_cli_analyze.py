@@ -55,6 +55,9 @@ def test_unmeasured_findings_are_info_and_say_so_in_text(tmp_path: Path) -> None
     static = run("analyze", "p", "--rules", "string-concat-loop", "--evidence", "static", cwd=tmp_path)
     assert static.returncode == 1 and ": warning string-concat-loop: " in static.stdout
     assert "[unmeasured]" not in static.stdout
+    sarif = json.loads(run("analyze", "p", "--rules", "string-concat-loop", "--format", "sarif", cwd=tmp_path).stdout)
+    (result,) = sarif["runs"][0]["results"]
+    assert result["level"] == "note" and result["properties"]["unmeasured"] is True
 
 
 def test_clean_code_exits_zero(tmp_path: Path) -> None:
