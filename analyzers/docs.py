@@ -28,11 +28,9 @@ def unmeasured_severity(r: Rule) -> str:
     profile, hot mark or measurement says the function is hot (README: Evidence policy)."""
     if r.severity == "info":
         return "info"
-    if r.correctness and not r.needs_measure:
-        return f"{r.severity}, except in code that runs once"
-    if r.static_evidence:
-        return r.severity
-    return "info until measured"
+    if r.waits_for_measurement:
+        return "info until measured"
+    return f"{r.severity}, except in code that runs once" if r.correctness else r.severity
 
 
 def rules_markdown(rules: tuple[Rule, ...] | None = None) -> str:

@@ -54,7 +54,7 @@ def to_finding(hit: Hit, rule: Rule, heat: Mapping[Func, Heat], overrides: Mappi
     # evidence either way is not known to be rare: it keeps them.
     rare_correctness = rule.correctness and h.tier == "cold" and not h.dev and h.reasons != [NO_EVIDENCE]
     unmeasured = (evidence == "measured" and severity != "info" and not h.measured
-                  and (rare_correctness or rule.needs_measure or not (rule.correctness or rule.static_evidence)))
+                  and (rare_correctness or rule.waits_for_measurement))
     if unmeasured:
         severity = "info"
     if rule.id in overrides:

@@ -68,6 +68,12 @@ class Rule:
     doc: str = ""
 
     @property
+    def waits_for_measurement(self) -> bool:
+        """Under the measured policy, a finding of this rule is a warning only where the team's evidence says
+        its function is hot (a correctness rule also waits in code known to run once: analyzers.findings)."""
+        return self.needs_measure or not (self.correctness or self.static_evidence)
+
+    @property
     def summary(self) -> str:
         """The first sentence of **What it does**, for rule lists (at most ~160 characters)."""
         lines = self.doc.splitlines()
