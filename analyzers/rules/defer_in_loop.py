@@ -161,19 +161,12 @@ def _unlocks(func: Func, defer: Node, loop: Loop) -> bool:
     args = call.child_by_field_name("arguments")
     if fn.type != "identifier" or args is None or args.named_child_count:
         return False
-    name = text(fn)
-    # `unlock := g.LockAndSet(...)`, assigned in the loop from a call named for locking on the iteration's g.
-    for stmt in func.sites("short_var_declaration"):
-        if not loop.contains(stmt.node):
-            continue
-        left, right = stmt.node.child_by_field_name("left"), stmt.node.child_by_field_name("right")
-        if left is None or right is None or text(left) != name or right.named_child_count != 1:
-            continue
-        value = right.named_children[0]
-        callee = value.child_by_field_name("function") if value.type == "call_expression" else None
-        if callee is not None and _LOCKER.search(text(callee).rsplit(".", 1)[-1]) and _mentions(callee, changing):
-            return True
-    return False
+    # `unlock := g.LockAndSet(...)`, declared in the loop from a call named for locking on the iteration's g.
+    d = func.decl(text(fn), defer)
+    value = d.init if d is not None and d.kind == "short" and loop.contains(d.node) else None
+    callee = value.child_by_field_name("function") if value is not None and value.type == "call_expression" else None
+    return callee is not None and _LOCKER.search(text(callee).rsplit(".", 1)[-1]) is not None \
+        and _mentions(callee, changing)
 
 
 def _released(defer: Node) -> set[str]:
