@@ -97,5 +97,9 @@ def _literal_tier(func: Func, heat: Heat, done: Mapping[Func, Heat], shares: Pac
     return heat
 
 
+# The reason a profile gives a function it makes hot: "8.5% of CPU samples (cumulative) in default.pgo".
+MEASURED_REASON = " of CPU samples (cumulative) in "
+
+
 def _measured(share: Share) -> str:
-    return f"{percent(share.cum)} of CPU samples (cumulative) in {share.source}"
+    return f"{percent(share.cum)}{MEASURED_REASON}{share.source}"

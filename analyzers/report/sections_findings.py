@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from analyzers.model import Finding
+from analyzers.pprof.tiers import MEASURED_REASON
 from analyzers.report.context import FuncStats, ReviewContext, fn, notable_skips, short_where, where
 from analyzers.report.costs import COST_MODEL_URL
 from analyzers.report.estimate import row_text
@@ -79,7 +80,7 @@ def _tier_line(funcs: Sequence[FuncStats], others: Sequence[FuncStats]) -> str:
     parts = []
     for s in funcs:
         why = s.fact.hot_reasons[0].split(",", 1)[0] if s.fact.hot_reasons else ""
-        if s.fact.cpu_share is not None and why.endswith(" (cumulative) in " + _source_of(why)):
+        if s.fact.cpu_share is not None and MEASURED_REASON in why:
             why = ""  # the share in the cell says it
         change = {"added": ", new", "modified": ""}.get(s.fact.change or "", "")
         parts.append(f"{fn(s.name)} {tier_cell(s.fact)}{change}" + (f" ({why})" if why else ""))
@@ -182,8 +183,3 @@ def add_findings(block: Block, ctx: ReviewContext) -> None:
 def check_rows(findings: Sequence[Finding]) -> list[list[str]]:
     return [[str(i), f.severity, code(f.rule), code(where(f)), fn(f.function), f.hot_path, f.message]
             for i, f in enumerate(findings, 1)]
-
-
-def _source_of(reason: str) -> str:
-    """The profile named at the end of a share reason ("8.5% of CPU samples (cumulative) in default.pgo")."""
-    return reason.rsplit(" (cumulative) in ", 1)[-1]
