@@ -89,12 +89,7 @@ class BenchBuilder(ReceiverParts, TextParts):
         if path in self.hints.drivers or path in self.hints.indexed or (shape is not None and (
                 shape.kind or shape.literal is not None)) or lowered in _PATH_NAMES + _DIR_NAMES + _URL_NAMES:
             return None
-        saved = self.v.checkpoint()
-        try:
-            for q, imp in found.imports.items():
-                self.v.use(q, imp)
-        except Unbuildable:
-            self.v.restore(saved)
+        if not self._use_test_imports(found):
             return None
         var = self._var(name)
         self.out.setup.append(f"{var} := {self._typed(found.values[index] or '', t)}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from analyzers.model import Param
-from analyzers.report.benchinputs import DEFAULT_SIZE, Values
+from analyzers.report.benchinputs import DEFAULT_SIZE, Unbuildable, Values
 from analyzers.report.benchpaths import Hints
 from analyzers.report.benchshapes import Shape
 from analyzers.report.benchtests import TestArgs
@@ -58,6 +58,18 @@ class BuilderBase:
         self.building: set[str] = set()  # types whose constructor is being called (no recursion)
         self.constructed_by: Func | None = None  # the constructor that built the receiver, if one did
         self.test_receiver: TestArgs | None = None  # the literal the package's tests call the method on
+
+    def _use_test_imports(self, found: TestArgs) -> bool:
+        """Import what a value taken from the package's tests names; False, with nothing imported, when one
+        of those packages cannot be."""
+        saved = self.v.checkpoint()
+        try:
+            for q, imp in found.imports.items():
+                self.v.use(q, imp)
+        except Unbuildable:
+            self.v.restore(saved)
+            return False
+        return True
 
     # ----- sizes -----
 

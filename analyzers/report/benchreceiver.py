@@ -54,12 +54,7 @@ class ReceiverParts(BuilderBase):
         found = self.test_receiver
         if found is None or not found.values:
             return None
-        saved = self.v.checkpoint()
-        try:
-            for q, imp in found.imports.items():
-                self.v.use(q, imp)
-        except Unbuildable:
-            self.v.restore(saved)
+        if not self._use_test_imports(found):
             return None
         lines = (found.values[0] or "").removeprefix("&").split("\n")
         indent = lines[-1][:len(lines[-1]) - len(lines[-1].lstrip())] if len(lines) > 1 else ""  # the brace's
