@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -403,6 +403,27 @@ def check(modules: Sequence[Path], work: Path, cache: Path, jobs: int = 2,
             runs = [r for rs in pool.map(lambda g: run_package(g, work, cache), by_package.values()) for r in rs]
     log.info("plan %.1fs, build %.1fs, run %.1fs", planned - started, built - planned, time.monotonic() - built)
     return summarise(runs, existing), errors, runs
+
+
+def check_packages(packages: Mapping[str, str], files: Mapping[str, str], module: Path, work: Path,
+                   cache: Path) -> tuple[list[str], dict[str, Run]]:
+    """A module example.com/u at `module` with one package per entry (NAME/NAME.go) and the other `files`
+    (paths relative to the module, e.g. a package's _test.go), planned, built and run once per package:
+    (build errors, runs by benchmark name)."""
+    for name, src in packages.items():
+        (module / name).mkdir(parents=True)
+        (module / name / f"{name}.go").write_text(src)
+    for rel, src in files.items():
+        (module / rel).write_text(src)
+    (module / "go.mod").write_text("module example.com/u\n\ngo 1.24\n")
+    _, errors, runs = check([module], work, cache, per_benchmark=False)
+    return errors, {r.target.bench.name: r for r in runs}
+
+
+def assert_ran_and_covered(run: Run) -> None:
+    """The benchmark ran without failing and executed every finding line it was generated for."""
+    assert run.status == "ok", run.output[-1500:]
+    assert not run.uncovered, run.uncovered
 
 
 def summarise(runs: Sequence[Run], existing: int = 0) -> Figures:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.benchcheck import Run, check
+from tests.benchcheck import Run, check_packages
+from tests.benchcheck import assert_ran_and_covered as _ok
 
 CURSOR = """package cursor
 
@@ -394,20 +395,11 @@ PACKAGES = {"cursor": CURSOR, "reflectlist": REFLECT_LIST, "affine": AFFINE, "to
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory, go_cache: Path) -> dict[str, Run]:
-    module = tmp_path_factory.mktemp("unseen6") / "u"
-    for name, src in PACKAGES.items():
-        (module / name).mkdir(parents=True)
-        (module / name / f"{name}.go").write_text(src)
-    (module / "spans" / "spans_test.go").write_text(SPANS_TEST)
-    (module / "go.mod").write_text("module example.com/u\n\ngo 1.24\n")
-    _, errors, runs = check([module], tmp_path_factory.mktemp("work"), go_cache, per_benchmark=False)
+    module, work = tmp_path_factory.mktemp("unseen6") / "u", tmp_path_factory.mktemp("work")
+    errors, runs = check_packages(PACKAGES, {"spans/spans_test.go": SPANS_TEST}, module, work, go_cache)
     assert not errors, "\n".join(errors)
-    return {r.target.bench.name: r for r in runs}
+    return runs
 
-
-def _ok(run: Run) -> None:
-    assert run.status == "ok", run.output[-1500:]
-    assert not run.uncovered, run.uncovered
 
 
 def test_a_position_in_a_struct_value_stays_inside_its_slice(ran: dict[str, Run]) -> None:

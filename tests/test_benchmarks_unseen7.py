@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.benchcheck import Run, check, summarise
+from tests.benchcheck import Run, check_packages, summarise
+from tests.benchcheck import assert_ran_and_covered as _ok
 from tests.test_benchmarks_inputs import body, plan
 
 ARCHIVE = """package archive
@@ -216,20 +217,11 @@ PACKAGES = {"archive": ARCHIVE, "env": ENV, "blob": BLOB, "testbroken": TESTBROK
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory, go_cache: Path) -> dict[str, Run]:
-    module = tmp_path_factory.mktemp("unseen7") / "u"
-    for name, src in PACKAGES.items():
-        (module / name).mkdir(parents=True)
-        (module / name / f"{name}.go").write_text(src)
-    (module / "testbroken" / "testbroken_test.go").write_text(TESTBROKEN_TEST)
-    (module / "go.mod").write_text("module example.com/u\n\ngo 1.24\n")
-    _, errors, runs = check([module], tmp_path_factory.mktemp("work"), go_cache, per_benchmark=False)
+    module, work = tmp_path_factory.mktemp("unseen7") / "u", tmp_path_factory.mktemp("work")
+    errors, runs = check_packages(PACKAGES, {"testbroken/testbroken_test.go": TESTBROKEN_TEST}, module, work, go_cache)
     assert len(errors) == 1 and "undefined: files" in errors[0] and "undefinedHelper" in errors[0], errors
-    return {r.target.bench.name: r for r in runs}
+    return runs
 
-
-def _ok(run: Run) -> None:
-    assert run.status == "ok", run.output[-1500:]
-    assert not run.uncovered, run.uncovered
 
 
 def test_archive_and_compression_writers_are_known_values(ran: dict[str, Run]) -> None:
