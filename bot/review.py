@@ -17,7 +17,7 @@ import logging
 import posixpath
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from analyzers.diff import FileChange
@@ -246,11 +246,8 @@ def _inlined_by_review_comments(client: GitHubClient, request: ReviewRequest, pu
 
 
 def _options(config: RepoConfig, request: ReviewRequest) -> Options:
-    o = config.options
-    return Options(disabled_rules=o.disabled_rules, enabled_rules=o.enabled_rules,
-                   severity_overrides=o.severity_overrides, hot_globs=o.hot_globs, include=o.include,
-                   exclude=o.exclude, full=request.full, profile_hot_threshold=o.profile_hot_threshold,
-                   evidence=o.evidence)
+    """The repository's configuration, and the request's choice of every function or only touched ones."""
+    return replace(config.options, full=request.full)
 
 
 def _with_profiles(client: GitHubClient, request: ReviewRequest, pull: PullInfo, config: RepoConfig,
